@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+/// \file bathymetry.hpp
+/// \brief Seabed elevation on the model grid: synthetic generators (flat, slope, Gaussian seamount,
+/// caldera with mounds and chimneys) or a CF NetCDF grid resampled bilinearly, plus the wet mask.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+#include "grid/field.hpp"
+
+namespace hadal::grid {
+
+/// Declares the `bathymetry:` block.
+void declare_bathymetry_schema(config::ObjectSpec& root);
+
+/// Seabed elevation z_b(x, y) in metres (negative below sea level).
+class SeabedShape {
+ public:
+  virtual ~SeabedShape() = default;
+  virtual double elevation(double x, double y) const = 0;
+};
+
+/// Builds the shape described by a resolved `bathymetry:` block; NetCDF input is resampled here.
+/// Throws InputError if a NetCDF grid does not cover `spec`'s domain or variables are missing.
+std::unique_ptr<SeabedShape> make_seabed_shape(const config::ConfigView& block, const GridSpec& spec);
+
+/// Seabed on the grid: elevation per column (map field with halos) and the index of the lowest wet
+/// cell of each column (cells whose centre lies above the seabed are wet). Columns with no wet cell
+/// have first_wet == nz (land/rock).
+class Bathymetry {
+ public:
+  Bathymetry(const StructuredGrid& grid, const SeabedShape& shape);
+
+  const Field& elevation() const { return elevation_; }
+  /// View(i, j) of the first wet k, local indices with halos, on the default memory space.
+  Kokkos::View<int**> first_wet() const { return first_wet_; }
+  /// Seabed elevation at local column (li, lj), host copy.
+  double seabed(int li, int lj) const;  ///< host access (from a host mirror)
+  int first_wet_host(int li, int lj) const { return first_wet_host_(li, lj); }
+
+ private:
+  Field elevation_;
+  Kokkos::View<int**> first_wet_;
+  Kokkos::View<int**>::HostMirror first_wet_host_;
+  Field::HostView elevation_host_;
+};
+
+}  // namespace hadal::grid

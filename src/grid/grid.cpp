@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+#include "grid/grid.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "core/error.hpp"
+
+namespace hadal::grid {
+
+void declare_grid_schema(config::ObjectSpec& root) {
+  using namespace units;
+  auto& grid = root.object("grid", "Structured grid: uniform in x and y, optionally stretched in z (z is elevation, up).");
+  grid.reals("origin", kLength, "x and y of the south-west corner").items(2).default_value(std::vector<double>{0.0, 0.0});
+  grid.reals("extent", kLength, "Domain size in x (east) and y (north)").items(2).greater_than(0.0).required();
+  grid.integers("cells", "Number of cells in x, y and z").items(3).min(1).required();
+  grid.real("z_bottom", kLength, "Elevation of the lowest cell face (below the deepest seabed)").required();
+  grid.real("z_top", kLength, "Elevation of the highest cell face").required();
+  grid.real("vertical_stretching", kDimensionless,
+            "Ratio dz(k+1)/dz(k); values above 1 put thin cells near the bed")
+      .default_value(1.0)
+      .min(0.5)
+      .max(1.5);
+  grid.integers("decomposition", "Ranks in x and y (default: PETSc chooses)").items(2).min(1).optional();
+}
+
+std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, double stretching) {
+  std::vector<double> faces(static_cast<std::size_t>(nz) + 1);
+  const double height = z_top - z_bottom;
+  // Geometric series: dz0 (1 + r + ... + r^(nz-1)) = height.
+  const double sum = std::abs(stretching - 1.0) < 1e-12 ? nz : (std::pow(stretching, nz) - 1.0) / (stretching - 1.0);
+  double dz = height / sum;
+  faces[0] = z_bottom;
+  for (int k = 0; k < nz; ++k) {
+    faces[k + 1] = faces[k] + dz;
+    dz *= stretching;
+  }
+  faces[nz] = z_top;  // no round-off drift at the top
+  return faces;
+}
+
+GridSpec grid_spec_from_config(const config::ConfigView& grid) {
+  GridSpec spec;
+  const auto origin = grid.reals("origin");
+  const auto extent = grid.reals("extent");
+  const auto cells = grid.integers("cells");
+  spec.x0 = origin[0];
+  spec.y0 = origin[1];
+  spec.lx = extent[0];
+  spec.ly = extent[1];
+  spec.nx = static_cast<int>(cells[0]);
+  spec.ny = static_cast<int>(cells[1]);
+  spec.nz = static_cast<int>(cells[2]);
+  const double z_bottom = grid.real("z_bottom"), z_top = grid.real("z_top");
+  if (!(z_top > z_bottom)) {
+    grid.fail("z_top", "must be above z_bottom (" + std::to_string(z_bottom) + " m), found " + std::to_string(z_top) + " m");
+  }
+  spec.z_faces = stretched_faces(z_bottom, z_top, spec.nz, grid.real("vertical_stretching"));
+  if (grid.has("decomposition")) {
+    const auto d = grid.integers("decomposition");
+    spec.ranks_x = static_cast<int>(d[0]);
+    spec.ranks_y = static_cast<int>(d[1]);
+  }
+  return spec;
+}
+
+StructuredGrid::StructuredGrid(MPI_Comm comm, const GridSpec& spec, int ghost)
+    : comm_(comm), spec_(spec), ghost_(ghost) {
+  MPI_Comm_rank(comm, &rank_);
+  MPI_Comm_size(comm, &size_);
+  if (spec_.nx < 1 || spec_.ny < 1 || spec_.nz < 1) throw InputError("grid: every cell count must be at least 1");
+  if (static_cast<int>(spec_.z_faces.size()) != spec_.nz + 1) {
+    spec_.z_faces = stretched_faces(0.0, 1.0, spec_.nz, 1.0);
+  }
+  if (spec_.ranks_x != PETSC_DECIDE && spec_.ranks_y != PETSC_DECIDE && spec_.ranks_x * spec_.ranks_y != size_) {
+    throw InputError("grid.decomposition: " + std::to_string(spec_.ranks_x) + " x " + std::to_string(spec_.ranks_y) +
+                     " ranks requested but the run has " + std::to_string(size_));
+  }
+  // Horizontal 2-D DMDA decides the partition; each rank needs at least `ghost` columns per direction.
+  DM da = nullptr;
+  PetscErrorCode ierr = DMDACreate2d(comm, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DMDA_STENCIL_BOX, spec_.nx,
+                                     spec_.ny, spec_.ranks_x, spec_.ranks_y, 1, ghost_, nullptr, nullptr, &da);
+  if (!ierr) ierr = DMSetUp(da);
+  if (ierr) {
+    throw InputError("grid: cannot split " + std::to_string(spec_.nx) + " x " + std::to_string(spec_.ny) +
+                     " columns over " + std::to_string(size_) + " ranks with halo width " + std::to_string(ghost_) +
+                     " (each rank needs at least " + std::to_string(ghost_) + " cells per direction)");
+  }
+  PetscInt m = 1, n = 1;
+  DMDAGetInfo(da, nullptr, nullptr, nullptr, nullptr, &m, &n, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+              nullptr);
+  ranks_x_ = static_cast<int>(m);
+  ranks_y_ = static_cast<int>(n);
+  const PetscInt *lx = nullptr, *ly = nullptr;
+  DMDAGetOwnershipRanges(da, &lx, &ly, nullptr);
+  lx_.assign(lx, lx + m);
+  ly_.assign(ly, ly + n);
+  PetscInt xs, ys, xm, ym;
+  DMDAGetCorners(da, &xs, &ys, nullptr, &xm, &ym, nullptr);
+  owned_ = {static_cast<int>(xs), static_cast<int>(xs + xm), static_cast<int>(ys), static_cast<int>(ys + ym)};
+  dms_[-2] = da;  // the horizontal 2-D DMDA, key -2 (maps use it too)
+
+  // PETSc orders DMDA ranks x fastest.
+  const int px = rank_ % ranks_x_, py = rank_ / ranks_x_;
+  west_ = px > 0 ? rank_ - 1 : MPI_PROC_NULL;
+  east_ = px < ranks_x_ - 1 ? rank_ + 1 : MPI_PROC_NULL;
+  south_ = py > 0 ? rank_ - ranks_x_ : MPI_PROC_NULL;
+  north_ = py < ranks_y_ - 1 ? rank_ + ranks_x_ : MPI_PROC_NULL;
+
+  dz_ = Kokkos::View<double*>("dz", spec_.nz);
+  z_faces_ = Kokkos::View<double*>("z_faces", spec_.nz + 1);
+  auto dz_host = Kokkos::create_mirror_view(dz_);
+  auto z_host = Kokkos::create_mirror_view(z_faces_);
+  for (int k = 0; k < spec_.nz; ++k) dz_host(k) = dz(k);
+  for (int k = 0; k <= spec_.nz; ++k) z_host(k) = spec_.z_faces[k];
+  Kokkos::deep_copy(dz_, dz_host);
+  Kokkos::deep_copy(z_faces_, z_host);
+}
+
+StructuredGrid::~StructuredGrid() {
+  for (auto& [nk, dm] : dms_) DMDestroy(&dm);
+}
+
+DM StructuredGrid::dm(int nk) const {
+  const int key = nk == 1 ? -2 : nk;
+  auto it = dms_.find(key);
+  if (it != dms_.end()) return it->second;
+  DM da = nullptr;
+  PetscErrorCode ierr =
+      DMDACreate3d(comm_, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, spec_.nx,
+                   spec_.ny, nk, ranks_x_, ranks_y_, 1, 1, ghost_, lx_.data(), ly_.data(), nullptr, &da);
+  if (!ierr) ierr = DMSetUp(da);
+  if (ierr) throw std::runtime_error("DMDACreate3d failed for nk = " + std::to_string(nk));
+  DMDASetUniformCoordinates(da, spec_.x0, spec_.x0 + spec_.lx, spec_.y0, spec_.y0 + spec_.ly, spec_.z_faces.front(),
+                            spec_.z_faces.back());
+  dms_[key] = da;
+  return da;
+}
+
+std::vector<double> StructuredGrid::x_nodes() const {
+  std::vector<double> x(static_cast<std::size_t>(spec_.nx) + 1);
+  for (int i = 0; i <= spec_.nx; ++i) x[i] = x_face(i);
+  return x;
+}
+
+std::vector<double> StructuredGrid::y_nodes() const {
+  std::vector<double> y(static_cast<std::size_t>(spec_.ny) + 1);
+  for (int j = 0; j <= spec_.ny; ++j) y[j] = y_face(j);
+  return y;
+}
+
+int StructuredGrid::cell_i(double x) const {
+  const double f = (x - spec_.x0) / dx();
+  if (f < 0.0 || f > spec_.nx) return -1;
+  return std::min(static_cast<int>(f), spec_.nx - 1);
+}
+
+int StructuredGrid::cell_j(double y) const {
+  const double f = (y - spec_.y0) / dy();
+  if (f < 0.0 || f > spec_.ny) return -1;
+  return std::min(static_cast<int>(f), spec_.ny - 1);
+}
+
+int StructuredGrid::cell_k(double z) const {
+  if (z < spec_.z_faces.front() || z > spec_.z_faces.back()) return -1;
+  for (int k = 0; k < spec_.nz; ++k) {
+    if (z <= spec_.z_faces[k + 1]) return k;
+  }
+  return spec_.nz - 1;
+}
+
+double global_sum(MPI_Comm comm, double local) {
+  double total = 0.0;
+  MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_SUM, comm);
+  return total;
+}
+
+double global_max(MPI_Comm comm, double local) {
+  double total = 0.0;
+  MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_MAX, comm);
+  return total;
+}
+
+double global_min(MPI_Comm comm, double local) {
+  double total = 0.0;
+  MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_MIN, comm);
+  return total;
+}
+
+}  // namespace hadal::grid

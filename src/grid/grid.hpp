@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/// \file grid.hpp
+/// \brief Structured 3-D grid decomposed over MPI ranks in x and y with PETSc DMDA.
+///
+/// Columns are never split: every rank owns full vertical columns, so implicit vertical solves stay
+/// rank-local. Horizontal spacing is uniform; vertical faces may be stretched. z is elevation (m, up).
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+#include <petscdmda.h>
+
+#include <Kokkos_Core.hpp>
+
+#include "core/config.hpp"
+
+namespace hadal::grid {
+
+/// Geometry and resolution of the global grid, in metres.
+struct GridSpec {
+  double x0 = 0.0, y0 = 0.0;        ///< south-west corner
+  double lx = 1.0, ly = 1.0;        ///< horizontal extents
+  int nx = 1, ny = 1, nz = 1;       ///< cell counts
+  std::vector<double> z_faces;      ///< nz+1 increasing elevations (bottom to top)
+  int ranks_x = PETSC_DECIDE, ranks_y = PETSC_DECIDE;  ///< optional fixed decomposition
+};
+
+/// Declares the standard `grid:` block (extent, cells, vertical range/stretching, decomposition).
+void declare_grid_schema(config::ObjectSpec& root);
+/// Builds a GridSpec from a resolved `grid:` block.
+GridSpec grid_spec_from_config(const config::ConfigView& grid);
+/// Vertical faces from z_bottom to z_top; `stretching` = dz(k+1)/dz(k) (>1 refines near the bed).
+std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, double stretching);
+
+/// Index box of the cells a rank owns, in global indices [begin, end).
+struct OwnedBox {
+  int i_begin = 0, i_end = 0, j_begin = 0, j_end = 0;
+  int ni() const { return i_end - i_begin; }
+  int nj() const { return j_end - j_begin; }
+};
+
+class StructuredGrid {
+ public:
+  /// `ghost` is the halo width in x and y (2 suits second-order TVD stencils).
+  StructuredGrid(MPI_Comm comm, const GridSpec& spec, int ghost = 2);
+  ~StructuredGrid();
+  StructuredGrid(const StructuredGrid&) = delete;
+  StructuredGrid& operator=(const StructuredGrid&) = delete;
+
+  MPI_Comm comm() const { return comm_; }
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  const GridSpec& spec() const { return spec_; }
+
+  int nx() const { return spec_.nx; }
+  int ny() const { return spec_.ny; }
+  int nz() const { return spec_.nz; }
+  long long global_cells() const { return 1LL * spec_.nx * spec_.ny * spec_.nz; }
+  double dx() const { return spec_.lx / spec_.nx; }
+  double dy() const { return spec_.ly / spec_.ny; }
+  int ghost() const { return ghost_; }
+
+  /// Global-index coordinates.
+  double x_center(int i) const { return spec_.x0 + (i + 0.5) * dx(); }
+  double y_center(int j) const { return spec_.y0 + (j + 0.5) * dy(); }
+  double x_face(int i) const { return spec_.x0 + i * dx(); }
+  double y_face(int j) const { return spec_.y0 + j * dy(); }
+  double z_face(int k) const { return spec_.z_faces[k]; }
+  double z_center(int k) const { return 0.5 * (spec_.z_faces[k] + spec_.z_faces[k + 1]); }
+  double dz(int k) const { return spec_.z_faces[k + 1] - spec_.z_faces[k]; }
+  /// Node coordinate arrays (nx+1, ny+1, nz+1 values) for output.
+  std::vector<double> x_nodes() const;
+  std::vector<double> y_nodes() const;
+  const std::vector<double>& z_nodes() const { return spec_.z_faces; }
+
+  const OwnedBox& owned() const { return owned_; }
+  /// Local extents including ghosts (the Field view extents in i and j).
+  int local_ni() const { return owned_.ni() + 2 * ghost_; }
+  int local_nj() const { return owned_.nj() + 2 * ghost_; }
+  /// Global index of local index li/lj (ghost offset included).
+  int global_i(int li) const { return li - ghost_ + owned_.i_begin; }
+  int global_j(int lj) const { return lj - ghost_ + owned_.j_begin; }
+  int local_i(int gi) const { return gi - owned_.i_begin + ghost_; }
+  int local_j(int gj) const { return gj - owned_.j_begin + ghost_; }
+  bool owns(int gi, int gj) const {
+    return gi >= owned_.i_begin && gi < owned_.i_end && gj >= owned_.j_begin && gj < owned_.j_end;
+  }
+  /// Global cell index containing (x, y), clamped to the domain; -1 if outside.
+  int cell_i(double x) const;
+  int cell_j(double y) const;
+  int cell_k(double z) const;
+
+  /// Neighbour ranks (MPI_PROC_NULL at physical boundaries) for halo exchange.
+  int rank_west() const { return west_; }
+  int rank_east() const { return east_; }
+  int rank_south() const { return south_; }
+  int rank_north() const { return north_; }
+  int ranks_x() const { return ranks_x_; }
+  int ranks_y() const { return ranks_y_; }
+  /// Vertical cell thickness dz(k) on the default memory space (for kernels).
+  Kokkos::View<const double*> dz_view() const { return dz_; }
+  /// Vertical face elevations z(k), k = 0..nz, on the default memory space.
+  Kokkos::View<const double*> z_faces_view() const { return z_faces_; }
+
+  /// DMDA for fields with `nk` vertical points (nz for cell fields, nz+1 for w faces, 1 for maps),
+  /// created on first use with the same x/y ownership as the grid (nk == 1 gives the 2-D DMDA).
+  /// Box stencil of width ghost(), DM_BOUNDARY_GHOSTED in x and y. For PETSc solvers; fields
+  /// exchange halos directly (Field::exchange_halo).
+  DM dm(int nk) const;
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0, size_ = 1;
+  GridSpec spec_;
+  int ghost_;
+  int ranks_x_ = 1, ranks_y_ = 1;
+  int west_ = -1, east_ = -1, south_ = -1, north_ = -1;
+  Kokkos::View<double*> dz_, z_faces_;
+  std::vector<PetscInt> lx_, ly_;  ///< ownership ranges from the first DMDA, reused for the others
+  OwnedBox owned_;
+  mutable std::map<int, DM> dms_;
+};
+
+/// MPI reductions over the grid's communicator.
+double global_sum(MPI_Comm comm, double local);
+double global_max(MPI_Comm comm, double local);
+double global_min(MPI_Comm comm, double local);
+
+}  // namespace hadal::grid

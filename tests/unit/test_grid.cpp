@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// Grid, halo exchange and reductions. Runs on 1 and 2 ranks; the answers must be identical.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "grid/field.hpp"
+
+using namespace hadal::grid;
+
+namespace {
+
+GridSpec small_spec() {
+  GridSpec spec;
+  spec.lx = 120.0;
+  spec.ly = 60.0;
+  spec.nx = 12;
+  spec.ny = 6;
+  spec.nz = 4;
+  spec.z_faces = stretched_faces(-100.0, 0.0, 4, 1.2);
+  return spec;
+}
+
+// A value that encodes the global cell index, so a wrong halo shows up as a wrong number.
+double label(int gi, int gj, int k) { return 10000.0 * gi + 100.0 * gj + k; }
+
+}  // namespace
+
+TEST(Grid, StretchedFacesSpanTheColumn) {
+  const auto z = stretched_faces(-100.0, 0.0, 4, 1.2);
+  ASSERT_EQ(z.size(), 5u);
+  EXPECT_DOUBLE_EQ(z.front(), -100.0);
+  EXPECT_DOUBLE_EQ(z.back(), 0.0);
+  EXPECT_NEAR((z[2] - z[1]) / (z[1] - z[0]), 1.2, 1e-12);
+}
+
+TEST(Grid, HaloExchangeFillsNeighbourValues) {
+  StructuredGrid grid(MPI_COMM_WORLD, small_spec(), 2);
+  Field f(grid, "label", "1", "cell label");
+  f.fill(-1.0);
+  auto host = Kokkos::create_mirror_view(f.view());
+  Kokkos::deep_copy(host, f.view());
+  const int w = grid.ghost();
+  for (int lj = w; lj < w + grid.owned().nj(); ++lj)
+    for (int li = w; li < w + grid.owned().ni(); ++li)
+      for (int k = 0; k < grid.nz(); ++k) host(li, lj, k) = label(grid.global_i(li), grid.global_j(lj), k);
+  Kokkos::deep_copy(f.view(), host);
+  f.exchange_halo();
+  Kokkos::deep_copy(host, f.view());
+  int wrong = 0;
+  for (int lj = 0; lj < grid.local_nj(); ++lj)
+    for (int li = 0; li < grid.local_ni(); ++li) {
+      const int gi = grid.global_i(li), gj = grid.global_j(lj);
+      const bool inside = gi >= 0 && gi < grid.nx() && gj >= 0 && gj < grid.ny();
+      for (int k = 0; k < grid.nz(); ++k) {
+        const double expected = inside ? label(gi, gj, k) : -1.0;  // beyond the domain: untouched
+        if (host(li, lj, k) != expected) ++wrong;
+      }
+    }
+  EXPECT_EQ(wrong, 0);
+}
+
+TEST(Grid, ReductionsAreIndependentOfTheDecomposition) {
+  StructuredGrid grid(MPI_COMM_WORLD, small_spec(), 2);
+  Field f(grid, "f", "kg m-3", "test");
+  auto host = Kokkos::create_mirror_view(f.view());
+  const int w = grid.ghost();
+  for (int lj = w; lj < w + grid.owned().nj(); ++lj)
+    for (int li = w; li < w + grid.owned().ni(); ++li)
+      for (int k = 0; k < grid.nz(); ++k) host(li, lj, k) = 1.0 + 0.01 * label(grid.global_i(li), grid.global_j(lj), k) * 1e-4;
+  Kokkos::deep_copy(f.view(), host);
+  // Exact: sum over cells of value * dx * dy * dz(k).
+  double exact = 0.0;
+  for (int gj = 0; gj < grid.ny(); ++gj)
+    for (int gi = 0; gi < grid.nx(); ++gi)
+      for (int k = 0; k < grid.nz(); ++k) exact += (1.0 + 0.01 * label(gi, gj, k) * 1e-4) * grid.dx() * grid.dy() * grid.dz(k);
+  EXPECT_NEAR(f.integral(), exact, 1e-12 * exact);
+  EXPECT_DOUBLE_EQ(f.max_abs(), 1.0 + 0.01 * label(11, 5, 3) * 1e-4);
+  const auto bad = f.first_non_finite();
+  EXPECT_LT(bad[0], 0);
+}
+
+TEST(Grid, NonFiniteValuesAreLocated) {
+  StructuredGrid grid(MPI_COMM_WORLD, small_spec(), 2);
+  Field f(grid, "f", "1", "test");
+  f.fill(0.0);
+  if (grid.owns(7, 3)) {
+    auto one = Kokkos::subview(f.view(), grid.local_i(7), grid.local_j(3), 2);
+    Kokkos::deep_copy(one, std::nan(""));
+  }
+  const auto bad = f.first_non_finite();
+  if (grid.owns(7, 3)) {
+    EXPECT_EQ(bad[0], 7);
+    EXPECT_EQ(bad[1], 3);
+    EXPECT_EQ(bad[2], 2);
+  } else {
+    EXPECT_LT(bad[0], 0);
+  }
+}
+
+TEST(Grid, CellLookup) {
+  StructuredGrid grid(MPI_COMM_WORLD, small_spec(), 2);
+  EXPECT_EQ(grid.cell_i(0.0), 0);
+  EXPECT_EQ(grid.cell_i(119.9), 11);
+  EXPECT_EQ(grid.cell_i(-1.0), -1);
+  EXPECT_EQ(grid.cell_k(-99.0), 0);
+  EXPECT_EQ(grid.cell_k(-0.5), 3);
+}
