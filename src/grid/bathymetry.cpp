@@ -267,9 +267,7 @@ Bathymetry::Bathymetry(const StructuredGrid& grid, const SeabedShape& shape)
       const int gj = std::clamp(grid.global_j(lj), 0, grid.ny() - 1);
       const double zb = shape.elevation(grid.x_center(gi), grid.y_center(gj));
       elevation_host_(li, lj, 0) = zb;
-      int k = 0;
-      while (k < grid.nz() && 0.5 * (z[k] + z[k + 1]) <= zb) ++k;
-      first_wet_host_(li, lj) = k;
+      first_wet_host_(li, lj) = first_wet_index(grid, zb);
       if (grid.owns(grid.global_i(li), grid.global_j(lj))) lowest = std::min(lowest, zb);
     }
   }
@@ -282,6 +280,12 @@ Bathymetry::Bathymetry(const StructuredGrid& grid, const SeabedShape& shape)
          "the seabed reaches " + std::to_string(lowest) + " m, below the grid bottom " + std::to_string(z.front()) +
              " m: set z_bottom at or below the deepest seabed"}});
   }
+}
+
+int Bathymetry::first_wet_index(const StructuredGrid& grid, double seabed_elevation) {
+  int k = 0;
+  while (k < grid.nz() && grid.z_center(k) <= seabed_elevation) ++k;
+  return k;
 }
 
 double Bathymetry::seabed(int li, int lj) const { return elevation_host_(li, lj, 0); }

@@ -33,6 +33,9 @@ class Bathymetry {
  public:
   Bathymetry(const StructuredGrid& grid, const SeabedShape& shape);
 
+  /// First wet level of a column whose seabed is at `seabed_elevation` (nz if none is wet).
+  static int first_wet_index(const StructuredGrid& grid, double seabed_elevation);
+
   const Field& elevation() const { return elevation_; }
   /// View(i, j) of the first wet k, local indices with halos, on the default memory space.
   Kokkos::View<int**> first_wet() const { return first_wet_; }

@@ -1,0 +1,825 @@
+// SPDX-License-Identifier: MIT
+#include "plume/plume_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+#include "plume/kernels.hpp"
+#include "plume/settling.hpp"
+
+namespace hadal::plume {
+
+using grid::Field;
+using Range3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
+using Range2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
+
+namespace {
+constexpr double kKarman = 0.41;
+
+std::string threshold_key(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  return buffer;
+}
+}  // namespace
+
+bool PlumeSettings::needs_bed_stress() const {
+  if (krone || bbl) return true;
+  for (const auto& c : classes) {
+    if (c.critical_shear > 0.0) return true;
+  }
+  return false;
+}
+
+PlumeSettings plume_settings_from_config(const config::ConfigView& plume) {
+  PlumeSettings s;
+  s.water_density = plume.real("water_density");
+  s.kinematic_viscosity = plume.real("kinematic_viscosity");
+  for (const auto& c : plume.children("classes")) {
+    SedimentClass k;
+    k.name = c.string("name");
+    k.diameter = c.real("diameter");
+    k.grain_density = c.real("grain_density");
+    k.porosity = c.real("porosity");
+    if (k.grain_density <= s.water_density) {
+      c.fail("grain_density", "must exceed the water density (" + std::to_string(s.water_density) + " kg/m3)");
+    }
+    switch (settling_law_from_name(c.string("settling"))) {
+      case SettlingLaw::Given: k.settling_velocity = c.real("settling_velocity"); break;
+      case SettlingLaw::Stokes:
+        k.settling_velocity = stokes_velocity(k.diameter, k.grain_density, s.water_density, s.kinematic_viscosity);
+        break;
+      case SettlingLaw::FergusonChurch:
+        k.settling_velocity = ferguson_church_velocity(k.diameter, k.grain_density, s.water_density,
+                                                       s.kinematic_viscosity, c.real("shape_factor"));
+        break;
+      case SettlingLaw::Soulsby:
+        k.settling_velocity = soulsby_velocity(k.diameter, k.grain_density, s.water_density, s.kinematic_viscosity);
+        break;
+    }
+    if (c.has("critical_shear")) {
+      k.critical_shear = c.real("critical_shear");
+      k.erosion_rate = c.real("erosion_rate");
+    }
+    for (const auto& other : s.classes) {
+      if (other.name == k.name) c.fail("name", "class name '" + k.name + "' is used twice");
+    }
+    s.classes.push_back(k);
+  }
+  const auto advection = plume.child("advection");
+  const std::string limiter = advection.string("limiter");
+  s.limiter = limiter == "minmod" ? 0 : limiter == "van_leer" ? 1 : 2;
+  s.theta = plume.child("vertical").string("scheme") == "crank_nicolson" ? 0.5 : 1.0;
+  const auto h = plume.child("diffusivity").child("horizontal");
+  s.smagorinsky = h.string("type") == "smagorinsky";
+  s.kh = s.smagorinsky ? 0.0 : h.real("value");
+  if (s.smagorinsky) {
+    s.smagorinsky_coefficient = h.real("coefficient");
+    s.kh_minimum = h.real("minimum");
+  }
+  const auto v = plume.child("diffusivity").child("vertical");
+  s.bbl = v.string("type") == "bottom_boundary_layer";
+  if (s.bbl) {
+    s.kz_background = v.real("background");
+    s.bbl_thickness = v.real("layer_thickness");
+    if (v.has("friction_velocity")) s.friction_velocity = v.real("friction_velocity");
+  } else {
+    s.kz = v.real("value");
+  }
+  const auto deposition = plume.child("deposition");
+  s.krone = deposition.string("type") == "krone";
+  if (s.krone) s.critical_shear_deposition = deposition.real("critical_shear");
+  s.bed_roughness = plume.real("bed_roughness");
+  s.deposit_thresholds = plume.child("thresholds").reals("deposit_thickness");
+  s.concentration_thresholds = plume.child("thresholds").reals("concentration");
+  return s;
+}
+
+PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
+                       PlumeSettings settings, std::vector<Source> sources, std::unique_ptr<sim::FlowProvider> flow,
+                       bool write_files)
+    : context_(context),
+      grid_(context.comm, spec, 2),
+      seabed_(seabed),
+      bathymetry_(grid_, seabed),
+      settings_(std::move(settings)),
+      sources_(std::move(sources)),
+      flow_(std::move(flow)),
+      nclasses_(static_cast<int>(settings_.classes.size())),
+      c_(grid_, "concentration_all", "kg m-3", "suspended sediment per class", grid_.nz() * nclasses_),
+      c_stage_(grid_, "concentration_stage", "kg m-3", "Runge-Kutta stage", grid_.nz() * nclasses_),
+      bed_(grid_, "bed_mass", "kg m-2", "deposited sediment mass per class", nclasses_),
+      u_(grid_, "u_face", "m s-1", "x velocity on west faces"),
+      v_(grid_, "v_face", "m s-1", "y velocity on south faces"),
+      w_(grid_, "w_face", "m s-1", "z velocity on bottom faces", grid_.nz() + 1),
+      kh_(grid_, "kh", "m2 s-1", "horizontal diffusivity"),
+      kz_(grid_, "kz", "m2 s-1", "vertical diffusivity on bottom faces", grid_.nz() + 1),
+      tau_b_(grid_, "bed_shear_stress", "Pa", "bed shear stress", 1),
+      scratch_(grid_, "thomas_scratch", "1", "tridiagonal scratch", grid_.nz() * nclasses_),
+      ws_("settling_velocity", nclasses_),
+      dry_density_("dry_density", nclasses_),
+      tau_ce_("critical_shear", nclasses_),
+      erosion_m_("erosion_rate", nclasses_),
+      c_total_(grid_, "concentration", "kg m-3", "suspended sediment concentration, all classes"),
+      deposit_(grid_, "deposit_thickness", "m", "re-deposited sediment thickness", 1),
+      column_max_(grid_, "column_max_concentration", "kg m-3", "maximum over time of the water-column maximum", 1),
+      time_above_(grid_, "time_above", "s", "time the column maximum exceeded each concentration threshold",
+                  static_cast<int>(settings_.concentration_thresholds.size())),
+      emitted_(static_cast<std::size_t>(nclasses_), 0.0),
+      outflow_(static_cast<std::size_t>(nclasses_), 0.0),
+      write_files_(write_files) {
+  auto ws = Kokkos::create_mirror_view(ws_);
+  auto dry = Kokkos::create_mirror_view(dry_density_);
+  auto tce = Kokkos::create_mirror_view(tau_ce_);
+  auto em = Kokkos::create_mirror_view(erosion_m_);
+  for (int n = 0; n < nclasses_; ++n) {
+    const auto& k = settings_.classes[n];
+    ws(n) = k.settling_velocity;
+    dry(n) = k.dry_density();
+    tce(n) = k.critical_shear;
+    em(n) = k.erosion_rate;
+  }
+  Kokkos::deep_copy(ws_, ws);
+  Kokkos::deep_copy(dry_density_, dry);
+  Kokkos::deep_copy(tau_ce_, tce);
+  Kokkos::deep_copy(erosion_m_, em);
+  for (Field* f : {&c_, &c_stage_, &bed_, &u_, &v_, &w_, &kh_, &kz_, &tau_b_, &c_total_, &deposit_, &column_max_,
+                   &time_above_}) {
+    f->fill(0.0);
+  }
+  if (write_files_) {
+    const bool resume = !context.restart_file.empty();
+    volume_writer_ = std::make_unique<grid::FieldSeriesWriter>(grid_, context.output_dir, "plume",
+                                                               grid::FieldSeriesWriter::Kind::Volume, resume);
+    map_writer_ = std::make_unique<grid::FieldSeriesWriter>(grid_, context.output_dir, "seabed",
+                                                            grid::FieldSeriesWriter::Kind::Map, resume);
+    volume_writer_->set_attribute("case", context.resolved_yaml);
+    map_writer_->set_attribute("case", context.resolved_yaml);
+    stations_ = std::make_unique<grid::StationSeries>(
+        grid_, grid::stations_from_config(context.config.child("output"), grid_),
+        std::vector<const Field*>{&c_total_, &deposit_}, context.output_dir + "/stations.csv", resume);
+    if (grid_.rank() == 0) {
+      budget_ = std::make_unique<io::CsvSeries>(
+          context.output_dir + "/mass_budget.csv",
+          std::vector<std::string>{"time_s", "emitted_kg", "suspended_kg", "deposited_kg", "outflow_kg",
+                                   "balance_rel_error"},
+          resume);
+    }
+  }
+}
+
+double PlumeModel::work_per_step() const { return static_cast<double>(grid_.global_cells()) * nclasses_; }
+
+std::string PlumeModel::status() const { return strformat("mass balance %.1e", last_balance_error_); }
+
+// ----------------------------------------------------------------------------------------------
+// Flow and diffusivities
+
+void PlumeModel::update_flow(double time) {
+  flow_->velocity(time, u_, v_, w_);
+  u_.exchange_halo();
+  v_.exchange_halo();
+  // Faces touching a dry cell carry nothing, whatever the provider said.
+  const auto U = u_.view(), V = v_.view(), W = w_.view();
+  const auto wet = bathymetry_.first_wet();
+  const int g = grid_.ghost(), nz = grid_.nz();
+  const int ni = grid_.local_ni(), nj = grid_.local_nj();
+  Kokkos::parallel_for(
+      "plume_mask_faces", Range3({1, 1, 0}, {ni, nj, nz}), KOKKOS_LAMBDA(int i, int j, int k) {
+        const bool here = k >= wet(i, j);
+        if (!here || k < wet(i - 1, j)) U(i, j, k) = 0.0;
+        if (!here || k < wet(i, j - 1)) V(i, j, k) = 0.0;
+      });
+  // w from continuity, upwards from the seabed (w = 0 there): every wet cell's face fluxes balance,
+  // so a uniform concentration stays uniform. Flow leaving through the grid top is an open boundary.
+  const double dx = grid_.dx(), dy = grid_.dy();
+  const auto dz = grid_.dz_view();
+  Kokkos::parallel_for(
+      "plume_w_continuity", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
+      KOKKOS_LAMBDA(int i, int j) {
+        const int kb = wet(i, j);
+        for (int k = 0; k <= kb && k <= nz; ++k) W(i, j, k) = 0.0;
+        for (int k = kb; k < nz; ++k) {
+          const double divergence = (U(i + 1, j, k) - U(i, j, k)) / dx + (V(i, j + 1, k) - V(i, j, k)) / dy;
+          W(i, j, k + 1) = W(i, j, k) - divergence * dz(k);
+        }
+      });
+}
+
+void PlumeModel::update_diffusivities() {
+  const auto U = u_.view(), V = v_.view(), KH = kh_.view(), KZ = kz_.view(), TAU = tau_b_.view();
+  const auto wet = bathymetry_.first_wet();
+  const int g = grid_.ghost(), nz = grid_.nz(), ni = grid_.owned().ni(), nj = grid_.owned().nj();
+  const double dx = grid_.dx(), dy = grid_.dy();
+  const auto dz = grid_.dz_view();
+  const auto zf = grid_.z_faces_view();
+  if (settings_.smagorinsky) {
+    const double cs2 = settings_.smagorinsky_coefficient * settings_.smagorinsky_coefficient;
+    const double minimum = settings_.kh_minimum;
+    // Cell-centred velocity gradients; one ring of halo cells so faces get a two-sided average.
+    Kokkos::parallel_for(
+        "plume_smagorinsky", Range3({g - 1, g - 1, 0}, {g + ni + 1, g + nj + 1, nz}), KOKKOS_LAMBDA(int i, int j, int k) {
+          auto uc = [&](int ii, int jj) { return 0.5 * (U(ii, jj, k) + U(ii + 1, jj, k)); };
+          auto vc = [&](int ii, int jj) { return 0.5 * (V(ii, jj, k) + V(ii, jj + 1, k)); };
+          const double ux = (U(i + 1, j, k) - U(i, j, k)) / dx;
+          const double vy = (V(i, j + 1, k) - V(i, j, k)) / dy;
+          const double uy = (uc(i, j + 1) - uc(i, j - 1)) / (2.0 * dy);
+          const double vx = (vc(i + 1, j) - vc(i - 1, j)) / (2.0 * dx);
+          const double d = Kokkos::Experimental::sqrt((ux - vy) * (ux - vy) + (uy + vx) * (uy + vx));
+          KH(i, j, k) = cs2 * dx * dy * d + minimum;
+        });
+  } else {
+    kh_.fill(settings_.kh);
+  }
+  if (settings_.needs_bed_stress()) {
+    const double rho = settings_.water_density, z0 = settings_.bed_roughness;
+    const double given_ustar = settings_.friction_velocity;
+    Kokkos::parallel_for(
+        "plume_bed_stress", Range2({g, g}, {g + ni, g + nj}), KOKKOS_LAMBDA(int i, int j) {
+          const int kb = wet(i, j);
+          double tau = 0.0;
+          if (kb < nz) {
+            if (given_ustar > 0.0) {
+              tau = rho * given_ustar * given_ustar;
+            } else {
+              // Law of the wall at the bottom cell centre: tau = rho (kappa |u| / ln(z1/z0))^2.
+              const double ub = 0.5 * (U(i, j, kb) + U(i + 1, j, kb)), vb = 0.5 * (V(i, j, kb) + V(i, j + 1, kb));
+              const double z1 = 0.5 * dz(kb);
+              const double cd = kKarman / Kokkos::Experimental::log(z1 > 2 * z0 ? z1 / z0 : 2.0);
+              tau = rho * cd * cd * (ub * ub + vb * vb);
+            }
+          }
+          TAU(i, j, 0) = tau;
+        });
+  }
+  if (settings_.bbl) {
+    const double background = settings_.kz_background, delta = settings_.bbl_thickness, rho = settings_.water_density;
+    Kokkos::parallel_for(
+        "plume_kz_bbl", Range3({g, g, 0}, {g + ni, g + nj, nz + 1}), KOKKOS_LAMBDA(int i, int j, int k) {
+          const int kb = wet(i, j);
+          double kz = background;
+          if (kb < nz && k > kb) {
+            const double height = zf(k) - zf(kb);
+            const double ustar = Kokkos::Experimental::sqrt(TAU(i, j, 0) / rho);
+            if (height < delta) kz += kKarman * ustar * height * (1.0 - height / delta);
+          }
+          KZ(i, j, k) = kz;
+        });
+  } else {
+    kz_.fill(settings_.kz);
+  }
+}
+
+double PlumeModel::stable_dt(double time, double cfl) {
+  update_flow(time);
+  update_diffusivities();
+  const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
+  const int g = grid_.ghost(), nz = grid_.nz();
+  const double dx = grid_.dx(), dy = grid_.dy();
+  const auto dz = grid_.dz_view();
+  double rate = 0.0;
+  // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion: keeping it
+  // below 1/2 per stage keeps the limited scheme positive.
+  Kokkos::parallel_reduce(
+      "plume_cfl", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz}),
+      KOKKOS_LAMBDA(int i, int j, int k, double& m) {
+        auto a = [](double x) { return x < 0 ? -x : x; };
+        const double uu = a(U(i, j, k)) > a(U(i + 1, j, k)) ? a(U(i, j, k)) : a(U(i + 1, j, k));
+        const double vv = a(V(i, j, k)) > a(V(i, j + 1, k)) ? a(V(i, j, k)) : a(V(i, j + 1, k));
+        const double ww = a(W(i, j, k)) > a(W(i, j, k + 1)) ? a(W(i, j, k)) : a(W(i, j, k + 1));
+        const double r = uu / dx + vv / dy + ww / dz(k) + 2.0 * KH(i, j, k) * (1.0 / (dx * dx) + 1.0 / (dy * dy));
+        if (r > m) m = r;
+      },
+      Kokkos::Max<double>(rate));
+  rate = grid::global_max(grid_.comm(), rate);
+  // The flow changes within the step: leave 10% for the speed-up of a tide.
+  return rate > 0.0 ? 0.9 * cfl / rate : 3600.0;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Sources
+
+void PlumeModel::emit(double t0, double t1) {
+  const int nz = grid_.nz();
+  const double cell_area = grid_.dx() * grid_.dy();
+  auto c_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), c_.view());
+  bool changed = false;
+  for (const auto& s : sources_) {
+    const double on = s.active_time(t0, t1);
+    if (on <= 0.0 || s.rate <= 0.0) continue;
+    // Sample the source's positions within the step: a moving source leaves a trail, a line source is
+    // spread along its segment; each sample carries an equal share of the step's mass.
+    std::vector<std::pair<double, double>> points;
+    if (s.kind == Source::Kind::Line) {
+      const int n = std::max(2, static_cast<int>(std::ceil(s.length() / (0.5 * std::min(grid_.dx(), grid_.dy())))));
+      for (int p = 0; p < n; ++p) {
+        const double f = (p + 0.5) / n;
+        points.emplace_back(s.path[0] + f * (s.path[2] - s.path[0]), s.path[1] + f * (s.path[3] - s.path[1]));
+      }
+    } else {
+      const double travel = s.kind == Source::Kind::Moving ? s.speed * (t1 - t0) : 0.0;
+      const int n = std::max(1, static_cast<int>(std::ceil(travel / (0.5 * std::min(grid_.dx(), grid_.dy())))));
+      for (int p = 0; p < n; ++p) {
+        double x, y;
+        s.position(t0 + (p + 0.5) / n * (t1 - t0), x, y);
+        points.emplace_back(x, y);
+      }
+    }
+    // Each sample point spreads over the columns within `radius` (at least its own column).
+    for (const auto& [x, y] : points) {
+      std::vector<std::pair<int, int>> columns;
+      const int ri = static_cast<int>(std::ceil(s.radius / grid_.dx())), rj = static_cast<int>(std::ceil(s.radius / grid_.dy()));
+      const int ci = grid_.cell_i(x), cj = grid_.cell_j(y);
+      for (int gj = cj - rj; gj <= cj + rj; ++gj)
+        for (int gi = ci - ri; gi <= ci + ri; ++gi) {
+          if (gi < 0 || gj < 0 || gi >= grid_.nx() || gj >= grid_.ny()) continue;
+          const double dxc = grid_.x_center(gi) - x, dyc = grid_.y_center(gj) - y;
+          const bool inside = (gi == ci && gj == cj) || dxc * dxc + dyc * dyc <= s.radius * s.radius;
+          // Every rank decides the same columns: wetness from the seabed shape, not the local mask.
+          const double zb = seabed_.elevation(grid_.x_center(gi), grid_.y_center(gj));
+          if (inside && grid::Bathymetry::first_wet_index(grid_, zb) < nz) columns.emplace_back(gi, gj);
+        }
+      if (columns.empty()) continue;  // a sample over rock (the path is checked at input): nothing released
+      const double share = s.rate * on / static_cast<double>(points.size() * columns.size());
+      for (const auto& [gi, gj] : columns) {
+        if (!grid_.owns(gi, gj)) continue;
+        const int li = grid_.local_i(gi), lj = grid_.local_j(gj);
+        const int kb = bathymetry_.first_wet_host(li, lj);
+        // Release layer measured from the model seabed (the bottom face of the first wet cell).
+        const double bed = grid_.z_face(kb);
+        const double lo = bed + s.height_above_bed - 0.5 * s.thickness;
+        const double hi = bed + s.height_above_bed + 0.5 * s.thickness;
+        double covered = 0.0;
+        std::vector<double> overlap(static_cast<std::size_t>(nz), 0.0);
+        for (int k = kb; k < nz; ++k) {
+          overlap[k] = std::max(0.0, std::min(hi, grid_.z_face(k + 1)) - std::max(lo, grid_.z_face(k)));
+          covered += overlap[k];
+        }
+        if (covered <= 0.0) {  // layer thinner than, or below, the first wet cell
+          overlap[kb] = 1.0;
+          covered = 1.0;
+        }
+        for (int n = 0; n < nclasses_; ++n) {
+          const double mass = share * s.fractions[n];
+          if (mass <= 0.0) continue;
+          for (int k = kb; k < nz; ++k) {
+            if (overlap[k] <= 0.0) continue;
+            c_host(li, lj, n * nz + k) += mass * overlap[k] / covered / (cell_area * grid_.dz(k));
+          }
+          changed = true;
+        }
+      }
+      for (int n = 0; n < nclasses_; ++n) emitted_[n] += s.rate * on * s.fractions[n] / static_cast<double>(points.size());
+    }
+  }
+  if (grid::global_max(grid_.comm(), changed ? 1.0 : 0.0) > 0.0) Kokkos::deep_copy(c_.view(), c_host);
+}
+
+void PlumeModel::add_instantaneous_mass(int n, double x, double y, double z, double mass) {
+  const int gi = grid_.cell_i(x), gj = grid_.cell_j(y), k = grid_.cell_k(z);
+  if (grid_.owns(gi, gj)) {
+    auto one = Kokkos::subview(c_.view(), grid_.local_i(gi), grid_.local_j(gj), n * grid_.nz() + k);
+    double value = 0.0;
+    Kokkos::deep_copy(value, one);
+    Kokkos::deep_copy(one, value + mass / (grid_.dx() * grid_.dy() * grid_.dz(k)));
+  }
+  emitted_[n] += mass;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Vertical: settling, diffusion, deposition (implicit), erosion (explicit, capped)
+
+void PlumeModel::vertical_step(double dt) {
+  const auto C = c_.view(), BED = bed_.view(), KZ = kz_.view(), TAU = tau_b_.view(), CP = scratch_.view();
+  const auto ws = ws_, tce = tau_ce_, em = erosion_m_;
+  const auto wet = bathymetry_.first_wet();
+  const auto dz = grid_.dz_view();
+  const auto zf = grid_.z_faces_view();
+  const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
+  const double theta = settings_.theta;
+  const bool krone = settings_.krone;
+  const double tau_cd = settings_.critical_shear_deposition;
+  Kokkos::parallel_for(
+      "plume_vertical", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nn}),
+      KOKKOS_LAMBDA(int i, int j, int n) {
+        const int kb = wet(i, j);
+        if (kb >= nz) return;
+        const int o = n * nz;
+        const double w = ws(n);
+        double pd = 1.0;
+        if (krone) {
+          pd = 1.0 - TAU(i, j, 0) / tau_cd;
+          pd = pd > 0.0 ? pd : 0.0;
+        }
+        // Erosion (Partheniades), explicit and capped by the bed mass present.
+        if (tce(n) > 0.0 && TAU(i, j, 0) > tce(n)) {
+          double eroded = em(n) * (TAU(i, j, 0) / tce(n) - 1.0) * dt;
+          eroded = eroded < BED(i, j, n) ? eroded : BED(i, j, n);
+          BED(i, j, n) -= eroded;
+          C(i, j, o + kb) += eroded / dz(kb);
+        }
+        // Operator A (mass per area per time): fluxes between k and k+1 are settling w c(k+1)
+        // downwards and diffusion; the bed takes pd w c(kb); nothing crosses the grid top.
+        auto d_up = [&](int k) { return k < nz - 1 ? KZ(i, j, k + 1) / (0.5 * (dz(k) + dz(k + 1))) : 0.0; };
+        auto d_down = [&](int k) { return k > kb ? KZ(i, j, k) / (0.5 * (dz(k) + dz(k - 1))) : 0.0; };
+        auto sub = [&](int k) { return k > kb ? d_down(k) : 0.0; };
+        auto sup = [&](int k) { return k < nz - 1 ? w + d_up(k) : 0.0; };
+        auto diag = [&](int k) { return -(k > kb ? w : pd * w) - d_up(k) - d_down(k); };
+        const double bottom_old = C(i, j, o + kb);
+        // Right-hand side and forward sweep of the Thomas algorithm (rhs kept in C, c' in CP).
+        double previous_cp = 0.0, previous_d = 0.0;
+        double c_below_old = 0.0;
+        for (int k = kb; k < nz; ++k) {
+          const double c_old = C(i, j, o + k);
+          const double c_above_old = k < nz - 1 ? C(i, j, o + k + 1) : 0.0;
+          const double explicit_part = sub(k) * c_below_old + diag(k) * c_old + sup(k) * c_above_old;
+          const double rhs = dz(k) / dt * c_old + (1.0 - theta) * explicit_part;
+          const double a = -theta * sub(k), b = dz(k) / dt - theta * diag(k), c = -theta * sup(k);
+          const double denominator = b - a * previous_cp;
+          previous_cp = c / denominator;
+          previous_d = (rhs - a * previous_d) / denominator;
+          CP(i, j, o + k) = previous_cp;
+          c_below_old = c_old;
+          C(i, j, o + k) = previous_d;
+        }
+        for (int k = nz - 2; k >= kb; --k) C(i, j, o + k) -= CP(i, j, o + k) * C(i, j, o + k + 1);
+        // What left the bottom cell went to the bed (same theta weighting as the solve).
+        BED(i, j, n) += dt * pd * w * (theta * C(i, j, o + kb) + (1.0 - theta) * bottom_old);
+        (void)zf;
+      });
+}
+
+// ----------------------------------------------------------------------------------------------
+// Horizontal (and w) advection + horizontal diffusion, one SSP-RK2 stage
+
+void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, double dt, bool average_with_out) {
+  const auto C = in_field.view(), OUT = out_field.view();
+  const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
+  const auto wet = bathymetry_.first_wet();
+  const auto dz = grid_.dz_view();
+  const int g = grid_.ghost(), nz = grid_.nz(), limiter = settings_.limiter;
+  const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
+  const double dx = grid_.dx(), dy = grid_.dy();
+  Kokkos::parallel_for(
+      "plume_horizontal", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz * nclasses_}),
+      KOKKOS_LAMBDA(int i, int j, int kn) {
+        const int k = kn % nz, o = kn - k;
+        const int kb = wet(i, j);
+        if (k < kb) return;
+        const int gi = gi0 + i - g, gj = gj0 + j - g;
+        // Flux through the west face of (ii, j) and the south face of (i, jj): advection plus
+        // diffusion between wet interior neighbours (open boundaries let mass out by advection only).
+        auto flux_x = [&](int ii) {
+          const double f = U(ii, j, k) * face_value(U(ii, j, k), C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn),
+                                                     C(ii + 1, j, kn), limiter);
+          const int gface = gi0 + ii - g;
+          if (gface <= 0 || gface >= nx || k < wet(ii - 1, j) || k < wet(ii, j)) return f;
+          return f - 0.5 * (KH(ii - 1, j, k) + KH(ii, j, k)) * (C(ii, j, kn) - C(ii - 1, j, kn)) / dx;
+        };
+        auto flux_y = [&](int jj) {
+          const double f = V(i, jj, k) * face_value(V(i, jj, k), C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn),
+                                                     C(i, jj + 1, kn), limiter);
+          const int gface = gj0 + jj - g;
+          if (gface <= 0 || gface >= ny || k < wet(i, jj - 1) || k < wet(i, jj)) return f;
+          return f - 0.5 * (KH(i, jj - 1, k) + KH(i, jj, k)) * (C(i, jj, kn) - C(i, jj - 1, kn)) / dy;
+        };
+        // Vertical advection by w through the bottom face of level kk (kk in kb..nz).
+        auto flux_z = [&](int kk) {
+          if (kk <= kb) return 0.0;
+          const double wf = W(i, j, kk);
+          const double c_mm = kk - 2 >= kb ? C(i, j, o + kk - 2) : 0.0;
+          const double c_m = C(i, j, o + kk - 1);
+          const double c_p = kk < nz ? C(i, j, o + kk) : 0.0;
+          const double c_pp = kk + 1 < nz ? C(i, j, o + kk + 1) : 0.0;
+          return wf * face_value(wf, c_mm, c_m, c_p, c_pp, limiter);
+        };
+        (void)gi;
+        (void)gj;
+        const double tendency = -(flux_x(i + 1) - flux_x(i)) / dx - (flux_y(j + 1) - flux_y(j)) / dy -
+                                (flux_z(k + 1) - flux_z(k)) / dz(k);
+        const double updated = C(i, j, kn) + dt * tendency;
+        OUT(i, j, kn) = average_with_out ? 0.5 * (OUT(i, j, kn) + updated) : updated;
+      });
+}
+
+double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
+  // Same face values as horizontal_stage, summed over the faces on the domain boundary (outward > 0).
+  const auto C = in_field.view();
+  const auto U = u_.view(), V = v_.view(), W = w_.view();
+  const auto wet = bathymetry_.first_wet();
+  const auto dz = grid_.dz_view();
+  const int g = grid_.ghost(), nz = grid_.nz(), limiter = settings_.limiter, o = n * nz;
+  const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
+  const double dx = grid_.dx(), dy = grid_.dy();
+  double total = 0.0;
+  Kokkos::parallel_reduce(
+      "plume_outflow", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz}),
+      KOKKOS_LAMBDA(int i, int j, int k, double& sum) {
+        const int kb = wet(i, j);
+        if (k < kb) return;
+        const int gi = gi0 + i - g, gj = gj0 + j - g, kn = o + k;
+        auto fx = [&](int ii) {
+          return U(ii, j, k) * face_value(U(ii, j, k), C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn), limiter);
+        };
+        auto fy = [&](int jj) {
+          return V(i, jj, k) * face_value(V(i, jj, k), C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn), limiter);
+        };
+        if (gi == 0) sum -= fx(i) * dy * dz(k);
+        if (gi == nx - 1) sum += fx(i + 1) * dy * dz(k);
+        if (gj == 0) sum -= fy(j) * dx * dz(k);
+        if (gj == ny - 1) sum += fy(j + 1) * dx * dz(k);
+        if (k == nz - 1) {
+          const double wf = W(i, j, nz);
+          const double c_mm = nz - 2 >= kb ? C(i, j, o + nz - 2) : 0.0;
+          sum += wf * face_value(wf, c_mm, C(i, j, kn), 0.0, 0.0, limiter) * dx * dy;
+        }
+      },
+      total);
+  return grid::global_sum(grid_.comm(), total);
+}
+
+// ----------------------------------------------------------------------------------------------
+// One step
+
+void PlumeModel::advance(double time, double dt) {
+  last_dt_ = dt;
+  // The flow at mid-step drives both Runge-Kutta stages (second order in the flow's time variation).
+  update_flow(time + 0.5 * dt);
+  update_diffusivities();
+  emit(time, time + dt);
+  vertical_step(0.5 * dt);
+  // SSP-RK2: c1 = c + dt L(c); c_new = (c + c1 + dt L(c1)) / 2, written in place of c.
+  c_.exchange_halo();
+  std::vector<double> out0(static_cast<std::size_t>(nclasses_)), out1(out0.size());
+  for (int n = 0; n < nclasses_; ++n) out0[n] = boundary_outflow_rate(c_, n);
+  horizontal_stage(c_, c_stage_, dt, false);
+  c_stage_.exchange_halo();
+  for (int n = 0; n < nclasses_; ++n) out1[n] = boundary_outflow_rate(c_stage_, n);
+  horizontal_stage(c_stage_, c_, dt, true);
+  for (int n = 0; n < nclasses_; ++n) outflow_[n] += 0.5 * dt * (out0[n] + out1[n]);
+  vertical_step(0.5 * dt);
+  update_metrics(dt);
+  check_balance();
+}
+
+// ----------------------------------------------------------------------------------------------
+// Ledger and metrics
+
+double PlumeModel::emitted() const {
+  double e = 0.0;
+  for (double v : emitted_) e += v;
+  return e;
+}
+
+double PlumeModel::outflow() const {
+  double o = 0.0;
+  for (double v : outflow_) o += v;
+  return o;
+}
+
+double PlumeModel::suspended() const {
+  const auto C = c_.view();
+  const auto dz = grid_.dz_view();
+  const int g = grid_.ghost(), nz = grid_.nz();
+  const double area = grid_.dx() * grid_.dy();
+  double total = 0.0;
+  Kokkos::parallel_reduce(
+      "plume_suspended", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz * nclasses_}),
+      KOKKOS_LAMBDA(int i, int j, int kn, double& sum) { sum += C(i, j, kn) * dz(kn % nz) * area; }, total);
+  return grid::global_sum(grid_.comm(), total);
+}
+
+double PlumeModel::deposited() const {
+  const auto BED = bed_.view();
+  const int g = grid_.ghost();
+  const double area = grid_.dx() * grid_.dy();
+  double total = 0.0;
+  Kokkos::parallel_reduce(
+      "plume_deposited", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nclasses_}),
+      KOKKOS_LAMBDA(int i, int j, int n, double& sum) { sum += BED(i, j, n) * area; }, total);
+  return grid::global_sum(grid_.comm(), total);
+}
+
+void PlumeModel::check_balance() {
+  const double e = emitted();
+  const double residual = e - suspended() - deposited() - outflow();
+  last_balance_error_ = e > 0.0 ? std::abs(residual) / e : 0.0;
+  max_balance_error_ = std::max(max_balance_error_, last_balance_error_);
+}
+
+void PlumeModel::update_metrics(double dt) {
+  const auto C = c_.view(), CT = c_total_.view(), BED = bed_.view(), DEP = deposit_.view(), CMAX = column_max_.view(),
+             TA = time_above_.view();
+  const auto dry = dry_density_;
+  const auto wet = bathymetry_.first_wet();
+  const auto dz = grid_.dz_view();
+  const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
+  const int nthr = static_cast<int>(settings_.concentration_thresholds.size());
+  Kokkos::View<double*> thresholds("thresholds", nthr);
+  auto th = Kokkos::create_mirror_view(thresholds);
+  for (int t = 0; t < nthr; ++t) th(t) = settings_.concentration_thresholds[t];
+  Kokkos::deep_copy(thresholds, th);
+  const double first_threshold = settings_.concentration_thresholds.front();
+  const double area = grid_.dx() * grid_.dy();
+  double volume_above = 0.0;
+  Kokkos::parallel_reduce(
+      "plume_metrics", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
+      KOKKOS_LAMBDA(int i, int j, double& volume) {
+        double column_max = 0.0;
+        for (int k = 0; k < nz; ++k) {
+          double total = 0.0;
+          for (int n = 0; n < nn; ++n) total += C(i, j, n * nz + k);
+          CT(i, j, k) = total;
+          if (k >= wet(i, j) && total >= first_threshold) volume += area * dz(k);
+          column_max = total > column_max ? total : column_max;
+        }
+        if (column_max > CMAX(i, j, 0)) CMAX(i, j, 0) = column_max;
+        for (int t = 0; t < nthr; ++t) {
+          if (column_max >= thresholds(t)) TA(i, j, t) += dt;
+        }
+        double thickness = 0.0;
+        for (int n = 0; n < nn; ++n) thickness += BED(i, j, n) / dry(n);
+        DEP(i, j, 0) = thickness;
+      },
+      volume_above);
+  max_volume_above_ = std::max(max_volume_above_, grid::global_sum(grid_.comm(), volume_above));
+}
+
+void PlumeModel::after_step(long, double time) {
+  if (stations_) stations_->sample(time);
+}
+
+void PlumeModel::check_finite(long step, double time) {
+  for (const Field* f : {&c_, &bed_}) {
+    const auto bad = f->first_non_finite();
+    int local = bad[0] >= 0 ? 1 : 0, any = 0;
+    MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+    if (any) {
+      std::string where;
+      if (local) {
+        const int n = f == &c_ ? bad[2] / grid_.nz() : bad[2];
+        const int k = f == &c_ ? bad[2] % grid_.nz() : -1;
+        where = " of class '" + settings_.classes[n].name + "' at cell (" + std::to_string(bad[0]) + ", " +
+                std::to_string(bad[1]) + (k >= 0 ? ", " + std::to_string(k) : std::string()) + ")";
+      }
+      throw NumericalError("non-finite " + std::string(f == &c_ ? "concentration" : "bed mass") + where + " at step " +
+                           std::to_string(step) + ", t = " + std::to_string(time) + " s");
+    }
+  }
+}
+
+Field PlumeModel::class_field(int n) const {
+  Field f(grid_, "concentration_" + settings_.classes[n].name, "kg m-3",
+          "suspended concentration of class " + settings_.classes[n].name);
+  const auto C = c_.view(), F = f.view();
+  const int nz = grid_.nz(), o = n * nz;
+  Kokkos::parallel_for(
+      "plume_class_field", Range3({0, 0, 0}, {grid_.local_ni(), grid_.local_nj(), nz}),
+      KOKKOS_LAMBDA(int i, int j, int k) { F(i, j, k) = C(i, j, o + k); });
+  return f;
+}
+
+std::vector<double> PlumeModel::class_concentration(int n) const { return class_field(n).owned_block(); }
+
+std::vector<double> PlumeModel::bed_mass(int n) const {
+  const auto all = bed_.owned_block();
+  const std::size_t columns = static_cast<std::size_t>(grid_.owned().ni()) * grid_.owned().nj();
+  return std::vector<double>(all.begin() + static_cast<long>(n * columns), all.begin() + static_cast<long>((n + 1) * columns));
+}
+
+void PlumeModel::write_output(long step, double time) {
+  if (!write_files_) return;
+  // Cell-centred velocities for viewing (the solver works on faces).
+  Field ue(grid_, "velocity_east", "m s-1", "eastward velocity"), vn(grid_, "velocity_north", "m s-1", "northward velocity"),
+      wu(grid_, "velocity_up", "m s-1", "upward velocity");
+  {
+    const auto U = u_.view(), V = v_.view(), W = w_.view(), A = ue.view(), B = vn.view(), Cc = wu.view();
+    const int g = grid_.ghost();
+    Kokkos::parallel_for(
+        "plume_centre_velocity", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), grid_.nz()}),
+        KOKKOS_LAMBDA(int i, int j, int k) {
+          A(i, j, k) = 0.5 * (U(i, j, k) + U(i + 1, j, k));
+          B(i, j, k) = 0.5 * (V(i, j, k) + V(i, j + 1, k));
+          Cc(i, j, k) = 0.5 * (W(i, j, k) + W(i, j, k + 1));
+        });
+  }
+  std::vector<Field> classes;
+  for (int n = 0; n < nclasses_ && nclasses_ > 1; ++n) classes.push_back(class_field(n));
+  std::vector<const Field*> volume{&c_total_, &ue, &vn, &wu};
+  for (const auto& f : classes) volume.push_back(&f);
+  volume_writer_->write(step, time, volume);
+
+  // Maps: one Field per threshold so ParaView lists them by name.
+  std::vector<Field> above;
+  for (std::size_t t = 0; t < settings_.concentration_thresholds.size(); ++t) {
+    above.emplace_back(grid_, "time_above_" + threshold_key(settings_.concentration_thresholds[t]) + "_kg_m3", "s",
+                       "time the water column exceeded " + threshold_key(settings_.concentration_thresholds[t]) + " kg/m3", 1);
+    auto dst = above.back().view();
+    const auto src = time_above_.view();
+    const int tt = static_cast<int>(t);
+    Kokkos::parallel_for(
+        "plume_time_above_copy", Range2({0, 0}, {grid_.local_ni(), grid_.local_nj()}),
+        KOKKOS_LAMBDA(int i, int j) { dst(i, j, 0) = src(i, j, tt); });
+  }
+  std::vector<const Field*> maps{&deposit_, &column_max_, &bathymetry_.elevation()};
+  if (settings_.needs_bed_stress()) maps.push_back(&tau_b_);
+  for (const auto& f : above) maps.push_back(&f);
+  map_writer_->write(step, time, maps);
+  if (budget_) {
+    const double e = emitted();
+    budget_->row({time, e, suspended(), deposited(), outflow(), last_balance_error_});
+  } else {
+    suspended();  // collective reductions: every rank takes part
+    deposited();
+  }
+}
+
+void PlumeModel::save(sim::CheckpointWriter& checkpoint) {
+  checkpoint.field(c_);
+  checkpoint.field(bed_);
+  checkpoint.field(column_max_);
+  checkpoint.field(time_above_);
+  checkpoint.scalars("emitted", emitted_);
+  checkpoint.scalars("outflow", outflow_);
+  checkpoint.scalar("max_volume_above", max_volume_above_);
+  checkpoint.scalar("max_balance_error", max_balance_error_);
+}
+
+void PlumeModel::restore(sim::CheckpointReader& checkpoint) {
+  checkpoint.field(c_);
+  checkpoint.field(bed_);
+  checkpoint.field(column_max_);
+  checkpoint.field(time_above_);
+  emitted_ = checkpoint.scalars("emitted");
+  outflow_ = checkpoint.scalars("outflow");
+  max_volume_above_ = checkpoint.scalar("max_volume_above");
+  max_balance_error_ = checkpoint.scalar("max_balance_error");
+  update_metrics(0.0);
+}
+
+void PlumeModel::finish(io::Json& summary) {
+  const double e = emitted(), s = suspended(), d = deposited(), o = outflow();
+  summary["mass_emitted_kg"] = e;
+  summary["mass_suspended_kg"] = s;
+  summary["mass_deposited_kg"] = d;
+  summary["mass_outflow_kg"] = o;
+  summary["mass_balance_rel_error"] = max_balance_error_;
+  summary["max_deposit_thickness_m"] = deposit_.max_abs();
+  summary["max_concentration_kg_m3"] = column_max_.max_abs();
+  summary["turbidity_volume_max_m3"] = max_volume_above_;
+
+  // Areas and extents from the maps (host reductions over owned columns, then global).
+  const auto dep = deposit_.owned_block();
+  const auto cmax = column_max_.owned_block();
+  const auto& box = grid_.owned();
+  const double area = grid_.dx() * grid_.dy();
+  io::Json deposit_area = io::Json::object(), turbidity_area = io::Json::object();
+  for (double thr : settings_.deposit_thresholds) {
+    double a = 0.0;
+    for (double v : dep) a += v >= thr ? area : 0.0;
+    deposit_area[threshold_key(thr)] = grid::global_sum(grid_.comm(), a);
+  }
+  for (double thr : settings_.concentration_thresholds) {
+    double a = 0.0;
+    for (double v : cmax) a += v >= thr ? area : 0.0;
+    turbidity_area[threshold_key(thr)] = grid::global_sum(grid_.comm(), a);
+  }
+  summary["deposit_area_m2"] = deposit_area;
+  summary["turbidity_area_m2"] = turbidity_area;
+
+  double x0 = grid_.x_center(0), y0 = grid_.y_center(0);
+  if (!sources_.empty()) sources_.front().position(context_.config.child("time").real("start"), x0, y0);
+  const double thr = settings_.concentration_thresholds.front();
+  double east = 0, west = 0, north = 0, south = 0;
+  for (int j = 0; j < box.nj(); ++j)
+    for (int i = 0; i < box.ni(); ++i) {
+      if (cmax[static_cast<std::size_t>(j) * box.ni() + i] < thr) continue;
+      const double x = grid_.x_center(box.i_begin + i) - x0, y = grid_.y_center(box.j_begin + j) - y0;
+      east = std::max(east, x);
+      west = std::max(west, -x);
+      north = std::max(north, y);
+      south = std::max(south, -y);
+    }
+  summary["extent_m"] = {{"E", grid::global_max(grid_.comm(), east)},
+                         {"W", grid::global_max(grid_.comm(), west)},
+                         {"N", grid::global_max(grid_.comm(), north)},
+                         {"S", grid::global_max(grid_.comm(), south)}};
+  summary["extent_threshold_kg_m3"] = thr;
+
+  io::Json per_class = io::Json::array();
+  for (int n = 0; n < nclasses_; ++n) {
+    const auto bed = bed_mass(n);
+    double local = 0.0;
+    for (double b : bed) local += b * area;
+    per_class.push_back({{"name", settings_.classes[n].name},
+                         {"settling_velocity_m_s", settings_.classes[n].settling_velocity},
+                         {"emitted_kg", emitted_[n]},
+                         {"deposited_kg", grid::global_sum(grid_.comm(), local)},
+                         {"outflow_kg", outflow_[n]}});
+  }
+  summary["classes"] = per_class;
+}
+
+}  // namespace hadal::plume
