@@ -30,7 +30,7 @@ function(hadal_add_gtest target)
       set(labels ${ARG_LABELS} mpi)
     endif()
     set_tests_properties(${target}_np${n} PROPERTIES PROCESSORS ${n} TIMEOUT ${ARG_TIMEOUT} LABELS "${labels}"
-      ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_MCA_btl_vader_single_copy_mechanism=none")
+      ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_MCA_btl_vader_single_copy_mechanism=none")
   endforeach()
 endfunction()
 
@@ -48,5 +48,5 @@ function(hadal_add_script_test name)
   string(REPLACE ";" " " preflags "${HADAL_MPIEXEC_PREFLAGS}")
   set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}" PROCESSORS ${ARG_PROCESSORS}
     SKIP_RETURN_CODE 77
-    ENVIRONMENT "HADAL=$<TARGET_FILE:hadal>;MPIEXEC=${MPIEXEC_EXECUTABLE} ${preflags};SOURCE_DIR=${PROJECT_SOURCE_DIR};PVPYTHON=${HADAL_PARAVIEW_PYTHON};SYSTEM_PYTHON=${HADAL_SYSTEM_PYTHON};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_MCA_btl_vader_single_copy_mechanism=none")
+    ENVIRONMENT "HADAL=$<TARGET_FILE:hadal>;MPIEXEC=${MPIEXEC_EXECUTABLE} ${preflags};SOURCE_DIR=${PROJECT_SOURCE_DIR};PVPYTHON=${HADAL_PARAVIEW_PYTHON};SYSTEM_PYTHON=${HADAL_SYSTEM_PYTHON};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_MCA_btl_vader_single_copy_mechanism=none")
 endfunction()

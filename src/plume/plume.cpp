@@ -75,7 +75,9 @@ void declare_plume_schema(config::ObjectSpec& root) {
       .optional()
       .only_when("type", {"bottom_boundary_layer"});
   auto& deposition = p.object("deposition", "Deposition at the bed (flux ws c of the bottom cell times P_d).");
-  deposition.enumeration("type", {"always", "krone"}, "P_d = 1, or Krone max(0, 1 - tau_b/tau_cd)").default_value("always");
+  deposition.enumeration("type", {"always", "krone", "none"},
+                         "P_d = 1, Krone max(0, 1 - tau_b/tau_cd), or none (a reflecting bed)")
+      .default_value("always");
   deposition.real("critical_shear", kPressure, "Krone tau_cd").greater_than(0.0).default_value(0.07)
       .only_when("type", {"krone"});
   p.real("bed_roughness", kLength, "Roughness length z0 for the bed shear stress").greater_than(0.0).default_value(1e-3);

@@ -90,6 +90,7 @@ PlumeSettings plume_settings_from_config(const config::ConfigView& plume) {
   }
   const auto deposition = plume.child("deposition");
   s.krone = deposition.string("type") == "krone";
+  s.reflecting_bed = deposition.string("type") == "none";
   if (s.krone) s.critical_shear_deposition = deposition.real("critical_shear");
   s.bed_roughness = plume.real("bed_roughness");
   s.deposit_thresholds = plume.child("thresholds").reals("deposit_thickness");
@@ -272,16 +273,14 @@ void PlumeModel::update_diffusivities() {
   }
 }
 
-double PlumeModel::stable_dt(double time, double cfl) {
-  update_flow(time);
-  update_diffusivities();
+double PlumeModel::courant_rate() const {
   const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
   const int g = grid_.ghost(), nz = grid_.nz();
   const double dx = grid_.dx(), dy = grid_.dy();
   const auto dz = grid_.dz_view();
   double rate = 0.0;
-  // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion: keeping it
-  // below 1/2 per stage keeps the limited scheme positive.
+  // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion, per second:
+  // dt * rate <= 1/2 keeps the limited scheme positive.
   Kokkos::parallel_reduce(
       "plume_cfl", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz}),
       KOKKOS_LAMBDA(int i, int j, int k, double& m) {
@@ -293,9 +292,19 @@ double PlumeModel::stable_dt(double time, double cfl) {
         if (r > m) m = r;
       },
       Kokkos::Max<double>(rate));
-  rate = grid::global_max(grid_.comm(), rate);
-  // The flow changes within the step: leave 10% for the speed-up of a tide.
-  return rate > 0.0 ? 0.9 * cfl / rate : 3600.0;
+  return grid::global_max(grid_.comm(), rate);
+}
+
+double PlumeModel::stable_dt(double time, double cfl) {
+  // The step uses the flow at mid-step: check the rate there too (a tide may be near slack now).
+  update_flow(time);
+  update_diffusivities();
+  double rate = courant_rate();
+  double dt = rate > 0.0 ? 0.9 * cfl / rate : 3600.0;
+  update_flow(time + 0.5 * dt);
+  update_diffusivities();
+  rate = std::max(rate, courant_rate());
+  return rate > 0.0 ? std::min(dt, 0.9 * cfl / rate) : dt;
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -377,17 +386,6 @@ void PlumeModel::emit(double t0, double t1) {
   if (grid::global_max(grid_.comm(), changed ? 1.0 : 0.0) > 0.0) Kokkos::deep_copy(c_.view(), c_host);
 }
 
-void PlumeModel::add_instantaneous_mass(int n, double x, double y, double z, double mass) {
-  const int gi = grid_.cell_i(x), gj = grid_.cell_j(y), k = grid_.cell_k(z);
-  if (grid_.owns(gi, gj)) {
-    auto one = Kokkos::subview(c_.view(), grid_.local_i(gi), grid_.local_j(gj), n * grid_.nz() + k);
-    double value = 0.0;
-    Kokkos::deep_copy(value, one);
-    Kokkos::deep_copy(one, value + mass / (grid_.dx() * grid_.dy() * grid_.dz(k)));
-  }
-  emitted_[n] += mass;
-}
-
 // ----------------------------------------------------------------------------------------------
 // Vertical: settling, diffusion, deposition (implicit), erosion (explicit, capped)
 
@@ -396,10 +394,10 @@ void PlumeModel::vertical_step(double dt) {
   const auto ws = ws_, tce = tau_ce_, em = erosion_m_;
   const auto wet = bathymetry_.first_wet();
   const auto dz = grid_.dz_view();
-  const auto zf = grid_.z_faces_view();
   const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
   const double theta = settings_.theta;
-  const bool krone = settings_.krone;
+  const int limiter = settings_.limiter;
+  const bool krone = settings_.krone, reflecting = settings_.reflecting_bed;
   const double tau_cd = settings_.critical_shear_deposition;
   Kokkos::parallel_for(
       "plume_vertical", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nn}),
@@ -408,7 +406,7 @@ void PlumeModel::vertical_step(double dt) {
         if (kb >= nz) return;
         const int o = n * nz;
         const double w = ws(n);
-        double pd = 1.0;
+        double pd = reflecting ? 0.0 : 1.0;
         if (krone) {
           pd = 1.0 - TAU(i, j, 0) / tau_cd;
           pd = pd > 0.0 ? pd : 0.0;
@@ -427,27 +425,51 @@ void PlumeModel::vertical_step(double dt) {
         auto sub = [&](int k) { return k > kb ? d_down(k) : 0.0; };
         auto sup = [&](int k) { return k < nz - 1 ? w + d_up(k) : 0.0; };
         auto diag = [&](int k) { return -(k > kb ? w : pd * w) - d_up(k) - d_down(k); };
+        // Second-order settling: an explicit limited correction to the implicit upwind flux through
+        // interior faces, faded out as the settling Courant number w dt/dz approaches 1/2 so that
+        // coarse grains (Courant >> 1) keep the positive first-order flux.
+        auto correction = [&](int k, double c_k, double c_k1, double c_k2) {  // face between k and k+1
+          const double courant = w * dt / dz(k + 1);
+          const double blend = 1.0 - 2.0 * courant;
+          if (blend <= 0.0) return 0.0;
+          return w * 0.5 * blend * limited_slope(c_k1 - c_k2, c_k - c_k1, limiter);
+        };
+        double mass_old = 0.0;
+        for (int k = kb; k < nz; ++k) mass_old += C(i, j, o + k) * dz(k);
         const double bottom_old = C(i, j, o + kb);
         // Right-hand side and forward sweep of the Thomas algorithm (rhs kept in C, c' in CP).
         double previous_cp = 0.0, previous_d = 0.0;
-        double c_below_old = 0.0;
+        double c_below_old = 0.0, correction_below = 0.0;
         for (int k = kb; k < nz; ++k) {
           const double c_old = C(i, j, o + k);
           const double c_above_old = k < nz - 1 ? C(i, j, o + k + 1) : 0.0;
+          const double c_above2_old = k < nz - 2 ? C(i, j, o + k + 2) : 0.0;
+          const double correction_above = k < nz - 1 ? correction(k, c_old, c_above_old, c_above2_old) : 0.0;
           const double explicit_part = sub(k) * c_below_old + diag(k) * c_old + sup(k) * c_above_old;
-          const double rhs = dz(k) / dt * c_old + (1.0 - theta) * explicit_part;
+          const double rhs =
+              dz(k) / dt * c_old + (1.0 - theta) * explicit_part + correction_above - correction_below;
           const double a = -theta * sub(k), b = dz(k) / dt - theta * diag(k), c = -theta * sup(k);
           const double denominator = b - a * previous_cp;
           previous_cp = c / denominator;
           previous_d = (rhs - a * previous_d) / denominator;
           CP(i, j, o + k) = previous_cp;
           c_below_old = c_old;
+          correction_below = correction_above;
           C(i, j, o + k) = previous_d;
         }
         for (int k = nz - 2; k >= kb; --k) C(i, j, o + k) -= CP(i, j, o + k) * C(i, j, o + k + 1);
         // What left the bottom cell went to the bed (same theta weighting as the solve).
-        BED(i, j, n) += dt * pd * w * (theta * C(i, j, o + kb) + (1.0 - theta) * bottom_old);
-        (void)zf;
+        const double deposit = dt * pd * w * (theta * C(i, j, o + kb) + (1.0 - theta) * bottom_old);
+        BED(i, j, n) += deposit;
+        // The solve conserves mass up to round-off; rescaling the column to its exact budget keeps the
+        // ledger closed over millions of steps.
+        double mass_new = 0.0;
+        for (int k = kb; k < nz; ++k) mass_new += C(i, j, o + k) * dz(k);
+        const double mass_expected = mass_old - deposit;
+        if (mass_new > 0.0 && mass_expected > 0.0) {
+          const double factor = mass_expected / mass_new;
+          for (int k = kb; k < nz; ++k) C(i, j, o + k) *= factor;
+        }
       });
 }
 
@@ -468,7 +490,6 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
         const int k = kn % nz, o = kn - k;
         const int kb = wet(i, j);
         if (k < kb) return;
-        const int gi = gi0 + i - g, gj = gj0 + j - g;
         // Flux through the west face of (ii, j) and the south face of (i, jj): advection plus
         // diffusion between wet interior neighbours (open boundaries let mass out by advection only).
         auto flux_x = [&](int ii) {
@@ -495,8 +516,6 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
           const double c_pp = kk + 1 < nz ? C(i, j, o + kk + 1) : 0.0;
           return wf * face_value(wf, c_mm, c_m, c_p, c_pp, limiter);
         };
-        (void)gi;
-        (void)gj;
         const double tendency = -(flux_x(i + 1) - flux_x(i)) / dx - (flux_y(j + 1) - flux_y(j)) / dy -
                                 (flux_z(k + 1) - flux_z(k)) / dz(k);
         const double updated = C(i, j, kn) + dt * tendency;
@@ -548,6 +567,17 @@ void PlumeModel::advance(double time, double dt) {
   // The flow at mid-step drives both Runge-Kutta stages (second order in the flow's time variation).
   update_flow(time + 0.5 * dt);
   update_diffusivities();
+  // Positivity needs a Courant sum <= 1/2 at the flow actually used: sub-step if the time loop's dt
+  // (or a user's cfl above 0.5) would exceed it.
+  constexpr double kPositivityLimit = 0.5;
+  const double courant = dt * courant_rate();
+  if (courant > kPositivityLimit) {
+    const int substeps = static_cast<int>(std::ceil(courant / (0.9 * kPositivityLimit)));
+    if (substeps > 100000) throw NumericalError(strformat("flow too fast for dt = %g s (Courant sum %g)", dt, courant));
+    for (int s = 0; s < substeps; ++s) advance(time + s * dt / substeps, dt / substeps);
+    last_dt_ = dt;
+    return;
+  }
   emit(time, time + dt);
   vertical_step(0.5 * dt);
   // SSP-RK2: c1 = c + dt L(c); c_new = (c + c1 + dt L(c1)) / 2, written in place of c.

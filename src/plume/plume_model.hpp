@@ -46,8 +46,9 @@ struct PlumeSettings {
   // Vertical diffusivity: constant, or bottom boundary layer kappa u* z' (1 - z'/delta) + background.
   bool bbl = false;
   double kz = 1e-4, kz_background = 1e-5, bbl_thickness = 20.0, friction_velocity = 0.0;
-  // Deposition probability: 1, or Krone max(0, 1 - tau_b / tau_cd).
+  // Deposition probability: 1, Krone max(0, 1 - tau_b / tau_cd), or 0 (a reflecting bed).
   bool krone = false;
+  bool reflecting_bed = false;
   double critical_shear_deposition = 0.07;
   double bed_roughness = 1e-3;       ///< z0, m
   std::vector<double> deposit_thresholds{0.001, 0.005, 0.01};  ///< m
@@ -87,12 +88,15 @@ class PlumeModel : public sim::Model {
   double outflow() const;
   double max_balance_error() const { return max_balance_error_; }
   /// Emitting sources must stay in wet columns, else the ledger would count mass never placed.
-  /// Releases `mass` of class n as a uniform concentration in the cell holding (x, y, z) (tests).
-  void add_instantaneous_mass(int n, double x, double y, double z, double mass);
+  /// Adds concentration profile(x, y, z) of class n at cell centres of wet cells (initial conditions,
+  /// verification); the added mass counts as emitted.
+  template <class Profile>
+  void add_concentration(int n, Profile profile);
 
  private:
   void update_flow(double time);
   void update_diffusivities();
+  double courant_rate() const;  ///< max over cells of the explicit update's rate, s-1
   void emit(double t0, double t1);
   void vertical_step(double dt);
   void horizontal_stage(const grid::Field& in, grid::Field& out, double dt, bool average_with_out);
@@ -132,5 +136,22 @@ class PlumeModel : public sim::Model {
   std::unique_ptr<grid::StationSeries> stations_;
   std::unique_ptr<io::CsvSeries> budget_;
 };
+
+template <class Profile>
+void PlumeModel::add_concentration(int n, Profile profile) {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), c_.view());
+  const int g = grid_.ghost(), nz = grid_.nz();
+  double added = 0.0;
+  for (int lj = g; lj < g + grid_.owned().nj(); ++lj)
+    for (int li = g; li < g + grid_.owned().ni(); ++li)
+      for (int k = bathymetry_.first_wet_host(li, lj); k < nz; ++k) {
+        const double value = profile(grid_.x_center(grid_.global_i(li)), grid_.y_center(grid_.global_j(lj)), grid_.z_center(k));
+        host(li, lj, n * nz + k) += value;
+        added += value * grid_.dx() * grid_.dy() * grid_.dz(k);
+      }
+  Kokkos::deep_copy(c_.view(), host);
+  emitted_[n] += grid::global_sum(grid_.comm(), added);
+  update_metrics(0.0);
+}
 
 }  // namespace hadal::plume
