@@ -142,6 +142,16 @@ PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, con
     tce(n) = k.critical_shear;
     em(n) = k.erosion_rate;
   }
+  inv_dz_ = Kokkos::View<double*>("inverse_dz", grid_.nz());
+  inv_face_spacing_ = Kokkos::View<double*>("inverse_centre_spacing", grid_.nz() + 1);
+  auto inv_dz = Kokkos::create_mirror_view(inv_dz_);
+  auto inv_h = Kokkos::create_mirror_view(inv_face_spacing_);
+  for (int k = 0; k < grid_.nz(); ++k) inv_dz(k) = 1.0 / grid_.dz(k);
+  for (int k = 0; k <= grid_.nz(); ++k) {
+    inv_h(k) = (k > 0 && k < grid_.nz()) ? 1.0 / (grid_.z_center(k) - grid_.z_center(k - 1)) : 0.0;
+  }
+  Kokkos::deep_copy(inv_dz_, inv_dz);
+  Kokkos::deep_copy(inv_face_spacing_, inv_h);
   Kokkos::deep_copy(ws_, ws);
   Kokkos::deep_copy(dry_density_, dry);
   Kokkos::deep_copy(tau_ce_, tce);
@@ -394,8 +404,9 @@ void PlumeModel::vertical_step(double dt) {
   const auto ws = ws_, tce = tau_ce_, em = erosion_m_;
   const auto wet = bathymetry_.first_wet();
   const auto dz = grid_.dz_view();
+  const auto inv_h = inv_face_spacing_;
   const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
-  const double theta = settings_.theta;
+  const double theta = settings_.theta, inv_dt = 1.0 / dt;
   const int limiter = settings_.limiter;
   const bool krone = settings_.krone, reflecting = settings_.reflecting_bed;
   const double tau_cd = settings_.critical_shear_deposition;
@@ -420,8 +431,8 @@ void PlumeModel::vertical_step(double dt) {
         }
         // Operator A (mass per area per time): fluxes between k and k+1 are settling w c(k+1)
         // downwards and diffusion; the bed takes pd w c(kb); nothing crosses the grid top.
-        auto d_up = [&](int k) { return k < nz - 1 ? KZ(i, j, k + 1) / (0.5 * (dz(k) + dz(k + 1))) : 0.0; };
-        auto d_down = [&](int k) { return k > kb ? KZ(i, j, k) / (0.5 * (dz(k) + dz(k - 1))) : 0.0; };
+        auto d_up = [&](int k) { return k < nz - 1 ? KZ(i, j, k + 1) * inv_h(k + 1) : 0.0; };
+        auto d_down = [&](int k) { return k > kb ? KZ(i, j, k) * inv_h(k) : 0.0; };
         auto sub = [&](int k) { return k > kb ? d_down(k) : 0.0; };
         auto sup = [&](int k) { return k < nz - 1 ? w + d_up(k) : 0.0; };
         auto diag = [&](int k) { return -(k > kb ? w : pd * w) - d_up(k) - d_down(k); };
@@ -447,8 +458,8 @@ void PlumeModel::vertical_step(double dt) {
           const double correction_above = k < nz - 1 ? correction(k, c_old, c_above_old, c_above2_old) : 0.0;
           const double explicit_part = sub(k) * c_below_old + diag(k) * c_old + sup(k) * c_above_old;
           const double rhs =
-              dz(k) / dt * c_old + (1.0 - theta) * explicit_part + correction_above - correction_below;
-          const double a = -theta * sub(k), b = dz(k) / dt - theta * diag(k), c = -theta * sup(k);
+              dz(k) * inv_dt * c_old + (1.0 - theta) * explicit_part + correction_above - correction_below;
+          const double a = -theta * sub(k), b = dz(k) * inv_dt - theta * diag(k), c = -theta * sup(k);
           const double denominator = b - a * previous_cp;
           previous_cp = c / denominator;
           previous_d = (rhs - a * previous_d) / denominator;
@@ -480,16 +491,17 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
   const auto C = in_field.view(), OUT = out_field.view();
   const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
   const auto wet = bathymetry_.first_wet();
-  const auto dz = grid_.dz_view();
+  const auto inv_dz = inv_dz_;
   const int g = grid_.ghost(), nz = grid_.nz(), limiter = settings_.limiter;
   const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
-  const double dx = grid_.dx(), dy = grid_.dy();
+  const double inv_dx = 1.0 / grid_.dx(), inv_dy = 1.0 / grid_.dy();
   Kokkos::parallel_for(
-      "plume_horizontal", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz * nclasses_}),
-      KOKKOS_LAMBDA(int i, int j, int kn) {
-        const int k = kn % nz, o = kn - k;
+      "plume_horizontal",
+      Kokkos::MDRangePolicy<Kokkos::Rank<4>>({g, g, 0, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nclasses_, nz}),
+      KOKKOS_LAMBDA(int i, int j, int n, int k) {
         const int kb = wet(i, j);
         if (k < kb) return;
+        const int o = n * nz, kn = o + k;
         // Flux through the west face of (ii, j) and the south face of (i, jj): advection plus
         // diffusion between wet interior neighbours (open boundaries let mass out by advection only).
         auto flux_x = [&](int ii) {
@@ -497,14 +509,14 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
                                                      C(ii + 1, j, kn), limiter);
           const int gface = gi0 + ii - g;
           if (gface <= 0 || gface >= nx || k < wet(ii - 1, j) || k < wet(ii, j)) return f;
-          return f - 0.5 * (KH(ii - 1, j, k) + KH(ii, j, k)) * (C(ii, j, kn) - C(ii - 1, j, kn)) / dx;
+          return f - 0.5 * (KH(ii - 1, j, k) + KH(ii, j, k)) * (C(ii, j, kn) - C(ii - 1, j, kn)) * inv_dx;
         };
         auto flux_y = [&](int jj) {
           const double f = V(i, jj, k) * face_value(V(i, jj, k), C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn),
                                                      C(i, jj + 1, kn), limiter);
           const int gface = gj0 + jj - g;
           if (gface <= 0 || gface >= ny || k < wet(i, jj - 1) || k < wet(i, jj)) return f;
-          return f - 0.5 * (KH(i, jj - 1, k) + KH(i, jj, k)) * (C(i, jj, kn) - C(i, jj - 1, kn)) / dy;
+          return f - 0.5 * (KH(i, jj - 1, k) + KH(i, jj, k)) * (C(i, jj, kn) - C(i, jj - 1, kn)) * inv_dy;
         };
         // Vertical advection by w through the bottom face of level kk (kk in kb..nz).
         auto flux_z = [&](int kk) {
@@ -516,15 +528,16 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
           const double c_pp = kk + 1 < nz ? C(i, j, o + kk + 1) : 0.0;
           return wf * face_value(wf, c_mm, c_m, c_p, c_pp, limiter);
         };
-        const double tendency = -(flux_x(i + 1) - flux_x(i)) / dx - (flux_y(j + 1) - flux_y(j)) / dy -
-                                (flux_z(k + 1) - flux_z(k)) / dz(k);
+        const double tendency = -(flux_x(i + 1) - flux_x(i)) * inv_dx - (flux_y(j + 1) - flux_y(j)) * inv_dy -
+                                (flux_z(k + 1) - flux_z(k)) * inv_dz(k);
         const double updated = C(i, j, kn) + dt * tendency;
         OUT(i, j, kn) = average_with_out ? 0.5 * (OUT(i, j, kn) + updated) : updated;
       });
 }
 
 double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
-  // Same face values as horizontal_stage, summed over the faces on the domain boundary (outward > 0).
+  // Same face values as horizontal_stage, summed over the faces on the domain boundary (outward > 0):
+  // the lateral faces of edge columns and the top face of every column.
   const auto C = in_field.view();
   const auto U = u_.view(), V = v_.view(), W = w_.view();
   const auto wet = bathymetry_.first_wet();
@@ -534,26 +547,31 @@ double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
   const double dx = grid_.dx(), dy = grid_.dy();
   double total = 0.0;
   Kokkos::parallel_reduce(
-      "plume_outflow", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz}),
-      KOKKOS_LAMBDA(int i, int j, int k, double& sum) {
+      "plume_outflow", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
+      KOKKOS_LAMBDA(int i, int j, double& sum) {
         const int kb = wet(i, j);
-        if (k < kb) return;
-        const int gi = gi0 + i - g, gj = gj0 + j - g, kn = o + k;
-        auto fx = [&](int ii) {
-          return U(ii, j, k) * face_value(U(ii, j, k), C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn), limiter);
-        };
-        auto fy = [&](int jj) {
-          return V(i, jj, k) * face_value(V(i, jj, k), C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn), limiter);
-        };
-        if (gi == 0) sum -= fx(i) * dy * dz(k);
-        if (gi == nx - 1) sum += fx(i + 1) * dy * dz(k);
-        if (gj == 0) sum -= fy(j) * dx * dz(k);
-        if (gj == ny - 1) sum += fy(j + 1) * dx * dz(k);
-        if (k == nz - 1) {
-          const double wf = W(i, j, nz);
-          const double c_mm = nz - 2 >= kb ? C(i, j, o + nz - 2) : 0.0;
-          sum += wf * face_value(wf, c_mm, C(i, j, kn), 0.0, 0.0, limiter) * dx * dy;
+        if (kb >= nz) return;
+        const int gi = gi0 + i - g, gj = gj0 + j - g;
+        if (gi == 0 || gi == nx - 1 || gj == 0 || gj == ny - 1) {
+          for (int k = kb; k < nz; ++k) {
+            const int kn = o + k;
+            auto fx = [&](int ii) {
+              return U(ii, j, k) *
+                     face_value(U(ii, j, k), C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn), limiter);
+            };
+            auto fy = [&](int jj) {
+              return V(i, jj, k) *
+                     face_value(V(i, jj, k), C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn), limiter);
+            };
+            if (gi == 0) sum -= fx(i) * dy * dz(k);
+            if (gi == nx - 1) sum += fx(i + 1) * dy * dz(k);
+            if (gj == 0) sum -= fy(j) * dx * dz(k);
+            if (gj == ny - 1) sum += fy(j + 1) * dx * dz(k);
+          }
         }
+        const double wf = W(i, j, nz);
+        const double c_mm = nz - 2 >= kb ? C(i, j, o + nz - 2) : 0.0;
+        sum += wf * face_value(wf, c_mm, C(i, j, o + nz - 1), 0.0, 0.0, limiter) * dx * dy;
       },
       total);
   return grid::global_sum(grid_.comm(), total);

@@ -122,6 +122,8 @@ class PlumeModel : public sim::Model {
   grid::Field tau_b_;         ///< bed shear stress, Pa (map)
   grid::Field scratch_;       ///< Thomas coefficients, same shape as c_
   Kokkos::View<double*> ws_, dry_density_, tau_ce_, erosion_m_;
+  Kokkos::View<double*> inv_dz_;            ///< 1 / dz(k)
+  Kokkos::View<double*> inv_face_spacing_;  ///< 1 / (z_center(k) - z_center(k-1)) at face k (0 at the ends)
 
   // Metrics.
   grid::Field c_total_, deposit_, column_max_, time_above_;
