@@ -9,6 +9,7 @@
 /// tridiagonal solve per column for settling, vertical diffusion, deposition (implicit) and erosion.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,6 +98,8 @@ class PlumeModel : public sim::Model {
   void update_flow(double time);
   void update_diffusivities();
   double courant_rate() const;  ///< max over cells of the explicit update's rate, s-1
+  /// Flow, diffusivities and Courant rate at `time` (skipped if already there).
+  void ensure_flow(double time);
   void emit(double t0, double t1);
   void vertical_step(double dt);
   void horizontal_stage(const grid::Field& in, grid::Field& out, double dt, bool average_with_out);
@@ -132,6 +135,9 @@ class PlumeModel : public sim::Model {
   double max_balance_error_ = 0.0;
   double last_balance_error_ = 0.0;
   double last_dt_ = 0.0;
+  double flow_time_ = std::numeric_limits<double>::quiet_NaN();  ///< time of the flow in u_, v_, w_
+  double flow_rate_ = 0.0;                                        ///< courant_rate() of that flow
+  bool constant_kh_filled_ = false, constant_kz_filled_ = false;
 
   bool write_files_;
   std::unique_ptr<grid::FieldSeriesWriter> volume_writer_, map_writer_;
