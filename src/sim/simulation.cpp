@@ -141,7 +141,8 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
   RunStatistics stats;
   const double end_tolerance = 1e-12 * std::max(1.0, std::abs(settings.end));
 
-  while (t < settings.end - end_tolerance && (settings.max_steps == 0 || step < settings.max_steps)) {
+  while (t < settings.end - end_tolerance && (settings.max_steps == 0 || step < settings.max_steps) &&
+         !model.finished()) {
     dt = settings.dt_fixed > 0.0 ? settings.dt_fixed : model.stable_dt(t, settings.cfl);
     if (settings.dt_max > 0.0) dt = std::min(dt, settings.dt_max);
     if (!(dt > 0.0) || !std::isfinite(dt)) {

@@ -52,6 +52,9 @@ class Model {
   /// Cells (or points, particles) updated per step, for throughput in the progress line.
   virtual double work_per_step() const = 0;
   virtual std::string work_unit() const { return "cell-updates"; }
+  /// True when the model has nothing left to do before time.end (e.g. a steady state was reached):
+  /// the loop then writes its final output and stops at the current time.
+  virtual bool finished() const { return false; }
   /// Short status appended to progress lines (e.g. "mass balance 3e-15").
   virtual std::string status() const { return {}; }
 };

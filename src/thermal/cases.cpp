@@ -1,0 +1,695 @@
+// SPDX-License-Identifier: MIT
+// Case types of the thermal module: thermal.mantle, thermal.core, thermal.coupled.
+#include <cmath>
+#include <memory>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "io/csv.hpp"
+#include "io/hdf5_file.hpp"
+#include "io/xdmf.hpp"
+#include "sim/simulation.hpp"
+#include "thermal/core_model.hpp"
+#include "thermal/mantle2d.hpp"
+#include "thermal/thermal.hpp"
+
+namespace hadal::thermal {
+namespace {
+
+using config::ConfigView;
+using config::ObjectSpec;
+
+void declare_mantle_schema(ObjectSpec& root, bool coupled) {
+  using namespace units;
+  auto& m = root.object("mantle", "2-D Cartesian box of infinite-Prandtl Boussinesq convection (x horizontal, z up).");
+  m.enumeration("units", {"nondimensional", "dimensional"},
+                "nondimensional: Ra, H and times in diffusion-time units; dimensional: SI inputs in mantle.physical")
+      .default_value(coupled ? "dimensional" : "nondimensional");
+  m.integers("cells", "Cells [nx, nz]").items(2).required();
+  m.real("aspect_ratio", kDimensionless, "Box width / height").greater_than(0.0).default_value(1.0);
+  m.real("rayleigh", kDimensionless, "Rayleigh number with the viscosity at T = 0, depth 0 (nondimensional units)")
+      .greater_than(0.0)
+      .optional();
+  m.real("internal_heating", kDimensionless, "Nondimensional internal heating H = rho h d^2/(k dT)").default_value(0.0);
+  auto& v = m.object("viscosity", "eta(T, depth), 1 at T = 0 and depth 0.");
+  v.enumeration("law", {"constant", "exponential", "arrhenius"},
+                "exponential: exp(-b T + c d); arrhenius: exp(E/(T+T0) - E/T0 + c d)")
+      .default_value("constant");
+  v.real("thermal_factor", kDimensionless, "b (ln of the thermal viscosity contrast)").min(0.0).default_value(0.0);
+  v.real("depth_factor", kDimensionless, "c (ln of the depth viscosity contrast)").min(0.0).default_value(0.0);
+  v.real("activation", kDimensionless, "E = E*/(R dT) for the Arrhenius law").min(0.0).default_value(0.0);
+  v.real("surface_offset", kDimensionless, "T0 = T_top/dT (absolute surface temperature)").greater_than(0.0).default_value(1.0);
+  v.real("minimum", kDimensionless, "Lower clip of eta").greater_than(0.0).default_value(1e-10);
+  v.real("maximum", kDimensionless, "Upper clip of eta").greater_than(0.0).default_value(1e10);
+  auto& vb = m.object("velocity_boundaries", "free_slip or no_slip on each wall.");
+  for (const char* wall : {"top", "bottom", "left", "right"})
+    vb.enumeration(wall, {"free_slip", "no_slip"}, "Velocity condition").default_value("free_slip");
+  auto& top = m.object("top", "Thermal condition at the top (z = d).");
+  top.enumeration("type", {"temperature", "flux"}, "fixed temperature or fixed upward heat flux").default_value("temperature");
+  top.real("value", kDimensionless, "Nondimensional temperature or upward flux (nondimensional units only)").default_value(0.0);
+  auto& bottom = m.object("bottom", "Thermal condition at the bottom (z = 0).");
+  bottom.enumeration("type", {"temperature", "flux"}, "fixed temperature or fixed upward heat flux").default_value("temperature");
+  bottom.real("value", kDimensionless, "Nondimensional temperature or upward flux (nondimensional units only)").default_value(1.0);
+  m.enumeration("limiter", {"van_leer", "mc", "minmod"}, "Slope limiter of the MUSCL advection").default_value("van_leer");
+  m.real("initial_perturbation", kDimensionless, "A in T0 = 1 - z + A cos(pi x/aspect) sin(pi z)").default_value(0.1);
+  auto& p = m.object("physical", "SI inputs used when units = dimensional (defaults: Blankenbach case 1a).");
+  p.real("depth", kLength, "Box height d").greater_than(0.0).default_value(1e6);
+  p.real("density", kDensity, "Reference density").greater_than(0.0).default_value(4000.0);
+  p.real("gravity", kAcceleration, "Gravity").greater_than(0.0).default_value(10.0);
+  p.real("expansivity", kThermalExpansivity, "Thermal expansivity").greater_than(0.0).default_value(2.5e-5);
+  p.real("conductivity", kThermalConductivity, "Thermal conductivity").greater_than(0.0).default_value(5.0);
+  p.real("heat_capacity", kSpecificHeat, "Specific heat").greater_than(0.0).default_value(1250.0);
+  p.real("reference_viscosity", kDynamicViscosity, "Viscosity at the top temperature").greater_than(0.0).default_value(1e23);
+  p.real("top_temperature", kTemperature, "Surface temperature").greater_than(0.0).default_value(273.0);
+  p.real("bottom_temperature", kTemperature, "Bottom temperature (coupled: taken from the core)")
+      .greater_than(0.0)
+      .default_value(1273.0);
+  p.real("radiogenic_heating", kPowerPerMass, "Internal heating per unit mass").min(0.0).default_value(0.0);
+  p.real("radiogenic_power", kPower, "Total mantle radiogenic power (overrides radiogenic_heating via mantle_mass)")
+      .min(0.0)
+      .optional();
+  p.real("mantle_mass", kMass, "Mass that radiogenic_power is spread over").greater_than(0.0).default_value(4.0e24);
+  auto& s = root.object("steady_state", "Stop early once the flow is steady.");
+  s.boolean("enabled", "Detect steady state").default_value(true);
+  s.real("tolerance", kDimensionless,
+         "Steady when max(|dNu|/Nu, |dVrms|/Vrms) per unit nondimensional time stays below this for 20 steps")
+      .greater_than(0.0)
+      .default_value(1e-5);
+  auto& solver = root.object("stokes", "Stokes solver (FGMRES + fieldsplit Schur, AMG on velocity).");
+  solver.real("rtol", kDimensionless, "Relative tolerance of the Stokes solve").greater_than(0.0).less_than(1.0).default_value(1e-8);
+  solver.string("petsc_options", "Extra PETSc options, e.g. '-fieldsplit_u_pc_type gamg -ksp_monitor'").default_value("");
+}
+
+void declare_core_schema(ObjectSpec& root, bool prescribed_flow) {
+  using namespace units;
+  auto& c = root.object("core", "1-D thermal evolution of the core (defaults: present-day Earth, reference note 3.4).");
+  c.real("core_radius", kLength, "CMB radius").greater_than(0.0).default_value(3480e3);
+  c.real("inner_core_radius", kLength, "Initial inner-core radius").min(0.0).default_value(1221e3);
+  c.real("mass", kMass, "Core mass").greater_than(0.0).default_value(1.94e24);
+  c.real("inner_core_density", kDensity, "Density at the ICB").greater_than(0.0).default_value(12760.0);
+  c.real("heat_capacity", kSpecificHeat, "c_p").greater_than(0.0).default_value(800.0);
+  c.real("expansivity", kThermalExpansivity, "alpha").greater_than(0.0).default_value(1.25e-5);
+  c.real("cmb_gravity", kAcceleration, "g at the CMB").greater_than(0.0).default_value(10.68);
+  c.real("conductivity", kThermalConductivity, "Core thermal conductivity (measured/computed: 18-250 W/m/K)")
+      .greater_than(0.0)
+      .max(1000.0)
+      .default_value(100.0);
+  c.real("secular_factor", kDimensionless, "epsilon_T = mass average of T_a/T_c").greater_than(0.0).default_value(1.0);
+  c.real("latent_heat", kSpecificEnergy, "Latent heat of inner-core freezing").min(0.0).default_value(0.70e6);
+  c.real("melting_slope_difference", kTemperature / kPressure, "dT_m/dP - dT_a/dP at the ICB")
+      .greater_than(0.0)
+      .default_value(2e-9);
+  c.real("compositional_density_jump", kDensity, "Light-element density jump driving Q_G").min(0.0).default_value(0.0);
+  c.real("cmb_temperature", kTemperature, "Initial CMB temperature").greater_than(0.0).default_value(4000.0);
+  c.real("nucleation_temperature", kTemperature, "T_c at which an absent inner core nucleates").min(0.0).default_value(0.0);
+  c.real("radiogenic_heating", kPowerPerMass, "Core radiogenic heating at t = 0").min(0.0).default_value(0.0);
+  c.real("radiogenic_half_life", kTime, "Half-life of the core heat source").greater_than(0.0).default_value(1.25e9 * 3.15576e7);
+  if (prescribed_flow) {
+    auto& q = c.object("cmb_heat_flow", "Prescribed CMB heat-flow history (linear between points, constant outside).");
+    q.reals("times", kTime, "Times").min_items(1).required();
+    q.reals("values", kPower, "Q_CMB at those times").min_items(1).required();
+  }
+}
+
+CoreParameters core_parameters(const ConfigView& c) {
+  CoreParameters p;
+  p.core_radius = c.real("core_radius");
+  p.inner_core_radius = c.real("inner_core_radius");
+  p.mass = c.real("mass");
+  p.inner_core_density = c.real("inner_core_density");
+  p.heat_capacity = c.real("heat_capacity");
+  p.expansivity = c.real("expansivity");
+  p.cmb_gravity = c.real("cmb_gravity");
+  p.conductivity = c.real("conductivity");
+  p.secular_factor = c.real("secular_factor");
+  p.latent_heat = c.real("latent_heat");
+  p.melting_slope_difference = c.real("melting_slope_difference");
+  p.compositional_density_jump = c.real("compositional_density_jump");
+  p.cmb_temperature = c.real("cmb_temperature");
+  p.nucleation_temperature = c.real("nucleation_temperature");
+  p.radiogenic_heating = c.real("radiogenic_heating");
+  p.radiogenic_half_life = c.real("radiogenic_half_life");
+  return p;
+}
+
+/// Scales between SI and the nondimensional mantle equations.
+struct MantleScales {
+  bool dimensional = false;
+  double depth = 1.0, time = 1.0, velocity = 1.0, temperature = 1.0, t_top = 0.0, flux = 1.0, viscosity = 1.0,
+         pressure = 1.0, width = 1.0;
+};
+
+struct MantleSetup {
+  MantleParameters params;
+  MantleScales scales;
+};
+
+MantleSetup mantle_setup(const ConfigView& root, bool coupled) {
+  const auto m = root.child("mantle");
+  MantleSetup s;
+  auto& p = s.params;
+  const auto cells = m.integers("cells");
+  p.nx = static_cast<int>(cells[0]);
+  p.nz = static_cast<int>(cells[1]);
+  p.aspect = m.real("aspect_ratio");
+  const auto v = m.child("viscosity");
+  const std::string law = v.string("law");
+  p.viscosity.kind = law == "constant" ? ViscosityKind::Constant
+                                       : (law == "exponential" ? ViscosityKind::Exponential : ViscosityKind::Arrhenius);
+  p.viscosity.b = v.real("thermal_factor");
+  p.viscosity.c = v.real("depth_factor");
+  p.viscosity.E = v.real("activation");
+  p.viscosity.T0 = v.real("surface_offset");
+  p.viscosity.eta_min = v.real("minimum");
+  p.viscosity.eta_max = v.real("maximum");
+  if (law == "constant" && p.viscosity.c > 0.0) p.viscosity.kind = ViscosityKind::Exponential;  // depth-only
+  const auto vb = m.child("velocity_boundaries");
+  auto wall = [&](const char* k) {
+    return vb.string(k) == "no_slip" ? VelocityBoundary::NoSlip : VelocityBoundary::FreeSlip;
+  };
+  p.velocity_bc = {wall("left"), wall("right"), wall("bottom"), wall("top")};
+  auto thermal = [&](const char* k) {
+    const auto b = m.child(k);
+    return ThermalBoundary{b.string("type") == "flux" ? ThermalBoundaryKind::Flux : ThermalBoundaryKind::Temperature,
+                           b.real("value")};
+  };
+  p.top = thermal("top");
+  p.bottom = thermal("bottom");
+  const std::string lim = m.string("limiter");
+  p.limiter = lim == "mc" ? MantleParameters::Limiter::MC
+                          : (lim == "minmod" ? MantleParameters::Limiter::Minmod : MantleParameters::Limiter::VanLeer);
+  p.perturbation = m.real("initial_perturbation");
+  p.stokes_rtol = root.child("stokes").real("rtol");
+  p.petsc_options = root.child("stokes").string("petsc_options");
+  p.internal_heating = m.real("internal_heating");
+  if (m.string("units") == "dimensional") {
+    const auto ph = m.child("physical");
+    auto& sc = s.scales;
+    sc.dimensional = true;
+    const double d = ph.real("depth"), rho = ph.real("density"), k = ph.real("conductivity"),
+                 cp = ph.real("heat_capacity"), eta0 = ph.real("reference_viscosity");
+    const double kappa = k / (rho * cp);
+    sc.t_top = ph.real("top_temperature");
+    const double t_bottom = coupled ? root.child("core").real("cmb_temperature") : ph.real("bottom_temperature");
+    sc.temperature = t_bottom - sc.t_top;
+    sc.depth = d;
+    sc.width = p.aspect * d;
+    sc.time = d * d / kappa;
+    sc.velocity = kappa / d;
+    sc.flux = k * sc.temperature / d;
+    sc.viscosity = eta0;
+    sc.pressure = eta0 * kappa / (d * d);
+    p.rayleigh = rho * ph.real("gravity") * ph.real("expansivity") * sc.temperature * d * d * d / (eta0 * kappa);
+    double h = ph.real("radiogenic_heating");
+    if (ph.has("radiogenic_power")) h = ph.real("radiogenic_power") / ph.real("mantle_mass");
+    p.internal_heating = rho * h * d * d / (k * sc.temperature);
+    p.top = {ThermalBoundaryKind::Temperature, 0.0};
+    p.bottom = {ThermalBoundaryKind::Temperature, 1.0};
+  } else {
+    p.rayleigh = m.real("rayleigh");
+  }
+  return s;
+}
+
+void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, bool coupled) {
+  const auto m = root.child("mantle");
+  const auto cells = m.integers("cells");
+  const int ranks = [] {
+    int n = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    return n;
+  }();
+  if (cells[0] < 4 || cells[1] < 4) problems.push_back(m.diagnostic("cells", "need at least 4 cells in each direction"));
+  // Square-ish cells: the staggered stencil and the CFL estimate assume comparable dx and dz.
+  const double aspect = m.real("aspect_ratio");
+  const double cell_ratio = (aspect / cells[0]) / (1.0 / cells[1]);
+  if (cell_ratio > 4.0 || cell_ratio < 0.25) {
+    std::ostringstream msg;
+    msg << "aspect ratio " << aspect << " on " << cells[0] << " x " << cells[1]
+        << " cells gives dx/dz = " << cell_ratio << "; use between 0.25 and 4 (more cells in x for wide boxes)";
+    problems.push_back(m.diagnostic("aspect_ratio", msg.str()));
+  }
+  if (cells[0] < 3 * ranks || cells[1] < 3 * ranks)
+    problems.push_back(m.diagnostic("cells", "too few cells for the number of MPI ranks (need >= 3 per rank)"));
+  const bool dimensional = m.string("units") == "dimensional";
+  if (!dimensional && !m.has("rayleigh"))
+    problems.push_back(m.diagnostic("rayleigh", "required when mantle.units is nondimensional"));
+  if (dimensional && m.has("rayleigh"))
+    problems.push_back(m.diagnostic("rayleigh", "computed from mantle.physical when units is dimensional; remove it"));
+  if (coupled && !dimensional)
+    problems.push_back(m.diagnostic("units", "a coupled case needs dimensional mantle units"));
+  const auto v = m.child("viscosity");
+  if (v.real("minimum") >= v.real("maximum"))
+    problems.push_back(v.diagnostic("minimum", "must be below viscosity.maximum"));
+  if (v.string("law") == "arrhenius" && v.real("activation") <= 0.0)
+    problems.push_back(v.diagnostic("activation", "the Arrhenius law needs a positive activation"));
+  if (dimensional) {
+    const auto ph = m.child("physical");
+    const double tb = coupled ? root.child("core").real("cmb_temperature") : ph.real("bottom_temperature");
+    if (tb <= ph.real("top_temperature"))
+      problems.push_back(ph.diagnostic(coupled ? "top_temperature" : "bottom_temperature",
+                                       "bottom (CMB) temperature must exceed the top temperature"));
+  }
+}
+
+void check_core(const ConfigView& root, std::vector<Diagnostic>& problems, bool prescribed) {
+  const auto c = root.child("core");
+  try {
+    check_core_parameters(core_parameters(c));
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    const std::string key = what.find("inner-core radius") != std::string::npos ? "inner_core_radius"
+                            : what.find("mass") != std::string::npos       ? "mass"
+                                                                           : "core_radius";
+    problems.push_back(c.diagnostic(key, what));
+  }
+  if (prescribed) {
+    const auto q = c.child("cmb_heat_flow");
+    const auto t = q.reals("times"), v = q.reals("values");
+    if (t.size() != v.size()) problems.push_back(q.diagnostic("values", "needs as many values as times"));
+    for (std::size_t k = 1; k < t.size(); ++k)
+      if (t[k] <= t[k - 1]) problems.push_back(q.diagnostic("times", "must increase strictly"));
+  }
+}
+
+/// Linear interpolation in a (time, value) table, constant outside.
+double interpolate(const std::vector<double>& t, const std::vector<double>& v, double time) {
+  if (time <= t.front()) return v.front();
+  if (time >= t.back()) return v.back();
+  std::size_t k = 1;
+  while (t[k] < time) ++k;
+  const double w = (time - t[k - 1]) / (t[k] - t[k - 1]);
+  return (1.0 - w) * v[k - 1] + w * v[k];
+}
+
+// ---------------------------------------------------------------------------------------------
+/// The mantle box, optionally with the core below it (coupled).
+class MantleModel : public sim::Model {
+ public:
+  MantleModel(sim::RunContext& context, bool coupled)
+      : context_(context), setup_(mantle_setup(context.config, coupled)), mantle_(context.comm, setup_.params) {
+    const auto st = context.config.child("steady_state");
+    steady_enabled_ = st.boolean("enabled") && !coupled;
+    steady_tol_ = st.real("tolerance");
+    if (coupled) {
+      core_ = std::make_unique<CoreModel>(core_parameters(context.config.child("core")));
+      initial_tc_ = core_->state().cmb_temperature;
+      initial_ri_ = core_->state().inner_core_radius;
+    }
+    MPI_Comm_rank(context.comm, &rank_);
+    mantle_.set_initial_temperature();
+    mantle_.solve_stokes();
+    const bool resume = !context.restart_file.empty();
+    if (rank_ == 0) {
+      std::vector<std::string> cols = {"time", "nu_top", "nu_bottom", "nu_volume", "vrms", "q1", "q2", "q3", "q4",
+                                       "t_mean", "stokes_iterations"};
+      if (setup_.scales.dimensional)
+        for (const char* c : {"heat_flux_top_W_m2", "heat_flux_bottom_W_m2", "vrms_m_s"}) cols.push_back(c);
+      if (core_)
+        for (const char* c : {"cmb_temperature_K", "inner_core_radius_m", "q_cmb_W", "q_secular_W", "q_latent_W",
+                              "q_gravitational_W", "q_radiogenic_W", "q_adiabatic_W", "stable_layer_m"})
+          cols.push_back(c);
+      csv_ = std::make_unique<io::CsvSeries>(context.output_dir + "/statistics.csv", cols, resume);
+      std::vector<double> xn(setup_.params.nx + 1), zn(setup_.params.nz + 1);
+      for (int i = 0; i <= setup_.params.nx; ++i) xn[i] = i * setup_.params.aspect / setup_.params.nx * setup_.scales.depth;
+      for (int j = 0; j <= setup_.params.nz; ++j) zn[j] = static_cast<double>(j) / setup_.params.nz * setup_.scales.depth;
+      xnodes_ = xn;
+      znodes_ = zn;
+      io::RectilinearMesh mesh{"mesh.h5", "/x", "/z", "", xn.size(), zn.size(), 0};
+      xdmf_ = std::make_unique<io::XdmfSeries>(context.output_dir + "/fields.xmf", "mantle", mesh);
+    }
+    {
+      io::H5File mesh(context.comm, context.output_dir + "/mesh.h5", io::H5File::Mode::Create);
+      std::vector<double> xn(setup_.params.nx + 1), zn(setup_.params.nz + 1);
+      for (int i = 0; i <= setup_.params.nx; ++i) xn[i] = i * setup_.params.aspect / setup_.params.nx * setup_.scales.depth;
+      for (int j = 0; j <= setup_.params.nz; ++j) zn[j] = static_cast<double>(j) / setup_.params.nz * setup_.scales.depth;
+      const char* u = setup_.scales.dimensional ? "m" : "1";
+      mesh.write_replicated("/x", xn, {u, "x node coordinate", "node"});
+      mesh.write_replicated("/z", zn, {u, "z node coordinate (up)", "node"});
+      mesh.close();
+    }
+  }
+
+  const MantleConvection2D& mantle() const { return mantle_; }
+  long long cells() const { return 1LL * setup_.params.nx * setup_.params.nz; }
+
+  double stable_dt(double, double cfl) override { return mantle_.stable_dt(cfl) * setup_.scales.time; }
+  /// Steady state reached: the time loop stops here instead of running on to time.end.
+  bool finished() const override { return steady_; }
+
+  void advance(double time, double dt) override {
+    if (steady_) return;
+    double q_cmb = 0.0;
+    if (core_) {
+      const auto d = mantle_.diagnostics();
+      q_cmb = d.flux_bottom * setup_.scales.flux * 4.0 * M_PI * std::pow(core_->parameters().core_radius, 2);
+      core_->advance(dt, [q_cmb](double) { return q_cmb; });
+      last_q_cmb_ = q_cmb;
+    }
+    const auto stats = mantle_.step(dt / setup_.scales.time);
+    total_stokes_its_ += stats.iterations;
+    stokes_seconds_ += stats.seconds;
+    ++steps_;
+    if (core_)
+      mantle_.set_bottom_temperature((core_->state().cmb_temperature - setup_.scales.t_top) / setup_.scales.temperature);
+    const auto d = mantle_.diagnostics();
+    const double dtn = dt / setup_.scales.time;
+    const double rate = std::max(std::abs(d.nu_top - last_nu_) / std::abs(d.nu_top),
+                                 std::abs(d.vrms - last_vrms_) / std::max(d.vrms, 1e-300)) / dtn;
+    last_nu_ = d.nu_top;
+    last_vrms_ = d.vrms;
+    quiet_steps_ = rate < steady_tol_ ? quiet_steps_ + 1 : 0;
+    if (steady_enabled_ && quiet_steps_ >= 20) {
+      steady_ = true;
+      steady_time_ = time + dt;
+      steady_wall_ = MPI_Wtime() - wall_start_;
+      context_.log->info(strformat("steady state at t = %.6g (nondimensional %.6g) after %ld steps: Nu = %.6f, Vrms = %.6f",
+                                   time + dt, (time + dt) / setup_.scales.time, steps_, d.nu_top, d.vrms));
+    }
+    last_ = d;
+  }
+
+  void after_step(long, double time) override {
+    if (rank_ != 0 || steady_written_) return;
+    record(time);
+    if (steady_) steady_written_ = true;
+  }
+
+  void check_finite(long step, double time) override {
+    const auto bad = mantle_.first_non_finite();
+    int local = bad[0] >= 0, any = 0;
+    MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, context_.comm);
+    if (any || !std::isfinite(last_.vrms))
+      throw NumericalError("non-finite temperature at step " + std::to_string(step) + ", t = " + std::to_string(time) +
+                           (local ? " in cell (" + std::to_string(bad[0]) + ", " + std::to_string(bad[1]) + ")" : ""));
+  }
+
+  void write_output(long step, double time) override {
+    const auto o = mantle_.owned();
+    const auto& sc = setup_.scales;
+    const std::string name = strformat("fields_%06ld.h5", step);
+    io::H5File f(context_.comm, context_.output_dir + "/" + name, io::H5File::Mode::Create);
+    io::Block b{{static_cast<unsigned long long>(setup_.params.nz), static_cast<unsigned long long>(setup_.params.nx)},
+                {static_cast<unsigned long long>(o.zs), static_cast<unsigned long long>(o.xs)},
+                {static_cast<unsigned long long>(o.zm), static_cast<unsigned long long>(o.xm)}};
+    auto t = mantle_.temperature_block();
+    for (double& v : t) v = sc.t_top + sc.temperature * v;
+    std::vector<double> u, w;
+    mantle_.velocity_blocks(u, w);
+    std::vector<double> vel(3 * u.size());
+    for (std::size_t k = 0; k < u.size(); ++k) {
+      vel[3 * k] = u[k] * sc.velocity;
+      vel[3 * k + 1] = w[k] * sc.velocity;  // XDMF's y axis is our z
+      vel[3 * k + 2] = 0.0;
+    }
+    auto p = mantle_.pressure_block();
+    for (double& v : p) v *= sc.pressure;
+    auto eta = mantle_.viscosity_block();
+    for (double& v : eta) v *= sc.viscosity;
+    const bool dim = sc.dimensional;
+    f.write("/temperature", b, t.data(), {dim ? "K" : "1", "temperature"});
+    io::Block bv = b;
+    bv.global_dims.push_back(3);
+    bv.offset.push_back(0);
+    bv.count.push_back(3);
+    f.write("/velocity", bv, vel.data(), {dim ? "m s-1" : "1", "velocity (x, z, 0)"});
+    f.write("/pressure", b, p.data(), {dim ? "Pa" : "1", "dynamic pressure (zero mean)"});
+    f.write("/viscosity", b, eta.data(), {dim ? "Pa s" : "1", "viscosity"});
+    f.set_attribute("time", time);
+    f.set_attribute("case", context_.resolved_yaml);
+    f.close();
+    if (rank_ == 0) {
+      const std::vector<std::size_t> dims = {static_cast<std::size_t>(setup_.params.nz),
+                                             static_cast<std::size_t>(setup_.params.nx)};
+      io::XdmfStep s;
+      s.time = time;
+      s.attributes = {{"temperature", name, "/temperature", dims},
+                      {"velocity", name, "/velocity", {dims[0], dims[1], 3}, true},
+                      {"pressure", name, "/pressure", dims},
+                      {"viscosity", name, "/viscosity", dims}};
+      xdmf_->add_step(s);
+    }
+  }
+
+  void save(sim::CheckpointWriter& c) override {
+    c.distributed("temperature", mantle_.temperature_block());
+    c.scalars("mantle_state", {mantle_.parameters().bottom.value, last_nu_, last_vrms_, steady_ ? 1.0 : 0.0,
+                               static_cast<double>(quiet_steps_)});
+    if (core_) {
+      const auto& s = core_->state();
+      c.scalars("core_state", {s.time, s.cmb_temperature, s.inner_core_radius, s.heat_out, s.radiogenic_energy,
+                               initial_tc_, initial_ri_, last_q_cmb_});
+    }
+  }
+
+  void restore(sim::CheckpointReader& c) override {
+    const auto st = c.scalars("mantle_state");
+    mantle_.set_bottom_temperature(st[0]);
+    last_nu_ = st[1];
+    last_vrms_ = st[2];
+    steady_ = st[3] != 0.0;
+    quiet_steps_ = static_cast<int>(st[4]);
+    mantle_.set_temperature_block(c.distributed("temperature"));
+    if (core_) {
+      const auto v = c.scalars("core_state");
+      CoreState s;
+      s.time = v[0];
+      s.cmb_temperature = v[1];
+      s.inner_core_radius = v[2];
+      s.heat_out = v[3];
+      s.radiogenic_energy = v[4];
+      initial_tc_ = v[5];
+      initial_ri_ = v[6];
+      last_q_cmb_ = v[7];
+      core_->set_state(s);
+    }
+    mantle_.solve_stokes();
+    last_ = mantle_.diagnostics();
+  }
+
+  void finish(io::Json& summary) override {
+    const auto d = mantle_.diagnostics();
+    const auto& sc = setup_.scales;
+    summary["rayleigh"] = setup_.params.rayleigh;
+    summary["internal_heating_nondimensional"] = setup_.params.internal_heating;
+    summary["cells"] = {setup_.params.nx, setup_.params.nz};
+    summary["nu_top"] = d.nu_top;
+    summary["nu_bottom"] = d.nu_bottom;
+    summary["nu_volume"] = d.nu_volume;
+    summary["vrms"] = d.vrms;
+    summary["vmax"] = d.vmax;
+    summary["q1"] = d.q1;
+    summary["q2"] = d.q2;
+    summary["q3"] = d.q3;
+    summary["q4"] = d.q4;
+    summary["t_mean"] = d.t_mean;
+    summary["t_profile"] = d.t_profile;
+    summary["steady"] = steady_;
+    summary["steady_time"] = steady_time_;
+    summary["steady_wall_seconds"] = steady_wall_;
+    summary["mantle_steps"] = steps_;
+    summary["stokes_unknowns"] = mantle_.stokes_unknowns();
+    summary["stokes_iterations_mean"] = steps_ ? static_cast<double>(total_stokes_its_) / steps_ : 0.0;
+    summary["stokes_seconds_total"] = stokes_seconds_;
+    if (sc.dimensional) {
+      summary["heat_flux_top_W_m2"] = d.flux_top * sc.flux;
+      summary["heat_flux_bottom_W_m2"] = d.flux_bottom * sc.flux;
+      summary["heat_flow_top_W_per_m"] = d.flux_top * sc.flux * sc.width;
+      summary["heat_flow_bottom_W_per_m"] = d.flux_bottom * sc.flux * sc.width;
+      summary["vrms_m_s"] = d.vrms * sc.velocity;
+      summary["temperature_scale_K"] = sc.temperature;
+    }
+    if (core_) {
+      const auto b = core_->budget(last_q_cmb_);
+      const auto& s = core_->state();
+      summary["core_cmb_temperature_K"] = s.cmb_temperature;
+      summary["core_inner_core_radius_m"] = s.inner_core_radius;
+      summary["core_q_cmb_W"] = last_q_cmb_;
+      summary["core_q_adiabatic_W"] = b.adiabatic_cmb;
+      summary["core_stable_layer_m"] = b.stable_layer_thickness;
+      const double released = core_->released_energy(initial_tc_, initial_ri_) + s.radiogenic_energy;
+      summary["core_heat_out_J"] = s.heat_out;
+      summary["core_energy_balance_rel_error"] = std::abs(released - s.heat_out) / std::max(std::abs(s.heat_out), 1e-300);
+    }
+  }
+
+  double work_per_step() const override { return static_cast<double>(cells()); }
+  std::string status() const override {
+    return strformat("Nu %.5f Vrms %.5g Stokes its %d", last_.nu_top, last_.vrms, mantle_.last_stokes().iterations);
+  }
+
+ private:
+  void record(double time) {
+    const auto& d = last_;
+    const auto& sc = setup_.scales;
+    std::vector<double> row = {time, d.nu_top, d.nu_bottom, d.nu_volume, d.vrms, d.q1, d.q2, d.q3, d.q4,
+                               sc.t_top + sc.temperature * d.t_mean, static_cast<double>(mantle_.last_stokes().iterations)};
+    if (sc.dimensional) {
+      row.push_back(d.flux_top * sc.flux);
+      row.push_back(d.flux_bottom * sc.flux);
+      row.push_back(d.vrms * sc.velocity);
+    }
+    if (core_) {
+      const auto b = core_->budget(last_q_cmb_);
+      for (double v : {core_->state().cmb_temperature, core_->state().inner_core_radius, b.cmb, b.secular, b.latent,
+                       b.gravitational, b.radiogenic, b.adiabatic_cmb, b.stable_layer_thickness})
+        row.push_back(v);
+    }
+    csv_->row(row);
+  }
+
+  sim::RunContext& context_;
+  MantleSetup setup_;
+  MantleConvection2D mantle_;
+  std::unique_ptr<CoreModel> core_;
+  std::unique_ptr<io::CsvSeries> csv_;
+  std::unique_ptr<io::XdmfSeries> xdmf_;
+  std::vector<double> xnodes_, znodes_;
+  MantleDiagnostics last_;
+  int rank_ = 0;
+  bool steady_enabled_ = true, steady_ = false, steady_written_ = false;
+  double steady_tol_ = 1e-5, steady_time_ = -1.0, steady_wall_ = -1.0;
+  int quiet_steps_ = 0;
+  double last_nu_ = 0.0, last_vrms_ = 0.0, last_q_cmb_ = 0.0;
+  double initial_tc_ = 0.0, initial_ri_ = 0.0;
+  long steps_ = 0;
+  long total_stokes_its_ = 0;
+  double stokes_seconds_ = 0.0;
+  double wall_start_ = MPI_Wtime();
+};
+
+void run_mantle(sim::RunContext& context, bool coupled, const std::string& type) {
+  MantleModel model(context, coupled);
+  const auto settings = sim::time_settings_from_config(context.config);
+  int size = 1;
+  MPI_Comm_size(context.comm, &size);
+  sim::CheckpointIdentity identity{type, sim::physics_hash(context.config.node()), size, model.cells()};
+  sim::run_time_loop(model, context, settings, identity);
+}
+
+// ---------------------------------------------------------------------------------------------
+/// The core alone, driven by a prescribed CMB heat-flow history.
+class CoreOnlyModel : public sim::Model {
+ public:
+  explicit CoreOnlyModel(sim::RunContext& context) : context_(context), core_(core_parameters(context.config.child("core"))) {
+    const auto q = context.config.child("core").child("cmb_heat_flow");
+    times_ = q.reals("times");
+    values_ = q.reals("values");
+    initial_tc_ = core_.state().cmb_temperature;
+    initial_ri_ = core_.state().inner_core_radius;
+    MPI_Comm_rank(context.comm, &rank_);
+    if (rank_ == 0)
+      csv_ = std::make_unique<io::CsvSeries>(
+          context.output_dir + "/core.csv",
+          std::vector<std::string>{"time", "cmb_temperature_K", "icb_temperature_K", "inner_core_radius_m", "q_cmb_W",
+                                   "q_secular_W", "q_latent_W", "q_gravitational_W", "q_radiogenic_W", "q_adiabatic_W",
+                                   "stable_layer_m", "inner_core_growth_m_s"},
+          !context.restart_file.empty());
+  }
+  double q(double t) const { return interpolate(times_, values_, t); }
+  double stable_dt(double, double cfl) override { return cfl * 1e7 * 3.15576e7; }  // 10 Myr at CFL 1
+  void advance(double, double dt) override {
+    core_.advance(dt, [this](double t) { return q(t); });
+  }
+  void after_step(long, double time) override { write_row(time); }
+  void check_finite(long step, double) override {
+    if (!std::isfinite(core_.state().cmb_temperature))
+      throw NumericalError("core temperature not finite at step " + std::to_string(step));
+  }
+  void write_output(long, double time) override { write_row(time); }
+  void save(sim::CheckpointWriter& c) override {
+    const auto& s = core_.state();
+    c.scalars("core_state", {s.time, s.cmb_temperature, s.inner_core_radius, s.heat_out, s.radiogenic_energy});
+  }
+  void restore(sim::CheckpointReader& c) override {
+    const auto v = c.scalars("core_state");
+    CoreState s;
+    s.time = v[0];
+    s.cmb_temperature = v[1];
+    s.inner_core_radius = v[2];
+    s.heat_out = v[3];
+    s.radiogenic_energy = v[4];
+    core_.set_state(s);
+  }
+  void finish(io::Json& summary) override {
+    const auto& s = core_.state();
+    const auto b = core_.budget(q(s.time));
+    summary["cmb_temperature_K"] = s.cmb_temperature;
+    summary["inner_core_radius_m"] = s.inner_core_radius;
+    summary["q_cmb_W"] = b.cmb;
+    summary["q_secular_W"] = b.secular;
+    summary["q_latent_W"] = b.latent;
+    summary["q_gravitational_W"] = b.gravitational;
+    summary["q_radiogenic_W"] = b.radiogenic;
+    summary["q_adiabatic_W"] = b.adiabatic_cmb;
+    summary["stable_layer_m"] = b.stable_layer_thickness;
+    summary["cooling_rate_K_per_Gyr"] = b.cooling_rate * 3.15576e16;
+    summary["conductive_entropy_W_K"] = b.conductive_entropy;
+    const double released = core_.released_energy(initial_tc_, initial_ri_) + s.radiogenic_energy;
+    summary["heat_out_J"] = s.heat_out;
+    summary["energy_released_J"] = released;
+    summary["energy_balance_rel_error"] = std::abs(released - s.heat_out) / std::max(std::abs(s.heat_out), 1e-300);
+  }
+  double work_per_step() const override { return 1.0; }
+  std::string work_unit() const override { return "core-steps"; }
+
+ private:
+  void write_row(double time) {
+    if (rank_ != 0 || time <= last_row_) return;
+    last_row_ = time;
+    const auto b = core_.budget(q(time));
+    csv_->row({time, core_.state().cmb_temperature, b.icb_temperature, core_.state().inner_core_radius, b.cmb, b.secular,
+               b.latent, b.gravitational, b.radiogenic, b.adiabatic_cmb, b.stable_layer_thickness, b.inner_core_growth});
+  }
+  sim::RunContext& context_;
+  CoreModel core_;
+  std::vector<double> times_, values_;
+  double initial_tc_ = 0.0, initial_ri_ = 0.0, last_row_ = -1e300;
+  int rank_ = 0;
+  std::unique_ptr<io::CsvSeries> csv_;
+};
+
+void run_core(sim::RunContext& context) {
+  CoreOnlyModel model(context);
+  const auto settings = sim::time_settings_from_config(context.config);
+  int size = 1;
+  MPI_Comm_size(context.comm, &size);
+  sim::CheckpointIdentity identity{"thermal.core", sim::physics_hash(context.config.node()), size, 1};
+  sim::run_time_loop(model, context, settings, identity);
+}
+
+}  // namespace
+
+void register_case_types() {
+  auto& registry = sim::Registry::instance();
+  registry.add_case_type(
+      {"thermal.mantle", "2-D mantle convection box (Blankenbach benchmarks, T-dependent viscosity, internal heating)",
+       [](ObjectSpec& root) {
+         sim::declare_time_schema(root);
+         declare_mantle_schema(root, false);
+       },
+       [](const ConfigView& root, std::vector<Diagnostic>& problems) { check_mantle(root, problems, false); },
+       [](sim::RunContext& c) { run_mantle(c, false, "thermal.mantle"); }});
+  registry.add_case_type(
+      {"thermal.core", "1-D core thermal evolution under a prescribed CMB heat-flow history",
+       [](ObjectSpec& root) {
+         sim::declare_time_schema(root);
+         declare_core_schema(root, true);
+       },
+       [](const ConfigView& root, std::vector<Diagnostic>& problems) { check_core(root, problems, true); },
+       run_core});
+  registry.add_case_type(
+      {"thermal.coupled", "2-D mantle box over the 1-D core, coupled through T_CMB and Q_CMB",
+       [](ObjectSpec& root) {
+         sim::declare_time_schema(root);
+         declare_mantle_schema(root, true);
+         declare_core_schema(root, false);
+       },
+       [](const ConfigView& root, std::vector<Diagnostic>& problems) {
+         check_mantle(root, problems, true);
+         check_core(root, problems, false);
+       },
+       [](sim::RunContext& c) { run_mantle(c, true, "thermal.coupled"); }});
+}
+
+}  // namespace hadal::thermal

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: MIT
+#include "thermal/mantle2d.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+#include "thermal/petsc_util.hpp"
+
+namespace hadal::thermal {
+namespace {
+
+KOKKOS_INLINE_FUNCTION double limited_slope(int limiter, double a, double b) {
+  if (a * b <= 0.0) return 0.0;
+  if (limiter == 0) return 2.0 * a * b / (a + b);  // van Leer
+  const double s = a > 0.0 ? 1.0 : -1.0;
+  const double aa = fabs(a), bb = fabs(b);
+  if (limiter == 1) {  // monotonised central
+    double m = 0.5 * (aa + bb);
+    m = m < 2.0 * aa ? m : 2.0 * aa;
+    m = m < 2.0 * bb ? m : 2.0 * bb;
+    return s * m;
+  }
+  return s * (aa < bb ? aa : bb);  // minmod
+}
+
+/// Upwind MUSCL face value from the four cells around the face (m2, m1 | p1, p2).
+KOKKOS_INLINE_FUNCTION double face_value(int limiter, double velocity, double m2, double m1, double p1, double p2) {
+  if (velocity >= 0.0) return m1 + 0.5 * limited_slope(limiter, m1 - m2, p1 - m1);
+  return p1 - 0.5 * limited_slope(limiter, p1 - m1, p2 - p1);
+}
+
+}  // namespace
+
+MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& params)
+    : comm_(comm), params_(params), dx_(params.aspect / params.nx), dz_(1.0 / params.nz) {
+  stokes_ = std::make_unique<StokesSolver2D>(comm, params.nx, params.nz, params.aspect, 1.0, params.velocity_bc,
+                                             params.stokes_rtol, params.options_prefix, params.petsc_options);
+  const auto rx = stokes_->ranges_x(), rz = stokes_->ranges_z();
+  HADAL_PETSC(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, params.nx, params.nz,
+                           stokes_->ranks_x(), stokes_->ranks_z(), 1, 2, rx.data(), rz.data(), &da_));
+  HADAL_PETSC(DMSetUp(da_));
+  HADAL_PETSC(DMCreateGlobalVector(da_, &rhs_));
+  HADAL_PETSC(VecDuplicate(rhs_, &sol_));
+  HADAL_PETSC(DMCreateLocalVector(da_, &local_));
+  HADAL_PETSC(DMCreateMatrix(da_, &D_));
+  HADAL_PETSC(KSPCreate(comm, &diffusion_ksp_));
+  HADAL_PETSC(KSPSetOptionsPrefix(diffusion_ksp_, (params.options_prefix + "energy_").c_str()));
+  HADAL_PETSC(KSPSetType(diffusion_ksp_, KSPCG));
+  PC pc;
+  HADAL_PETSC(KSPGetPC(diffusion_ksp_, &pc));
+  HADAL_PETSC(PCSetType(pc, PCHYPRE));
+  HADAL_PETSC(KSPSetTolerances(diffusion_ksp_, 1e-11, 1e-14, PETSC_DEFAULT, 500));
+  HADAL_PETSC(KSPSetInitialGuessNonzero(diffusion_ksp_, PETSC_TRUE));
+  HADAL_PETSC(KSPSetFromOptions(diffusion_ksp_));
+  const auto& o = stokes_->owned();
+  T_ = View2("temperature", o.xm + 4, o.zm + 4);
+  vx_ = View2("vx", o.xm + 1, o.zm);
+  vz_ = View2("vz", o.xm, o.zm + 1);
+  tendency_ = View2("advective_tendency", o.xm, o.zm);
+}
+
+MantleConvection2D::~MantleConvection2D() {
+  KSPDestroy(&diffusion_ksp_);
+  MatDestroy(&D_);
+  VecDestroy(&rhs_);
+  VecDestroy(&sol_);
+  VecDestroy(&local_);
+  DMDestroy(&da_);
+}
+
+void MantleConvection2D::set_initial_temperature() {
+  const auto o = stokes_->owned();
+  const double dx = dx_, dz = dz_, aspect = params_.aspect, amp = params_.perturbation;
+  const double tb = params_.bottom.kind == ThermalBoundaryKind::Temperature ? params_.bottom.value : 1.0;
+  const double tt = params_.top.kind == ThermalBoundaryKind::Temperature ? params_.top.value : 0.0;
+  auto T = T_;
+  const int xs = o.xs, zs = o.zs;
+  Kokkos::parallel_for(
+      "thermal_initial_T", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}), KOKKOS_LAMBDA(int i, int j) {
+        const double x = (xs + i + 0.5) * dx, z = (zs + j + 0.5) * dz;
+        T(i + 2, j + 2) = tb + (tt - tb) * z + amp * cos(M_PI * x / aspect) * sin(M_PI * z);
+      });
+  Kokkos::fence();
+  fill_ghosts();
+}
+
+void MantleConvection2D::fill_ghosts() {
+  const auto o = stokes_->owned();
+  auto h = Kokkos::create_mirror_view(T_);
+  Kokkos::deep_copy(h, T_);
+  PetscScalar** g;
+  Vec global;
+  HADAL_PETSC(DMGetGlobalVector(da_, &global));
+  HADAL_PETSC(DMDAVecGetArray(da_, global, &g));
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i) g[o.zs + j][o.xs + i] = h(i + 2, j + 2);
+  HADAL_PETSC(DMDAVecRestoreArray(da_, global, &g));
+  HADAL_PETSC(DMGlobalToLocal(da_, global, INSERT_VALUES, local_));
+  HADAL_PETSC(DMRestoreGlobalVector(da_, &global));
+  PetscInt gxs, gzs, gzz, gxm, gzm, gzk;
+  HADAL_PETSC(DMDAGetGhostCorners(da_, &gxs, &gzs, &gzz, &gxm, &gzm, &gzk));
+  const PetscScalar** l;
+  HADAL_PETSC(DMDAVecGetArrayRead(da_, local_, &l));
+  for (int j = gzs; j < gzs + gzm; ++j)
+    for (int i = gxs; i < gxs + gxm; ++i) h(i - o.xs + 2, j - o.zs + 2) = l[j][i];
+  HADAL_PETSC(DMDAVecRestoreArrayRead(da_, local_, &l));
+
+  // Physical boundaries: odd reflection about a wall temperature, linear extension for a flux,
+  // even reflection on the insulating side walls (applied last so corners are consistent).
+  const int nx = params_.nx, nz = params_.nz;
+  const int ni = o.xm + 4;
+  if (o.zs == 0) {
+    for (int i = 0; i < ni; ++i)
+      for (int k = 1; k <= 2; ++k) {
+        const double t_in = h(i, 2 + k - 1);
+        h(i, 2 - k) = params_.bottom.kind == ThermalBoundaryKind::Temperature
+                          ? 2.0 * params_.bottom.value - t_in
+                          : h(i, 2) + k * params_.bottom.value * dz_;
+      }
+  }
+  if (o.zs + o.zm == nz) {
+    const int top = o.zm + 1;  // local index of the last owned row
+    for (int i = 0; i < ni; ++i)
+      for (int k = 1; k <= 2; ++k) {
+        const double t_in = h(i, top - (k - 1));
+        h(i, top + k) = params_.top.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.top.value - t_in
+                                                                              : h(i, top) - k * params_.top.value * dz_;
+      }
+  }
+  const int nj = o.zm + 4;
+  if (o.xs == 0)
+    for (int j = 0; j < nj; ++j) {
+      h(1, j) = h(2, j);
+      h(0, j) = h(3, j);
+    }
+  if (o.xs + o.xm == nx) {
+    const int last = o.xm + 1;
+    for (int j = 0; j < nj; ++j) {
+      h(last + 1, j) = h(last, j);
+      h(last + 2, j) = h(last - 1, j);
+    }
+  }
+  Kokkos::deep_copy(T_, h);
+}
+
+void MantleConvection2D::load_velocity() {
+  std::vector<double> vx, vz;
+  stokes_->face_velocities(vx, vz);
+  const auto o = stokes_->owned();
+  auto hx = Kokkos::create_mirror_view(vx_);
+  auto hz = Kokkos::create_mirror_view(vz_);
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i <= o.xm; ++i) hx(i, j) = vx[static_cast<std::size_t>(j) * (o.xm + 1) + i];
+  for (int j = 0; j <= o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i) hz(i, j) = vz[static_cast<std::size_t>(j) * o.xm + i];
+  Kokkos::deep_copy(vx_, hx);
+  Kokkos::deep_copy(vz_, hz);
+}
+
+StokesSolveStats MantleConvection2D::solve_stokes() {
+  const auto o = stokes_->owned();
+  auto h = Kokkos::create_mirror_view(T_);
+  Kokkos::deep_copy(h, T_);
+  const ViscosityLaw law = params_.viscosity;
+  const double dz = dz_, ra = params_.rayleigh;
+  auto cellT = [&, o](int i, int j) { return h(i - o.xs + 2, j - o.zs + 2); };
+  StokesCoefficients c;
+  c.eta_cell = [&, o](int i, int j) { return law(cellT(i, j), 1.0 - (j + 0.5) * dz); };
+  c.eta_node = [&, o](int i, int j) {
+    const double t = 0.25 * (cellT(i - 1, j - 1) + cellT(i, j - 1) + cellT(i - 1, j) + cellT(i, j));
+    return law(t, 1.0 - j * dz);
+  };
+  c.force_z = [&, o](int i, int j) { return ra * 0.5 * (cellT(i, j - 1) + cellT(i, j)); };
+  const bool refresh = law.kind != ViscosityKind::Constant;
+  last_stokes_ = stokes_->solve(c, refresh);
+  load_velocity();
+  return last_stokes_;
+}
+
+double MantleConvection2D::stable_dt(double cfl) const {
+  const auto o = stokes_->owned();
+  auto vx = vx_;
+  auto vz = vz_;
+  const double dx = dx_, dz = dz_;
+  double rate = 0.0;
+  Kokkos::parallel_reduce(
+      "thermal_cfl", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
+      KOKKOS_LAMBDA(int i, int j, double& m) {
+        const double ux = fmax(fabs(vx(i, j)), fabs(vx(i + 1, j)));
+        const double uz = fmax(fabs(vz(i, j)), fabs(vz(i, j + 1)));
+        const double r = ux / dx + uz / dz;
+        if (r > m) m = r;
+      },
+      Kokkos::Max<double>(rate));
+  double global = 0.0;
+  MPI_Allreduce(&rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  const double h = std::min(dx_, dz_);
+  double dt = 12.5 * h * h;
+  if (global > 0.0) dt = std::min(dt, cfl / global);
+  return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
+}
+
+void MantleConvection2D::assemble_diffusion(double dt) {
+  const auto o = stokes_->owned();
+  const double idx2 = 1.0 / (dx_ * dx_), idz2 = 1.0 / (dz_ * dz_);
+  HADAL_PETSC(MatZeroEntries(D_));
+  for (int j = o.zs; j < o.zs + o.zm; ++j)
+    for (int i = o.xs; i < o.xs + o.xm; ++i) {
+      MatStencil row{0, j, i, 0};
+      MatStencil cols[5];
+      PetscScalar vals[5];
+      int n = 0;
+      double diag = 1.0 / dt;
+      auto add = [&](int ii, int jj, double v) {
+        cols[n] = MatStencil{0, jj, ii, 0};
+        vals[n++] = v;
+      };
+      if (i > 0) { add(i - 1, j, -idx2); diag += idx2; }
+      if (i < params_.nx - 1) { add(i + 1, j, -idx2); diag += idx2; }
+      if (j > 0) { add(i, j - 1, -idz2); diag += idz2; }
+      else if (params_.bottom.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
+      if (j < params_.nz - 1) { add(i, j + 1, -idz2); diag += idz2; }
+      else if (params_.top.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
+      add(i, j, diag);
+      HADAL_PETSC(MatSetValuesStencil(D_, 1, &row, n, cols, vals, INSERT_VALUES));
+    }
+  HADAL_PETSC(MatAssemblyBegin(D_, MAT_FINAL_ASSEMBLY));
+  HADAL_PETSC(MatAssemblyEnd(D_, MAT_FINAL_ASSEMBLY));
+  HADAL_PETSC(KSPSetOperators(diffusion_ksp_, D_, D_));
+  matrix_dt_ = dt;
+}
+
+StokesSolveStats MantleConvection2D::step(double dt) {
+  const auto o = stokes_->owned();
+  // Explicit advective tendency -div(u T) with MUSCL face values (ghosts are current).
+  {
+    auto T = T_;
+    auto vx = vx_;
+    auto vz = vz_;
+    auto R = tendency_;
+    const int lim = static_cast<int>(params_.limiter);
+    const double dx = dx_, dz = dz_;
+    Kokkos::parallel_for(
+        "thermal_advection", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
+        KOKKOS_LAMBDA(int i, int j) {
+          const int a = i + 2, b = j + 2;
+          const double uw = vx(i, j), ue = vx(i + 1, j), ws = vz(i, j), wn = vz(i, j + 1);
+          const double fw = uw * face_value(lim, uw, T(a - 2, b), T(a - 1, b), T(a, b), T(a + 1, b));
+          const double fe = ue * face_value(lim, ue, T(a - 1, b), T(a, b), T(a + 1, b), T(a + 2, b));
+          const double fs = ws * face_value(lim, ws, T(a, b - 2), T(a, b - 1), T(a, b), T(a, b + 1));
+          const double fn = wn * face_value(lim, wn, T(a, b - 1), T(a, b), T(a, b + 1), T(a, b + 2));
+          R(i, j) = -((fe - fw) / dx + (fn - fs) / dz);
+        });
+    Kokkos::fence();
+  }
+  if (dt != matrix_dt_) assemble_diffusion(dt);
+  auto hT = Kokkos::create_mirror_view(T_);
+  Kokkos::deep_copy(hT, T_);
+  auto hR = Kokkos::create_mirror_view(tendency_);
+  Kokkos::deep_copy(hR, tendency_);
+  {
+    PetscScalar **b, **x;
+    HADAL_PETSC(DMDAVecGetArray(da_, rhs_, &b));
+    HADAL_PETSC(DMDAVecGetArray(da_, sol_, &x));
+    const double idz = 1.0 / dz_, idz2 = idz * idz, H = params_.internal_heating;
+    for (int j = 0; j < o.zm; ++j)
+      for (int i = 0; i < o.xm; ++i) {
+        const int gj = o.zs + j;
+        double v = hT(i + 2, j + 2) / dt + hR(i, j) + H;
+        if (gj == 0)
+          v += params_.bottom.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.bottom.value * idz2
+                                                                        : params_.bottom.value * idz;
+        if (gj == params_.nz - 1)
+          v += params_.top.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.top.value * idz2
+                                                                     : -params_.top.value * idz;
+        b[gj][o.xs + i] = v;
+        x[gj][o.xs + i] = hT(i + 2, j + 2);
+      }
+    HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
+    HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
+  }
+  HADAL_PETSC(KSPSolve(diffusion_ksp_, rhs_, sol_));
+  KSPConvergedReason reason;
+  HADAL_PETSC(KSPGetConvergedReason(diffusion_ksp_, &reason));
+  if (reason < 0) throw NumericalError("energy equation: implicit diffusion solve diverged");
+  {
+    const PetscScalar** x;
+    HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
+    for (int j = 0; j < o.zm; ++j)
+      for (int i = 0; i < o.xm; ++i) hT(i + 2, j + 2) = x[o.zs + j][o.xs + i];
+    HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
+  }
+  Kokkos::deep_copy(T_, hT);
+  fill_ghosts();
+  return solve_stokes();
+}
+
+MantleDiagnostics MantleConvection2D::diagnostics() const {
+  const auto o = stokes_->owned();
+  const int nx = params_.nx, nz = params_.nz;
+  auto h = Kokkos::create_mirror_view(T_);
+  Kokkos::deep_copy(h, T_);
+  // Per-column wall fluxes and per-row sums, gathered by summation (zeros elsewhere).
+  std::vector<double> buf(2 * nx + nz, 0.0);
+  double* q_top = buf.data();
+  double* q_bot = buf.data() + nx;
+  double* rows = buf.data() + 2 * nx;
+  if (o.zs + o.zm == nz) {
+    const int top = o.zm + 1;
+    for (int i = 0; i < o.xm; ++i)
+      q_top[o.xs + i] = params_.top.kind == ThermalBoundaryKind::Temperature
+                            ? (9.0 * h(i + 2, top) - h(i + 2, top - 1) - 8.0 * params_.top.value) / (3.0 * dz_)
+                            : params_.top.value;
+  }
+  if (o.zs == 0) {
+    for (int i = 0; i < o.xm; ++i)
+      q_bot[o.xs + i] = params_.bottom.kind == ThermalBoundaryKind::Temperature
+                            ? -(9.0 * h(i + 2, 2) - h(i + 2, 3) - 8.0 * params_.bottom.value) / (3.0 * dz_)
+                            : params_.bottom.value;
+  }
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i) rows[o.zs + j] += h(i + 2, j + 2);
+  std::vector<double> all(buf.size());
+  MPI_Allreduce(buf.data(), all.data(), static_cast<int>(buf.size()), MPI_DOUBLE, MPI_SUM, comm_);
+  q_top = all.data();
+  q_bot = all.data() + nx;
+  rows = all.data() + 2 * nx;
+
+  MantleDiagnostics d;
+  double st = 0.0, sb = 0.0;
+  for (int i = 0; i < nx; ++i) {
+    st += q_top[i];
+    sb += q_bot[i];
+  }
+  d.flux_top = st / nx;
+  d.flux_bottom = sb / nx;
+  const bool both_fixed = params_.top.kind == ThermalBoundaryKind::Temperature &&
+                          params_.bottom.kind == ThermalBoundaryKind::Temperature;
+  const double dT = both_fixed ? params_.bottom.value - params_.top.value : 1.0;
+  d.nu_top = d.flux_top / dT;
+  d.nu_bottom = d.flux_bottom / dT;
+  // Corner values: quadratic extrapolation from the three cell columns next to the wall.
+  auto corner = [&](const double* q, bool right) {
+    if (nx < 3) return q[right ? nx - 1 : 0];
+    const double a = q[right ? nx - 1 : 0], b = q[right ? nx - 2 : 1], c = q[right ? nx - 3 : 2];
+    return (15.0 * a - 10.0 * b + 3.0 * c) / 8.0;
+  };
+  d.q1 = corner(q_top, false);
+  d.q2 = corner(q_top, true);
+  d.q3 = corner(q_bot, true);
+  d.q4 = corner(q_bot, false);
+  d.t_profile.resize(nz);
+  double tsum = 0.0;
+  for (int j = 0; j < nz; ++j) {
+    d.t_profile[j] = rows[j] / nx;
+    tsum += rows[j];
+  }
+  d.t_mean = tsum / (static_cast<double>(nx) * nz);
+
+  // Vrms from face velocities, each face counted once (by its owner).
+  const bool last_x = o.xs + o.xm == nx, last_z = o.zs + o.zm == nz;
+  auto vx = vx_;
+  auto vz = vz_;
+  double sx = 0.0, sz = 0.0, mx = 0.0;
+  const int ixe = o.xm + (last_x ? 1 : 0), jze = o.zm + (last_z ? 1 : 0);
+  Kokkos::parallel_reduce(
+      "thermal_vrms_x", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {ixe, o.zm}),
+      KOKKOS_LAMBDA(int i, int j, double& s) { s += vx(i, j) * vx(i, j); }, sx);
+  Kokkos::parallel_reduce(
+      "thermal_vrms_z", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, jze}),
+      KOKKOS_LAMBDA(int i, int j, double& s) { s += vz(i, j) * vz(i, j); }, sz);
+  Kokkos::parallel_reduce(
+      "thermal_vmax", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
+      KOKKOS_LAMBDA(int i, int j, double& m) {
+        const double u = 0.5 * (vx(i, j) + vx(i + 1, j)), w = 0.5 * (vz(i, j) + vz(i, j + 1));
+        const double s = sqrt(u * u + w * w);
+        if (s > m) m = s;
+      },
+      Kokkos::Max<double>(mx));
+  double swt = 0.0;
+  auto T = T_;
+  Kokkos::parallel_reduce(
+      "thermal_wT", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
+      KOKKOS_LAMBDA(int i, int j, double& s) { s += vz(i, j) * 0.5 * (T(i + 2, j + 1) + T(i + 2, j + 2)); }, swt);
+  double loc[3] = {sx, sz, swt}, glob[3];
+  MPI_Allreduce(loc, glob, 3, MPI_DOUBLE, MPI_SUM, comm_);
+  const double dTv = params_.bottom.value - params_.top.value;
+  d.nu_volume = (dTv + glob[2] * dx_ * dz_ / params_.aspect) / dTv;
+  MPI_Allreduce(&mx, &d.vmax, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  d.vrms = std::sqrt((glob[0] + glob[1]) * dx_ * dz_ / params_.aspect);
+  return d;
+}
+
+std::vector<double> MantleConvection2D::temperature_block() const {
+  const auto o = stokes_->owned();
+  auto h = Kokkos::create_mirror_view(T_);
+  Kokkos::deep_copy(h, T_);
+  std::vector<double> out(static_cast<std::size_t>(o.xm) * o.zm);
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i) out[static_cast<std::size_t>(j) * o.xm + i] = h(i + 2, j + 2);
+  return out;
+}
+
+void MantleConvection2D::set_temperature_block(const std::vector<double>& block) {
+  const auto o = stokes_->owned();
+  auto h = Kokkos::create_mirror_view(T_);
+  Kokkos::deep_copy(h, T_);
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i) h(i + 2, j + 2) = block[static_cast<std::size_t>(j) * o.xm + i];
+  Kokkos::deep_copy(T_, h);
+  fill_ghosts();
+}
+
+std::vector<double> MantleConvection2D::viscosity_block() const {
+  const auto o = stokes_->owned();
+  auto t = temperature_block();
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i) {
+      auto& v = t[static_cast<std::size_t>(j) * o.xm + i];
+      v = params_.viscosity(v, 1.0 - (o.zs + j + 0.5) * dz_);
+    }
+  return t;
+}
+
+void MantleConvection2D::velocity_blocks(std::vector<double>& u, std::vector<double>& w) const {
+  const auto o = stokes_->owned();
+  auto hx = Kokkos::create_mirror_view(vx_);
+  auto hz = Kokkos::create_mirror_view(vz_);
+  Kokkos::deep_copy(hx, vx_);
+  Kokkos::deep_copy(hz, vz_);
+  u.resize(static_cast<std::size_t>(o.xm) * o.zm);
+  w.resize(u.size());
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i) {
+      u[static_cast<std::size_t>(j) * o.xm + i] = 0.5 * (hx(i, j) + hx(i + 1, j));
+      w[static_cast<std::size_t>(j) * o.xm + i] = 0.5 * (hz(i, j) + hz(i, j + 1));
+    }
+}
+
+std::array<int, 2> MantleConvection2D::first_non_finite() const {
+  const auto o = stokes_->owned();
+  auto t = temperature_block();
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i)
+      if (!std::isfinite(t[static_cast<std::size_t>(j) * o.xm + i])) return {o.xs + i, o.zs + j};
+  return {-1, -1};
+}
+
+}  // namespace hadal::thermal
