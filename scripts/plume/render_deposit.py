@@ -32,6 +32,7 @@ contours = pv.Contour(Input=warped, ContourBy=["POINTS", "deposit_mm"], Isosurfa
 
 view = pv.CreateRenderView()
 view.ViewSize = [1400, 1000]
+view.ViewTime = last  # render the last output, not the animation's start
 view.UseColorPaletteForBackground = 0
 view.Background = [0.08, 0.1, 0.14]
 view.OrientationAxesVisibility = 0

@@ -12,7 +12,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
-from hadal_testing import (HADAL, case_path, expect, main, run, summary, workdir)  # noqa: E402
+from hadal_testing import (HADAL, SOURCE_DIR, case_path, expect, main, run, summary, workdir)  # noqa: E402
 
 CASE = case_path("verification", "diffusion.yaml")
 
@@ -167,8 +167,23 @@ def test_diffusion_convergence():
     expect(all(1.9 < o < 2.2 for o in orders), f"observed orders {orders}, expected about 2")
 
 
+def test_keys_doc_current():
+    """docs/case-keys.md is what `hadal keys` prints (regenerate with scripts/update_docs)."""
+    generated = run(["keys"], check=0).stdout
+    with open(os.path.join(SOURCE_DIR, "docs", "case-keys.md")) as f:
+        documented = f.read()
+    if generated != documented:
+        built = {line.split("`")[1] for line in generated.splitlines() if line.startswith("## case type")}
+        listed = {line.split("`")[1] for line in documented.splitlines() if line.startswith("## case type")}
+        if built < listed:
+            print(f"SKIP: this build has only the case types {sorted(built)}")
+            sys.exit(77)
+        raise AssertionError("docs/case-keys.md is stale: run scripts/update_docs")
+
+
 if __name__ == "__main__":
     main({
+        "keys_doc_current": test_keys_doc_current,
         "bad_input": test_bad_input,
         "numerical_failure": test_numerical_failure,
         "restart_bitwise": test_restart_bitwise,
