@@ -9,6 +9,7 @@
 #include "io/json.hpp"
 #include "sim/driver.hpp"
 #include "sim/registry.hpp"
+#include "sweep/sweep.hpp"
 
 namespace hadal::app {
 
@@ -27,13 +28,17 @@ commands:
         print the reference of every case-file key (Markdown) for one case type or all
   bench NAME [args...]
         run a registered benchmark and print its figures (JSON, also written to bench_NAME.json)
+)";
 
+const char* kExitCodes = R"(
 exit codes: 0 success, 1 other failure, 2 invalid input, 3 numerical failure,
             75 checkpoint written on a signal or wall-time limit (restart with --restart latest)
 )";
 
+std::string usage() { return kUsage + sweep::usage() + kExitCodes; }
+
 int usage_error(int rank, const std::string& message) {
-  if (rank == 0) std::cerr << "hadal: error: " << message << "\n\n" << kUsage;
+  if (rank == 0) std::cerr << "hadal: error: " << message << "\n\n" << usage();
   return kExitInvalidInput;
 }
 
@@ -101,13 +106,14 @@ int main_command(MPI_Comm comm, const std::vector<std::string>& args) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-    if (rank == 0) std::cout << kUsage;
+    if (rank == 0) std::cout << usage();
     return args.empty() ? kExitInvalidInput : kExitSuccess;
   }
   const std::string& command = args[0];
   if (command == "info") return info(comm, rank);
   if (command == "keys") return keys(rank, args);
   if (command == "bench") return bench(comm, rank, args);
+  if (command == "sweep" || command == "submit") return sweep::main_command(comm, args);
   if (command != "run" && command != "check") return usage_error(rank, "unknown command '" + command + "'");
 
   sim::RunOptions options;
