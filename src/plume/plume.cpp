@@ -9,6 +9,7 @@
 #include "grid/stations.hpp"
 #include "io/hdf5_file.hpp"
 #include "plume/flow.hpp"
+#include "plume/lagrangian_model.hpp"
 #include "plume/plume_model.hpp"
 #include "sim/roofline.hpp"
 
@@ -92,6 +93,7 @@ void declare_plume_schema(config::ObjectSpec& root) {
       .min_items(1)
       .greater_than(0.0)
       .default_value(std::vector<double>{0.002});
+  declare_lagrangian_schema(p);
 }
 
 namespace {
@@ -131,6 +133,18 @@ void check_plume(const config::ConfigView& root, std::vector<Diagnostic>& proble
       }
     }
   }
+  if (plume.has("lagrangian")) {
+    // Particles released over the run: refuse counts no machine could hold (~60 bytes each).
+    const auto l = plume.child("lagrangian");
+    const double duration = root.child("time").real("end") - root.child("time").real("start");
+    const double released = l.real("particles_per_second") * duration *
+                            static_cast<double>(plume.children("classes").size() * plume.children("sources").size());
+    if (released > 2e9) {
+      problems.push_back(l.diagnostic("particles_per_second",
+                                      strformat("would release %.3g particles over the run (limit 2e9): lower the rate",
+                                                released)));
+    }
+  }
   const auto flow = plume.child("flow");
   if (flow.string("type") == "hdf5") {
     try {
@@ -152,6 +166,18 @@ void check_plume(const config::ConfigView& root, std::vector<Diagnostic>& proble
   }
 }
 
+// The models own the grid the flow must live on: build them first, then the flow on their grid.
+class DeferredFlow : public sim::FlowProvider {
+ public:
+  std::unique_ptr<sim::FlowProvider> inner;
+  void velocity(double t, grid::Field& u, grid::Field& v, grid::Field& w) override { inner->velocity(t, u, v, w); }
+  double max_speed(double t0, double t1) override { return inner->max_speed(t0, t1); }
+  bool friction_velocity(double t, grid::Field& ustar) override { return inner->friction_velocity(t, ustar); }
+  void save(const std::string& file) override { inner->save(file); }
+  void restore(const std::string& file) override { inner->restore(file); }
+  void write_output(long step, double time) override { inner->write_output(step, time); }
+};
+
 void run_plume(sim::RunContext& context) {
   const auto root = context.config;
   const auto plume = root.child("plume");
@@ -159,26 +185,40 @@ void run_plume(sim::RunContext& context) {
   const auto seabed = grid::make_seabed_shape(root.child("bathymetry"), spec);
   auto settings = plume_settings_from_config(plume);
   auto sources = sources_from_config(plume, settings.classes.size());
+  const std::string method = plume.string("method");
   for (const auto& c : settings.classes) {
     context.log->info(strformat("class %-12s d = %.3g m, ws = %.3g m/s, deposit dry density %.0f kg/m3", c.name.c_str(),
                                 c.diameter, c.settling_velocity, c.dry_density()));
   }
-  // The model owns the grid the flow must live on: build it first, then the flow on it.
-  class DeferredFlow : public sim::FlowProvider {
-   public:
-    std::unique_ptr<sim::FlowProvider> inner;
-    void velocity(double t, grid::Field& u, grid::Field& v, grid::Field& w) override { inner->velocity(t, u, v, w); }
-    double max_speed(double t0, double t1) override { return inner->max_speed(t0, t1); }
-    bool friction_velocity(double t, grid::Field& ustar) override { return inner->friction_velocity(t, ustar); }
-  };
-  auto deferred = std::make_unique<DeferredFlow>();
-  DeferredFlow* flow = deferred.get();
-  PlumeModel model(context, spec, *seabed, settings, sources, std::move(deferred));
-  flow->inner = make_flow(plume.child("flow"), model.grid(), model.bathymetry(), context);
   const auto time = sim::time_settings_from_config(root);
-  sim::CheckpointIdentity identity{"plume", sim::physics_hash(root.node()), model.grid().size(),
-                                   model.grid().global_cells()};
-  sim::run_time_loop(model, context, time, identity);
+  std::unique_ptr<PlumeModel> eulerian;
+  std::unique_ptr<LagrangianModel> lagrangian;
+  if (method != "lagrangian") {
+    auto deferred = std::make_unique<DeferredFlow>();
+    DeferredFlow* flow = deferred.get();
+    eulerian = std::make_unique<PlumeModel>(context, spec, *seabed, settings, sources, std::move(deferred));
+    flow->inner = make_flow(plume.child("flow"), eulerian->grid(), eulerian->bathymetry(), context);
+  }
+  if (method != "eulerian") {
+    // Its own flow provider on its own (identically decomposed) grid: the flow is evaluated at the
+    // step ends here, at mid-step by the Eulerian model.
+    auto deferred = std::make_unique<DeferredFlow>();
+    DeferredFlow* flow = deferred.get();
+    lagrangian = std::make_unique<LagrangianModel>(context, spec, *seabed, settings, lagrangian_settings_from_config(plume),
+                                                   sources, std::move(deferred));
+    flow->inner = make_flow(plume.child("flow"), lagrangian->grid(), lagrangian->bathymetry(), context);
+  }
+  const auto& grid = eulerian ? eulerian->grid() : lagrangian->grid();
+  sim::CheckpointIdentity identity{"plume", sim::physics_hash(root.node()), grid.size(), grid.global_cells()};
+  if (method == "eulerian") {
+    sim::run_time_loop(*eulerian, context, time, identity);
+  } else if (method == "lagrangian") {
+    sim::run_time_loop(*lagrangian, context, time, identity);
+    if (context.summary) (*context.summary)["method"] = "lagrangian";
+  } else {
+    BothMethodsModel both(context, *eulerian, *lagrangian);
+    sim::run_time_loop(both, context, time, identity);
+  }
 }
 
 // `hadal bench plume [nx ny nz classes steps]`: a flat-bed box with a uniform current and one source.
@@ -229,14 +269,15 @@ void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& lo
                        .root();
   PlumeModel model(context, spec, *seabed, settings, {source}, std::make_unique<Uniform>(), false);
   double t = 0.0;
-  const double dt = model.stable_dt(0.0, 0.5);
-  for (int s = 0; s < 3; ++s) model.advance(t, dt), t += dt;  // warm-up
-  MPI_Barrier(comm);
-  const auto start = std::chrono::steady_clock::now();
-  for (int s = 0; s < steps; ++s) {
+  auto step = [&] {  // as the time loop does it
+    const double dt = model.stable_dt(t, 0.5);
     model.advance(t, dt);
     t += dt;
-  }
+  };
+  for (int s = 0; s < 3; ++s) step();  // warm-up
+  MPI_Barrier(comm);
+  const auto start = std::chrono::steady_clock::now();
+  for (int s = 0; s < steps; ++s) step();
   Kokkos::fence();
   MPI_Barrier(comm);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
@@ -261,6 +302,110 @@ void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& lo
   results["mass_balance_rel_error"] = model.max_balance_error();
 }
 
+// `hadal bench plume_particles [particles_per_rank steps rk2|rk4 gaussian|uniform]`: particles spread
+// uniformly over a flat-bed box with a tidal current, bottom-boundary-layer Kz and slow settling.
+// Reports particle-steps per second per rank for the move kernel alone and for the whole step
+// (migration, bookkeeping, binning and metrics included).
+void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger& log, io::Json& results) {
+  const long per_rank = args.size() > 0 ? std::stol(args[0]) : 1000000;
+  const int steps = args.size() > 1 ? std::stoi(args[1]) : 20;
+  const bool rk4 = args.size() > 2 && args[2] == "rk4";
+  const bool gaussian = !(args.size() > 3 && args[3] == "uniform");
+  int ranks = 1, rank = 0;
+  MPI_Comm_size(comm, &ranks);
+  MPI_Comm_rank(comm, &rank);
+  grid::GridSpec spec;
+  spec.nx = 128;
+  spec.ny = 96;
+  spec.nz = 24;
+  spec.lx = 10.0 * spec.nx;
+  spec.ly = 10.0 * spec.ny;
+  spec.z_faces = grid::stretched_faces(-1650.0, -1600.0, spec.nz, 1.05);
+  const auto seabed = grid::make_seabed_shape(
+      config::validate(YAML::Load("bathymetry: {type: flat, depth: 1650}"),
+                       [] { config::ObjectSpec s; grid::declare_bathymetry_schema(s); return s; }(), "bench")
+          .root()
+          .child("bathymetry"),
+      spec);
+  PlumeSettings settings;
+  for (int n = 0; n < 4; ++n) {
+    SedimentClass c;
+    c.name = "c" + std::to_string(n);
+    c.settling_velocity = 1e-5 * (n + 1);
+    settings.classes.push_back(c);
+  }
+  settings.kh = 0.05;
+  settings.bbl = true;
+  settings.friction_velocity = 1e-3;
+  LagrangianSettings lagrangian;
+  lagrangian.rk4 = rk4;
+  lagrangian.gaussian = gaussian;
+  class Tide : public sim::FlowProvider {
+   public:
+    void velocity(double t, grid::Field& u, grid::Field& v, grid::Field& w) override {
+      u.fill(0.02 + 0.02 * std::cos(1.4e-4 * t));
+      v.fill(0.01 * std::sin(1.4e-4 * t));
+      w.fill(0.0);
+    }
+    double max_speed(double, double) override { return 0.05; }
+  };
+  sim::RunContext context;
+  context.comm = comm;
+  context.log = &log;
+  context.config = config::validate(YAML::Load("time: {start: 0}"),
+                                    [] { config::ObjectSpec s; s.object("time", "").real("start", units::kTime, "").default_value(0.0); return s; }(),
+                                    "bench")
+                       .root();
+  LagrangianModel model(context, spec, *seabed, settings, lagrangian, {}, std::make_unique<Tide>(), false);
+  // Every rank builds the same global list and keeps its own columns: per_rank x ranks particles.
+  std::vector<ParticleRecord> records;
+  const long total = per_rank * ranks;
+  records.reserve(static_cast<std::size_t>(total));
+  for (long q = 0; q < total; ++q) {
+    const std::uint64_t key = stream_key(7, static_cast<std::uint64_t>(q), 0);
+    ParticleRecord r;
+    r.x = uniform01(key, 0) * spec.lx;
+    r.y = uniform01(key, 1) * spec.ly;
+    r.z = -1650.0 + uniform01(key, 2) * 50.0;
+    r.mass = 1e-3;
+    r.id = q;
+    r.cls = static_cast<int>(q % 4);
+    records.push_back(r);
+  }
+  model.add_particles(records);
+  records.clear();
+  records.shrink_to_fit();
+  double t = 0.0;
+  const double dt = 30.0;
+  for (int s = 0; s < 2; ++s) model.advance(t, dt), t += dt;  // warm-up
+  // Whole steps.
+  MPI_Barrier(comm);
+  auto start = std::chrono::steady_clock::now();
+  for (int s = 0; s < steps; ++s) model.advance(t, dt), t += dt;
+  Kokkos::fence();
+  MPI_Barrier(comm);
+  const double whole = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
+  const double alive = grid::global_sum(comm, static_cast<double>(model.particles().size())) / ranks;
+  const auto triad = sim::measure_triad(comm);
+  // Compulsory traffic of the move kernel per particle-step: read and write x, y, z, age (64 B),
+  // read mass, id, class, state, event (28 B), the flow gathers mostly hit cache.
+  const double bytes = 92.0;
+  const double per_rank_rate = alive / whole;
+  results["particles_per_rank"] = alive;
+  results["steps"] = steps;
+  results["advection"] = rk4 ? "rk4" : "rk2";
+  results["random_increments"] = gaussian ? "gaussian" : "uniform";
+  results["ranks"] = ranks;
+  results["seconds_per_step"] = whole;
+  results["particle_steps_per_second_per_rank"] = per_rank_rate;
+  results["bytes_per_particle_step_model"] = bytes;
+  results["triad_bandwidth_GB_s_per_rank"] = triad.bytes_per_second / 1e9;
+  results["roofline_fraction"] = per_rank_rate * bytes / triad.bytes_per_second;
+  results["mass_balance_rel_error"] = model.max_balance_error();
+  if (rank == 0) log.info(strformat("%.3g particle-steps/s per rank (%s, %s)", per_rank_rate, rk4 ? "rk4" : "rk2",
+                                    gaussian ? "gaussian" : "uniform"));
+}
+
 }  // namespace
 
 void register_module() {
@@ -270,6 +415,9 @@ void register_module() {
                           declare_plume_schema, check_plume, run_plume});
   registry.add_benchmark({"plume", "Eulerian plume step throughput vs the triad roofline: [nx ny nz classes steps]",
                           bench_plume});
+  registry.add_benchmark({"plume_particles",
+                          "Lagrangian particle-step throughput: [particles_per_rank steps rk2|rk4 gaussian|uniform]",
+                          bench_particles});
 }
 
 }  // namespace hadal::plume

@@ -1,0 +1,1060 @@
+// SPDX-License-Identifier: MIT
+#include "plume/lagrangian_model.hpp"
+
+#include <Kokkos_ScatterView.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.hpp"
+#include "io/hdf5_file.hpp"
+#include "plume/lagrangian_kernels.hpp"
+
+namespace hadal::plume {
+
+using grid::Field;
+using Range2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
+using Range3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
+
+namespace {
+
+constexpr std::uint64_t kReleaseStream = ~0ULL;      // step counter value reserved for release draws
+constexpr std::uint64_t kSampleStream = ~0ULL - 1;   // ... and for choosing the particles written out
+
+std::string threshold_key(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  return buffer;
+}
+
+}  // namespace
+
+void declare_lagrangian_schema(config::ObjectSpec& p) {
+  using namespace units;
+  p.enumeration("method", {"eulerian", "lagrangian", "both"},
+                "eulerian: finite volumes on the grid; lagrangian: random-walk particles binned on the grid; "
+                "both: the two in one time loop with a per-cell comparison")
+      .default_value("eulerian");
+  auto& l = p.object("lagrangian", "Particle tracking (method lagrangian or both).");
+  p.key("lagrangian").only_when("method", {"lagrangian", "both"});
+  l.real("particles_per_second", kFrequency,
+         "Particles released per second for each class of each source while it is on (at least one per step)")
+      .greater_than(0.0)
+      .default_value(20.0);
+  l.enumeration("advection", {"rk2", "rk4"}, "Runge-Kutta scheme of the advection (Heun RK2 or classical RK4)")
+      .default_value("rk2");
+  l.enumeration("random_increments", {"gaussian", "uniform"},
+                "Distribution of the random-walk increments (uniform: unit variance, cheaper)")
+      .default_value("gaussian");
+  l.integer("seed", "Seed of the counter-based random streams").min(0).default_value(20240601);
+  l.real("smoothing_length", kLength,
+         "Standard deviation of a horizontal Gaussian kernel applied to the binned concentration and deposit "
+         "(0: plain binning)")
+      .min(0.0)
+      .default_value(0.0);
+  l.integer("output_particles", "Most particles written per output (a sample chosen by particle id)")
+      .min(0)
+      .default_value(200000);
+}
+
+LagrangianSettings lagrangian_settings_from_config(const config::ConfigView& plume) {
+  LagrangianSettings s;
+  if (!plume.has("lagrangian")) return s;
+  const auto l = plume.child("lagrangian");
+  s.particles_per_second = l.real("particles_per_second");
+  s.rk4 = l.string("advection") == "rk4";
+  s.gaussian = l.string("random_increments") == "gaussian";
+  s.seed = static_cast<std::uint64_t>(l.integer("seed"));
+  s.smoothing_length = l.real("smoothing_length");
+  s.output_particles = l.integer("output_particles");
+  return s;
+}
+
+double ParticleLedger::total(const std::vector<double>& v) const {
+  double s = 0.0;
+  for (double x : v) s += x;
+  return s;
+}
+long long ParticleLedger::total(const std::vector<long long>& v) const {
+  long long s = 0;
+  for (long long x : v) s += x;
+  return s;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
+                                 PlumeSettings settings, LagrangianSettings lagrangian, std::vector<Source> sources,
+                                 std::unique_ptr<sim::FlowProvider> flow, bool write_files)
+    : context_(context),
+      grid_(context.comm, spec, 2),
+      seabed_(seabed),
+      bathymetry_(grid_, seabed),
+      settings_(std::move(settings)),
+      lagrangian_(lagrangian),
+      sources_(std::move(sources)),
+      flow_(std::move(flow)),
+      nclasses_(static_cast<int>(settings_.classes.size())),
+      particles_(4096),
+      migrator_(grid_),
+      first_wet_global_("first_wet_global", grid_.nx(), grid_.ny()),
+      u0_(grid_, "lagrangian_u0", "m s-1", "x velocity on west faces at the step start"),
+      v0_(grid_, "lagrangian_v0", "m s-1", "y velocity on south faces at the step start"),
+      w0_(grid_, "lagrangian_w0", "m s-1", "z velocity on bottom faces at the step start", grid_.nz() + 1),
+      u1_(grid_, "lagrangian_u1", "m s-1", "x velocity at the step end"),
+      v1_(grid_, "lagrangian_v1", "m s-1", "y velocity at the step end"),
+      w1_(grid_, "lagrangian_w1", "m s-1", "z velocity at the step end", grid_.nz() + 1),
+      um_(grid_, "lagrangian_um", "m s-1", "x velocity at mid-step"),
+      vm_(grid_, "lagrangian_vm", "m s-1", "y velocity at mid-step"),
+      wm_(grid_, "lagrangian_wm", "m s-1", "z velocity at mid-step", grid_.nz() + 1),
+      kh_(grid_, "lagrangian_kh", "m2 s-1", "horizontal diffusivity"),
+      tau_b_(grid_, "lagrangian_bed_shear_stress", "Pa", "bed shear stress", 1),
+      scratch_(grid_, "lagrangian_scratch", "1", "smoothing buffer"),
+      ws_("settling_velocity", nclasses_),
+      dry_density_("dry_density", nclasses_),
+      tau_ce_("critical_shear", nclasses_),
+      erosion_m_("erosion_rate", nclasses_),
+      c_class_(grid_, "lagrangian_concentration_all", "kg m-3", "binned particle concentration per class",
+               grid_.nz() * nclasses_),
+      bed_(grid_, "lagrangian_bed_mass", "kg m-2", "deposited particle mass per class", nclasses_),
+      c_total_(grid_, "concentration", "kg m-3", "suspended sediment concentration from particles, all classes"),
+      deposit_(grid_, "deposit_thickness", "m", "re-deposited sediment thickness from particles", 1),
+      column_max_(grid_, "lagrangian_column_max_concentration", "kg m-3",
+                  "maximum over time of the water-column maximum (particles)", 1),
+      time_above_(grid_, "lagrangian_time_above", "s", "time the column maximum exceeded each concentration threshold",
+                  static_cast<int>(settings_.concentration_thresholds.size())),
+      emitted_(static_cast<std::size_t>(nclasses_), 0.0),
+      outflow_(static_cast<std::size_t>(nclasses_), 0.0),
+      emitted_n_(static_cast<std::size_t>(nclasses_), 0),
+      outflow_n_(static_cast<std::size_t>(nclasses_), 0),
+      release_carry_(sources_.size() * static_cast<std::size_t>(nclasses_), 0.0),
+      write_files_(write_files) {
+  auto ws = Kokkos::create_mirror_view(ws_);
+  auto dry = Kokkos::create_mirror_view(dry_density_);
+  auto tce = Kokkos::create_mirror_view(tau_ce_);
+  auto em = Kokkos::create_mirror_view(erosion_m_);
+  for (int n = 0; n < nclasses_; ++n) {
+    const auto& k = settings_.classes[static_cast<std::size_t>(n)];
+    ws(n) = k.settling_velocity;
+    dry(n) = k.dry_density();
+    tce(n) = k.critical_shear;
+    em(n) = k.erosion_rate;
+  }
+  Kokkos::deep_copy(ws_, ws);
+  Kokkos::deep_copy(dry_density_, dry);
+  Kokkos::deep_copy(tau_ce_, tce);
+  Kokkos::deep_copy(erosion_m_, em);
+  // Every rank knows the wet level of every column, so releases are decided identically everywhere.
+  first_wet_global_host_ = Kokkos::create_mirror_view(first_wet_global_);
+  for (int j = 0; j < grid_.ny(); ++j)
+    for (int i = 0; i < grid_.nx(); ++i) {
+      first_wet_global_host_(i, j) =
+          grid::Bathymetry::first_wet_index(grid_, seabed_.elevation(grid_.x_center(i), grid_.y_center(j)));
+    }
+  Kokkos::deep_copy(first_wet_global_, first_wet_global_host_);
+  for (Field* f : {&u0_, &v0_, &w0_, &u1_, &v1_, &w1_, &um_, &vm_, &wm_, &kh_, &tau_b_, &scratch_, &c_class_, &bed_,
+                   &c_total_, &deposit_, &column_max_, &time_above_}) {
+    f->fill(0.0);
+  }
+  kh_.fill(settings_.kh);
+  if (write_files_) {
+    const bool resume = !context.restart_file.empty();
+    volume_writer_ = std::make_unique<grid::FieldSeriesWriter>(grid_, context.output_dir, "lagrangian_plume",
+                                                               grid::FieldSeriesWriter::Kind::Volume, resume);
+    map_writer_ = std::make_unique<grid::FieldSeriesWriter>(grid_, context.output_dir, "lagrangian_seabed",
+                                                            grid::FieldSeriesWriter::Kind::Map, resume);
+    volume_writer_->set_attribute("case", context.resolved_yaml);
+    map_writer_->set_attribute("case", context.resolved_yaml);
+    if (grid_.rank() == 0) {
+      budget_ = std::make_unique<io::CsvSeries>(
+          context.output_dir + "/lagrangian_mass_budget.csv",
+          std::vector<std::string>{"time_s", "emitted_kg", "suspended_kg", "deposited_kg", "outflow_kg",
+                                   "balance_rel_error", "particles_emitted", "particles_suspended",
+                                   "particles_deposited", "particles_outflow"},
+          resume);
+    }
+  }
+}
+
+double LagrangianModel::work_per_step() const {
+  return grid::global_sum(grid_.comm(), static_cast<double>(particles_.size()));
+}
+
+std::string LagrangianModel::status() const {
+  return strformat("particles %.3g, migrated %zu, mass balance %.1e", static_cast<double>(particles_.size()),
+                   last_migrated_, last_balance_error_);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Flow
+
+void LagrangianModel::update_flow(double time, Field& u, Field& v, Field& w) {
+  flow_->velocity(time, u, v, w);
+  u.exchange_halo();
+  v.exchange_halo();
+  // Same face masking and continuity w as the Eulerian model, so both methods see one flow.
+  const auto U = u.view(), V = v.view(), W = w.view();
+  const auto wet = bathymetry_.first_wet();
+  const int g = grid_.ghost(), nz = grid_.nz();
+  const int ni = grid_.local_ni(), nj = grid_.local_nj();
+  Kokkos::parallel_for(
+      "lagrangian_mask_faces", Range3({1, 1, 0}, {ni, nj, nz}), KOKKOS_LAMBDA(int i, int j, int k) {
+        const bool here = k >= wet(i, j);
+        if (!here || k < wet(i - 1, j)) U(i, j, k) = 0.0;
+        if (!here || k < wet(i, j - 1)) V(i, j, k) = 0.0;
+      });
+  const double dx = grid_.dx(), dy = grid_.dy();
+  const auto dz = grid_.dz_view();
+  Kokkos::parallel_for(
+      "lagrangian_w_continuity", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
+      KOKKOS_LAMBDA(int i, int j) {
+        const int kb = wet(i, j);
+        for (int k = 0; k <= kb && k <= nz; ++k) W(i, j, k) = 0.0;
+        for (int k = kb; k < nz; ++k) {
+          const double divergence = (U(i + 1, j, k) - U(i, j, k)) / dx + (V(i, j + 1, k) - V(i, j, k)) / dy;
+          W(i, j, k + 1) = W(i, j, k) - divergence * dz(k);
+        }
+      });
+  w.exchange_halo();
+}
+
+void LagrangianModel::update_bed_stress_and_kh(const Field& u, const Field& v) {
+  const auto U = u.view(), V = v.view(), KH = kh_.view(), TAU = tau_b_.view();
+  const auto wet = bathymetry_.first_wet();
+  const int nz = grid_.nz(), ni = grid_.local_ni(), nj = grid_.local_nj();
+  const double dx = grid_.dx(), dy = grid_.dy();
+  const auto dz = grid_.dz_view();
+  if (settings_.smagorinsky) {
+    const double cs2 = settings_.smagorinsky_coefficient * settings_.smagorinsky_coefficient;
+    const double minimum = settings_.kh_minimum;
+    Kokkos::parallel_for(
+        "lagrangian_smagorinsky", Range3({1, 1, 0}, {ni - 2, nj - 2, nz}), KOKKOS_LAMBDA(int i, int j, int k) {
+          auto uc = [&](int ii, int jj) { return 0.5 * (U(ii, jj, k) + U(ii + 1, jj, k)); };
+          auto vc = [&](int ii, int jj) { return 0.5 * (V(ii, jj, k) + V(ii, jj + 1, k)); };
+          const double ux = (U(i + 1, j, k) - U(i, j, k)) / dx;
+          const double vy = (V(i, j + 1, k) - V(i, j, k)) / dy;
+          const double uy = (uc(i, j + 1) - uc(i, j - 1)) / (2.0 * dy);
+          const double vx = (vc(i + 1, j) - vc(i - 1, j)) / (2.0 * dx);
+          const double d = Kokkos::Experimental::sqrt((ux - vy) * (ux - vy) + (uy + vx) * (uy + vx));
+          KH(i, j, k) = cs2 * dx * dy * d + minimum;
+        });
+    kh_.exchange_halo();
+  }
+  if (settings_.needs_bed_stress()) {
+    const double rho = settings_.water_density, z0 = settings_.bed_roughness;
+    const double given_ustar = settings_.friction_velocity;
+    // Every local column (halo included): a particle may deposit one column beyond the owned box.
+    Kokkos::parallel_for(
+        "lagrangian_bed_stress", Range2({0, 0}, {ni - 1, nj - 1}), KOKKOS_LAMBDA(int i, int j) {
+          const int kb = wet(i, j);
+          double tau = 0.0;
+          if (kb < nz) {
+            if (given_ustar > 0.0) {
+              tau = rho * given_ustar * given_ustar;
+            } else {
+              const double ub = 0.5 * (U(i, j, kb) + U(i + 1, j, kb)), vb = 0.5 * (V(i, j, kb) + V(i, j + 1, kb));
+              const double z1 = 0.5 * dz(kb);
+              const double cd = 0.41 / Kokkos::Experimental::log(z1 > 2 * z0 ? z1 / z0 : 2.0);
+              tau = rho * cd * cd * (ub * ub + vb * vb);
+            }
+          }
+          TAU(i, j, 0) = tau;
+        });
+  }
+}
+
+double LagrangianModel::stable_dt(double time, double cfl) {
+  // Particles move at most about cfl cells per step, so the stage positions stay within the halo.
+  auto rate_of = [&](const Field& u, const Field& v) {
+    const auto U = u.view(), V = v.view();
+    const int g = grid_.ghost();
+    const double dx = grid_.dx(), dy = grid_.dy();
+    double rate = 0.0;
+    Kokkos::parallel_reduce(
+        "lagrangian_cfl", Range3({g, g, 0}, {g + grid_.owned().ni() + 1, g + grid_.owned().nj() + 1, grid_.nz()}),
+        KOKKOS_LAMBDA(int i, int j, int k, double& m) {
+          const double r = Kokkos::Experimental::fabs(U(i, j, k)) / dx + Kokkos::Experimental::fabs(V(i, j, k)) / dy;
+          if (r > m) m = r;
+        },
+        Kokkos::Max<double>(rate));
+    return grid::global_max(grid_.comm(), rate);
+  };
+  update_flow(time, u0_, v0_, w0_);
+  flow_time_ = time;
+  double rate = rate_of(u0_, v0_);
+  double dt = rate > 0.0 ? cfl / rate : 3600.0;
+  update_flow(time + dt, u1_, v1_, w1_);
+  rate = std::max(rate, rate_of(u1_, v1_));
+  return rate > 0.0 ? std::min(dt, cfl / rate) : dt;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Release
+
+void LagrangianModel::add_particles(const std::vector<ParticleRecord>& records) {
+  std::vector<ParticleRecord> mine;
+  const double x0 = grid_.spec().x0, y0 = grid_.spec().y0;
+  for (const auto& r : records) {
+    const int gi = std::clamp(static_cast<int>(std::floor((r.x - x0) / grid_.dx())), 0, grid_.nx() - 1);
+    const int gj = std::clamp(static_cast<int>(std::floor((r.y - y0) / grid_.dy())), 0, grid_.ny() - 1);
+    emitted_[static_cast<std::size_t>(r.cls)] += r.mass;
+    emitted_n_[static_cast<std::size_t>(r.cls)] += 1;
+    next_id_ = std::max<std::int64_t>(next_id_, r.id + 1);
+    if (grid_.owns(gi, gj)) mine.push_back(r);
+  }
+  particles_.append(mine);
+  bookkeep();
+  bin_and_metrics(0.0);
+}
+
+void LagrangianModel::release(double t0, double t1) {
+  std::vector<ParticleRecord> mine;
+  const double x0 = grid_.spec().x0, y0 = grid_.spec().y0, x1 = x0 + grid_.spec().lx, y1 = y0 + grid_.spec().ly;
+  const int nx = grid_.nx(), ny = grid_.ny(), nz = grid_.nz();
+  const double top = grid_.z_face(nz);
+  auto column = [&](double x, double y, int& gi, int& gj) {
+    gi = std::clamp(static_cast<int>(std::floor((x - x0) / grid_.dx())), 0, nx - 1);
+    gj = std::clamp(static_cast<int>(std::floor((y - y0) / grid_.dy())), 0, ny - 1);
+  };
+  for (std::size_t si = 0; si < sources_.size(); ++si) {
+    const auto& s = sources_[si];
+    const double on = s.active_time(t0, t1);
+    if (on <= 0.0 || s.rate <= 0.0) continue;
+    for (int n = 0; n < nclasses_; ++n) {
+      const double fraction = s.fractions[static_cast<std::size_t>(n)];
+      if (fraction <= 0.0) continue;
+      double& carry = release_carry_[si * static_cast<std::size_t>(nclasses_) + static_cast<std::size_t>(n)];
+      const double expected = carry + lagrangian_.particles_per_second * on;
+      const long count = std::max(1L, static_cast<long>(std::floor(expected + 1e-9)));  // 1e-9: sums of rate x dt round down
+      carry = expected - static_cast<double>(count);
+      const double mass = s.rate * fraction * on;
+      const double each = mass / static_cast<double>(count);
+      emitted_[static_cast<std::size_t>(n)] += mass;
+      emitted_n_[static_cast<std::size_t>(n)] += count;
+      for (long q = 0; q < count; ++q) {
+        const std::int64_t id = next_id_++;
+        const std::uint64_t key = stream_key(lagrangian_.seed, static_cast<std::uint64_t>(id), kReleaseStream);
+        // Where along the source: a moving source leaves a continuous trail over the step, a line
+        // source is uniform along its segment.
+        double cx = s.path[0], cy = s.path[1];
+        const double a = uniform01(key, 0);
+        if (s.kind == Source::Kind::Line) {
+          cx = s.path[0] + a * (s.path[2] - s.path[0]);
+          cy = s.path[1] + a * (s.path[3] - s.path[1]);
+        } else if (s.kind == Source::Kind::Moving) {
+          s.position(t0 + a * (t1 - t0), cx, cy);
+        }
+        // Uniform over the disk of `radius`, redrawn (deterministically) if it lands over rock.
+        double px = cx, py = cy;
+        int gi = 0, gj = 0;
+        for (int attempt = 0; attempt < 8 && s.radius > 0.0; ++attempt) {
+          const double r = s.radius * std::sqrt(uniform01(key, 1 + 2 * attempt));
+          const double angle = 2.0 * M_PI * uniform01(key, 2 + 2 * attempt);
+          const double tx = cx + r * std::cos(angle), ty = cy + r * std::sin(angle);
+          if (tx < x0 || tx >= x1 || ty < y0 || ty >= y1) continue;
+          column(tx, ty, gi, gj);
+          if (first_wet_global_host_(gi, gj) < nz) {
+            px = tx, py = ty;
+            break;
+          }
+        }
+        column(px, py, gi, gj);
+        if (!grid_.owns(gi, gj)) continue;
+        const int kb = first_wet_global_host_(gi, gj);
+        if (kb >= nz) continue;  // a source over rock (refused at input): counted as emitted, lost here
+        // The release layer above the model seabed, clipped to the water column.
+        const double bed = grid_.z_face(kb);
+        double lo = std::max(bed, bed + s.height_above_bed - 0.5 * s.thickness);
+        double hi = std::min(top, bed + s.height_above_bed + 0.5 * s.thickness);
+        if (hi <= lo) lo = bed, hi = grid_.z_face(kb + 1);
+        ParticleRecord r;
+        r.x = px, r.y = py, r.z = lo + uniform01(key, 20) * (hi - lo);
+        r.mass = each, r.age = 0.0, r.id = id, r.cls = n;
+        mine.push_back(r);
+      }
+    }
+  }
+  particles_.append(mine);
+}
+
+// ------------------------------------------------------------------------------------------------
+// One step
+
+void LagrangianModel::move(double dt) {
+  const std::size_t n = particles_.size();
+  if (n == 0) return;
+  ParticleMover mover;
+  mover.geo = FlowGeometry::of(grid_);
+  mover.u0 = u0_.view(), mover.v0 = v0_.view(), mover.w0 = w0_.view();
+  mover.u1 = u1_.view(), mover.v1 = v1_.view(), mover.w1 = w1_.view();
+  mover.um = um_.view(), mover.vm = vm_.view(), mover.wm = wm_.view();
+  mover.kh = kh_.view(), mover.tau = tau_b_.view(), mover.bed = bed_.view();
+  mover.first_wet = first_wet_global_;
+  mover.ws = ws_, mover.tau_ce = tau_ce_, mover.erosion_m = erosion_m_;
+  mover.x = particles_.x, mover.y = particles_.y, mover.z = particles_.z, mover.mass = particles_.mass;
+  mover.age = particles_.age, mover.id = particles_.id, mover.cls = particles_.cls, mover.state = particles_.state;
+  mover.event = particles_.event;
+  mover.dt = dt;
+  mover.seed = lagrangian_.seed;
+  mover.step = static_cast<std::uint64_t>(step_index_);
+  mover.rk4 = lagrangian_.rk4;
+  mover.gaussian = lagrangian_.gaussian;
+  mover.drift = lagrangian_.drift_correction;
+  mover.advection = advection_;
+  mover.kh_constant = !settings_.smagorinsky;
+  mover.kh_value = settings_.kh;
+  mover.bbl = settings_.bbl;
+  mover.kz_value = settings_.kz;
+  mover.kz_background = settings_.kz_background;
+  mover.bbl_thickness = settings_.bbl_thickness;
+  mover.water_density = settings_.water_density;
+  mover.deposition = settings_.reflecting_bed ? 0 : (settings_.krone ? 2 : 1);
+  mover.tau_cd = settings_.critical_shear_deposition;
+  bool erosion = false;
+  for (const auto& c : settings_.classes) erosion = erosion || c.critical_shear > 0.0;
+  mover.erosion = erosion;
+  mover.area = grid_.dx() * grid_.dy();
+  Kokkos::parallel_for("lagrangian_move", Kokkos::RangePolicy<>(0, n), mover);
+}
+
+void LagrangianModel::advance(double time, double dt) {
+  // Flow at the step ends (linear in time between them); the start is usually left by stable_dt or
+  // by the previous step.
+  if (flow_time_ != time) update_flow(time, u0_, v0_, w0_);
+  update_flow(time + dt, u1_, v1_, w1_);
+  {
+    const auto U0 = u0_.view(), V0 = v0_.view(), W0 = w0_.view(), U1 = u1_.view(), V1 = v1_.view(), W1 = w1_.view();
+    const auto UM = um_.view(), VM = vm_.view(), WM = wm_.view();
+    const int nz = grid_.nz();
+    Kokkos::parallel_for(
+        "lagrangian_mid_flow", Range3({0, 0, 0}, {grid_.local_ni(), grid_.local_nj(), nz + 1}),
+        KOKKOS_LAMBDA(int i, int j, int k) {
+          if (k < nz) {
+            UM(i, j, k) = 0.5 * (U0(i, j, k) + U1(i, j, k));
+            VM(i, j, k) = 0.5 * (V0(i, j, k) + V1(i, j, k));
+          }
+          WM(i, j, k) = 0.5 * (W0(i, j, k) + W1(i, j, k));
+        });
+  }
+  update_bed_stress_and_kh(um_, vm_);
+  release(time, time + dt);
+  move(dt);
+  // Particles that left the domain: into the outflow ledger, then dropped by the migration.
+  {
+    Kokkos::View<double*> local("lagrangian_outflow", 2 * nclasses_);
+    Kokkos::Experimental::ScatterView<double*> scatter(local);
+    const auto E = particles_.event;
+    const auto M = particles_.mass;
+    const auto C = particles_.cls;
+    const int nn = nclasses_;
+    Kokkos::parallel_for(
+        "lagrangian_outflow_ledger", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
+          if (E(p) != kJustLeft) return;
+          auto access = scatter.access();
+          access(C(p)) += M(p);
+          access(nn + C(p)) += 1.0;
+        });
+    Kokkos::Experimental::contribute(local, scatter);
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), local);
+    std::vector<double> sums(host.data(), host.data() + 2 * nclasses_), global(sums.size());
+    MPI_Allreduce(sums.data(), global.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM, grid_.comm());
+    for (int c = 0; c < nclasses_; ++c) {
+      outflow_[static_cast<std::size_t>(c)] += global[static_cast<std::size_t>(c)];
+      outflow_n_[static_cast<std::size_t>(c)] += static_cast<long long>(global[static_cast<std::size_t>(nclasses_ + c)]);
+    }
+  }
+  last_migrated_ = migrator_.migrate(particles_);
+  bookkeep();
+  ++step_index_;
+  // The end-of-step flow starts the next step.
+  std::swap(u0_, u1_);
+  std::swap(v0_, v1_);
+  std::swap(w0_, w1_);
+  flow_time_ = time + dt;
+  bin_and_metrics(dt);
+  check_balance();
+}
+
+void LagrangianModel::bookkeep() {
+  // Deposits and erosions of the step, on the rank that now owns the particle's column.
+  auto BED = bed_.view();
+  Kokkos::Experimental::ScatterView<double***> scatter(BED);
+  const auto X = particles_.x, Y = particles_.y, M = particles_.mass;
+  const auto C = particles_.cls, E = particles_.event;
+  const auto geo = FlowGeometry::of(grid_);
+  const double inv_area = 1.0 / (grid_.dx() * grid_.dy());
+  Kokkos::parallel_for(
+      "lagrangian_bookkeep", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
+        const int e = E(p);
+        if (e == kNoEvent) return;
+        if (e == kJustDeposited || e == kJustEroded) {
+          int gi, gj;
+          geo.column(X(p), Y(p), gi, gj);
+          auto access = scatter.access();
+          access(geo.local_i(gi), geo.local_j(gj), C(p)) += (e == kJustDeposited ? 1.0 : -1.0) * M(p) * inv_area;
+        }
+        E(p) = kNoEvent;
+      });
+  Kokkos::Experimental::contribute(BED, scatter);
+}
+
+void LagrangianModel::smooth(Field& f, const Kokkos::View<int**>& wet_levels) const {
+  // Explicit diffusion passes with zero flux into dry cells and through the domain edges: exactly
+  // mass-conserving, positive (alpha_x + alpha_y <= 0.4), and equivalent to a Gaussian kernel of
+  // variance 2 alpha passes dx^2 per direction.
+  const double sigma = lagrangian_.smoothing_length;
+  if (sigma <= 0.0) return;
+  const double dx = grid_.dx(), dy = grid_.dy();
+  const double sum = sigma * sigma / (2.0 * dx * dx) + sigma * sigma / (2.0 * dy * dy);
+  const int passes = std::max(1, static_cast<int>(std::ceil(sum / 0.4)));
+  const double ax = sigma * sigma / (2.0 * passes * dx * dx), ay = sigma * sigma / (2.0 * passes * dy * dy);
+  const int g = grid_.ghost(), nk = f.nk(), nz = grid_.nz();
+  const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
+  const bool map = nk == 1;
+  Field buffer(grid_, "smoothing_buffer", f.units(), "", nk);
+  const auto wet = wet_levels;
+  for (int pass = 0; pass < passes; ++pass) {
+    f.exchange_halo();
+    const auto F = f.view(), B = buffer.view();
+    Kokkos::parallel_for(
+        "lagrangian_smooth", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nk}),
+        KOKKOS_LAMBDA(int i, int j, int k) {
+          const int gi = gi0 + i - g, gj = gj0 + j - g;
+          auto open = [&](int ni, int nj) {
+            if (ni < 0 || nj < 0 || ni >= nx || nj >= ny) return false;
+            return map ? wet(ni, nj) < nz : k >= wet(ni, nj);
+          };
+          const double c = F(i, j, k);
+          double change = 0.0;
+          if (open(gi, gj)) {
+            if (open(gi - 1, gj)) change += ax * (F(i - 1, j, k) - c);
+            if (open(gi + 1, gj)) change += ax * (F(i + 1, j, k) - c);
+            if (open(gi, gj - 1)) change += ay * (F(i, j - 1, k) - c);
+            if (open(gi, gj + 1)) change += ay * (F(i, j + 1, k) - c);
+          }
+          B(i, j, k) = c + change;
+        });
+    Kokkos::deep_copy(F, B);
+  }
+}
+
+void LagrangianModel::bin_and_metrics(double dt) {
+  const int nz = grid_.nz(), nn = nclasses_, g = grid_.ghost();
+  const double area = grid_.dx() * grid_.dy();
+  c_class_.fill(0.0);
+  {
+    auto CC = c_class_.view();
+    Kokkos::Experimental::ScatterView<double***> scatter(CC);
+    const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
+    const auto C = particles_.cls, S = particles_.state;
+    const auto geo = FlowGeometry::of(grid_);
+    Kokkos::parallel_for(
+        "lagrangian_bin", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
+          if (S(p) != kSuspended) return;
+          int gi, gj;
+          geo.column(X(p), Y(p), gi, gj);
+          const int k = geo.cell_k(Z(p));
+          auto access = scatter.access();
+          access(geo.local_i(gi), geo.local_j(gj), C(p) * nz + k) += M(p) / (area * geo.dz(k));
+        });
+    Kokkos::Experimental::contribute(CC, scatter);
+  }
+  const auto CC = c_class_.view(), CT = c_total_.view(), BED = bed_.view(), DEP = deposit_.view();
+  const auto dry = dry_density_;
+  Kokkos::parallel_for(
+      "lagrangian_totals", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}), KOKKOS_LAMBDA(int i, int j) {
+        for (int k = 0; k < nz; ++k) {
+          double total = 0.0;
+          for (int n = 0; n < nn; ++n) total += CC(i, j, n * nz + k);
+          CT(i, j, k) = total;
+        }
+        double thickness = 0.0;
+        for (int n = 0; n < nn; ++n) thickness += BED(i, j, n) / dry(n);
+        DEP(i, j, 0) = thickness;
+      });
+  smooth(c_total_, first_wet_global_);
+  smooth(deposit_, first_wet_global_);
+
+  const auto CMAX = column_max_.view(), TA = time_above_.view();
+  const auto wet = bathymetry_.first_wet();
+  const auto dz = grid_.dz_view();
+  const int nthr = static_cast<int>(settings_.concentration_thresholds.size());
+  Kokkos::View<double*> thresholds("thresholds", nthr);
+  auto th = Kokkos::create_mirror_view(thresholds);
+  for (int t = 0; t < nthr; ++t) th(t) = settings_.concentration_thresholds[static_cast<std::size_t>(t)];
+  Kokkos::deep_copy(thresholds, th);
+  const double first_threshold = settings_.concentration_thresholds.front();
+  double volume_above = 0.0;
+  Kokkos::parallel_reduce(
+      "lagrangian_metrics", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
+      KOKKOS_LAMBDA(int i, int j, double& volume) {
+        double column_max = 0.0;
+        for (int k = 0; k < nz; ++k) {
+          const double total = CT(i, j, k);
+          if (k >= wet(i, j) && total >= first_threshold) volume += area * dz(k);
+          column_max = total > column_max ? total : column_max;
+        }
+        if (column_max > CMAX(i, j, 0)) CMAX(i, j, 0) = column_max;
+        for (int t = 0; t < nthr; ++t) {
+          if (column_max >= thresholds(t)) TA(i, j, t) += dt;
+        }
+      },
+      volume_above);
+  max_volume_above_ = std::max(max_volume_above_, grid::global_sum(grid_.comm(), volume_above));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Ledger
+
+ParticleLedger LagrangianModel::ledger() const {
+  const int nn = nclasses_;
+  Kokkos::View<double*> local("lagrangian_ledger", 4 * nn);
+  {
+    Kokkos::Experimental::ScatterView<double*> scatter(local);
+    const auto M = particles_.mass;
+    const auto C = particles_.cls, S = particles_.state;
+    Kokkos::parallel_for(
+        "lagrangian_ledger", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
+          auto access = scatter.access();
+          const int offset = S(p) == kSuspended ? 0 : 2 * nn;
+          access(offset + C(p)) += M(p);
+          access(offset + nn + C(p)) += 1.0;
+        });
+    Kokkos::Experimental::contribute(local, scatter);
+  }
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), local);
+  std::vector<double> sums(host.data(), host.data() + 4 * nn), global(sums.size());
+  MPI_Allreduce(sums.data(), global.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM, grid_.comm());
+  ParticleLedger l;
+  l.emitted = emitted_;
+  l.outflow = outflow_;
+  l.emitted_n = emitted_n_;
+  l.outflow_n = outflow_n_;
+  for (int c = 0; c < nn; ++c) {
+    const auto u = static_cast<std::size_t>(c);
+    l.suspended.push_back(global[u]);
+    l.suspended_n.push_back(static_cast<long long>(global[static_cast<std::size_t>(nn + c)]));
+    l.deposited.push_back(global[static_cast<std::size_t>(2 * nn + c)]);
+    l.deposited_n.push_back(static_cast<long long>(global[static_cast<std::size_t>(3 * nn + c)]));
+  }
+  return l;
+}
+
+void LagrangianModel::check_balance() {
+  const auto l = ledger();
+  for (int c = 0; c < nclasses_; ++c) {
+    const auto u = static_cast<std::size_t>(c);
+    if (l.emitted_n[u] != l.suspended_n[u] + l.deposited_n[u] + l.outflow_n[u]) {
+      throw NumericalError(strformat("particle ledger of class '%s' broken at step %ld: %lld released, %lld suspended + "
+                                     "%lld deposited + %lld outflow",
+                                     settings_.classes[u].name.c_str(), step_index_, l.emitted_n[u], l.suspended_n[u],
+                                     l.deposited_n[u], l.outflow_n[u]));
+    }
+  }
+  const double e = l.total(l.emitted);
+  const double residual = e - l.total(l.suspended) - l.total(l.deposited) - l.total(l.outflow);
+  last_balance_error_ = e > 0.0 ? std::abs(residual) / e : 0.0;
+  max_balance_error_ = std::max(max_balance_error_, last_balance_error_);
+}
+
+void LagrangianModel::check_finite(long step, double time) {
+  const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
+  long bad = 0;
+  Kokkos::parallel_reduce(
+      "lagrangian_finite", Kokkos::RangePolicy<>(0, particles_.size()),
+      KOKKOS_LAMBDA(std::size_t p, long& b) {
+        const double s = X(p) + Y(p) + Z(p) + M(p);
+        if (!(s - s == 0.0)) ++b;
+      },
+      bad);
+  const double total = grid::global_sum(grid_.comm(), static_cast<double>(bad));
+  if (total > 0.0) {
+    throw NumericalError(strformat("%.0f particles with a non-finite position or mass at step %ld, t = %g s", total,
+                                   step, time));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Output
+
+void LagrangianModel::write_output(long step, double time) {
+  if (!write_files_) return;
+  std::vector<Field> classes;
+  if (nclasses_ > 1) {
+    for (int n = 0; n < nclasses_; ++n) {
+      classes.emplace_back(grid_, "concentration_" + settings_.classes[static_cast<std::size_t>(n)].name, "kg m-3",
+                           "binned particle concentration of class " + settings_.classes[static_cast<std::size_t>(n)].name);
+      const auto src = c_class_.view(), dst = classes.back().view();
+      const int nz = grid_.nz(), o = n * nz;
+      Kokkos::parallel_for(
+          "lagrangian_class_field", Range3({0, 0, 0}, {grid_.local_ni(), grid_.local_nj(), nz}),
+          KOKKOS_LAMBDA(int i, int j, int k) { dst(i, j, k) = src(i, j, o + k); });
+    }
+  }
+  std::vector<const Field*> volume{&c_total_};
+  for (const auto& f : classes) volume.push_back(&f);
+  volume_writer_->write(step, time, volume);
+
+  Field cmax(grid_, "column_max_concentration", "kg m-3", "maximum over time of the water-column maximum (particles)", 1);
+  Kokkos::deep_copy(cmax.view(), column_max_.view());
+  std::vector<Field> above;
+  for (std::size_t t = 0; t < settings_.concentration_thresholds.size(); ++t) {
+    const std::string key = threshold_key(settings_.concentration_thresholds[t]);
+    above.emplace_back(grid_, "time_above_" + key + "_kg_m3", "s", "time the water column exceeded " + key + " kg/m3", 1);
+    const auto dst = above.back().view();
+    const auto src = time_above_.view();
+    const int tt = static_cast<int>(t);
+    Kokkos::parallel_for(
+        "lagrangian_time_above_copy", Range2({0, 0}, {grid_.local_ni(), grid_.local_nj()}),
+        KOKKOS_LAMBDA(int i, int j) { dst(i, j, 0) = src(i, j, tt); });
+  }
+  std::vector<const Field*> maps{&deposit_, &cmax, &bathymetry_.elevation()};
+  for (const auto& f : above) maps.push_back(&f);
+  map_writer_->write(step, time, maps);
+
+  // Particle cloud: a sample chosen by id (the same particles on any number of ranks).
+  const auto all = particles_.to_host();
+  const double total = grid::global_sum(grid_.comm(), static_cast<double>(all.size()));
+  const double keep = total > 0.0 ? std::min(1.0, static_cast<double>(lagrangian_.output_particles) / total) : 0.0;
+  std::vector<ParticleRecord> sample;
+  for (const auto& r : all) {
+    if (keep >= 1.0 || uniform01(stream_key(lagrangian_.seed, static_cast<std::uint64_t>(r.id), kSampleStream), 0) < keep) {
+      sample.push_back(r);
+    }
+  }
+  unsigned long long local = sample.size(), offset = 0, count = 0;
+  MPI_Exscan(&local, &offset, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, grid_.comm());
+  if (grid_.rank() == 0) offset = 0;
+  MPI_Allreduce(&local, &count, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, grid_.comm());
+  const auto ledger_now = ledger();
+  if (count > 0) {
+    char name[64];
+    std::snprintf(name, sizeof name, "particles_%06ld.h5", step);
+    io::H5File file(grid_.comm(), context_.output_dir + "/" + name, io::H5File::Mode::Create);
+    file.set_attribute("time", time);
+    file.set_attribute("step", static_cast<double>(step));
+    file.set_attribute("sampled_fraction", keep);
+    file.set_attribute("case", context_.resolved_yaml);
+    std::vector<double> position(3 * local), cls(local), mass(local), age(local), state(local), id(local);
+    std::vector<long long> connectivity(local);
+    for (std::size_t q = 0; q < local; ++q) {
+      const auto& r = sample[q];
+      position[3 * q] = r.x, position[3 * q + 1] = r.y, position[3 * q + 2] = r.z;
+      cls[q] = r.cls, mass[q] = r.mass, age[q] = r.age, state[q] = r.state, id[q] = static_cast<double>(r.id);
+      connectivity[q] = static_cast<long long>(offset + q);
+    }
+    const io::Block block{{count}, {offset}, {local}};
+    file.write("/particles/position", io::Block{{count, 3}, {offset, 0}, {local, 3}}, position.data(),
+               {"m", "particle position (x east, y north, z up)", "node"});
+    file.write_int("/particles/connectivity", block, connectivity.data(), {"1", "polyvertex connectivity", "none"});
+    file.write("/particles/class", block, cls.data(), {"1", "grain class index (order of plume.classes)", "node"});
+    file.write("/particles/mass", block, mass.data(), {"kg", "sediment mass carried by the particle", "node"});
+    file.write("/particles/age", block, age.data(), {"s", "time since release", "node"});
+    file.write("/particles/state", block, state.data(), {"1", "0 suspended, 1 deposited", "node"});
+    file.write("/particles/id", block, id.data(), {"1", "particle id", "node"});
+    file.close();
+    io::XdmfPointStep entry;
+    entry.time = time;
+    entry.file = name;
+    entry.position_dataset = "/particles/position";
+    entry.connectivity_dataset = "/particles/connectivity";
+    entry.count = count;
+    entry.scalars = {{"class", "/particles/class"}, {"mass", "/particles/mass"}, {"age", "/particles/age"},
+                     {"state", "/particles/state"}, {"id", "/particles/id"}};
+    particle_steps_.push_back(entry);
+    if (grid_.rank() == 0) io::write_point_series(context_.output_dir + "/particles.xmf", "particles", particle_steps_);
+  }
+  if (budget_) {
+    const auto& l = ledger_now;
+    budget_->row({time, l.total(l.emitted), l.total(l.suspended), l.total(l.deposited), l.total(l.outflow),
+                  last_balance_error_, static_cast<double>(l.total(l.emitted_n)), static_cast<double>(l.total(l.suspended_n)),
+                  static_cast<double>(l.total(l.deposited_n)), static_cast<double>(l.total(l.outflow_n))});
+  }
+}
+
+void LagrangianModel::save(sim::CheckpointWriter& checkpoint) {
+  const auto all = particles_.to_host();
+  std::vector<double> words(all.size() * 8);
+  for (std::size_t q = 0; q < all.size(); ++q) {
+    const auto& r = all[q];
+    double* w = &words[8 * q];
+    w[0] = r.x, w[1] = r.y, w[2] = r.z, w[3] = r.mass, w[4] = r.age;
+    w[5] = static_cast<double>(r.id), w[6] = r.cls, w[7] = r.state;
+  }
+  checkpoint.distributed("lagrangian_particles", words);
+  checkpoint.field(bed_);
+  checkpoint.field(column_max_);
+  checkpoint.field(time_above_);
+  checkpoint.scalars("lagrangian_emitted", emitted_);
+  checkpoint.scalars("lagrangian_outflow", outflow_);
+  checkpoint.scalars("lagrangian_emitted_n", std::vector<double>(emitted_n_.begin(), emitted_n_.end()));
+  checkpoint.scalars("lagrangian_outflow_n", std::vector<double>(outflow_n_.begin(), outflow_n_.end()));
+  checkpoint.scalars("lagrangian_release_carry", release_carry_.empty() ? std::vector<double>{0.0} : release_carry_);
+  checkpoint.scalar("lagrangian_next_id", static_cast<double>(next_id_));
+  checkpoint.scalar("lagrangian_step_index", static_cast<double>(step_index_));
+  checkpoint.scalar("lagrangian_max_volume_above", max_volume_above_);
+  checkpoint.scalar("lagrangian_max_balance_error", max_balance_error_);
+}
+
+void LagrangianModel::restore(sim::CheckpointReader& checkpoint) {
+  const auto words = checkpoint.distributed("lagrangian_particles");
+  std::vector<ParticleRecord> records(words.size() / 8);
+  for (std::size_t q = 0; q < records.size(); ++q) {
+    const double* w = &words[8 * q];
+    auto& r = records[q];
+    r.x = w[0], r.y = w[1], r.z = w[2], r.mass = w[3], r.age = w[4];
+    r.id = static_cast<std::int64_t>(w[5]), r.cls = static_cast<int>(w[6]), r.state = static_cast<int>(w[7]);
+  }
+  particles_ = ParticleSet(std::max<std::size_t>(records.size(), 4096));
+  particles_.append(records);
+  checkpoint.field(bed_);
+  checkpoint.field(column_max_);
+  checkpoint.field(time_above_);
+  emitted_ = checkpoint.scalars("lagrangian_emitted");
+  outflow_ = checkpoint.scalars("lagrangian_outflow");
+  const auto en = checkpoint.scalars("lagrangian_emitted_n"), on = checkpoint.scalars("lagrangian_outflow_n");
+  emitted_n_.assign(en.begin(), en.end());
+  outflow_n_.assign(on.begin(), on.end());
+  if (!release_carry_.empty()) release_carry_ = checkpoint.scalars("lagrangian_release_carry");
+  next_id_ = static_cast<std::int64_t>(checkpoint.scalar("lagrangian_next_id"));
+  step_index_ = static_cast<long>(checkpoint.scalar("lagrangian_step_index"));
+  max_volume_above_ = checkpoint.scalar("lagrangian_max_volume_above");
+  max_balance_error_ = checkpoint.scalar("lagrangian_max_balance_error");
+  flow_time_ = -1e300;
+  bin_and_metrics(0.0);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Summary: the same keys as the Eulerian model.
+
+static void impact_metrics(const grid::StructuredGrid& grid, const Field& deposit, const Field& column_max,
+                    const PlumeSettings& settings, double x0, double y0, io::Json& summary) {
+  const auto dep = deposit.owned_block();
+  const auto cmax = column_max.owned_block();
+  const auto& box = grid.owned();
+  const double area = grid.dx() * grid.dy();
+  summary["max_deposit_thickness_m"] = deposit.max_abs();
+  summary["max_concentration_kg_m3"] = column_max.max_abs();
+  io::Json deposit_area = io::Json::object(), turbidity_area = io::Json::object();
+  for (double thr : settings.deposit_thresholds) {
+    double a = 0.0;
+    for (double v : dep) a += v >= thr ? area : 0.0;
+    deposit_area[threshold_key(thr)] = grid::global_sum(grid.comm(), a);
+  }
+  for (double thr : settings.concentration_thresholds) {
+    double a = 0.0;
+    for (double v : cmax) a += v >= thr ? area : 0.0;
+    turbidity_area[threshold_key(thr)] = grid::global_sum(grid.comm(), a);
+  }
+  summary["deposit_area_m2"] = deposit_area;
+  summary["turbidity_area_m2"] = turbidity_area;
+  const double thr = settings.concentration_thresholds.front();
+  double east = 0, west = 0, north = 0, south = 0;
+  for (int j = 0; j < box.nj(); ++j)
+    for (int i = 0; i < box.ni(); ++i) {
+      if (cmax[static_cast<std::size_t>(j) * box.ni() + i] < thr) continue;
+      const double x = grid.x_center(box.i_begin + i) - x0, y = grid.y_center(box.j_begin + j) - y0;
+      east = std::max(east, x);
+      west = std::max(west, -x);
+      north = std::max(north, y);
+      south = std::max(south, -y);
+    }
+  summary["extent_m"] = {{"E", grid::global_max(grid.comm(), east)},
+                         {"W", grid::global_max(grid.comm(), west)},
+                         {"N", grid::global_max(grid.comm(), north)},
+                         {"S", grid::global_max(grid.comm(), south)}};
+  summary["extent_threshold_kg_m3"] = thr;
+}
+
+void LagrangianModel::finish(io::Json& summary) {
+  const auto l = ledger();
+  summary["mass_emitted_kg"] = l.total(l.emitted);
+  summary["mass_suspended_kg"] = l.total(l.suspended);
+  summary["mass_deposited_kg"] = l.total(l.deposited);
+  summary["mass_outflow_kg"] = l.total(l.outflow);
+  summary["mass_balance_rel_error"] = max_balance_error_;
+  summary["turbidity_volume_max_m3"] = max_volume_above_;
+  double x0 = grid_.x_center(0), y0 = grid_.y_center(0);
+  if (!sources_.empty()) sources_.front().position(context_.config.child("time").real("start"), x0, y0);
+  impact_metrics(grid_, deposit_, column_max_, settings_, x0, y0, summary);
+  io::Json per_class = io::Json::array();
+  for (int n = 0; n < nclasses_; ++n) {
+    const auto u = static_cast<std::size_t>(n);
+    per_class.push_back({{"name", settings_.classes[u].name},
+                         {"settling_velocity_m_s", settings_.classes[u].settling_velocity},
+                         {"emitted_kg", l.emitted[u]},
+                         {"deposited_kg", l.deposited[u]},
+                         {"outflow_kg", l.outflow[u]},
+                         {"particles_released", l.emitted_n[u]},
+                         {"particles_deposited", l.deposited_n[u]},
+                         {"particles_outflow", l.outflow_n[u]}});
+  }
+  summary["classes"] = per_class;
+  summary["particles"] = {{"released", l.total(l.emitted_n)},
+                          {"suspended", l.total(l.suspended_n)},
+                          {"deposited", l.total(l.deposited_n)},
+                          {"outflow", l.total(l.outflow_n)},
+                          {"steps", step_index_},
+                          {"advection", lagrangian_.rk4 ? "rk4" : "rk2"},
+                          {"random_increments", lagrangian_.gaussian ? "gaussian" : "uniform"},
+                          {"smoothing_length_m", lagrangian_.smoothing_length},
+                          {"seed", lagrangian_.seed}};
+}
+
+// ------------------------------------------------------------------------------------------------
+// Both methods in one loop
+
+BothMethodsModel::BothMethodsModel(sim::RunContext& context, PlumeModel& eulerian, LagrangianModel& lagrangian,
+                                   bool write_files)
+    : context_(context), eulerian_(eulerian), lagrangian_(lagrangian) {
+  if (write_files) {
+    writer_ = std::make_unique<grid::FieldSeriesWriter>(lagrangian_.grid(), context.output_dir, "comparison",
+                                                        grid::FieldSeriesWriter::Kind::Map,
+                                                        !context.restart_file.empty());
+    writer_->set_attribute("case", context.resolved_yaml);
+  }
+}
+
+double BothMethodsModel::stable_dt(double time, double cfl) {
+  return std::min(eulerian_.stable_dt(time, cfl), lagrangian_.stable_dt(time, cfl));
+}
+
+void BothMethodsModel::advance(double time, double dt) {
+  eulerian_.advance(time, dt);
+  lagrangian_.advance(time, dt);
+}
+
+void BothMethodsModel::check_finite(long step, double time) {
+  eulerian_.check_finite(step, time);
+  lagrangian_.check_finite(step, time);
+}
+
+void BothMethodsModel::after_step(long step, double time) {
+  eulerian_.after_step(step, time);
+  lagrangian_.after_step(step, time);
+}
+
+void BothMethodsModel::eulerian_deposit(Field& out) const {
+  const auto& grid = lagrangian_.grid();
+  const std::size_t columns = static_cast<std::size_t>(grid.owned().ni()) * grid.owned().nj();
+  std::vector<double> thickness(columns, 0.0);
+  const auto& classes = lagrangian_.settings().classes;
+  for (std::size_t n = 0; n < classes.size(); ++n) {
+    const auto bed = eulerian_.bed_mass(static_cast<int>(n));
+    for (std::size_t c = 0; c < columns; ++c) thickness[c] += bed[c] / classes[n].dry_density();
+  }
+  out.set_owned_block(thickness);
+}
+
+void BothMethodsModel::write_output(long step, double time) {
+  eulerian_.write_output(step, time);
+  lagrangian_.write_output(step, time);
+  if (!writer_) return;
+  const auto& grid = lagrangian_.grid();
+  Field e(grid, "deposit_thickness_eulerian", "m", "deposit thickness, Eulerian", 1);
+  Field l(grid, "deposit_thickness_lagrangian", "m", "deposit thickness, Lagrangian (particles)", 1);
+  Field d(grid, "deposit_difference", "m", "deposit thickness, Lagrangian minus Eulerian", 1);
+  eulerian_deposit(e);
+  Kokkos::deep_copy(l.view(), lagrangian_.deposit_field().view());
+  const auto E = e.view(), L = l.view(), D = d.view();
+  Kokkos::parallel_for(
+      "comparison_difference", Range2({0, 0}, {grid.local_ni(), grid.local_nj()}),
+      KOKKOS_LAMBDA(int i, int j) { D(i, j, 0) = L(i, j, 0) - E(i, j, 0); });
+  std::vector<Field> agreement;
+  for (double thr : lagrangian_.settings().deposit_thresholds) {
+    agreement.emplace_back(grid, "agreement_" + threshold_key(thr) + "_m", "1",
+                           "deposit >= " + threshold_key(thr) + " m: 0 neither, 1 Eulerian only, 2 Lagrangian only, 3 both",
+                           1);
+    const auto A = agreement.back().view();
+    Kokkos::parallel_for(
+        "comparison_agreement", Range2({0, 0}, {grid.local_ni(), grid.local_nj()}), KOKKOS_LAMBDA(int i, int j) {
+          A(i, j, 0) = (E(i, j, 0) >= thr ? 1.0 : 0.0) + (L(i, j, 0) >= thr ? 2.0 : 0.0);
+        });
+  }
+  std::vector<const Field*> maps{&e, &l, &d};
+  for (const auto& f : agreement) maps.push_back(&f);
+  writer_->write(step, time, maps);
+}
+
+void BothMethodsModel::save(sim::CheckpointWriter& checkpoint) {
+  eulerian_.save(checkpoint);
+  lagrangian_.save(checkpoint);
+}
+
+void BothMethodsModel::restore(sim::CheckpointReader& checkpoint) {
+  eulerian_.restore(checkpoint);
+  lagrangian_.restore(checkpoint);
+}
+
+double BothMethodsModel::work_per_step() const { return eulerian_.work_per_step() + lagrangian_.work_per_step(); }
+std::string BothMethodsModel::status() const { return eulerian_.status() + "; " + lagrangian_.status(); }
+
+void BothMethodsModel::finish(io::Json& summary) {
+  eulerian_.finish(summary);
+  io::Json lagrangian = io::Json::object();
+  lagrangian_.finish(lagrangian);
+  summary["method"] = "both";
+  summary["lagrangian"] = lagrangian;
+
+  const auto& grid = lagrangian_.grid();
+  Field e(grid, "deposit_thickness_eulerian", "m", "", 1);
+  eulerian_deposit(e);
+  const auto ev = e.owned_block(), lv = lagrangian_.deposit_thickness();
+  const double area = grid.dx() * grid.dy();
+  io::Json comparison = io::Json::object(), area_difference = io::Json::object(), relative = io::Json::object(),
+           overlap = io::Json::object();
+  for (double thr : lagrangian_.settings().deposit_thresholds) {
+    double both = 0, only_e = 0, only_l = 0;
+    for (std::size_t c = 0; c < ev.size(); ++c) {
+      const bool a = ev[c] >= thr, b = lv[c] >= thr;
+      both += (a && b) ? area : 0.0;
+      only_e += (a && !b) ? area : 0.0;
+      only_l += (!a && b) ? area : 0.0;
+    }
+    both = grid::global_sum(grid.comm(), both);
+    only_e = grid::global_sum(grid.comm(), only_e);
+    only_l = grid::global_sum(grid.comm(), only_l);
+    const double area_e = both + only_e, area_l = both + only_l;
+    const std::string key = threshold_key(thr);
+    area_difference[key] = area_l - area_e;
+    relative[key] = area_e > 0.0 ? (area_l - area_e) / area_e : 0.0;
+    overlap[key] = {{"both_m2", both},
+                    {"eulerian_only_m2", only_e},
+                    {"lagrangian_only_m2", only_l},
+                    {"jaccard", both + only_e + only_l > 0.0 ? both / (both + only_e + only_l) : 1.0}};
+  }
+  double l1 = 0.0, reference = 0.0, peak_e = 0.0, peak_l = 0.0;
+  for (std::size_t c = 0; c < ev.size(); ++c) {
+    l1 += std::abs(lv[c] - ev[c]) * area;
+    reference += ev[c] * area;
+    peak_e = std::max(peak_e, ev[c]);
+    peak_l = std::max(peak_l, lv[c]);
+  }
+  l1 = grid::global_sum(grid.comm(), l1);
+  reference = grid::global_sum(grid.comm(), reference);
+  comparison["deposit_area_difference_m2"] = area_difference;
+  comparison["deposit_area_relative_difference"] = relative;
+  comparison["deposit_overlap"] = overlap;
+  comparison["deposit_volume_eulerian_m3"] = reference;
+  comparison["deposit_volume_lagrangian_m3"] = grid::global_sum(grid.comm(), [&] {
+    double s = 0.0;
+    for (double v : lv) s += v * area;
+    return s;
+  }());
+  comparison["deposit_thickness_l1_relative"] = reference > 0.0 ? l1 / reference : 0.0;
+  comparison["max_deposit_thickness_ratio"] =
+      grid::global_max(grid.comm(), peak_e) > 0.0 ? grid::global_max(grid.comm(), peak_l) / grid::global_max(grid.comm(), peak_e)
+                                                  : 0.0;
+  const double de = summary["mass_deposited_kg"].get<double>(), dl = lagrangian["mass_deposited_kg"].get<double>();
+  comparison["mass_deposited_relative_difference"] = de > 0.0 ? (dl - de) / de : 0.0;
+  io::Json turbidity = io::Json::object();
+  for (auto it = summary["turbidity_area_m2"].begin(); it != summary["turbidity_area_m2"].end(); ++it) {
+    turbidity[it.key()] = lagrangian["turbidity_area_m2"][it.key()].get<double>() - it.value().get<double>();
+  }
+  comparison["turbidity_area_difference_m2"] = turbidity;
+  comparison["map"] = "comparison.xmf";
+  summary["comparison"] = comparison;
+}
+
+}  // namespace hadal::plume

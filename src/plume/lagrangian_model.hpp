@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/// \file lagrangian_model.hpp
+/// \brief Lagrangian random-walk particle model of the sediment plume, run from the same case file as
+/// the Eulerian PlumeModel (same classes, sources, flow, diffusivities and thresholds), and the
+/// composite that runs both methods in one time loop and compares them.
+///
+/// One step: release -> advection (Heun RK2 or classical RK4 through the C-grid face velocities,
+/// trilinear in space, linear in time between the flow at t and t + dt) -> random walk (Ito, with the
+/// drift dK/dx; vertically Visser 1997: K evaluated at z + K' dt / 2) -> bed and surface:
+/// the diffusive displacement reflects at the bed and at the grid top; the advective + settling
+/// displacement deposits a particle if it crosses the bed (probability P_d) -> migration to the rank
+/// owning the particle's column -> deposition / erosion bookkeeping -> binning onto the grid for the
+/// same EIA metrics as the Eulerian model.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grid/bathymetry.hpp"
+#include "grid/field.hpp"
+#include "grid/field_output.hpp"
+#include "io/csv.hpp"
+#include "io/xdmf.hpp"
+#include "plume/particles.hpp"
+#include "plume/plume_model.hpp"
+#include "plume/sources.hpp"
+#include "sim/simulation.hpp"
+
+namespace hadal::plume {
+
+struct LagrangianSettings {
+  double particles_per_second = 20.0;  ///< per class and source while the source is on
+  bool rk4 = false;                    ///< advection: Heun RK2 (false) or classical RK4
+  bool gaussian = true;                ///< random increments: Gaussian, or uniform of unit variance
+  std::uint64_t seed = 20240601;
+  double smoothing_length = 0.0;       ///< horizontal Gaussian kernel sigma on binned maps, m (0: binning only)
+  long output_particles = 200000;      ///< most particles written per output (sampled by id)
+  bool drift_correction = true;        ///< dK/dz drift and Visser's offset (off only to show the naive walk fails)
+};
+
+/// Declares `plume.method` and the `plume.lagrangian` block.
+void declare_lagrangian_schema(config::ObjectSpec& plume);
+/// Reads `plume.lagrangian` (defaults if the block is absent).
+LagrangianSettings lagrangian_settings_from_config(const config::ConfigView& plume);
+
+/// Per-class mass and particle counts of the ledger, summed over ranks.
+struct ParticleLedger {
+  std::vector<double> emitted, suspended, deposited, outflow;                  ///< kg
+  std::vector<long long> emitted_n, suspended_n, deposited_n, outflow_n;      ///< particles
+  double total(const std::vector<double>& v) const;
+  long long total(const std::vector<long long>& v) const;
+};
+
+class LagrangianModel : public sim::Model {
+ public:
+  /// `series_prefix` names the output files (lagrangian_plume_*.h5, particles_*.h5, ...).
+  LagrangianModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
+                  PlumeSettings settings, LagrangianSettings lagrangian, std::vector<Source> sources,
+                  std::unique_ptr<sim::FlowProvider> flow, bool write_files = true);
+
+  double stable_dt(double time, double cfl) override;
+  void advance(double time, double dt) override;
+  void check_finite(long step, double time) override;
+  void write_output(long step, double time) override;
+  void save(sim::CheckpointWriter& checkpoint) override;
+  void restore(sim::CheckpointReader& checkpoint) override;
+  void finish(io::Json& summary) override;
+  double work_per_step() const override;
+  std::string work_unit() const override { return "particle-steps"; }
+  std::string status() const override;
+
+  const grid::StructuredGrid& grid() const { return grid_; }
+  const grid::Bathymetry& bathymetry() const { return bathymetry_; }
+  const PlumeSettings& settings() const { return settings_; }
+  ParticleSet& particles() { return particles_; }
+  /// Adds particles (initial conditions, verification) to the rank owning each column; every rank
+  /// passes the same list. Their mass counts as emitted. Ids must be unique; new releases use ids
+  /// above the largest given.
+  void add_particles(const std::vector<ParticleRecord>& records);
+  /// The ledger now (collective).
+  ParticleLedger ledger() const;
+  double max_balance_error() const { return max_balance_error_; }
+  /// Binned (and smoothed) concentration of all classes, owned cells [nz][ny][nx] (tests).
+  std::vector<double> concentration() const { return c_total_.owned_block(); }
+  /// Deposit thickness map from particles, owned columns [ny][nx].
+  std::vector<double> deposit_thickness() const { return deposit_.owned_block(); }
+  /// Deposit thickness of every class summed, as a Field (for comparison maps).
+  const grid::Field& deposit_field() const { return deposit_; }
+  /// Advection off (tests of the pure random walk) or on.
+  void set_advection(bool on) { advection_ = on; }
+  long steps_taken() const { return step_index_; }
+
+ private:
+  void update_flow(double time, grid::Field& u, grid::Field& v, grid::Field& w);
+  void update_bed_stress_and_kh(const grid::Field& u, const grid::Field& v);
+  void release(double t0, double t1);
+  void move(double dt);
+  void bookkeep();
+  void bin_and_metrics(double dt);
+  void smooth(grid::Field& f, const Kokkos::View<int**>& wet_levels) const;
+  void check_balance();
+
+  sim::RunContext& context_;
+  grid::StructuredGrid grid_;
+  const grid::SeabedShape& seabed_;
+  grid::Bathymetry bathymetry_;
+  PlumeSettings settings_;
+  LagrangianSettings lagrangian_;
+  std::vector<Source> sources_;
+  std::unique_ptr<sim::FlowProvider> flow_;
+  int nclasses_;
+
+  ParticleSet particles_;
+  ParticleMigrator migrator_;
+  Kokkos::View<int**> first_wet_global_;  ///< first wet level of every global column (nx, ny)
+  Kokkos::View<int**>::HostMirror first_wet_global_host_;
+
+  // Flow at the start and end of the step (and their mean, RK4), face-normal on the C-grid.
+  grid::Field u0_, v0_, w0_, u1_, v1_, w1_, um_, vm_, wm_;
+  double flow_time_ = -1e300;  ///< time of (u0, v0, w0)
+  grid::Field kh_;             ///< horizontal diffusivity per cell
+  grid::Field tau_b_;          ///< bed shear stress per column (map, with halo)
+  grid::Field scratch_;        ///< smoothing buffer
+  Kokkos::View<double*> ws_, dry_density_, tau_ce_, erosion_m_;
+  bool advection_ = true;
+
+  // Binned state and metrics.
+  grid::Field c_class_;        ///< concentration per class, kn = n * nz + k
+  grid::Field bed_;            ///< kg m-2 per class
+  grid::Field c_total_, deposit_, column_max_, time_above_;
+  double max_volume_above_ = 0.0;
+
+  // Ledger (replicated on every rank).
+  std::vector<double> emitted_, outflow_;
+  std::vector<long long> emitted_n_, outflow_n_;
+  std::vector<double> release_carry_;  ///< fractional particles owed, per source and class
+  std::int64_t next_id_ = 0;
+  long step_index_ = 0;
+  double max_balance_error_ = 0.0, last_balance_error_ = 0.0;
+  std::size_t last_migrated_ = 0;
+
+  bool write_files_;
+  std::unique_ptr<grid::FieldSeriesWriter> volume_writer_, map_writer_;
+  std::unique_ptr<io::CsvSeries> budget_;
+  std::vector<io::XdmfPointStep> particle_steps_;
+};
+
+/// Runs the Eulerian and the Lagrangian model in one time loop with the same dt, and compares their
+/// deposit maps (per cell, and the exceedance areas) at every output and in the summary.
+class BothMethodsModel : public sim::Model {
+ public:
+  BothMethodsModel(sim::RunContext& context, PlumeModel& eulerian, LagrangianModel& lagrangian, bool write_files = true);
+  double stable_dt(double time, double cfl) override;
+  void advance(double time, double dt) override;
+  void check_finite(long step, double time) override;
+  void write_output(long step, double time) override;
+  void after_step(long step, double time) override;
+  void save(sim::CheckpointWriter& checkpoint) override;
+  void restore(sim::CheckpointReader& checkpoint) override;
+  void finish(io::Json& summary) override;
+  double work_per_step() const override;
+  std::string status() const override;
+
+ private:
+  /// Eulerian deposit thickness map (sum over classes of bed mass / dry density) on the Lagrangian grid.
+  void eulerian_deposit(grid::Field& out) const;
+
+  sim::RunContext& context_;
+  PlumeModel& eulerian_;
+  LagrangianModel& lagrangian_;
+  std::unique_ptr<grid::FieldSeriesWriter> writer_;
+};
+
+}  // namespace hadal::plume

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""End-to-end tests of `plume.method: lagrangian | both` through the hadal command line."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+from hadal_testing import case_path, expect, main, run, summary, workdir  # noqa: E402
+
+CASE = case_path("plume", "default.yaml")
+LAGRANGIAN = case_path("plume", "lagrangian_flat.yaml")
+SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "time.end=2 h", "--set", "output.interval=1 h",
+         "--set", "checkpoint.interval=1 h", "-q"]
+EIA_KEYS = ("mass_emitted_kg", "mass_suspended_kg", "mass_deposited_kg", "mass_outflow_kg", "mass_balance_rel_error",
+            "max_deposit_thickness_m", "max_concentration_kg_m3", "turbidity_volume_max_m3", "deposit_area_m2",
+            "turbidity_area_m2", "extent_m", "classes")
+
+
+def particles_of(directory, step_file):
+    with h5py.File(os.path.join(directory, step_file), "r") as f:
+        order = np.argsort(f["particles/id"][...])
+        return {name: f["particles/" + name][...][order] for name in ("id", "position", "state", "mass")}
+
+
+def test_lagrangian_case():
+    """The default case file with method lagrangian: same summary keys, exact ledger, ParaView files."""
+    d = workdir("particles_case")
+    out = os.path.join(d, "run")
+    run(["run", CASE, "-o", out, "--set", "plume.method=lagrangian", "--set", "plume.lagrangian.output_particles=5000"]
+        + SMALL, check=0)
+    s = summary(out)
+    for key in EIA_KEYS:
+        expect(key in s, f"summary lacks {key}")
+    expect(s["method"] == "lagrangian", "method not recorded")
+    expect(abs(s["mass_emitted_kg"] - 2.0 * 7200) < 1e-8, f"emitted {s['mass_emitted_kg']}")
+    expect(s["mass_balance_rel_error"] < 1e-12, f"balance {s['mass_balance_rel_error']}")
+    p = s["particles"]
+    expect(p["released"] == p["suspended"] + p["deposited"] + p["outflow"], f"particle ledger {p}")
+    expect(p["released"] == 4 * 20 * 7200, f"released {p['released']} != 4 classes x 20/s x 7200 s")
+    expect(s["deposit_area_m2"]["0.001"] > 0 and s["turbidity_area_m2"]["0.002"] > 0, "no footprint")
+    # The polyvertex index points at datasets that exist, with the sampled count.
+    with open(os.path.join(out, "particles.xmf")) as f:
+        xmf = f.read()
+    expect('TopologyType="Polyvertex"' in xmf, "no polyvertex topology")
+    last = sorted(n for n in os.listdir(out) if n.startswith("particles_") and n.endswith(".h5"))[-1]
+    with h5py.File(os.path.join(out, last), "r") as f:
+        n = f["particles/position"].shape[0]
+        expect(f["particles/position"].shape == (n, 3) and 4000 < n <= 6000, f"sample of {n} particles")
+        expect(f"particles/connectivity" in f and f["particles/mass"].attrs["units"] in (b"kg", "kg"), "datasets")
+    for series in ("lagrangian_plume.xmf", "lagrangian_seabed.xmf", "lagrangian_mass_budget.csv"):
+        expect(os.path.exists(os.path.join(out, series)), f"missing {series}")
+
+
+def test_ranks_agree():
+    """1 and 2 ranks: the same particles bit for bit (ids, positions, states), and the same metrics."""
+    d = workdir("particles_ranks")
+    one, two = os.path.join(d, "np1"), os.path.join(d, "np2")
+    args = ["--set", "plume.method=lagrangian", "--set", "plume.lagrangian.particles_per_second=5"] + SMALL
+    run(["run", CASE, "-o", one] + args, check=0)
+    run(["run", CASE, "-o", two] + args, ranks=2, check=0)
+    last = sorted(n for n in os.listdir(one) if n.startswith("particles_") and n.endswith(".h5"))[-1]
+    a, b = particles_of(one, last), particles_of(two, last)
+    expect(np.array_equal(a["id"], b["id"]), "different particles")
+    expect(np.array_equal(a["position"], b["position"]) and np.array_equal(a["state"], b["state"]),
+           "particle positions differ between 1 and 2 ranks")
+    s1, s2 = summary(one), summary(two)
+    print(f"{len(a['id'])} particles identical on 1 and 2 ranks")
+    for key in ("mass_emitted_kg", "mass_deposited_kg", "max_concentration_kg_m3", "max_deposit_thickness_m"):
+        expect(abs(s1[key] - s2[key]) <= 1e-12 * abs(s1[key]), f"{key}: {s1[key]} vs {s2[key]}")
+    expect(s1["deposit_area_m2"] == s2["deposit_area_m2"], "deposit areas differ")
+    expect(s1["particles"] == s2["particles"], "particle counts differ")
+
+
+def test_both_agree():
+    """method both on the flat-bed version of the default case: the two methods agree within the
+    tolerances measured in docs/plume-lagrangian.md (particle noise and Eulerian near-bed resolution)."""
+    d = workdir("particles_both")
+    out = os.path.join(d, "run")
+    run(["run", LAGRANGIAN, "-o", out, "-q"], check=0)
+    s = summary(out)
+    lag, cmp = s["lagrangian"], s["comparison"]
+    expect(s["method"] == "both", "method")
+    expect(abs(s["mass_emitted_kg"] - lag["mass_emitted_kg"]) < 1e-9 * s["mass_emitted_kg"], "emitted mass differs")
+    rel = cmp["mass_deposited_relative_difference"]
+    print(f"deposited: Eulerian {s['mass_deposited_kg']:.1f} kg, Lagrangian {lag['mass_deposited_kg']:.1f} kg "
+          f"({100 * rel:+.1f} %); deposit L1 {cmp['deposit_thickness_l1_relative']:.3f}; "
+          f"turbidity area E {s['turbidity_area_m2']['0.002']:.0f} L {lag['turbidity_area_m2']['0.002']:.0f} m2; "
+          f"deposit area >= 1 mm jaccard {cmp['deposit_overlap']['0.001']['jaccard']:.2f}")
+    for a, b in zip(s["classes"], lag["classes"]):
+        r = (b["deposited_kg"] - a["deposited_kg"]) / a["emitted_kg"]
+        print(f"  {a['name']:12s} deposited fraction E {a['deposited_kg'] / a['emitted_kg']:.3f} "
+              f"L {b['deposited_kg'] / b['emitted_kg']:.3f}")
+        expect(abs(r) < 0.05, f"class {a['name']}: deposited fractions differ by {r:.3f} of the emitted mass")
+    expect(abs(rel) < 0.15, f"deposited mass differs by {rel}")
+    expect(cmp["deposit_thickness_l1_relative"] < 0.5, f"deposit maps differ: L1 {cmp['deposit_thickness_l1_relative']}")
+    ta, tb = s["turbidity_area_m2"]["0.002"], lag["turbidity_area_m2"]["0.002"]
+    expect(abs(tb - ta) < 0.35 * ta, f"turbidity areas {ta} vs {tb}")
+    expect(os.path.exists(os.path.join(out, "comparison.xmf")), "no comparison map")
+    with h5py.File(os.path.join(out, sorted(n for n in os.listdir(out) if n.startswith("comparison_"))[-1]), "r") as f:
+        e, l_, diff = (f["fields/" + n][...] for n in ("deposit_thickness_eulerian", "deposit_thickness_lagrangian",
+                                                       "deposit_difference"))
+        expect(np.allclose(diff, l_ - e, atol=1e-9), "difference map != L - E")
+
+
+def test_restart():
+    """A Lagrangian run stopped and restarted gives the same particles as the uninterrupted one."""
+    d = workdir("particles_restart")
+    full, part = os.path.join(d, "full"), os.path.join(d, "part")
+    args = ["--set", "plume.method=lagrangian", "--set", "plume.lagrangian.particles_per_second=5"] + SMALL
+    run(["run", CASE, "-o", full] + args, check=0)
+    run(["run", CASE, "-o", part] + args + ["--set", "time.end=1 h"], check=0)
+    run(["run", CASE, "-o", part, "--restart", "latest"] + args, check=0)
+    last = sorted(n for n in os.listdir(full) if n.startswith("particles_") and n.endswith(".h5"))[-1]
+    a, b = particles_of(full, last), particles_of(part, last)
+    expect(np.array_equal(a["id"], b["id"]) and np.array_equal(a["position"], b["position"]),
+           "restarted run differs from the uninterrupted one")
+    expect(summary(full)["deposit_area_m2"] == summary(part)["deposit_area_m2"], "metrics differ after restart")
+
+
+def test_bad_input():
+    d = workdir("particles_bad")
+    cases = {
+        "method": (["--set", "plume.method=particles"], "plume.method"),
+        "rate": (["--set", "plume.method=lagrangian", "--set", "plume.lagrangian.particles_per_second=0"],
+                 "plume.lagrangian.particles_per_second"),
+        "too many": (["--set", "plume.method=lagrangian", "--set", "plume.lagrangian.particles_per_second=1e5"],
+                     "would release"),
+        "block without method": (["--set", "plume.lagrangian={seed: 3}"], "plume.lagrangian"),
+        "scheme": (["--set", "plume.method=both", "--set", "plume.lagrangian.advection=euler"],
+                   "plume.lagrangian.advection"),
+    }
+    for label, (args, needle) in cases.items():
+        out = os.path.join(d, label.replace(" ", "_"))
+        r = run(["run", CASE, "-o", out] + args)
+        expect(r.returncode == 2, f"{label}: exit {r.returncode}\n{r.stderr}")
+        expect(needle in r.stderr, f"{label}: message lacks '{needle}':\n{r.stderr}")
+        expect(not os.path.exists(os.path.join(out, "summary.json")), f"{label}: wrote a summary")
+
+
+if __name__ == "__main__":
+    main({
+        "lagrangian_case": test_lagrangian_case,
+        "ranks_agree": test_ranks_agree,
+        "both_agree": test_both_agree,
+        "restart": test_restart,
+        "bad_input": test_bad_input,
+    })
