@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: MIT
+#include "lift/case_config.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "core/log.hpp"
+
+namespace hadal::lift {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+void declare_pipe(config::ObjectSpec& pipe, bool supply) {
+  using namespace units;
+  pipe.real("diameter", kLength, "Inner diameter").greater_than(0.0).required();
+  pipe.real("roughness", kLength, "Equivalent sand roughness of the wall").min(0.0).default_value(4.5e-5);
+  pipe.real("length", kLength, "Length of a straight vertical pipe (give either length or profile)")
+      .greater_than(0.0)
+      .optional();
+  auto& prof = pipe.object_list("profile", "Inclination profile: straight sections in flow order "
+                                           "(supply: from the ship down; riser: from the feeder up)");
+  prof.real("length", kLength, "Section length").greater_than(0.0).required();
+  prof.real("angle", kDimensionless, "Inclination from the horizontal (e.g. 90 deg = vertical)")
+      .min(0.0)
+      .max(kPi / 2 + 1e-12)
+      .default_value(kPi / 2);
+  pipe.key("profile").optional();
+  pipe.real("minor_loss_coefficient", kDimensionless, "Sum of local loss coefficients K on the pipe velocity")
+      .min(0.0)
+      .default_value(0.0);
+  pipe.real("wall_thickness", kLength, "Steel wall thickness (pressure-wave speed estimate only)")
+      .greater_than(0.0)
+      .default_value(0.02);
+  if (supply) pipe.integer("count", "Identical supply pipes in parallel").min(1).default_value(1);
+}
+
+}  // namespace
+
+void declare_lift_schema(config::ObjectSpec& root, CaseKind kind) {
+  using namespace units;
+  auto& lift = root.object("lift", "Circulating-slurry lift loop: pumps, supply pipes, ore feeder, riser, separator.");
+
+  auto& fluid = lift.object("fluid", "Carrier: seawater with fines treated as pseudo-homogeneous.");
+  fluid.real("water_density", kDensity, "Seawater density").greater_than(0.0).default_value(1025.0);
+  fluid.real("water_viscosity", kDiffusivity, "Kinematic viscosity of seawater").greater_than(0.0).default_value(1.2e-6);
+  fluid.real("fines_concentration", kDimensionless, "Volume fraction of fines (< 75 um) in the circulating water")
+      .min(0.0)
+      .less_than(0.5)
+      .default_value(0.016);
+  fluid.real("fines_density", kDensity, "Fines density (default: ore density)").greater_than(0.0).optional();
+  fluid.real("gravity", kAcceleration, "Gravitational acceleration").greater_than(0.0).default_value(9.81);
+  fluid.real("bulk_modulus", kPressure, "Bulk modulus of seawater (water-hammer estimate)").greater_than(0.0)
+      .default_value(2.34e9);
+
+  auto& ore = lift.object("ore", "Coarse ore: slips and settles relative to the carrier.");
+  ore.real("density", kDensity, "Ore density").greater_than(0.0).default_value(3500.0);
+  ore.real("diameter", kLength, "Representative particle size").greater_than(0.0).default_value(0.02);
+  ore.enumeration("settling_model", {"given", "newton", "ruby_zanke"},
+                  "Single-particle settling velocity: given, Newton drag law, or Ruby-Zanke")
+      .default_value("newton");
+  ore.real("settling_velocity", kVelocity, "Settling velocity in the riser (wall effect included)")
+      .greater_than(0.0)
+      .only_when("settling_model", {"given"})
+      .required();
+  ore.real("drag_coefficient", kDimensionless, "Drag coefficient (0.44 spheres, 0.8-1.0 crushed ore)")
+      .greater_than(0.0)
+      .default_value(0.8);
+  ore.enumeration("wall_factor", {"none", "munroe", "richardson_zaki"},
+                  "Wall-effect factor on the computed settling velocity: 1-(d/D)^1.5 or 10^(-d/D)")
+      .default_value("munroe");
+  ore.real("hindered_exponent", kDimensionless, "Richardson-Zaki exponent n (default: Rowe 1987 from Re_p)")
+      .greater_than(0.0)
+      .optional();
+  ore.real("distribution_parameter", kDimensionless, "Drift-flux distribution parameter C0").greater_than(0.0)
+      .default_value(1.0);
+  ore.real("packing_limit", kDimensionless, "In-situ concentration of a settled, packed bed").greater_than(0.0)
+      .less_than(1.0)
+      .default_value(0.55);
+
+  auto& pumps = lift.object("pumps", "Shipboard centrifugal pumps (identical units).");
+  pumps.integer("count", "Number of pumps").min(1).default_value(2);
+  pumps.enumeration("arrangement", {"series", "parallel"}, "How the pumps are connected").default_value("series");
+  pumps.real("rated_speed", kFrequency, "Speed at which the curve was measured").greater_than(0.0).default_value(25.0);
+  pumps.real("speed", kFrequency, "Operating speed (affinity laws; default: rated)").greater_than(0.0).optional();
+  pumps.real("inertia", kMass * kArea, "Rotor + motor moment of inertia per pump (run-down after a trip)")
+      .greater_than(0.0)
+      .default_value(30.0);
+  pumps.real("shutoff_power_fraction", kDimensionless, "Shaft power at zero flow as a fraction of best-point power")
+      .min(0.0)
+      .max(1.0)
+      .default_value(0.4);
+  pumps.boolean("check_valve", "Non-return valve on the discharge (no reverse flow)").default_value(true);
+  auto& point = pumps.object_list("curve", "One pump's characteristic at rated speed, by increasing flow");
+  point.real("flow", kVolumeRate, "Flow through one pump").min(0.0).required();
+  point.real("pressure", kPressure, "Pressure rise (give pressure or head)").optional();
+  point.real("head", kLength, "Head in metres of circulating water (give pressure or head)").optional();
+  point.real("efficiency", kDimensionless, "Pump efficiency").min(0.0).max(1.0).required();
+  pumps.key("curve").required().min_items(2);
+
+  declare_pipe(lift.object("supply", "Supply pipes from the pumps down to the feeder (water + fines)."), true);
+  declare_pipe(lift.object("riser", "Riser from the feeder up to the ship (slurry)."), false);
+
+  auto& feeder = lift.object("feeder", "Seabed ore feeder: lock-hopper tanks, rotary feeder, merging section.");
+  feeder.real("depth", kLength, "Depth of the feeder below the ship manifold").greater_than(0.0).required();
+  feeder.real("loss_coefficient", kDimensionless, "Merging-section loss K on the riser velocity").min(0.0)
+      .default_value(10.0);
+  feeder.real("mass_rate", kMassRate, "Ore fed into the loop (give mass_rate or delivered_concentration)")
+      .min(0.0)
+      .optional();
+  feeder.real("delivered_concentration", kDimensionless, "Delivered (transport) concentration of coarse ore")
+      .min(0.0)
+      .less_than(1.0)
+      .optional();
+  auto& cycle = feeder.object("cycle", "The tanks' fill / hold / discharge cycle.");
+  cycle.enumeration("control", {"continuous", "timed", "level"},
+                    "continuous feed, fixed phase times, or tank-level controlled switching")
+      .default_value("continuous");
+  cycle.integer("tanks", "Number of storage tanks").min(1).default_value(3);
+  cycle.real("fill_time", kTime, "Fill phase (timed)").greater_than(0.0).default_value(60.0);
+  cycle.real("hold_time", kTime, "Hold / pressurise phase (timed and level)").min(0.0).default_value(60.0);
+  cycle.real("discharge_time", kTime, "Discharge phase (timed)").greater_than(0.0).default_value(60.0);
+  cycle.real("switch_time", kTime, "Plate-valve dead time before a discharge (timed)").min(0.0).default_value(0.0);
+  cycle.real("tank_volume", kVolume, "Ore batch per tank (level)").greater_than(0.0).default_value(1.0);
+  cycle.real("fill_rate", kVolumeRate, "Ore filling rate of a tank at ambient pressure (level)").greater_than(0.0)
+      .default_value(0.05);
+  cycle.real("depressurise_time", kTime, "Depressurise phase after a discharge (level)").min(0.0).default_value(10.0);
+
+  auto& sep = lift.object("separator", "Ship-side screens, hydrocyclones and water treatment.");
+  sep.real("pressure_drop", kPressure, "Back-pressure at reference_flow (scales with flow squared)").min(0.0)
+      .default_value(0.3e6);
+  sep.real("reference_flow", kVolumeRate, "Flow at which pressure_drop applies (default: pump best point)")
+      .greater_than(0.0)
+      .optional();
+  sep.real("treated_fraction", kDimensionless, "Share of the returned water sent to treatment").min(0.0).max(1.0)
+      .default_value(0.1);
+
+  auto& hyd = lift.object("hydraulics", "Friction closures.");
+  hyd.enumeration("friction_law", {"colebrook", "haaland", "swamee_jain"}, "Turbulent friction factor")
+      .default_value("colebrook");
+  hyd.enumeration("solids_friction", {"carrier", "mixture", "worster_denny"},
+                  "Coarse-solids friction in the riser: carrier only (Wilson/Newitt vertical), mixture density "
+                  "(homogeneous), or Durand excess projected with cos(angle) (Worster-Denny)")
+      .default_value("carrier");
+  hyd.real("durand_coefficient", kDimensionless, "K of the Durand excess (worster_denny)").greater_than(0.0)
+      .default_value(81.0);
+
+  auto& blk = lift.object("blockage", "Blockage alarms.");
+  blk.real("concentration", kDimensionless, "Alarm when the in-situ concentration reaches this").greater_than(0.0)
+      .less_than(1.0)
+      .default_value(0.5);
+  blk.real("velocity_ratio", kDimensionless, "Alarm when the mixture velocity drops below this multiple of v_t")
+      .greater_than(0.0)
+      .default_value(3.0);
+  blk.real("solids_threshold", kDimensionless, "Cells above this concentration count as carrying solids")
+      .greater_than(0.0)
+      .default_value(1e-4);
+
+  if (kind == CaseKind::Steady) {
+    auto& st = lift.object("steady", "Steady operating point.");
+    st.enumeration("mode", {"pump_curve", "fixed_flow"},
+                   "pump_curve: find the flow where pump and loop meet; fixed_flow: pump duty at an imposed flow")
+        .default_value("pump_curve");
+    st.real("flow", kVolumeRate, "Imposed loop flow").greater_than(0.0).only_when("mode", {"fixed_flow"}).required();
+    st.real("profile_cell_size", kLength, "Spacing of the written pressure profiles").greater_than(0.0)
+        .default_value(10.0);
+  }
+  if (kind == CaseKind::Transient) {
+    auto& tr = lift.object("transient", "1-D drift-flux transient.");
+    tr.real("cell_size", kLength, "Finite-volume cell length").greater_than(0.0).default_value(5.0);
+    tr.enumeration("initial", {"steady", "water"},
+                   "steady: start from the steady operating point; water: riser full of carrier, feeder starts at t=0")
+        .default_value("steady");
+    tr.real("series_interval", kTime, "Simulated time between time-series rows").greater_than(0.0).default_value(1.0);
+    auto& ev = tr.object_list("events", "Scheduled operations");
+    ev.real("time", kTime, "When").min(0.0).required();
+    ev.enumeration("action", {"trip", "restart", "speed", "feeder_stop", "feeder_start"}, "What happens").required();
+    ev.real("speed_ratio", kDimensionless, "Target speed over rated speed (restart, speed)").min(0.0).default_value(1.0);
+    ev.real("ramp_time", kTime, "Linear speed ramp duration (restart, speed)").min(0.0).default_value(0.0);
+    tr.key("events").optional();
+  }
+  if (kind == CaseKind::Envelope) {
+    auto& en = lift.object("envelope", "Operating-envelope sweep over riser velocity x concentration x particle size.");
+    en.reals("velocities", kVelocity, "Riser mixture velocities").greater_than(0.0).min_items(1).required();
+    en.reals("concentrations", kDimensionless, "Delivered concentrations").min(0.0).less_than(1.0).min_items(1)
+        .required();
+    en.reals("diameters", kLength, "Particle sizes").greater_than(0.0).min_items(1).required();
+  }
+}
+
+SettlingClosure settling_from_config(const config::ConfigView& ore) {
+  SettlingClosure s;
+  const std::string model = ore.string("settling_model");
+  s.model = model == "given" ? SettlingClosure::Model::Given
+                             : (model == "newton" ? SettlingClosure::Model::Newton : SettlingClosure::Model::RubyZanke);
+  if (ore.has("settling_velocity")) s.given_velocity = ore.real("settling_velocity");
+  s.drag_coefficient = ore.real("drag_coefficient");
+  const std::string wall = ore.string("wall_factor");
+  s.wall = wall == "none" ? SettlingClosure::Wall::None
+                          : (wall == "munroe" ? SettlingClosure::Wall::Munroe : SettlingClosure::Wall::RichardsonZaki);
+  s.rowe = !ore.has("hindered_exponent");
+  if (!s.rowe) s.fixed_exponent = ore.real("hindered_exponent");
+  return s;
+}
+
+void apply_settling(const SettlingClosure& s, double diameter, Network& net) {
+  const double rho_c = net.fluid.carrier_density();
+  const double sd = net.ore.density / rho_c - 1.0;
+  const double nu = net.fluid.carrier_viscosity();
+  double vt = s.given_velocity;
+  if (s.model != SettlingClosure::Model::Given) {
+    vt = s.model == SettlingClosure::Model::Newton
+             ? newton_settling_velocity(diameter, sd, s.drag_coefficient, net.fluid.gravity)
+             : ruby_zanke_settling_velocity(diameter, sd, nu, net.fluid.gravity);
+    const double ratio = diameter / net.riser.diameter;
+    if (s.wall == SettlingClosure::Wall::Munroe) vt *= std::max(0.0, 1.0 - std::pow(ratio, 1.5));
+    if (s.wall == SettlingClosure::Wall::RichardsonZaki) vt *= std::pow(10.0, -ratio);
+  }
+  net.ore.diameter = diameter;
+  net.ore.settling_velocity = vt;
+  net.ore.drag_coefficient = s.drag_coefficient;
+  net.ore.hindered_exponent = s.rowe ? rowe_exponent(vt * diameter / nu) : s.fixed_exponent;
+}
+
+namespace {
+
+Pipe pipe_from(const config::ConfigView& v, const std::string& name, bool supply, std::vector<Diagnostic>& problems) {
+  Pipe p;
+  p.name = name;
+  p.diameter = v.real("diameter");
+  p.roughness = v.real("roughness");
+  p.minor_loss = v.real("minor_loss_coefficient");
+  p.wall_thickness = v.real("wall_thickness");
+  p.count = supply ? static_cast<int>(v.integer("count")) : 1;
+  const bool has_len = v.has("length"), has_prof = v.has("profile");
+  if (has_len == has_prof) {
+    problems.push_back(v.diagnostic("", "give exactly one of 'length' (vertical pipe) or 'profile'"));
+    p.sections = {{1.0, kPi / 2}};
+    return p;
+  }
+  if (has_len) {
+    p.sections = {{v.real("length"), kPi / 2}};
+  } else {
+    for (const auto& sec : v.children("profile")) p.sections.push_back({sec.real("length"), sec.real("angle")});
+  }
+  if (p.diameter <= 0.0) problems.push_back(v.diagnostic("diameter", "must be > 0"));
+  return p;
+}
+
+}  // namespace
+
+Network network_from_config(const config::ConfigView& lift, std::vector<Diagnostic>& problems) {
+  Network net;
+  const auto fluid = lift.child("fluid");
+  const auto ore = lift.child("ore");
+  net.fluid.water_density = fluid.real("water_density");
+  net.fluid.water_viscosity = fluid.real("water_viscosity");
+  net.fluid.fines_concentration = fluid.real("fines_concentration");
+  net.ore.density = ore.real("density");
+  net.fluid.fines_density = fluid.has("fines_density") ? fluid.real("fines_density") : net.ore.density;
+  net.fluid.gravity = fluid.real("gravity");
+  net.fluid.bulk_modulus = fluid.real("bulk_modulus");
+  if (net.ore.density <= net.fluid.carrier_density())
+    problems.push_back(ore.diagnostic("density", "ore must be denser than the carrier (" +
+                                                     strformat("%.1f", net.fluid.carrier_density()) + " kg/m3)"));
+
+  net.supply = pipe_from(lift.child("supply"), "supply", true, problems);
+  net.riser = pipe_from(lift.child("riser"), "riser", false, problems);
+
+  net.ore.distribution = ore.real("distribution_parameter");
+  net.ore.packing_limit = ore.real("packing_limit");
+  apply_settling(settling_from_config(ore), ore.real("diameter"), net);
+  const double inflection = 2.0 / (net.ore.hindered_exponent + 1.0);
+  if (net.ore.packing_limit >= inflection)
+    problems.push_back(ore.diagnostic(
+        "packing_limit", strformat("must be below 2/(n+1) = %.4f (n = %.3f) where the drift flux stops being convex",
+                                   inflection, net.ore.hindered_exponent)));
+
+  // Pumps.
+  const auto pumps = lift.child("pumps");
+  net.pumps.count = static_cast<int>(pumps.integer("count"));
+  net.pumps.series = pumps.string("arrangement") == "series";
+  net.pumps.rated_speed = 2.0 * kPi * pumps.real("rated_speed");
+  net.pumps.speed = pumps.has("speed") ? 2.0 * kPi * pumps.real("speed") : net.pumps.rated_speed;
+  net.pumps.inertia = pumps.real("inertia");
+  net.pumps.shutoff_power_fraction = pumps.real("shutoff_power_fraction");
+  net.pumps.check_valve = pumps.boolean("check_valve");
+  std::vector<double> flow, pressure, efficiency;
+  const auto points = pumps.children("curve");
+  const double rho_c = net.fluid.carrier_density();
+  bool curve_ok = true;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& pt = points[i];
+    const bool hp = pt.has("pressure"), hh = pt.has("head");
+    if (hp == hh) {
+      problems.push_back(pt.diagnostic("", "give exactly one of 'pressure' or 'head'"));
+      curve_ok = false;
+      continue;
+    }
+    flow.push_back(pt.real("flow"));
+    pressure.push_back(hp ? pt.real("pressure") : rho_c * net.fluid.gravity * pt.real("head"));
+    efficiency.push_back(pt.real("efficiency"));
+    if (i > 0 && curve_ok && flow.size() >= 2) {
+      const std::size_t k = flow.size() - 1;
+      if (!(flow[k] > flow[k - 1])) {
+        problems.push_back(pt.diagnostic("flow", "pump curve points must be given by strictly increasing flow"));
+        curve_ok = false;
+      } else if (!(pressure[k] < pressure[k - 1])) {
+        problems.push_back(pt.diagnostic(
+            hp ? "pressure" : "head",
+            strformat("pump curve not monotonic: the pressure rise must fall as flow rises, but it goes from %.4g Pa "
+                      "to %.4g Pa between %.4g and %.4g m3/s (an unstable, rising branch has no unique operating point)",
+                      pressure[k - 1], pressure[k], flow[k - 1], flow[k])));
+        curve_ok = false;
+      }
+    }
+  }
+  if (curve_ok && flow.size() >= 2) {
+    net.pumps.curve = PumpCurve(flow, pressure, efficiency);
+    double best = 0.0;
+    for (double e : efficiency) best = std::max(best, e);
+    if (best <= 0.0) problems.push_back(pumps.diagnostic("curve", "efficiency must be positive somewhere on the curve"));
+  } else {
+    net.pumps.curve = PumpCurve({0.0, 1.0}, {2.0, 1.0}, {0.5, 0.5});  // placeholder, problems reported
+  }
+
+  // Feeder.
+  const auto feeder = lift.child("feeder");
+  net.feeder.depth = feeder.real("depth");
+  net.feeder.loss_coefficient = feeder.real("loss_coefficient");
+  const bool hm = feeder.has("mass_rate"), hc = feeder.has("delivered_concentration");
+  if (hm == hc) problems.push_back(feeder.diagnostic("", "give exactly one of 'mass_rate' or 'delivered_concentration'"));
+  net.feeder.by_concentration = hc;
+  if (hm) net.feeder.mass_rate = feeder.real("mass_rate");
+  if (hc) {
+    net.feeder.delivered_concentration = feeder.real("delivered_concentration");
+    if (net.feeder.delivered_concentration >= net.ore.packing_limit)
+      problems.push_back(feeder.diagnostic(
+          "delivered_concentration", strformat("concentration %.4g is at or above the packing limit %.4g (ore.packing_limit)",
+                                               net.feeder.delivered_concentration, net.ore.packing_limit)));
+  }
+  const auto cyc = feeder.child("cycle");
+  const std::string control = cyc.string("control");
+  TankCycle& tc = net.feeder.cycle;
+  tc.control = control == "continuous" ? TankCycle::Control::Continuous
+                                       : (control == "timed" ? TankCycle::Control::Timed : TankCycle::Control::Level);
+  tc.tanks = static_cast<int>(cyc.integer("tanks"));
+  tc.fill_time = cyc.real("fill_time");
+  tc.hold_time = cyc.real("hold_time");
+  tc.discharge_time = cyc.real("discharge_time");
+  tc.switch_time = cyc.real("switch_time");
+  tc.tank_volume = cyc.real("tank_volume");
+  tc.fill_rate = cyc.real("fill_rate");
+  tc.depressurise_time = cyc.real("depressurise_time");
+  if (tc.control != TankCycle::Control::Continuous && hc)
+    problems.push_back(cyc.diagnostic("control", "a tank cycle needs feeder.mass_rate (the ore the rotary feeder "
+                                                 "delivers), not delivered_concentration"));
+
+  const double fines_vs_packing = net.fluid.fines_concentration;
+  if (fines_vs_packing >= net.ore.packing_limit)
+    problems.push_back(fluid.diagnostic("fines_concentration", "at or above the packing limit"));
+
+  // Geometry: both legs must span the feeder depth.
+  for (const auto* leg : {&net.supply, &net.riser}) {
+    const double rise = leg->rise();
+    if (std::fabs(rise - net.feeder.depth) > 1e-6 * net.feeder.depth + 1e-9)
+      problems.push_back(lift.child(leg->name).diagnostic(
+          leg->name == "supply" ? (lift.child("supply").has("profile") ? "profile" : "length")
+                                : (lift.child("riser").has("profile") ? "profile" : "length"),
+          strformat("the %s spans %.3f m of depth but feeder.depth is %.3f m", leg->name.c_str(), rise,
+                    net.feeder.depth)));
+  }
+
+  const auto sep = lift.child("separator");
+  net.separator.pressure_drop = sep.real("pressure_drop");
+  net.separator.treated_fraction = sep.real("treated_fraction");
+  net.separator.reference_flow = sep.has("reference_flow") ? sep.real("reference_flow") : net.pumps.rated_flow();
+  if (!(net.separator.reference_flow > 0.0)) net.separator.reference_flow = 0.2;
+
+  const auto hyd = lift.child("hydraulics");
+  const std::string law = hyd.string("friction_law");
+  net.friction_law = law == "colebrook" ? FrictionLaw::Colebrook
+                                        : (law == "haaland" ? FrictionLaw::Haaland : FrictionLaw::SwameeJain);
+  const std::string sf = hyd.string("solids_friction");
+  net.solids_friction = sf == "carrier" ? SolidsFriction::Carrier
+                                        : (sf == "mixture" ? SolidsFriction::Mixture : SolidsFriction::WorsterDenny);
+  net.durand_coefficient = hyd.real("durand_coefficient");
+
+  const auto blk = lift.child("blockage");
+  net.blockage.concentration = blk.real("concentration");
+  net.blockage.velocity_ratio = blk.real("velocity_ratio");
+  net.blockage.solids_threshold = blk.real("solids_threshold");
+  if (net.blockage.concentration > net.ore.packing_limit)
+    problems.push_back(blk.diagnostic("concentration", "alarm level above ore.packing_limit can never be reached"));
+
+  // Quick capacity check: even at the pumps' run-out flow, can the riser carry the feed below packing?
+  if (problems.empty() && hm && net.feeder.mass_rate > 0.0) {
+    const double q_max = net.pumps.series ? net.pumps.curve.max_flow() : net.pumps.curve.max_flow() * net.pumps.count;
+    const double j_max = q_max * (net.pumps.speed / net.pumps.rated_speed) / net.riser.area();
+    const double capacity = net.drift_flux().flux(net.ore.packing_limit, j_max, 1.0) * net.riser.area();
+    const double asked = net.feeder.mass_rate / net.ore.density;
+    if (asked > capacity)
+      problems.push_back(feeder.diagnostic(
+          "mass_rate", strformat("feeder rate above what the flow can carry: %.4g m3/s of ore asked, but even at the "
+                                 "pumps' largest curve flow (%.4g m3/h) the riser carries at most %.4g m3/s "
+                                 "(%.4g kg/s) before reaching the packing limit",
+                                 asked, q_max * 3600, capacity, capacity * net.ore.density)));
+  }
+  return net;
+}
+
+Network network_from_config(const config::ConfigView& lift) {
+  std::vector<Diagnostic> problems;
+  Network net = network_from_config(lift, problems);
+  if (!problems.empty()) throw InputError(problems);
+  return net;
+}
+
+TransientOptions transient_options_from_config(const config::ConfigView& lift) {
+  TransientOptions o;
+  const auto tr = lift.child("transient");
+  o.cell_size = tr.real("cell_size");
+  o.start_from_steady = tr.string("initial") == "steady";
+  const auto pumps = lift.child("pumps");
+  const double rated = pumps.real("rated_speed");
+  o.speed_ratio = pumps.has("speed") ? pumps.real("speed") / rated : 1.0;
+  if (tr.has("events")) {
+    for (const auto& e : tr.children("events")) {
+      TransientEvent ev;
+      ev.time = e.real("time");
+      const std::string a = e.string("action");
+      ev.kind = a == "trip" ? TransientEvent::Kind::Trip
+                            : a == "restart" ? TransientEvent::Kind::Restart
+                            : a == "speed" ? TransientEvent::Kind::Speed
+                            : a == "feeder_stop" ? TransientEvent::Kind::FeederStop
+                                                 : TransientEvent::Kind::FeederStart;
+      ev.speed_ratio = e.real("speed_ratio");
+      ev.ramp_time = e.real("ramp_time");
+      o.events.push_back(ev);
+    }
+  }
+  return o;
+}
+
+}  // namespace hadal::lift

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/// \file hydraulics.hpp
+/// \brief Pressure-gradient terms shared by the steady and the transient solver, so that the steady
+/// state of the transient solver is the steady solution by construction (same closures, same sums).
+#pragma once
+
+#include <cmath>
+
+#include "lift/closures.hpp"
+#include "lift/network.hpp"
+
+namespace hadal::lift {
+
+/// Per-unit-length pressure change along the riser in the flow direction (Pa/m, positive = loss).
+struct RiserGradient {
+  double statics = 0.0;   ///< rho_m g sin(theta)
+  double friction = 0.0;  ///< carrier (or mixture) wall friction
+  double excess = 0.0;    ///< extra solids friction (mixture - carrier, or Durand term)
+};
+
+/// Plain-data parameters of the riser gradient, copyable into kernels.
+struct RiserProperties {
+  double carrier_density, solids_density, carrier_viscosity, diameter, roughness, gravity;
+  double drag_coefficient, durand_coefficient;
+  FrictionLaw law;
+  SolidsFriction solids;
+
+  static RiserProperties from(const Network& net) {
+    RiserProperties p{};
+    p.carrier_density = net.fluid.carrier_density();
+    p.solids_density = net.ore.density;
+    p.carrier_viscosity = net.fluid.carrier_viscosity();
+    p.diameter = net.riser.diameter;
+    p.roughness = net.riser.roughness;
+    p.gravity = net.fluid.gravity;
+    p.drag_coefficient = net.ore.drag_coefficient;
+    p.durand_coefficient = net.durand_coefficient;
+    p.law = net.friction_law;
+    p.solids = net.solids_friction;
+    return p;
+  }
+
+  KOKKOS_INLINE_FUNCTION double mixture_density(double c) const {
+    return carrier_density * (1.0 - c) + solids_density * c;
+  }
+
+  /// Gradient at in-situ concentration c, mixture flux j, inclination (sin, cos).
+  KOKKOS_INLINE_FUNCTION RiserGradient gradient(double c, double j, double sin_a, double cos_a) const {
+    RiserGradient g;
+    const double rho_m = mixture_density(c);
+    g.statics = rho_m * gravity * sin_a;
+    g.friction = friction_gradient(law, carrier_density, carrier_viscosity, diameter, roughness, j);
+    if (solids == SolidsFriction::Mixture) {
+      g.excess = g.friction * (rho_m / carrier_density - 1.0);
+    } else if (solids == SolidsFriction::WorsterDenny) {
+      const double sd = solids_density / carrier_density - 1.0;
+      g.excess = durand_phi(durand_coefficient, j, diameter, sd, drag_coefficient, gravity) * c * g.friction *
+                 std::fabs(cos_a);
+    }
+    return g;
+  }
+};
+
+/// Loss across the feeder's merging section: K on the riser velocity with the local mixture density,
+/// plus the momentum given to the injected solids (rho_s C v_s^2).
+inline double feeder_loss(const Network& net, double q, double c_bottom) {
+  const double j = q / net.riser.area();
+  const RiserProperties p = RiserProperties::from(net);
+  const double rho_m = p.mixture_density(c_bottom);
+  const double vs = net.drift_flux().solids_velocity(c_bottom, j, 1.0);
+  const double acceleration = vs > 0.0 ? net.ore.density * c_bottom * vs * vs : 0.0;
+  return net.feeder.loss_coefficient * 0.5 * rho_m * j * std::fabs(j) + acceleration;
+}
+
+/// Separator/ship back-pressure: quadratic in flow through the given point.
+inline double separator_loss(const Network& net, double q) {
+  const double s = q / net.separator.reference_flow;
+  return net.separator.pressure_drop * s * std::fabs(s);
+}
+
+/// Supply-leg terms for loop flow q (all pipes in parallel carry q/count).
+struct SupplyTerms {
+  double statics = 0.0;   ///< rho_c g H gained going down (positive)
+  double friction = 0.0;
+  double minor = 0.0;
+};
+
+inline SupplyTerms supply_terms(const Network& net, double q) {
+  SupplyTerms t;
+  const Pipe& s = net.supply;
+  const double v = q / (s.count * s.area());
+  const double rho = net.fluid.carrier_density();
+  t.statics = rho * net.fluid.gravity * s.rise();
+  t.friction = friction_gradient(net.friction_law, rho, net.fluid.carrier_viscosity(), s.diameter, s.roughness, v) *
+               s.length();
+  t.minor = s.minor_loss * 0.5 * rho * v * std::fabs(v);
+  return t;
+}
+
+inline double riser_minor_loss(const Network& net, double q, double c_top) {
+  const double j = q / (net.riser.count * net.riser.area());
+  return net.riser.minor_loss * 0.5 * RiserProperties::from(net).mixture_density(c_top) * j * std::fabs(j);
+}
+
+/// Loop inertance sum(rho L / A) of the supply legs (in parallel) and the riser with density field
+/// integrated by the caller (riser part passed in as sum(rho_m dx)).
+inline double supply_inertance(const Network& net) {
+  return net.fluid.carrier_density() * net.supply.length() / (net.supply.count * net.supply.area());
+}
+
+}  // namespace hadal::lift
