@@ -152,6 +152,12 @@ PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, con
   }
   Kokkos::deep_copy(inv_dz_, inv_dz);
   Kokkos::deep_copy(inv_face_spacing_, inv_h);
+  concentration_thresholds_ = Kokkos::View<double*>("concentration_thresholds", settings_.concentration_thresholds.size());
+  auto thresholds = Kokkos::create_mirror_view(concentration_thresholds_);
+  for (std::size_t t = 0; t < settings_.concentration_thresholds.size(); ++t) {
+    thresholds(t) = settings_.concentration_thresholds[t];
+  }
+  Kokkos::deep_copy(concentration_thresholds_, thresholds);
   Kokkos::deep_copy(ws_, ws);
   Kokkos::deep_copy(dry_density_, dry);
   Kokkos::deep_copy(tau_ce_, tce);
@@ -684,10 +690,7 @@ void PlumeModel::update_metrics(double dt) {
   const auto dz = grid_.dz_view();
   const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
   const int nthr = static_cast<int>(settings_.concentration_thresholds.size());
-  Kokkos::View<double*> thresholds("thresholds", nthr);
-  auto th = Kokkos::create_mirror_view(thresholds);
-  for (int t = 0; t < nthr; ++t) th(t) = settings_.concentration_thresholds[t];
-  Kokkos::deep_copy(thresholds, th);
+  const auto thresholds = concentration_thresholds_;
   const double first_threshold = settings_.concentration_thresholds.front();
   const double area = grid_.dx() * grid_.dy();
   double volume_above = 0.0;

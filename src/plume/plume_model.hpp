@@ -126,6 +126,7 @@ class PlumeModel : public sim::Model {
   grid::Field scratch_;       ///< Thomas coefficients, same shape as c_
   Kokkos::View<double*> ws_, dry_density_, tau_ce_, erosion_m_;
   Kokkos::View<double*> inv_dz_;            ///< 1 / dz(k)
+  Kokkos::View<double*> concentration_thresholds_;  ///< settings_.concentration_thresholds on the device
   Kokkos::View<double*> inv_face_spacing_;  ///< 1 / (z_center(k) - z_center(k-1)) at face k (0 at the ends)
 
   // Metrics.

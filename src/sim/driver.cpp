@@ -110,7 +110,7 @@ std::string prepare_output_directory(const std::string& dir, bool restarting, bo
   }
   fs::remove(probe, ec);
   const bool finished = fs::exists(fs::path(dir) / "summary.json");
-  const bool has_checkpoints = fs::exists(fs::path(dir) / "checkpoints") && !fs::is_empty(fs::path(dir) / "checkpoints");
+  const bool has_checkpoints = fs::exists(fs::path(dir) / "checkpoints") && !fs::is_empty(fs::path(dir) / "checkpoints", ec);
   if (restarting) return {};
   if ((finished || has_checkpoints) && !overwrite) {
     return "output directory '" + dir + "' already holds " +
@@ -119,8 +119,8 @@ std::string prepare_output_directory(const std::string& dir, bool restarting, bo
   }
   // Fresh start in a directory hadal may have used before: remove our old files so nothing stale
   // poses as a result of this run.
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && is_hadal_output(entry.path())) fs::remove(entry.path(), ec);
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file() && is_hadal_output(it->path())) fs::remove(it->path(), ec);
   }
   fs::remove_all(fs::path(dir) / "checkpoints", ec);
   return {};

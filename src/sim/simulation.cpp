@@ -182,7 +182,7 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
       const double fraction = (t - settings.start) / (settings.end - settings.start);
       const double done_here = static_cast<double>(step - first_step);
       const double rate = done_here * model.work_per_step() / std::max(wall(), 1e-9);
-      const double eta = wall() * (1.0 - fraction) / std::max(fraction - 0.0, 1e-12);
+      const double eta = wall() * (1.0 - fraction) / std::max(fraction, 1e-12);
       std::string line = strformat("step %7ld  t = %-10s (%5.1f%%)  dt = %-9s wall %-7s ETA %-7s %.3g %s/s",
                                    step, sim_time_text(t).c_str(), 100.0 * fraction, sim_time_text(dt).c_str(),
                                    duration_text(wall()).c_str(), duration_text(eta).c_str(), rate,
