@@ -395,6 +395,15 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
 ConfigView::ConfigView(YAML::Node node, std::string path, std::shared_ptr<const SourceMap> source)
     : node_(std::move(node)), path_(std::move(path)), source_(std::move(source)) {}
 
+ConfigView& ConfigView::operator=(const ConfigView& other) {
+  if (this != &other) {
+    node_.reset(other.node_);
+    path_ = other.path_;
+    source_ = other.source_;
+  }
+  return *this;
+}
+
 YAML::Node ConfigView::at(const std::string& key) const {
   const YAML::Node& n = node_;
   YAML::Node value = n[key];

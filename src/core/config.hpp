@@ -28,6 +28,9 @@ class ConfigView {
  public:
   ConfigView() = default;
   ConfigView(YAML::Node node, std::string path, std::shared_ptr<const SourceMap> source);
+  ConfigView(const ConfigView&) = default;
+  /// Rebinds this view. (yaml-cpp's Node::operator= would overwrite the viewed block in the tree.)
+  ConfigView& operator=(const ConfigView& other);
 
   bool has(const std::string& key) const;
   double real(const std::string& key) const;

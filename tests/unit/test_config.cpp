@@ -118,3 +118,12 @@ TEST(Config, DidYouMean) {
   EXPECT_EQ(did_you_mean("diffusivty", {"diffusivity", "density"}), "diffusivity");
   EXPECT_EQ(did_you_mean("zzzz", {"diffusivity", "density"}), "");
 }
+
+TEST(Config, AssigningAViewRebindsItAndLeavesTheTreeAlone) {
+  const auto resolved = validate(YAML::Load("plume:\n  cells: 4\n  sources:\n    - {rate: 1, position: [1, 2, 3]}\n"),
+                                 example_schema(), "case.yaml");
+  ConfigView view = resolved.root().child("plume");
+  view = resolved.root().child("plume").children("sources")[0];
+  EXPECT_DOUBLE_EQ(view.real("rate"), 1.0);
+  EXPECT_EQ(resolved.root().child("plume").integer("cells"), 4);  // the plume block is intact
+}
