@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+// Case types ocean.tidal and ocean.downscale: run the ocean alone and write its fields, station series
+// with tidal harmonic analysis, and face-velocity files for later plume runs.
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/runtime.hpp"
+#include "grid/bathymetry.hpp"
+#include "grid/field_output.hpp"
+#include "io/csv.hpp"
+#include "ocean/cases.hpp"
+#include "ocean/flow.hpp"
+#include "sim/checkpoint.hpp"
+#include "sim/registry.hpp"
+#include "sim/simulation.hpp"
+
+namespace hadal::ocean {
+
+namespace {
+using Policy2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kSeawaterDensity = 1025.0;
+
+void declare_common(config::ObjectSpec& root) {
+  grid::declare_grid_schema(root);
+  grid::declare_bathymetry_schema(root);
+  sim::declare_time_schema(root);
+}
+
+/// Value of a map field at the cell containing (x, y), broadcast from its owner (0 if outside).
+double sample_map(const grid::StructuredGrid& grid, const grid::Field::HostView& host, int gi, int gj) {
+  double local = 0.0;
+  if (gi >= 0 && gj >= 0 && grid.owns(gi, gj)) local = host(grid.local_i(gi), grid.local_j(gj), 0);
+  return grid::global_sum(grid.comm(), local);
+}
+
+/// Depth-mean (over each column's wet cells) of cell-centred 3-D fields, and near-bed values.
+void column_diagnostics(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
+                        const grid::Field& uc, const grid::Field& vc, grid::Field& umean, grid::Field& vmean,
+                        grid::Field& ubed, grid::Field& vbed) {
+  const int g = grid.ghost(), ni = grid.owned().ni(), nj = grid.owned().nj(), nz = grid.nz();
+  Kokkos::View<double*> dz("ocean::dz", nz);
+  auto dz_host = Kokkos::create_mirror_view(dz);
+  for (int k = 0; k < nz; ++k) dz_host(k) = grid.dz(k);
+  Kokkos::deep_copy(dz, dz_host);
+  auto fw = first_wet;
+  auto a = uc.view();
+  auto b = vc.view();
+  auto am = umean.view();
+  auto bm = vmean.view();
+  auto ab = ubed.view();
+  auto bb = vbed.view();
+  Kokkos::parallel_for(
+      "ocean::column_diagnostics", Policy2({g, g}, {g + ni, g + nj}), KOKKOS_LAMBDA(const int i, const int j) {
+        double su = 0.0, sv = 0.0, h = 0.0;
+        for (int k = fw(i, j); k < nz; ++k) {
+          su += a(i, j, k) * dz(k);
+          sv += b(i, j, k) * dz(k);
+          h += dz(k);
+        }
+        const int first = fw(i, j);
+        am(i, j, 0) = h > 0 ? su / h : 0.0;
+        bm(i, j, 0) = h > 0 ? sv / h : 0.0;
+        ab(i, j, 0) = first < nz ? a(i, j, first) : 0.0;
+        bb(i, j, 0) = first < nz ? b(i, j, first) : 0.0;
+      });
+}
+
+// ------------------------------------------------------------------------------------ ocean.tidal
+
+class TidalModel : public sim::Model {
+ public:
+  TidalModel(sim::RunContext& context, const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry,
+             const sim::TimeSettings& settings)
+      : context_(context),
+        grid_(grid),
+        bathymetry_(bathymetry),
+        block_(context.config.child("ocean")),
+        flow_(block_, grid, bathymetry, settings.start),
+        faces_(grid),
+        u3_(grid, "u", "m s-1", "eastward velocity (cell centre)"),
+        v3_(grid, "v", "m s-1", "northward velocity (cell centre)"),
+        w3_(grid, "w", "m s-1", "upward velocity (cell centre)"),
+        ubar_(grid, "u_depth_mean", "m s-1", "depth-mean eastward velocity", 1),
+        vbar_(grid, "v_depth_mean", "m s-1", "depth-mean northward velocity", 1),
+        taux_(grid, "bottom_stress_x", "Pa", "eastward bottom stress (rho0 = 1025 kg m-3)", 1),
+        tauy_(grid, "bottom_stress_y", "Pa", "northward bottom stress (rho0 = 1025 kg m-3)", 1),
+        ustar_(grid, "friction_velocity", "m s-1", "bottom friction velocity", 1),
+        zeta_(grid, "vorticity", "s-1", "relative vorticity of the depth-mean flow", 1),
+        eta_(grid, "eta", "m", "sea surface elevation", 1),
+        depth_(grid, "depth", "m", "still-water depth", 1),
+        stations_(stations_config(block_)),
+        station_interval_(block_.real("station_interval")),
+        write_flow_files_(block_.boolean("write_flow_files")),
+        start_(settings.start) {
+    depth_from_elevation(bathymetry.elevation(), depth_);
+    for (const auto& s : stations_) {
+      const int gi = grid.cell_i(s.x), gj = grid.cell_j(s.y);
+      if (gi < 0 || gj < 0) {
+        const auto list = block_.children("stations");
+        for (const auto& item : list)
+          if (item.string("name") == s.name) item.fail("position", "station '" + s.name + "' is outside the grid");
+      }
+      station_cells_.emplace_back(gi, gj);
+    }
+    if (flow_.solver().time() < settings.start) {
+      context.log->info(strformat("ocean: spin-up from %.6g s to %.6g s", flow_.solver().time(), settings.start));
+      flow_.solver().advance_to(settings.start, settings.cfl);
+    }
+    context.log->info(strformat("ocean: tidal solver on %d x %d columns, gravity-wave step limit %.4g s (CFL 1 of "
+                                "the forward-backward scheme), max depth %.6g m",
+                                grid.nx(), grid.ny(), flow_.solver().gravity_wave_dt_limit(), max_depth()));
+    maps_ = std::make_unique<grid::FieldSeriesWriter>(grid, context.output_dir, "ocean_maps",
+                                                      grid::FieldSeriesWriter::Kind::Map,
+                                                      context.restart_file.empty() ? -1.0 : 0.0);
+    volume_ = std::make_unique<grid::FieldSeriesWriter>(grid, context.output_dir, "ocean_velocity",
+                                                        grid::FieldSeriesWriter::Kind::Volume,
+                                                        context.restart_file.empty() ? -1.0 : 0.0);
+    if (grid.rank() == 0 && !stations_.empty()) {
+      std::vector<std::string> columns{"time"};
+      for (const auto& s : stations_) {
+        columns.push_back(s.name + "_eta");
+        columns.push_back(s.name + "_u");
+        columns.push_back(s.name + "_v");
+      }
+      csv_ = std::make_unique<io::CsvSeries>(context.output_dir + "/ocean_stations.csv", columns,
+                                             !context.restart_file.empty());
+    }
+    initial_volume_ = flow_.solver().volume_anomaly();
+    initial_inflow_ = flow_.solver().boundary_inflow();
+    next_sample_ = settings.start;
+    sample(settings.start);
+  }
+
+  double max_depth() const {
+    auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), depth_.view());
+    double m = 0.0;
+    for (std::size_t n = 0; n < h.size(); ++n) m = std::max(m, h.data()[n]);
+    return grid::global_max(grid_.comm(), m);
+  }
+
+  double stable_dt(double, double cfl) override { return flow_.solver().stable_dt(cfl); }
+  void advance(double, double dt) override { flow_.solver().step(dt); }
+
+  void check_finite(long step, double time) override {
+    auto& s = flow_.solver();
+    for (const grid::Field* f : {&s.eta(), &s.u(), &s.v()}) {
+      const auto bad = f->first_non_finite();
+      const bool any = any_rank(grid_.comm(), bad[0] >= 0);
+      if (any) {
+        throw NumericalError(strformat("ocean: non-finite %s at cell (%d, %d) at step %ld, t = %.6g s; the time step "
+                                       "may exceed the stable limit %.4g s",
+                                       f->name().c_str(), bad[0], bad[1], step, time, s.gravity_wave_dt_limit()));
+      }
+    }
+  }
+
+  void write_output(long step, double time) override {
+    auto& s = flow_.solver();
+    flow_.build_3d(faces_.u, faces_.v, faces_.w);
+    cell_centred_velocity(grid_, faces_.u, faces_.v, faces_.w, u3_, v3_, w3_);
+    s.cell_velocity(ubar_, vbar_);
+    s.bottom_stress(taux_, tauy_);
+    scale(taux_, kSeawaterDensity);
+    scale(tauy_, kSeawaterDensity);
+    s.friction_velocity(ustar_);
+    s.vorticity(zeta_);
+    flow_.physical_eta(eta_);
+    maps_->write(step, time, {&eta_, &ubar_, &vbar_, &taux_, &tauy_, &ustar_, &zeta_, &depth_});
+    volume_->write(step, time, {&u3_, &v3_, &w3_});
+    if (write_flow_files_) {
+      char name[64];
+      std::snprintf(name, sizeof name, "/flow_%06ld.h5", step);
+      write_flow_file(context_.output_dir + name, grid_, faces_.u, faces_.v, faces_.w, time);
+    }
+  }
+
+  void after_step(long, double time) override {
+    if (time + 1e-9 >= next_sample_) sample(time);
+  }
+
+  void save(sim::CheckpointWriter& checkpoint) override {
+    auto& s = flow_.solver();
+    const char* names[5] = {"eta", "u", "v", "u_previous", "v_previous"};
+    const grid::Field* fields[5] = {&s.eta(), &s.u(), &s.v(), &s.u_previous(), &s.v_previous()};
+    for (int n = 0; n < 5; ++n) {
+      auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), fields[n]->view());
+      checkpoint.distributed(std::string("ocean_") + names[n],
+                             std::vector<double>(host.data(), host.data() + host.size()));
+    }
+    checkpoint.scalar("ocean_boundary_inflow", s.boundary_inflow());
+    checkpoint.scalar("ocean_next_sample", next_sample_);
+  }
+
+  void restore(sim::CheckpointReader& checkpoint) override {
+    auto& s = flow_.solver();
+    const char* names[5] = {"eta", "u", "v", "u_previous", "v_previous"};
+    grid::Field* fields[5] = {&s.eta(), &s.u(), &s.v(), &s.u_previous(), &s.v_previous()};
+    for (int n = 0; n < 5; ++n) {
+      const auto data = checkpoint.distributed(std::string("ocean_") + names[n]);
+      auto host = Kokkos::create_mirror_view(fields[n]->view());
+      std::copy(data.begin(), data.end(), host.data());
+      Kokkos::deep_copy(fields[n]->view(), host);
+    }
+    s.set_time(checkpoint.time(), checkpoint.step());
+    s.refresh_halos(false);
+    next_sample_ = checkpoint.scalar("ocean_next_sample");
+    series_time_.clear();
+    for (auto& v : series_) v.clear();
+  }
+
+  void finish(io::Json& summary) override {
+    auto& s = flow_.solver();
+    io::Json o;
+    const double volume_change = s.volume_anomaly() - initial_volume_;
+    const double inflow = s.boundary_inflow() - initial_inflow_;
+    o["volume_change_m3"] = volume_change;
+    o["boundary_inflow_m3"] = inflow;
+    const double scale_volume = std::max(std::abs(inflow), grid_.spec().lx * grid_.spec().ly * 1e-3);
+    o["volume_budget_relative_error"] = std::abs(volume_change - inflow) / scale_volume;
+    o["energy_J"] = s.energy() * kSeawaterDensity;
+    o["max_speed_m_s"] = s.max_speed();
+    o["gravity_wave_dt_limit_s"] = s.gravity_wave_dt_limit();
+    o["solver_steps"] = s.steps();
+    o["coriolis_f0_s-1"] = s.settings().coriolis_f0;
+    o["barotropic_gravity_m_s2"] = s.settings().gravity;
+    flow_.build_3d(faces_.u, faces_.v, faces_.w);
+    o["relative_divergence_3d"] = relative_divergence(grid_, bathymetry_.first_wet(), faces_.u, faces_.v, faces_.w);
+    o["stations"] = harmonic_analysis_of_stations();
+    summary["ocean"] = o;
+  }
+
+  double work_per_step() const override { return double(grid_.nx()) * grid_.ny(); }
+  std::string work_unit() const override { return "column-updates"; }
+  std::string status() const override {
+    return strformat("max |u| %.3g m/s", flow_.solver().max_speed());
+  }
+
+ private:
+  static void scale(grid::Field& f, double factor) {
+    auto v = f.view();
+    Kokkos::parallel_for(
+        "ocean::scale", Policy2({0, 0}, {long(v.extent(0)), long(v.extent(1))}),
+        KOKKOS_LAMBDA(const int i, const int j) { v(i, j, 0) *= factor; });
+  }
+
+  void sample(double time) {
+    if (stations_.empty()) return;
+    auto& s = flow_.solver();
+    s.cell_velocity(ubar_, vbar_);
+    flow_.physical_eta(eta_);
+    auto eta = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), eta_.view());
+    auto uh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ubar_.view());
+    auto vh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), vbar_.view());
+    std::vector<double> row{time};
+    series_.resize(3 * stations_.size());
+    for (std::size_t n = 0; n < stations_.size(); ++n) {
+      const auto [gi, gj] = station_cells_[n];
+      const double values[3] = {sample_map(grid_, eta, gi, gj), sample_map(grid_, uh, gi, gj),
+                                sample_map(grid_, vh, gi, gj)};
+      for (int c = 0; c < 3; ++c) {
+        row.push_back(values[c]);
+        series_[3 * n + c].push_back(values[c]);
+      }
+    }
+    series_time_.push_back(time);
+    if (csv_) csv_->row(row);
+    next_sample_ = time + station_interval_;
+  }
+
+  io::Json harmonic_analysis_of_stations() {
+    io::Json out = io::Json::object();
+    const auto& names = flow_.config().constituent_names;
+    if (stations_.empty() || names.empty()) return out;
+    // Analyse after the ramp; constituents must be separable over the record (Rayleigh criterion).
+    const double ramp_end = start_ - flow_.config().spin_up + block_.real("ramp_time");
+    std::vector<std::size_t> use;
+    for (std::size_t n = 0; n < series_time_.size(); ++n)
+      if (series_time_[n] >= ramp_end) use.push_back(n);
+    if (use.size() < 4 + 2 * names.size() || series_time_[use.back()] - series_time_[use.front()] <= 0.0) {
+      context_.log->warn("ocean: station records too short after the ramp for harmonic analysis");
+      return out;
+    }
+    const double record = series_time_[use.back()] - series_time_[use.front()];
+    std::vector<std::string> resolved;
+    for (const auto& name : names) {
+      bool ok = constituent_frequency(name) * record >= 2 * kPi;  // at least one full cycle
+      for (const auto& other : resolved)
+        if (std::abs(constituent_frequency(name) - constituent_frequency(other)) * record < 2 * kPi) ok = false;
+      if (ok) resolved.push_back(name);
+      else context_.log->warn("ocean: harmonic analysis skips " + name + ": the record (" +
+                              strformat("%.3g", record / 86400.0) + " d) does not separate it (Rayleigh criterion)");
+    }
+    std::vector<double> t;
+    for (auto n : use) t.push_back(series_time_[n]);
+    std::unique_ptr<io::CsvSeries> csv;
+    std::vector<std::string> columns{"station_index", "omega_rad_s", "eta_amplitude_m", "eta_phase_deg",
+                                     "u_amplitude_m_s", "u_phase_deg", "v_amplitude_m_s", "v_phase_deg",
+                                     "ellipse_major_m_s", "ellipse_minor_m_s", "ellipse_inclination_deg",
+                                     "ellipse_phase_deg"};
+    if (grid_.rank() == 0) csv = std::make_unique<io::CsvSeries>(context_.output_dir + "/ocean_harmonics.csv", columns);
+    for (std::size_t st = 0; st < stations_.size(); ++st) {
+      HarmonicFit fits[3];
+      for (int c = 0; c < 3; ++c) {
+        std::vector<double> x;
+        for (auto n : use) x.push_back(series_[3 * st + c][n]);
+        fits[c] = harmonic_analysis(t, x, resolved);
+      }
+      io::Json js;
+      js["mean_eta_m"] = fits[0].mean;
+      js["mean_u_m_s"] = fits[1].mean;
+      js["mean_v_m_s"] = fits[2].mean;
+      for (std::size_t k = 0; k < resolved.size(); ++k) {
+        const auto& e = fits[0].constituents[k];
+        const auto& a = fits[1].constituents[k];
+        const auto& b = fits[2].constituents[k];
+        const Ellipse el = current_ellipse(a.amplitude, a.phase, b.amplitude, b.phase);
+        io::Json c;
+        const double deg = 180.0 / kPi;
+        c["eta_amplitude_m"] = e.amplitude;
+        c["eta_phase_deg"] = e.phase * deg;
+        c["u_amplitude_m_s"] = a.amplitude;
+        c["u_phase_deg"] = a.phase * deg;
+        c["v_amplitude_m_s"] = b.amplitude;
+        c["v_phase_deg"] = b.phase * deg;
+        c["ellipse_major_m_s"] = el.semi_major;
+        c["ellipse_minor_m_s"] = el.semi_minor;
+        c["ellipse_inclination_deg"] = el.inclination * deg;
+        c["ellipse_phase_deg"] = el.phase * deg;
+        js[resolved[k]] = c;
+        if (csv)
+          csv->row({double(st), e.omega, e.amplitude, e.phase * deg, a.amplitude, a.phase * deg, b.amplitude,
+                    b.phase * deg, el.semi_major, el.semi_minor, el.inclination * deg, el.phase * deg});
+      }
+      out[stations_[st].name] = js;
+    }
+    return out;
+  }
+
+  sim::RunContext& context_;
+  const grid::StructuredGrid& grid_;
+  const grid::Bathymetry& bathymetry_;
+  config::ConfigView block_;
+  TidalFlow flow_;
+  FaceVelocity faces_;
+  grid::Field u3_, v3_, w3_, ubar_, vbar_, taux_, tauy_, ustar_, zeta_, eta_, depth_;
+  std::vector<Station> stations_;
+  std::vector<std::pair<int, int>> station_cells_;
+  double station_interval_;
+  bool write_flow_files_;
+  double start_;
+  std::unique_ptr<grid::FieldSeriesWriter> maps_, volume_;
+  std::unique_ptr<io::CsvSeries> csv_;
+  std::vector<double> series_time_;
+  std::vector<std::vector<double>> series_;
+  double next_sample_ = 0.0;
+  double initial_volume_ = 0.0, initial_inflow_ = 0.0;
+};
+
+void run_tidal(sim::RunContext& context) {
+  const auto root = context.config;
+  const auto spec = grid::grid_spec_from_config(root.child("grid"));
+  grid::StructuredGrid grid(context.comm, spec);
+  const auto shape = grid::make_seabed_shape(root.child("bathymetry"), spec);
+  grid::Bathymetry bathymetry(grid, *shape);
+  const auto settings = sim::time_settings_from_config(root);
+  TidalModel model(context, grid, bathymetry, settings);
+  sim::CheckpointIdentity identity{"ocean.tidal", sim::physics_hash(root.node()), grid.size(), grid.global_cells()};
+  const auto stats = sim::run_time_loop(model, context, settings, identity);
+  (*context.summary)["ocean"]["wall_seconds"] = stats.wall_seconds;
+  (*context.summary)["ocean"]["column_updates_per_second"] =
+      stats.wall_seconds > 0 ? stats.steps * model.work_per_step() / stats.wall_seconds : 0.0;
+}
+
+// --------------------------------------------------------------------------------- ocean.downscale
+
+void run_downscale(sim::RunContext& context) {
+  const auto root = context.config;
+  const auto block = root.child("ocean");
+  const auto spec = grid::grid_spec_from_config(root.child("grid"));
+  grid::StructuredGrid grid(context.comm, spec);
+  const auto shape = grid::make_seabed_shape(root.child("bathymetry"), spec);
+  grid::Bathymetry bathymetry(grid, *shape);
+  const auto settings = sim::time_settings_from_config(root);
+  const auto t0 = std::chrono::steady_clock::now();
+  DownscaledFlow flow(block, grid, bathymetry, settings.start, settings.end, root.child("time"), "end");
+  const double setup = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  context.log->info("ocean: " + flow.data().describe());
+  context.log->info(strformat("ocean: projection operator and multigrid set up in %.3g s", setup));
+
+  FaceVelocity guess(grid, "_guess");
+  grid::Field u3(grid, "u", "m s-1", "eastward velocity (cell centre)");
+  grid::Field v3(grid, "v", "m s-1", "northward velocity (cell centre)");
+  grid::Field w3(grid, "w", "m s-1", "upward velocity (cell centre)");
+  grid::Field du(grid, "u_adjustment", "m s-1", "eastward velocity minus the interpolated data (cell centre)");
+  grid::Field gu(grid, "u_guess", "m s-1", "interpolated data (cell centre)");
+  grid::Field gv(grid, "v_guess", "m s-1", "interpolated data (cell centre)");
+  grid::Field gw(grid, "w_guess", "m s-1", "interpolated data (cell centre)");
+  grid::Field umean(grid, "u_depth_mean", "m s-1", "depth-mean eastward velocity", 1);
+  grid::Field vmean(grid, "v_depth_mean", "m s-1", "depth-mean northward velocity", 1);
+  grid::Field ubed(grid, "u_bed", "m s-1", "eastward velocity in the lowest wet cell", 1);
+  grid::Field vbed(grid, "v_bed", "m s-1", "northward velocity in the lowest wet cell", 1);
+  grid::FieldSeriesWriter volume(grid, context.output_dir, "ocean_velocity", grid::FieldSeriesWriter::Kind::Volume);
+  grid::FieldSeriesWriter maps(grid, context.output_dir, "ocean_maps", grid::FieldSeriesWriter::Kind::Map);
+  volume.set_attribute("method", "mass-consistent downscaling: no dynamics (no rectified mean flow, internal tides, "
+                                 "lee waves or separation)");
+  io::Json records = io::Json::array();
+  const auto& times = flow.data().times();
+  long written = 0;
+  for (std::size_t n = 0; n < times.size(); ++n) {
+    // Records spanning the run: the one at or before the start through the one at or after the end.
+    const bool before_next = n + 1 < times.size() && times[n + 1] <= settings.start;
+    const bool after_prev = n > 0 && times[n - 1] >= settings.end;
+    if (before_next || after_prev) continue;
+    const auto s0 = std::chrono::steady_clock::now();
+    const FaceVelocity& f = flow.record(n);
+    const double solve = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+    const auto& r = flow.last_result();
+    context.log->info(strformat("ocean: record %zu (t = %.6g s): %d CG iterations, residual %.3g, relative "
+                                "divergence %.3g (before %.3g), boundary imbalance removed %.4g m3/s, %.3g s",
+                                n, times[n], r.iterations, r.residual_norm, r.relative_divergence,
+                                r.initial_divergence, r.boundary_imbalance, solve));
+    flow.first_guess(n, guess);
+    cell_centred_velocity(grid, guess.u, guess.v, guess.w, gu, gv, gw);
+    cell_centred_velocity(grid, f.u, f.v, f.w, u3, v3, w3);
+    {
+      auto a = u3.view();
+      auto b = gu.view();
+      auto c = du.view();
+      Kokkos::parallel_for(
+          "ocean::difference", Kokkos::RangePolicy<>(0, long(a.size())),
+          KOKKOS_LAMBDA(const long m) { c.data()[m] = a.data()[m] - b.data()[m]; });
+    }
+    column_diagnostics(grid, bathymetry.first_wet(), u3, v3, umean, vmean, ubed, vbed);
+    volume.write(written, times[n], {&u3, &v3, &w3, &gu, &gv, &du});
+    maps.write(written, times[n], {&umean, &vmean, &ubed, &vbed});
+    if (block.boolean("write_flow_files")) {
+      char name[64];
+      std::snprintf(name, sizeof name, "/flow_%06ld.h5", written);
+      write_flow_file(context.output_dir + name, grid, f.u, f.v, f.w, times[n]);
+    }
+    io::Json j;
+    j["time_s"] = times[n];
+    j["iterations"] = r.iterations;
+    j["residual_norm"] = r.residual_norm;
+    j["relative_divergence"] = r.relative_divergence;
+    j["initial_relative_divergence"] = r.initial_divergence;
+    j["boundary_imbalance_m3_s"] = r.boundary_imbalance;
+    j["solve_seconds"] = solve;
+    records.push_back(j);
+    ++written;
+  }
+  (*context.summary)["ocean"]["setup_seconds"] = setup;
+  (*context.summary)["ocean"]["records"] = records;
+}
+
+}  // namespace
+
+void register_case_types() {
+  auto& registry = sim::Registry::instance();
+  registry.add_case_type(
+      {"ocean.tidal", "Barotropic tidal flow (nonlinear shallow water, Flather tides) with a log bottom layer",
+       [](config::ObjectSpec& root) {
+         declare_common(root);
+         declare_ocean_block(root.object("ocean", "Ocean flow: tidal solver settings"), false);
+       },
+       [](const config::ConfigView& root, std::vector<Diagnostic>& problems) {
+         check_ocean_block(root.child("ocean"), "tidal", problems);
+       },
+       run_tidal});
+  registry.add_case_type(
+      {"ocean.downscale", "Mass-consistent downscaling of coarse current data over detailed bathymetry",
+       [](config::ObjectSpec& root) {
+         declare_common(root);
+         declare_ocean_block(root.object("ocean", "Ocean flow: downscaling settings"), false);
+       },
+       [](const config::ConfigView& root, std::vector<Diagnostic>& problems) {
+         check_ocean_block(root.child("ocean"), "downscale", problems);
+       },
+       run_downscale});
+}
+
+}  // namespace hadal::ocean

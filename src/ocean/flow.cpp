@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: MIT
+#include "ocean/flow.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "io/hdf5_file.hpp"
+#include "sim/registry.hpp"
+
+namespace hadal::ocean {
+
+namespace {
+using Policy2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
+using Policy3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
+
+/// Linear blend out = (1 - a) A + a B over whole views (halos included, so no exchange is needed).
+void blend(const grid::Field& a, const grid::Field& b, double weight, grid::Field& out) {
+  auto x = a.view();
+  auto y = b.view();
+  auto z = out.view();
+  Kokkos::parallel_for(
+      "ocean::blend", Policy3({0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
+      KOKKOS_LAMBDA(const int i, const int j, const int k) {
+        z(i, j, k) = (1.0 - weight) * x(i, j, k) + weight * y(i, j, k);
+      });
+}
+
+/// Bracketing records n, n+1 and the weight of n+1 for time t in an increasing list.
+void bracket(const std::vector<double>& times, double t, std::size_t& n, double& weight) {
+  if (times.size() == 1 || t <= times.front()) {
+    n = 0;
+    weight = 0.0;
+    if (times.size() > 1 && t < times.front()) weight = 0.0;
+    return;
+  }
+  if (t >= times.back()) {
+    n = times.size() - 2;
+    weight = 1.0;
+    return;
+  }
+  n = static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), t) - times.begin()) - 1;
+  weight = (t - times[n]) / (times[n + 1] - times[n]);
+}
+
+double run_time(const sim::RunContext& context, const char* key, double fallback) {
+  const auto root = context.config;
+  if (root.node().IsDefined() && root.has("time")) {
+    const auto time = root.child("time");
+    if (time.has(key)) return time.real(key);
+  }
+  return fallback;
+}
+
+io::Block face_block(const grid::StructuredGrid& grid, int which) {
+  // which: 0 = u faces (nx+1 in x), 1 = v faces (ny+1 in y), 2 = w faces (nz+1 levels)
+  const auto& box = grid.owned();
+  using ull = unsigned long long;
+  io::Block b;
+  const ull nx = grid.nx() + (which == 0 ? 1 : 0), ny = grid.ny() + (which == 1 ? 1 : 0),
+            nz = grid.nz() + (which == 2 ? 1 : 0);
+  const ull ci = box.ni() + (which == 0 && box.i_end == grid.nx() ? 1 : 0);
+  const ull cj = box.nj() + (which == 1 && box.j_end == grid.ny() ? 1 : 0);
+  b.global_dims = {nz, ny, nx};
+  b.offset = {0, ull(box.j_begin), ull(box.i_begin)};
+  b.count = {nz, cj, ci};
+  return b;
+}
+
+std::vector<double> face_data(const grid::StructuredGrid& grid, const grid::Field& f, const io::Block& b) {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), f.view());
+  std::vector<double> out;
+  out.reserve(b.count[0] * b.count[1] * b.count[2]);
+  const int g = grid.ghost();
+  for (unsigned long long k = 0; k < b.count[0]; ++k)
+    for (unsigned long long j = 0; j < b.count[1]; ++j)
+      for (unsigned long long i = 0; i < b.count[2]; ++i) out.push_back(host(g + int(i), g + int(j), int(k)));
+  return out;
+}
+
+void set_face_data(const grid::StructuredGrid& grid, grid::Field& f, const io::Block& b, const std::vector<double>& data) {
+  auto host = Kokkos::create_mirror_view(f.view());
+  Kokkos::deep_copy(host, 0.0);
+  const int g = grid.ghost();
+  std::size_t n = 0;
+  for (unsigned long long k = 0; k < b.count[0]; ++k)
+    for (unsigned long long j = 0; j < b.count[1]; ++j)
+      for (unsigned long long i = 0; i < b.count[2]; ++i) host(g + int(i), g + int(j), int(k)) = data[n++];
+  Kokkos::deep_copy(f.view(), host);
+  f.exchange_halo();
+}
+
+double face_max_speed(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
+                      const grid::Field& w) {
+  const int g = grid.ghost(), ni = grid.owned().ni(), nj = grid.owned().nj(), nz = grid.nz();
+  auto a = u.view();
+  auto b = v.view();
+  auto c = w.view();
+  double m = 0.0;
+  Kokkos::parallel_reduce(
+      "ocean::face_max_speed", Policy3({g, g, 0}, {g + ni + 1, g + nj + 1, nz + 1}),
+      KOKKOS_LAMBDA(const int i, const int j, const int k, double& s) {
+        double x = km::fabs(c(i, j, k));
+        if (k < nz) {
+          x = km::fmax(x, km::fabs(a(i, j, k)));
+          x = km::fmax(x, km::fabs(b(i, j, k)));
+        }
+        s = x > s ? x : s;
+      },
+      Kokkos::Max<double>(m));
+  return grid::global_max(grid.comm(), m);
+}
+}  // namespace
+
+FaceVelocity::FaceVelocity(const grid::StructuredGrid& grid, const std::string& suffix)
+    : u(grid, "u_face" + suffix, "m s-1", "x velocity on west cell faces"),
+      v(grid, "v_face" + suffix, "m s-1", "y velocity on south cell faces"),
+      w(grid, "w_face" + suffix, "m s-1", "upward velocity on bottom cell faces", grid.nz() + 1) {
+  u.fill(0.0);
+  v.fill(0.0);
+  w.fill(0.0);
+}
+
+// ------------------------------------------------------------------------------------------------ tidal
+
+TidalFlow::TidalFlow(const config::ConfigView& block, const grid::StructuredGrid& grid,
+                     const grid::Bathymetry& bathymetry, double start_time)
+    : grid_(grid), bathymetry_(bathymetry), config_(tidal_config(block, grid)), layer_(log_layer_config(block)) {
+  grid::Field depth(grid, "depth", "m", "still-water depth", 1);
+  depth_from_elevation(bathymetry.elevation(), depth);
+  if (config_.wave_speed > 0.0) {
+    // Accelerated free surface: g' = c^2 / H_max. The dynamic set-up (departure from the uniform external
+    // tide) obeys g' grad(eta') = g grad(eta), so it is g/g' times the physical one; the uniform external
+    // tide has no gradient and keeps its physical amplitude (scaling it would fake a volume flux).
+    const double h_max = depth.max_abs();
+    const double reduced = config_.wave_speed * config_.wave_speed / std::max(h_max, 1e-9);
+    if (reduced < config_.solver.gravity) {
+      config_.eta_scale = reduced / config_.solver.gravity;
+      config_.solver.gravity = reduced;
+    }
+  }
+  const double solver_start = start_time - config_.spin_up;
+  config_.forcing->set_ramp_start(solver_start);
+  solver_ = std::make_unique<BarotropicSolver>(grid, depth, config_.solver, config_.forcing, solver_start);
+  if (config_.derive_drag) {
+    grid::Field cd(grid, "drag_coefficient", "1", "bottom drag coefficient", 1);
+    auto c = cd.view();
+    auto h = depth.view();
+    const LogLayer layer = layer_;
+    const double hmin = config_.solver.minimum_depth;
+    Kokkos::parallel_for(
+        "ocean::drag_from_log_layer", Policy2({0, 0}, {long(c.extent(0)), long(c.extent(1))}),
+        KOKKOS_LAMBDA(const int i, const int j) {
+          c(i, j, 0) = h(i, j, 0) >= hmin && h(i, j, 0) > layer.roughness ? layer.drag_coefficient(h(i, j, 0)) : 0.0;
+        });
+    solver_->set_drag_coefficient_field(cd);
+  }
+  solver_->set_uniform_velocity(0.0, 0.0);
+}
+
+void TidalFlow::physical_eta(grid::Field& out) const {
+  // eta = external tide + (model eta - external tide) * g'/g; the identity without acceleration.
+  const double external = config_.forcing->at(solver_->time(), 0.0, 0.0, 1.0).eta;
+  const double scale = config_.eta_scale;
+  auto a = solver_->eta().view();
+  auto b = out.view();
+  auto h = solver_->depth().view();
+  Kokkos::parallel_for(
+      "ocean::physical_eta", Policy2({0, 0}, {long(b.extent(0)), long(b.extent(1))}),
+      KOKKOS_LAMBDA(const int i, const int j) {
+        b(i, j, 0) = h(i, j, 0) > 0.0 ? external + (a(i, j, 0) - external) * scale : 0.0;
+      });
+}
+
+void TidalFlow::build_3d(grid::Field& u, grid::Field& v, grid::Field& w) const {
+  build_3d_velocity(grid_, bathymetry_.first_wet(), bathymetry_.elevation(), solver_->u(), solver_->v(), layer_, u, v, w);
+}
+
+void TidalFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
+  solver_->advance_to(time, config_.cfl);
+  build_3d(u, v, w);
+}
+
+double TidalFlow::speed_bound() const {
+  double forcing = std::hypot(config_.forcing->mean_u(), config_.forcing->mean_v());
+  for (const auto& c : config_.forcing->constituents()) {
+    const double scale = c.transport ? 1.0 / std::max(config_.solver.minimum_depth, 1.0) : 1.0;
+    forcing += scale * std::hypot(c.u_amplitude, c.v_amplitude);
+  }
+  // The log layer's interior speed exceeds the depth mean slightly (interior_ratio ~ 1.0-1.1).
+  return 2.0 * std::max(forcing, solver_->max_speed()) * 1.2;
+}
+
+// ------------------------------------------------------------------------------------------- downscale
+
+DownscaledFlow::DownscaledFlow(const config::ConfigView& block, const grid::StructuredGrid& grid,
+                               const grid::Bathymetry& bathymetry, double run_start, double run_end,
+                               const config::ConfigView& time_block, const std::string& time_key)
+    : grid_(grid), bathymetry_(bathymetry), layer_(log_layer_config(block)), bottom_layer_(block.boolean("bottom_layer")) {
+  if (!block.has("data")) block.fail("data", "downscaling needs a `data:` block naming the current file");
+  const auto data_block = block.child("data");
+  data_ = std::make_unique<CoarseCurrents>(coarse_data_spec(data_block), data_block);
+  // The data must surround every face of the grid (no lateral extrapolation).
+  const double x0 = grid.x_face(0), x1 = grid.x_face(grid.nx()), y0 = grid.y_face(0), y1 = grid.y_face(grid.ny());
+  const double tol = 1e-6 * std::max({std::abs(x0), std::abs(x1), std::abs(y0), std::abs(y1), 1.0});
+  if (x0 < data_->x_min() - tol || x1 > data_->x_max() + tol || y0 < data_->y_min() - tol || y1 > data_->y_max() + tol) {
+    data_block.fail("file", strformat("the current data cover x %.6g..%.6g m, y %.6g..%.6g m; the model grid needs x "
+                                      "%.6g..%.6g m, y %.6g..%.6g m",
+                                      data_->x_min(), data_->x_max(), data_->y_min(), data_->y_max(), x0, x1, y0, y1));
+  }
+  data_->require_cover(run_start, run_end, time_block, time_key);
+  projector_ = std::make_unique<MassConsistentProjector>(grid, bathymetry.first_wet(), projection_config(block, grid));
+}
+
+void DownscaledFlow::first_guess(std::size_t n, FaceVelocity& out) const {
+  const auto& box = grid_.owned();
+  const int nz = grid_.nz();
+  auto uh = Kokkos::create_mirror_view(out.u.view());
+  auto vh = Kokkos::create_mirror_view(out.v.view());
+  auto wh = Kokkos::create_mirror_view(out.w.view());
+  Kokkos::deep_copy(uh, 0.0);
+  Kokkos::deep_copy(vh, 0.0);
+  Kokkos::deep_copy(wh, 0.0);
+  auto bed_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), bathymetry_.elevation().view());
+  constexpr double kDeep = 1e30;  // shape_integral without the depth-mean renormalisation
+  auto factor = [&](double bed, int k) {
+    if (!bottom_layer_) return 1.0;
+    const double z1 = grid_.z_face(k) - bed, z2 = grid_.z_face(k + 1) - bed;
+    if (z2 <= 0.0) return 0.0;
+    const double a = std::max(z1, 0.0);
+    return (layer_.shape_integral(z2, kDeep) - layer_.shape_integral(a, kDeep)) / (z2 - a);
+  };
+  for (int gj = box.j_begin; gj <= box.j_end; ++gj)
+    for (int gi = box.i_begin; gi <= box.i_end; ++gi) {
+      const int li = grid_.local_i(gi), lj = grid_.local_j(gj);
+      for (int k = 0; k < nz; ++k) {
+        const double z = grid_.z_center(k);
+        if (gj < box.j_end) {
+          const double bed = std::max(bed_host(std::max(li - 1, 0), lj, 0), bed_host(li, lj, 0));
+          uh(li, lj, k) = data_->value(0, n, grid_.x_face(gi), grid_.y_center(gj), z) * factor(bed, k);
+        }
+        if (gi < box.i_end) {
+          const double bed = std::max(bed_host(li, std::max(lj - 1, 0), 0), bed_host(li, lj, 0));
+          vh(li, lj, k) = data_->value(1, n, grid_.x_center(gi), grid_.y_face(gj), z) * factor(bed, k);
+        }
+      }
+      if (data_->has_w() && gi < box.i_end && gj < box.j_end)
+        for (int k = 0; k <= nz; ++k)
+          wh(li, lj, k) = data_->value(2, n, grid_.x_center(gi), grid_.y_center(gj), grid_.z_face(k));
+    }
+  Kokkos::deep_copy(out.u.view(), uh);
+  Kokkos::deep_copy(out.v.view(), vh);
+  Kokkos::deep_copy(out.w.view(), wh);
+}
+
+const FaceVelocity& DownscaledFlow::record(std::size_t n) {
+  for (int s = 0; s < 2; ++s)
+    if (slot_record_[s] == long(n)) return *slots_[s];
+  const int s = slot_record_[0] == protect_ ? 1 : 0;
+  if (!slots_[s]) slots_[s] = std::make_unique<FaceVelocity>(grid_, s == 0 ? "_a" : "_b");
+  first_guess(n, *slots_[s]);
+  last_result_ = projector_->project(slots_[s]->u, slots_[s]->v, slots_[s]->w);
+  results.push_back(last_result_);
+  slot_record_[s] = long(n);
+  if (record_max_speed_.size() < data_->times().size()) record_max_speed_.assign(data_->times().size(), -1.0);
+  record_max_speed_[n] = face_max_speed(grid_, slots_[s]->u, slots_[s]->v, slots_[s]->w);
+  return *slots_[s];
+}
+
+void DownscaledFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
+  std::size_t n = 0;
+  double weight = 0.0;
+  bracket(data_->times(), time, n, weight);
+  if (data_->times().size() == 1 || weight == 0.0) {
+    const auto& a = record(n);
+    Kokkos::deep_copy(u.view(), a.u.view());
+    Kokkos::deep_copy(v.view(), a.v.view());
+    Kokkos::deep_copy(w.view(), a.w.view());
+    return;
+  }
+  // Make sure both records are resident: fetch n+1 after n so the round robin keeps both.
+  record(n);
+  protect_ = long(n);
+  const auto& b = record(n + 1);
+  protect_ = -1;
+  const auto& a = record(n);
+  blend(a.u, b.u, weight, u);
+  blend(a.v, b.v, weight, v);
+  blend(a.w, b.w, weight, w);
+}
+
+double DownscaledFlow::max_speed(double t0, double t1) {
+  std::size_t n0 = 0, n1 = 0;
+  double w0 = 0, w1 = 0;
+  bracket(data_->times(), t0, n0, w0);
+  bracket(data_->times(), t1, n1, w1);
+  const std::size_t last = std::min(n1 + 1, data_->times().size() - 1);
+  double m = 0.0;
+  for (std::size_t n = n0; n <= last; ++n) {
+    if (record_max_speed_.size() <= n || record_max_speed_[n] < 0.0) record(n);
+    m = std::max(m, record_max_speed_[n]);
+  }
+  return m;
+}
+
+// -------------------------------------------------------------------------------------------- saved
+
+void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, const grid::Field& u,
+                     const grid::Field& v, const grid::Field& w, double time) {
+  io::H5File file(grid.comm(), path, io::H5File::Mode::Create);
+  file.set_attribute("time", time);
+  file.set_attribute("nx", double(grid.nx()));
+  file.set_attribute("ny", double(grid.ny()));
+  file.set_attribute("nz", double(grid.nz()));
+  file.set_attribute("x0", grid.spec().x0);
+  file.set_attribute("y0", grid.spec().y0);
+  file.set_attribute("lx", grid.spec().lx);
+  file.set_attribute("ly", grid.spec().ly);
+  file.set_attribute("layout", "C-grid face velocities: u on west faces [nz][ny][nx+1], v on south faces "
+                               "[nz][ny+1][nx], w on bottom faces [nz+1][ny][nx]");
+  const grid::Field* fields[3] = {&u, &v, &w};
+  const char* names[3] = {"/u_face", "/v_face", "/w_face"};
+  const char* long_names[3] = {"x velocity on west cell faces", "y velocity on south cell faces",
+                               "upward velocity on bottom cell faces"};
+  for (int c = 0; c < 3; ++c) {
+    const auto block = face_block(grid, c);
+    const auto data = face_data(grid, *fields[c], block);
+    file.write(names[c], block, data.data(), {"m s-1", long_names[c], "face"}, false);
+  }
+  file.close();
+}
+
+double read_flow_file(const std::string& path, const grid::StructuredGrid& grid, grid::Field& u, grid::Field& v,
+                      grid::Field& w) {
+  io::H5File file(grid.comm(), path, io::H5File::Mode::Read);
+  const double nx = file.real_attribute("nx"), ny = file.real_attribute("ny"), nz = file.real_attribute("nz");
+  if (int(nx) != grid.nx() || int(ny) != grid.ny() || int(nz) != grid.nz())
+    throw InputError(std::vector<Diagnostic>{
+        {path, 0, 0, "",
+         strformat("flow file is for a %d x %d x %d grid; this run's grid is %d x %d x %d", int(nx), int(ny), int(nz),
+                   grid.nx(), grid.ny(), grid.nz())}});
+  grid::Field* fields[3] = {&u, &v, &w};
+  const char* names[3] = {"/u_face", "/v_face", "/w_face"};
+  for (int c = 0; c < 3; ++c) {
+    const auto block = face_block(grid, c);
+    std::vector<double> data(block.count[0] * block.count[1] * block.count[2]);
+    file.read(names[c], block, data.data());
+    set_face_data(grid, *fields[c], block, data);
+  }
+  const double time = file.real_attribute("time");
+  file.close();
+  return time;
+}
+
+SavedFlow::SavedFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, double run_start,
+                     double run_end)
+    : grid_(grid) {
+  const std::string directory = block.string("directory");
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (std::filesystem::is_directory(directory, ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("flow_", 0) == 0 && entry.path().extension() == ".h5") files.push_back(entry.path().string());
+    }
+  }
+  if (files.empty())
+    block.fail("directory", "no flow_*.h5 files in '" + directory + "' (written by ocean.tidal/ocean.downscale runs "
+                            "with write_flow_files: true)");
+  std::vector<std::pair<double, std::string>> timed;
+  for (const auto& f : files) {
+    io::H5File file(grid.comm(), f, io::H5File::Mode::Read);
+    if (!file.has_attribute("time") || !file.has("/u_face"))
+      block.fail("directory", "'" + f + "' is not a flow file (no time attribute or /u_face)");
+    timed.emplace_back(file.real_attribute("time"), f);
+    file.close();
+  }
+  std::sort(timed.begin(), timed.end());
+  for (const auto& [t, f] : timed) {
+    times_.push_back(t);
+    files_.push_back(f);
+  }
+  const double eps = 1e-6 * std::max(1.0, std::abs(run_end));
+  if (run_start < times_.front() - eps || run_end > times_.back() + eps)
+    block.fail("directory", strformat("the saved flow covers times %.6g..%.6g s; the run needs %.6g..%.6g s",
+                                      times_.front(), times_.back(), run_start, run_end));
+  FaceVelocity scratch(grid);
+  for (std::size_t n = 0; n < files_.size(); ++n) {
+    load(n, scratch);
+    max_speed_ = std::max(max_speed_, face_max_speed(grid, scratch.u, scratch.v, scratch.w));
+  }
+}
+
+void SavedFlow::load(std::size_t n, FaceVelocity& out) const { read_flow_file(files_[n], grid_, out.u, out.v, out.w); }
+
+void SavedFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
+  std::size_t n = 0;
+  double weight = 0.0;
+  bracket(times_, time, n, weight);
+  auto ensure = [&](long record, long keep) -> FaceVelocity& {
+    for (int s = 0; s < 2; ++s)
+      if (slot_record_[s] == record) return *slots_[s];
+    const int s = slot_record_[0] == keep ? 1 : 0;
+    if (!slots_[s]) slots_[s] = std::make_unique<FaceVelocity>(grid_, s == 0 ? "_a" : "_b");
+    load(std::size_t(record), *slots_[s]);
+    slot_record_[s] = record;
+    return *slots_[s];
+  };
+  const long second = times_.size() > 1 ? long(n) + 1 : long(n);
+  FaceVelocity& a = ensure(long(n), second);
+  FaceVelocity& b = ensure(second, long(n));
+  blend(a.u, b.u, weight, u);
+  blend(a.v, b.v, weight, v);
+  blend(a.w, b.w, weight, w);
+}
+
+// ------------------------------------------------------------------------------------------ providers
+
+namespace {
+
+class OceanFlowProvider : public sim::FlowProvider {
+ public:
+  OceanFlowProvider(const config::ConfigView& block, const grid::StructuredGrid& grid,
+                    const grid::Bathymetry& bathymetry, sim::RunContext& context)
+      : grid_(grid) {
+    const double start = run_time(context, "start", 0.0);
+    const double end = run_time(context, "end", start);
+    if (block.string("model") == "tidal") {
+      tidal_ = std::make_unique<TidalFlow>(block, grid, bathymetry, start);
+      if (context.log)
+        context.log->info(strformat("ocean: tidal flow on the plume grid, solver step limit %.4g s (gravity waves, "
+                                    "CFL 1), spin-up %.6g s",
+                                    tidal_->solver().gravity_wave_dt_limit(), tidal_->config().spin_up));
+    } else {
+      // Never copy-assign a ConfigView: yaml-cpp's Node::operator= rebinds the shared node, which
+      // would overwrite the block it previously viewed.
+      const auto& root = context.config;
+      const bool has_time = root.node().IsDefined() && root.has("time");
+      if (has_time) {
+        downscaled_ = std::make_unique<DownscaledFlow>(block, grid, bathymetry, start, end, root.child("time"), "end");
+      } else {
+        downscaled_ = std::make_unique<DownscaledFlow>(block, grid, bathymetry, start, end, block, "data");
+      }
+      if (context.log) context.log->info("ocean: downscaling " + downscaled_->data().describe());
+    }
+  }
+
+  void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) override {
+    if (tidal_) tidal_->velocity(time, u, v, w);
+    else downscaled_->velocity(time, u, v, w);
+  }
+
+  double max_speed(double t0, double t1) override {
+    if (tidal_) return tidal_->speed_bound();
+    return downscaled_->max_speed(t0, t1);
+  }
+
+  bool friction_velocity(double time, grid::Field& ustar) override {
+    if (!tidal_) return false;
+    tidal_->solver().advance_to(time, tidal_->config().cfl);
+    tidal_->solver().friction_velocity(ustar);
+    return true;
+  }
+
+  void save(const std::string& checkpoint_file) override {
+    if (!tidal_) return;  // the downscaled field is a pure function of time
+    auto& s = tidal_->solver();
+    io::H5File file(grid_.comm(), checkpoint_file + ".ocean.h5", io::H5File::Mode::Create);
+    file.set_attribute("time", s.time());
+    file.set_attribute("steps", double(s.steps()));
+    const char* names[5] = {"eta", "u", "v", "u_previous", "v_previous"};
+    const grid::Field* fields[5] = {&s.eta(), &s.u(), &s.v(), &s.u_previous(), &s.v_previous()};
+    for (int n = 0; n < 5; ++n) write_local(file, *fields[n], names[n]);
+    file.close();
+  }
+
+  void restore(const std::string& checkpoint_file) override {
+    if (!tidal_) return;
+    auto& s = tidal_->solver();
+    io::H5File file(grid_.comm(), checkpoint_file + ".ocean.h5", io::H5File::Mode::Read);
+    s.set_time(file.real_attribute("time"), long(file.real_attribute("steps")));
+    const char* names[5] = {"eta", "u", "v", "u_previous", "v_previous"};
+    grid::Field* fields[5] = {&s.eta(), &s.u(), &s.v(), &s.u_previous(), &s.v_previous()};
+    for (int n = 0; n < 5; ++n) read_local(file, *fields[n], names[n]);
+    file.close();
+    s.refresh_halos(false);
+  }
+
+ private:
+  // Whole local views (halos included) so a restart reproduces boundary faces bit for bit.
+  io::Block local_block(std::size_t local_size) const {
+    unsigned long long n = local_size, offset = 0, total = 0;
+    MPI_Exscan(&n, &offset, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, grid_.comm());
+    if (grid_.rank() == 0) offset = 0;
+    MPI_Allreduce(&n, &total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, grid_.comm());
+    return io::Block{{total}, {offset}, {n}};
+  }
+  void write_local(io::H5File& file, const grid::Field& f, const std::string& name) const {
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), f.view());
+    std::vector<double> data(host.data(), host.data() + host.size());
+    file.write("/ocean/" + name, local_block(data.size()), data.data(), {f.units(), f.long_name(), "none"});
+  }
+  void read_local(io::H5File& file, grid::Field& f, const std::string& name) const {
+    auto host = Kokkos::create_mirror_view(f.view());
+    std::vector<double> data(host.size());
+    file.read("/ocean/" + name, local_block(data.size()), data.data());
+    std::copy(data.begin(), data.end(), host.data());
+    Kokkos::deep_copy(f.view(), host);
+  }
+
+  const grid::StructuredGrid& grid_;
+  std::unique_ptr<TidalFlow> tidal_;
+  std::unique_ptr<DownscaledFlow> downscaled_;
+};
+
+class SavedFlowProvider : public sim::FlowProvider {
+ public:
+  SavedFlowProvider(const config::ConfigView& block, const grid::StructuredGrid& grid, sim::RunContext& context)
+      : flow_(block, grid, run_time(context, "start", 0.0), run_time(context, "end", 0.0)) {}
+  void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) override { flow_.velocity(time, u, v, w); }
+  double max_speed(double, double) override { return flow_.max_speed(); }
+
+ private:
+  SavedFlow flow_;
+};
+
+}  // namespace
+
+void register_flow_sources() {
+  auto& registry = sim::Registry::instance();
+  registry.add_flow_source(
+      {"ocean", [](config::ObjectSpec& block) { declare_ocean_block(block, true); },
+       [](const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry,
+          sim::RunContext& context) -> std::unique_ptr<sim::FlowProvider> {
+         std::vector<Diagnostic> problems;
+         check_ocean_block(block, block.string("model"), problems);
+         if (!problems.empty()) throw InputError(problems);
+         return std::make_unique<OceanFlowProvider>(block, grid, bathymetry, context);
+       }});
+  registry.add_flow_source(
+      {"ocean_file",
+       [](config::ObjectSpec& block) {
+         block.string("directory", "Output directory of an earlier ocean.tidal/ocean.downscale run (its flow/ folder)")
+             .required();
+       },
+       [](const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry&,
+          sim::RunContext& context) -> std::unique_ptr<sim::FlowProvider> {
+         return std::make_unique<SavedFlowProvider>(block, grid, context);
+       }});
+}
+
+}  // namespace hadal::ocean

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/// \file flow.hpp
+/// \brief The three ways this module produces a 3-D flow field on a grid: the tidal solver with its log
+/// bottom layer (TidalFlow), the mass-consistent adjustment of coarse data (DownscaledFlow), and face
+/// velocities saved by an earlier run (SavedFlow). Each gives discretely divergence-free C-grid face
+/// velocities at any time; the FlowProviders handed to other modules wrap them.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grid/bathymetry.hpp"
+#include "ocean/barotropic.hpp"
+#include "ocean/coarse_data.hpp"
+#include "ocean/ocean_config.hpp"
+#include "ocean/projection.hpp"
+#include "ocean/vertical.hpp"
+
+namespace hadal::ocean {
+
+/// Face-velocity triple (u: nz, v: nz, w: nz+1 points).
+struct FaceVelocity {
+  FaceVelocity(const grid::StructuredGrid& grid, const std::string& suffix = {});
+  grid::Field u, v, w;
+};
+
+class TidalFlow {
+ public:
+  /// The solver starts at `start_time - spin_up` from rest.
+  TidalFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry,
+            double start_time);
+  /// Advances the solver to `time` (sub-cycling at its own stable step) and fills 3-D face velocities.
+  void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w);
+  /// Speed bound for [now, now + horizon]: the larger of the present maximum and the forcing's
+  /// amplitude, doubled for topographic amplification.
+  double speed_bound() const;
+  BarotropicSolver& solver() { return *solver_; }
+  const BarotropicSolver& solver() const { return *solver_; }
+  const LogLayer& layer() const { return layer_; }
+  const TidalConfig& config() const { return config_; }
+  void build_3d(grid::Field& u, grid::Field& v, grid::Field& w) const;
+  /// Physical sea-surface elevation (undoes the accelerated free surface's scaling of the set-up).
+  void physical_eta(grid::Field& eta) const;
+
+ private:
+  const grid::StructuredGrid& grid_;
+  const grid::Bathymetry& bathymetry_;
+  TidalConfig config_;
+  LogLayer layer_;
+  std::unique_ptr<BarotropicSolver> solver_;
+};
+
+class DownscaledFlow {
+ public:
+  /// `run_start`/`run_end` are checked against the data's time range (error at `time_key` of `root`).
+  DownscaledFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry,
+                 double run_start, double run_end, const config::ConfigView& time_block, const std::string& time_key);
+  /// Linear interpolation in time between the adjusted fields of the bracketing data records (each
+  /// adjusted once, on first use).
+  void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w);
+  /// The adjusted field of record n (computed on demand) and its solve statistics.
+  const FaceVelocity& record(std::size_t n);
+  const ProjectionResult& last_result() const { return last_result_; }
+  const CoarseCurrents& data() const { return *data_; }
+  double max_speed(double t0, double t1);
+  /// Interpolates the first guess of record n onto the faces (before adjustment).
+  void first_guess(std::size_t n, FaceVelocity& out) const;
+  MassConsistentProjector& projector() { return *projector_; }
+  std::vector<ProjectionResult> results;  ///< one per adjusted record, in the order adjusted
+
+ private:
+  const grid::StructuredGrid& grid_;
+  const grid::Bathymetry& bathymetry_;
+  std::unique_ptr<CoarseCurrents> data_;
+  std::unique_ptr<MassConsistentProjector> projector_;
+  LogLayer layer_;
+  bool bottom_layer_ = true;
+  std::array<std::unique_ptr<FaceVelocity>, 2> slots_;
+  std::array<long, 2> slot_record_{-1, -1};
+  std::vector<double> record_max_speed_;
+  ProjectionResult last_result_;
+  long protect_ = -1;  ///< record that must stay resident while another is fetched
+};
+
+/// Face velocities saved by `ocean.*` runs (flow_*.h5), interpolated linearly in time.
+class SavedFlow {
+ public:
+  SavedFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, double run_start, double run_end);
+  void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w);
+  double max_speed() const { return max_speed_; }
+  const std::vector<double>& times() const { return times_; }
+
+ private:
+  void load(std::size_t n, FaceVelocity& out) const;
+  const grid::StructuredGrid& grid_;
+  std::vector<std::string> files_;
+  std::vector<double> times_;
+  std::array<std::unique_ptr<FaceVelocity>, 2> slots_;
+  std::array<long, 2> slot_record_{-1, -1};
+  double max_speed_ = 0.0;
+};
+
+/// Writes face velocities to `path` (HDF5: /u_face [nz][ny][nx+1], /v_face [nz][ny+1][nx],
+/// /w_face [nz+1][ny][nx], float64; attributes time, nx, ny, nz, x0, y0, lx, ly). Collective.
+void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, const grid::Field& u,
+                     const grid::Field& v, const grid::Field& w, double time);
+/// Reads a flow file written on a grid of the same shape (checked). Collective.
+double read_flow_file(const std::string& path, const grid::StructuredGrid& grid, grid::Field& u, grid::Field& v,
+                      grid::Field& w);
+
+/// Registers the flow sources `ocean` and `ocean_file`.
+void register_flow_sources();
+
+}  // namespace hadal::ocean

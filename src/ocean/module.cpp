@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+#include "ocean/cases.hpp"
+
+namespace hadal::ocean {
+
+void register_module() {
+  register_case_types();
+  register_flow_sources();
+  register_benchmarks();
+}
+
+}  // namespace hadal::ocean

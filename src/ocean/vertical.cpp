@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#include "ocean/vertical.hpp"
+
+#include <vector>
+
+namespace hadal::ocean {
+
+namespace {
+using Policy2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
+using Policy3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
+
+Kokkos::View<double*> z_faces_view(const grid::StructuredGrid& grid) {
+  Kokkos::View<double*> z("ocean::z_faces", grid.nz() + 1);
+  auto host = Kokkos::create_mirror_view(z);
+  for (int k = 0; k <= grid.nz(); ++k) host(k) = grid.z_face(k);
+  Kokkos::deep_copy(z, host);
+  return z;
+}
+}  // namespace
+
+void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
+                       const grid::Field& seabed_elevation, const grid::Field& ubar, const grid::Field& vbar,
+                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w) {
+  const int g = grid.ghost(), nz = grid.nz(), lni = grid.local_ni(), lnj = grid.local_nj();
+  const int gi0 = grid.owned().i_begin, gj0 = grid.owned().j_begin, nx = grid.nx(), ny = grid.ny();
+  auto zf = z_faces_view(grid);
+  auto fw = first_wet;
+  auto zb = seabed_elevation.view();
+  auto ub = ubar.view();
+  auto vb = vbar.view();
+  auto u3 = u.view();
+  auto v3 = v.view();
+  const LogLayer L = layer;
+  // Every local face with both cells local (halo faces included): the halo exchange sends owned rows
+  // only, so the boundary faces of the neighbours' rows are computed here exactly as their owners do.
+  Kokkos::parallel_for(
+      "ocean::build_3d_uv", Policy3({0, 0, 0}, {lni, lnj, nz}), KOKKOS_LAMBDA(const int i, const int j, const int k) {
+        const int gi = i - g + gi0, gj = j - g + gj0;
+        if (i > 0) {
+          // u face between cells (i-1, j) and (i, j).
+          double value = 0.0;
+          if (gi >= 0 && gi <= nx && gj >= 0 && gj < ny) {
+            const bool has_w = gi > 0, has_e = gi < nx;
+            bool open = true;
+            double bed = -1e300;
+            if (has_w) {
+              open = open && k >= fw(i - 1, j);
+              bed = zb(i - 1, j, 0) > bed ? zb(i - 1, j, 0) : bed;
+            }
+            if (has_e) {
+              open = open && k >= fw(i, j);
+              bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
+            }
+            const double depth = -bed;
+            if (open && depth > 0.0) value = ub(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+          }
+          u3(i, j, k) = value;
+        }
+        if (j > 0) {
+          double value = 0.0;
+          if (gj >= 0 && gj <= ny && gi >= 0 && gi < nx) {
+            const bool has_s = gj > 0, has_n = gj < ny;
+            bool open = true;
+            double bed = -1e300;
+            if (has_s) {
+              open = open && k >= fw(i, j - 1);
+              bed = zb(i, j - 1, 0) > bed ? zb(i, j - 1, 0) : bed;
+            }
+            if (has_n) {
+              open = open && k >= fw(i, j);
+              bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
+            }
+            const double depth = -bed;
+            if (open && depth > 0.0) value = vb(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+          }
+          v3(i, j, k) = value;
+        }
+      });
+  u.exchange_halo();
+  v.exchange_halo();
+  vertical_velocity_from_continuity(grid, first_wet, u, v, w);
+}
+
+void vertical_velocity_from_continuity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
+                                       const grid::Field& u, const grid::Field& v, grid::Field& w) {
+  const int g = grid.ghost(), nz = grid.nz(), lni = grid.local_ni(), lnj = grid.local_nj();
+  const int gi0 = grid.owned().i_begin, gj0 = grid.owned().j_begin, nx = grid.nx(), ny = grid.ny();
+  const double dx = grid.dx(), dy = grid.dy();
+  auto zf = z_faces_view(grid);
+  auto fw = first_wet;
+  auto u3 = u.view();
+  auto v3 = v.view();
+  auto w3 = w.view();
+  // All local columns whose four side faces are local (u, v halos filled), so w needs no exchange of
+  // its own beyond the outermost halo ring.
+  Kokkos::parallel_for(
+      "ocean::continuity_w", Policy2({0, 0}, {lni - 1, lnj - 1}), KOKKOS_LAMBDA(const int i, const int j) {
+        const int gi = i - g + gi0, gj = j - g + gj0;
+        const bool inside = gi >= 0 && gi < nx && gj >= 0 && gj < ny;
+        const int first = inside ? fw(i, j) : nz;
+        double flux = 0.0;  // w at the current bottom face
+        for (int k = 0; k <= nz; ++k) {
+          if (k > first) {
+            const int c = k - 1;
+            const double dz = zf(c + 1) - zf(c);
+            flux -= dz * ((u3(i + 1, j, c) - u3(i, j, c)) / dx + (v3(i, j + 1, c) - v3(i, j, c)) / dy);
+          }
+          w3(i, j, k) = k <= first ? 0.0 : flux;
+        }
+      });
+  w.exchange_halo();
+}
+
+double relative_divergence(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
+                           const grid::Field& u, const grid::Field& v, const grid::Field& w) {
+  const int g = grid.ghost(), ni = grid.owned().ni(), nj = grid.owned().nj(), nz = grid.nz();
+  const double dx = grid.dx(), dy = grid.dy();
+  auto zf = z_faces_view(grid);
+  auto fw = first_wet;
+  auto u3 = u.view();
+  auto v3 = v.view();
+  auto w3 = w.view();
+  double max_div = 0.0, max_speed = 0.0;
+  Kokkos::parallel_reduce(
+      "ocean::max_divergence", Policy3({g, g, 0}, {g + ni, g + nj, nz}),
+      KOKKOS_LAMBDA(const int i, const int j, const int k, double& m) {
+        if (k < fw(i, j)) return;
+        const double dz = zf(k + 1) - zf(k);
+        const double div = (u3(i + 1, j, k) - u3(i, j, k)) / dx + (v3(i, j + 1, k) - v3(i, j, k)) / dy +
+                           (w3(i, j, k + 1) - w3(i, j, k)) / dz;
+        const double a = km::fabs(div);
+        m = a > m ? a : m;
+      },
+      Kokkos::Max<double>(max_div));
+  Kokkos::parallel_reduce(
+      "ocean::max_face_speed", Policy3({g, g, 0}, {g + ni + 1, g + nj + 1, nz}),
+      KOKKOS_LAMBDA(const int i, const int j, const int k, double& m) {
+        const double a = km::fabs(u3(i, j, k)), b = km::fabs(v3(i, j, k));
+        m = a > m ? a : m;
+        m = b > m ? b : m;
+      },
+      Kokkos::Max<double>(max_speed));
+  max_div = grid::global_max(grid.comm(), max_div);
+  max_speed = grid::global_max(grid.comm(), max_speed);
+  if (max_speed <= 0.0) return 0.0;
+  return max_div * std::min(dx, dy) / max_speed;
+}
+
+void cell_centred_velocity(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
+                           const grid::Field& w, grid::Field& uc, grid::Field& vc, grid::Field& wc) {
+  const int g = grid.ghost(), ni = grid.owned().ni(), nj = grid.owned().nj(), nz = grid.nz();
+  auto u3 = u.view();
+  auto v3 = v.view();
+  auto w3 = w.view();
+  auto a = uc.view();
+  auto b = vc.view();
+  auto c = wc.view();
+  Kokkos::parallel_for(
+      "ocean::cell_velocity", Policy3({g, g, 0}, {g + ni, g + nj, nz}),
+      KOKKOS_LAMBDA(const int i, const int j, const int k) {
+        a(i, j, k) = 0.5 * (u3(i, j, k) + u3(i + 1, j, k));
+        b(i, j, k) = 0.5 * (v3(i, j, k) + v3(i, j + 1, k));
+        c(i, j, k) = 0.5 * (w3(i, j, k) + w3(i, j, k + 1));
+      });
+}
+
+}  // namespace hadal::ocean

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// Helpers shared by the ocean tests: grids on a chosen communicator, host access to owned cells.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+#include "grid/field.hpp"
+#include "grid/grid.hpp"
+
+/// printf on rank 0 only (the numbers are global, so one copy is enough in the test log).
+#define OCEAN_PRINT(...)                     \
+  do {                                       \
+    int rank_ = 0;                           \
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);   \
+    if (rank_ == 0) std::printf(__VA_ARGS__); \
+  } while (0)
+
+namespace ocean_test {
+
+inline std::unique_ptr<hadal::grid::StructuredGrid> make_grid(MPI_Comm comm, int nx, int ny, int nz, double lx,
+                                                              double ly, double z_bottom, double z_top,
+                                                              double x0 = 0.0, double y0 = 0.0) {
+  hadal::grid::GridSpec spec;
+  spec.x0 = x0;
+  spec.y0 = y0;
+  spec.lx = lx;
+  spec.ly = ly;
+  spec.nx = nx;
+  spec.ny = ny;
+  spec.nz = nz;
+  spec.z_faces = hadal::grid::stretched_faces(z_bottom, z_top, nz, 1.0);
+  return std::make_unique<hadal::grid::StructuredGrid>(comm, spec);
+}
+
+/// Sets every local entry (halos included) of a field from f(global i, global j, k) on the host.
+inline void set_field(hadal::grid::Field& field, const std::function<double(int, int, int)>& f) {
+  const auto& grid = field.grid();
+  auto host = Kokkos::create_mirror_view(field.view());
+  for (int lj = 0; lj < grid.local_nj(); ++lj)
+    for (int li = 0; li < grid.local_ni(); ++li)
+      for (int k = 0; k < field.nk(); ++k) host(li, lj, k) = f(grid.global_i(li), grid.global_j(lj), k);
+  Kokkos::deep_copy(field.view(), host);
+}
+
+/// Value at global (gi, gj, k), summed from its owner (0 elsewhere): identical on all ranks.
+inline double global_value(const hadal::grid::Field& field, int gi, int gj, int k) {
+  const auto& grid = field.grid();
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), field.view());
+  double local = grid.owns(gi, gj) ? host(grid.local_i(gi), grid.local_j(gj), k) : 0.0;
+  return hadal::grid::global_sum(grid.comm(), local);
+}
+
+}  // namespace ocean_test
