@@ -774,6 +774,7 @@ void LagrangianModel::write_output(long step, double time) {
 }
 
 void LagrangianModel::save(sim::CheckpointWriter& checkpoint) {
+  flow_->save(checkpoint.file().path());  // a time-stepping flow (the ocean tide) keeps its own state
   const auto all = particles_.to_host();
   std::vector<double> words(all.size() * 8);
   for (std::size_t q = 0; q < all.size(); ++q) {
@@ -798,6 +799,7 @@ void LagrangianModel::save(sim::CheckpointWriter& checkpoint) {
 }
 
 void LagrangianModel::restore(sim::CheckpointReader& checkpoint) {
+  flow_->restore(checkpoint.file().path());
   const auto words = checkpoint.distributed("lagrangian_particles");
   std::vector<ParticleRecord> records(words.size() / 8);
   for (std::size_t q = 0; q < records.size(); ++q) {

@@ -816,6 +816,7 @@ void PlumeModel::save(sim::CheckpointWriter& checkpoint) {
   checkpoint.scalar("max_volume_above", max_volume_above_);
   checkpoint.scalar("max_balance_error", max_balance_error_);
   checkpoint.scalar("last_dt", last_dt_);  // decides where the next flow evaluation happens
+  flow_->save(checkpoint.file().path());   // a time-stepping flow (the ocean tide) keeps its own state
 }
 
 void PlumeModel::restore(sim::CheckpointReader& checkpoint) {
@@ -828,6 +829,7 @@ void PlumeModel::restore(sim::CheckpointReader& checkpoint) {
   max_volume_above_ = checkpoint.scalar("max_volume_above");
   max_balance_error_ = checkpoint.scalar("max_balance_error");
   last_dt_ = checkpoint.scalar("last_dt");
+  flow_->restore(checkpoint.file().path());
   update_metrics(0.0);
 }
 

@@ -60,7 +60,8 @@ class FlowProvider {
   virtual double max_speed(double t0, double t1) = 0;
   /// Bottom friction velocity u* per column (map field) for erosion; default: unknown (returns false).
   virtual bool friction_velocity(double /*time*/, grid::Field& /*ustar*/) { return false; }
-  /// Checkpointing of internal state for time-stepping providers.
+  /// Checkpointing of internal state for time-stepping providers: write companion files named
+  /// "<checkpoint_file>.<something>" (pruned together with the checkpoint).
   virtual void save(const std::string& /*checkpoint_file*/) {}
   virtual void restore(const std::string& /*checkpoint_file*/) {}
   /// Output of the provider's own diagnostic fields at output times (may do nothing).

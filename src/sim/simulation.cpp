@@ -104,7 +104,14 @@ std::string write_checkpoint(Model& model, RunContext& context, const Checkpoint
       }
     }
     std::sort(all.begin(), all.end());
-    for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) fs::remove(all[i]);
+    for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) {
+      // Companion files of a checkpoint (a flow provider's state) share its name as a prefix.
+      const std::string prefix = all[i].filename().string() + ".";
+      for (const auto& entry : fs::directory_iterator(dir)) {
+        if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path());
+      }
+      fs::remove(all[i]);
+    }
   }
   context.log->info("checkpoint written: " + path + " (t = " + sim_time_text(time) + ", step " + std::to_string(step) + ")");
   return path;

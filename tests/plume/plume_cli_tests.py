@@ -3,6 +3,7 @@
 """End-to-end tests of plume cases through the hadal command line."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -18,7 +19,8 @@ SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "time.end=2 h", "--set", "
 
 
 def final_state(directory):
-    names = sorted(os.listdir(os.path.join(directory, "checkpoints")))
+    # Checkpoints proper; companions such as the ocean state (<name>.ocean.h5) are skipped.
+    names = sorted(n for n in os.listdir(os.path.join(directory, "checkpoints")) if re.fullmatch(r"checkpoint_\d+\.h5", n))
     with h5py.File(os.path.join(directory, "checkpoints", names[-1]), "r") as f:
         return f["fields/concentration_all"][...], f["fields/bed_mass"][...]
 
