@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "io/hdf5_file.hpp"
+#include "plume/flow_field.hpp"
 #include "plume/lagrangian_kernels.hpp"
 
 namespace hadal::plume {
@@ -194,74 +195,17 @@ void LagrangianModel::update_flow(double time, Field& u, Field& v, Field& w) {
   u.exchange_halo();
   v.exchange_halo();
   // Same face masking and continuity w as the Eulerian model, so both methods see one flow.
-  const auto U = u.view(), V = v.view(), W = w.view();
-  const auto wet = bathymetry_.first_wet();
-  const int g = grid_.ghost(), nz = grid_.nz();
-  const int ni = grid_.local_ni(), nj = grid_.local_nj();
-  Kokkos::parallel_for(
-      "lagrangian_mask_faces", Range3({1, 1, 0}, {ni, nj, nz}), KOKKOS_LAMBDA(int i, int j, int k) {
-        const bool here = k >= wet(i, j);
-        if (!here || k < wet(i - 1, j)) U(i, j, k) = 0.0;
-        if (!here || k < wet(i, j - 1)) V(i, j, k) = 0.0;
-      });
-  const double dx = grid_.dx(), dy = grid_.dy();
-  const auto dz = grid_.dz_view();
-  Kokkos::parallel_for(
-      "lagrangian_w_continuity", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
-      KOKKOS_LAMBDA(int i, int j) {
-        const int kb = wet(i, j);
-        for (int k = 0; k <= kb && k <= nz; ++k) W(i, j, k) = 0.0;
-        for (int k = kb; k < nz; ++k) {
-          const double divergence = (U(i + 1, j, k) - U(i, j, k)) / dx + (V(i, j + 1, k) - V(i, j, k)) / dy;
-          W(i, j, k + 1) = W(i, j, k) - divergence * dz(k);
-        }
-      });
+  constrain_to_bathymetry(grid_, bathymetry_, u, v, w);
   w.exchange_halo();
 }
 
 void LagrangianModel::update_bed_stress_and_kh(const Field& u, const Field& v) {
-  const auto U = u.view(), V = v.view(), KH = kh_.view(), TAU = tau_b_.view();
-  const auto wet = bathymetry_.first_wet();
-  const int nz = grid_.nz(), ni = grid_.local_ni(), nj = grid_.local_nj();
-  const double dx = grid_.dx(), dy = grid_.dy();
-  const auto dz = grid_.dz_view();
   if (settings_.smagorinsky) {
-    const double cs2 = settings_.smagorinsky_coefficient * settings_.smagorinsky_coefficient;
-    const double minimum = settings_.kh_minimum;
-    Kokkos::parallel_for(
-        "lagrangian_smagorinsky", Range3({1, 1, 0}, {ni - 2, nj - 2, nz}), KOKKOS_LAMBDA(int i, int j, int k) {
-          auto uc = [&](int ii, int jj) { return 0.5 * (U(ii, jj, k) + U(ii + 1, jj, k)); };
-          auto vc = [&](int ii, int jj) { return 0.5 * (V(ii, jj, k) + V(ii, jj + 1, k)); };
-          const double ux = (U(i + 1, j, k) - U(i, j, k)) / dx;
-          const double vy = (V(i, j + 1, k) - V(i, j, k)) / dy;
-          const double uy = (uc(i, j + 1) - uc(i, j - 1)) / (2.0 * dy);
-          const double vx = (vc(i + 1, j) - vc(i - 1, j)) / (2.0 * dx);
-          const double d = Kokkos::Experimental::sqrt((ux - vy) * (ux - vy) + (uy + vx) * (uy + vx));
-          KH(i, j, k) = cs2 * dx * dy * d + minimum;
-        });
+    smagorinsky_diffusivity(grid_, settings_, u, v, kh_, grid_.ghost() - 1);
     kh_.exchange_halo();
   }
-  if (settings_.needs_bed_stress()) {
-    const double rho = settings_.water_density, z0 = settings_.bed_roughness;
-    const double given_ustar = settings_.friction_velocity;
-    // Every local column (halo included): a particle may deposit one column beyond the owned box.
-    Kokkos::parallel_for(
-        "lagrangian_bed_stress", Range2({0, 0}, {ni - 1, nj - 1}), KOKKOS_LAMBDA(int i, int j) {
-          const int kb = wet(i, j);
-          double tau = 0.0;
-          if (kb < nz) {
-            if (given_ustar > 0.0) {
-              tau = rho * given_ustar * given_ustar;
-            } else {
-              const double ub = 0.5 * (U(i, j, kb) + U(i + 1, j, kb)), vb = 0.5 * (V(i, j, kb) + V(i, j + 1, kb));
-              const double z1 = 0.5 * dz(kb);
-              const double cd = 0.41 / Kokkos::Experimental::log(z1 > 2 * z0 ? z1 / z0 : 2.0);
-              tau = rho * cd * cd * (ub * ub + vb * vb);
-            }
-          }
-          TAU(i, j, 0) = tau;
-        });
-  }
+  // Every local column (halo included): a particle may deposit one column beyond the owned box.
+  if (settings_.needs_bed_stress()) bed_shear_stress(grid_, bathymetry_, settings_, u, v, tau_b_, grid_.ghost());
 }
 
 double LagrangianModel::stable_dt(double time, double cfl) {

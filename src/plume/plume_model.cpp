@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "plume/flow_field.hpp"
 #include "plume/kernels.hpp"
 #include "plume/settling.hpp"
 
@@ -198,81 +199,23 @@ void PlumeModel::update_flow(double time) {
   flow_->velocity(time, u_, v_, w_);
   u_.exchange_halo();
   v_.exchange_halo();
-  // Faces touching a dry cell carry nothing, whatever the provider said.
-  const auto U = u_.view(), V = v_.view(), W = w_.view();
-  const auto wet = bathymetry_.first_wet();
-  const int g = grid_.ghost(), nz = grid_.nz();
-  const int ni = grid_.local_ni(), nj = grid_.local_nj();
-  Kokkos::parallel_for(
-      "plume_mask_faces", Range3({1, 1, 0}, {ni, nj, nz}), KOKKOS_LAMBDA(int i, int j, int k) {
-        const bool here = k >= wet(i, j);
-        if (!here || k < wet(i - 1, j)) U(i, j, k) = 0.0;
-        if (!here || k < wet(i, j - 1)) V(i, j, k) = 0.0;
-      });
-  // w from continuity, upwards from the seabed (w = 0 there): every wet cell's face fluxes balance,
-  // so a uniform concentration stays uniform. Flow leaving through the grid top is an open boundary.
-  const double dx = grid_.dx(), dy = grid_.dy();
-  const auto dz = grid_.dz_view();
-  Kokkos::parallel_for(
-      "plume_w_continuity", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
-      KOKKOS_LAMBDA(int i, int j) {
-        const int kb = wet(i, j);
-        for (int k = 0; k <= kb && k <= nz; ++k) W(i, j, k) = 0.0;
-        for (int k = kb; k < nz; ++k) {
-          const double divergence = (U(i + 1, j, k) - U(i, j, k)) / dx + (V(i, j + 1, k) - V(i, j, k)) / dy;
-          W(i, j, k + 1) = W(i, j, k) - divergence * dz(k);
-        }
-      });
+  // Faces touching rock carry nothing whatever the provider said; w from continuity.
+  constrain_to_bathymetry(grid_, bathymetry_, u_, v_, w_);
 }
 
 void PlumeModel::update_diffusivities() {
-  const auto U = u_.view(), V = v_.view(), KH = kh_.view(), KZ = kz_.view(), TAU = tau_b_.view();
-  const auto wet = bathymetry_.first_wet();
-  const int g = grid_.ghost(), nz = grid_.nz(), ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const double dx = grid_.dx(), dy = grid_.dy();
-  const auto dz = grid_.dz_view();
-  const auto zf = grid_.z_faces_view();
   if (settings_.smagorinsky) {
-    const double cs2 = settings_.smagorinsky_coefficient * settings_.smagorinsky_coefficient;
-    const double minimum = settings_.kh_minimum;
-    // Cell-centred velocity gradients; one ring of halo cells so faces get a two-sided average.
-    Kokkos::parallel_for(
-        "plume_smagorinsky", Range3({g - 1, g - 1, 0}, {g + ni + 1, g + nj + 1, nz}), KOKKOS_LAMBDA(int i, int j, int k) {
-          auto uc = [&](int ii, int jj) { return 0.5 * (U(ii, jj, k) + U(ii + 1, jj, k)); };
-          auto vc = [&](int ii, int jj) { return 0.5 * (V(ii, jj, k) + V(ii, jj + 1, k)); };
-          const double ux = (U(i + 1, j, k) - U(i, j, k)) / dx;
-          const double vy = (V(i, j + 1, k) - V(i, j, k)) / dy;
-          const double uy = (uc(i, j + 1) - uc(i, j - 1)) / (2.0 * dy);
-          const double vx = (vc(i + 1, j) - vc(i - 1, j)) / (2.0 * dx);
-          const double d = Kokkos::Experimental::sqrt((ux - vy) * (ux - vy) + (uy + vx) * (uy + vx));
-          KH(i, j, k) = cs2 * dx * dy * d + minimum;
-        });
+    smagorinsky_diffusivity(grid_, settings_, u_, v_, kh_, 1);  // one halo ring: faces get two-sided means
   } else if (!constant_kh_filled_) {
     kh_.fill(settings_.kh);
     constant_kh_filled_ = true;
   }
-  if (settings_.needs_bed_stress()) {
-    const double rho = settings_.water_density, z0 = settings_.bed_roughness;
-    const double given_ustar = settings_.friction_velocity;
-    Kokkos::parallel_for(
-        "plume_bed_stress", Range2({g, g}, {g + ni, g + nj}), KOKKOS_LAMBDA(int i, int j) {
-          const int kb = wet(i, j);
-          double tau = 0.0;
-          if (kb < nz) {
-            if (given_ustar > 0.0) {
-              tau = rho * given_ustar * given_ustar;
-            } else {
-              // Law of the wall at the bottom cell centre: tau = rho (kappa |u| / ln(z1/z0))^2.
-              const double ub = 0.5 * (U(i, j, kb) + U(i + 1, j, kb)), vb = 0.5 * (V(i, j, kb) + V(i, j + 1, kb));
-              const double z1 = 0.5 * dz(kb);
-              const double cd = kKarman / Kokkos::Experimental::log(z1 > 2 * z0 ? z1 / z0 : 2.0);
-              tau = rho * cd * cd * (ub * ub + vb * vb);
-            }
-          }
-          TAU(i, j, 0) = tau;
-        });
-  }
+  if (settings_.needs_bed_stress()) bed_shear_stress(grid_, bathymetry_, settings_, u_, v_, tau_b_, 0);
   if (settings_.bbl) {
+    const auto KZ = kz_.view(), TAU = tau_b_.view();
+    const auto wet = bathymetry_.first_wet();
+    const auto zf = grid_.z_faces_view();
+    const int g = grid_.ghost(), nz = grid_.nz(), ni = grid_.owned().ni(), nj = grid_.owned().nj();
     const double background = settings_.kz_background, delta = settings_.bbl_thickness, rho = settings_.water_density;
     Kokkos::parallel_for(
         "plume_kz_bbl", Range3({g, g, 0}, {g + ni, g + nj, nz + 1}), KOKKOS_LAMBDA(int i, int j, int k) {
