@@ -52,3 +52,18 @@ def main(tests):
         print(f"FAIL {name}: {error}")
         sys.exit(1)
     print(f"PASS {name}")
+
+
+def run_headless_pvpython(arguments, attempts=3, timeout=300):
+    """Runs pvpython under a fresh Xvfb (xvfb-run -a). ParaView 5.11 sometimes aborts while probing
+    OpenGL on a just-started Xvfb (SIGABRT/SIGSEGV inside vtkOpenGLRenderWindow::SupportsOpenGL);
+    such crashes of the display stack are retried, any other failure is returned at once."""
+    pvpython = os.environ.get("PVPYTHON") or "pvpython"
+    command = ["xvfb-run", "-a", pvpython, "--force-offscreen-rendering"] + list(arguments)
+    for attempt in range(attempts):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        crashed = result.returncode in (134, 139, -6, -11) and "SupportsOpenGL" in result.stdout + result.stderr
+        if not crashed:
+            return result
+        print(f"ParaView crashed while probing OpenGL (attempt {attempt + 1}); retrying")
+    return result

@@ -5,22 +5,19 @@ blank: deposit and plume from a real (small) plume run; particles, mantle temper
 profiles from synthetic XDMF/HDF5 laid out as hadal's writers lay them out."""
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
-from hadal_testing import SKIP, SOURCE_DIR, case_path, expect, main, run, workdir  # noqa: E402
+from hadal_testing import SKIP, SOURCE_DIR, case_path, expect, main, run, run_headless_pvpython, workdir  # noqa: E402
 
 RENDER = os.path.join(SOURCE_DIR, "scripts", "paraview", "hadal_render.py")
 PVPYTHON = os.environ.get("PVPYTHON") or shutil.which("pvpython")
 
 
 def render(figure, run_dir, png, *extra):
-    command = ["xvfb-run", "-a", PVPYTHON, "--force-offscreen-rendering", RENDER, figure, run_dir, png,
-               "--size", "800x600"] + list(extra)
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return run_headless_pvpython([RENDER, figure, run_dir, png, "--size", "800x600"] + list(extra))
 
 
 def drawn(png):
