@@ -11,6 +11,7 @@
 #include "io/hdf5_file.hpp"
 #include "plume/flow_field.hpp"
 #include "plume/lagrangian_kernels.hpp"
+#include "plume/metrics.hpp"
 
 namespace hadal::plume {
 
@@ -23,11 +24,6 @@ namespace {
 constexpr std::uint64_t kReleaseStream = ~0ULL;      // step counter value reserved for release draws
 constexpr std::uint64_t kSampleStream = ~0ULL - 1;   // ... and for choosing the particles written out
 
-std::string threshold_key(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", v);
-  return buffer;
-}
 
 }  // namespace
 
@@ -774,45 +770,6 @@ void LagrangianModel::restore(sim::CheckpointReader& checkpoint) {
 // ------------------------------------------------------------------------------------------------
 // Summary: the same keys as the Eulerian model.
 
-static void impact_metrics(const grid::StructuredGrid& grid, const Field& deposit, const Field& column_max,
-                    const PlumeSettings& settings, double x0, double y0, io::Json& summary) {
-  const auto dep = deposit.owned_block();
-  const auto cmax = column_max.owned_block();
-  const auto& box = grid.owned();
-  const double area = grid.dx() * grid.dy();
-  summary["max_deposit_thickness_m"] = deposit.max_abs();
-  summary["max_concentration_kg_m3"] = column_max.max_abs();
-  io::Json deposit_area = io::Json::object(), turbidity_area = io::Json::object();
-  for (double thr : settings.deposit_thresholds) {
-    double a = 0.0;
-    for (double v : dep) a += v >= thr ? area : 0.0;
-    deposit_area[threshold_key(thr)] = grid::global_sum(grid.comm(), a);
-  }
-  for (double thr : settings.concentration_thresholds) {
-    double a = 0.0;
-    for (double v : cmax) a += v >= thr ? area : 0.0;
-    turbidity_area[threshold_key(thr)] = grid::global_sum(grid.comm(), a);
-  }
-  summary["deposit_area_m2"] = deposit_area;
-  summary["turbidity_area_m2"] = turbidity_area;
-  const double thr = settings.concentration_thresholds.front();
-  double east = 0, west = 0, north = 0, south = 0;
-  for (int j = 0; j < box.nj(); ++j)
-    for (int i = 0; i < box.ni(); ++i) {
-      if (cmax[static_cast<std::size_t>(j) * box.ni() + i] < thr) continue;
-      const double x = grid.x_center(box.i_begin + i) - x0, y = grid.y_center(box.j_begin + j) - y0;
-      east = std::max(east, x);
-      west = std::max(west, -x);
-      north = std::max(north, y);
-      south = std::max(south, -y);
-    }
-  summary["extent_m"] = {{"E", grid::global_max(grid.comm(), east)},
-                         {"W", grid::global_max(grid.comm(), west)},
-                         {"N", grid::global_max(grid.comm(), north)},
-                         {"S", grid::global_max(grid.comm(), south)}};
-  summary["extent_threshold_kg_m3"] = thr;
-}
-
 void LagrangianModel::finish(io::Json& summary) {
   const auto l = ledger();
   summary["mass_emitted_kg"] = l.total(l.emitted);
@@ -823,7 +780,7 @@ void LagrangianModel::finish(io::Json& summary) {
   summary["turbidity_volume_max_m3"] = max_volume_above_;
   double x0 = grid_.x_center(0), y0 = grid_.y_center(0);
   if (!sources_.empty()) sources_.front().position(context_.config.child("time").real("start"), x0, y0);
-  impact_metrics(grid_, deposit_, column_max_, settings_, x0, y0, summary);
+  write_impact_metrics(grid_, deposit_, column_max_, settings_, x0, y0, summary);
   io::Json per_class = io::Json::array();
   for (int n = 0; n < nclasses_; ++n) {
     const auto u = static_cast<std::size_t>(n);

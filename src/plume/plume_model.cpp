@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "plume/flow_field.hpp"
 #include "plume/kernels.hpp"
+#include "plume/metrics.hpp"
 #include "plume/settling.hpp"
 
 namespace hadal::plume {
@@ -18,12 +19,6 @@ using Range2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
 
 namespace {
 constexpr double kKarman = 0.41;
-
-std::string threshold_key(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", v);
-  return buffer;
-}
 }  // namespace
 
 bool PlumeSettings::needs_bed_stress() const {
@@ -783,48 +778,12 @@ void PlumeModel::finish(io::Json& summary) {
   summary["mass_deposited_kg"] = d;
   summary["mass_outflow_kg"] = o;
   summary["mass_balance_rel_error"] = max_balance_error_;
-  summary["max_deposit_thickness_m"] = deposit_.max_abs();
-  summary["max_concentration_kg_m3"] = column_max_.max_abs();
-  summary["turbidity_volume_max_m3"] = max_volume_above_;
-
-  // Areas and extents from the maps (host reductions over owned columns, then global).
-  const auto dep = deposit_.owned_block();
-  const auto cmax = column_max_.owned_block();
-  const auto& box = grid_.owned();
-  const double area = grid_.dx() * grid_.dy();
-  io::Json deposit_area = io::Json::object(), turbidity_area = io::Json::object();
-  for (double thr : settings_.deposit_thresholds) {
-    double a = 0.0;
-    for (double v : dep) a += v >= thr ? area : 0.0;
-    deposit_area[threshold_key(thr)] = grid::global_sum(grid_.comm(), a);
-  }
-  for (double thr : settings_.concentration_thresholds) {
-    double a = 0.0;
-    for (double v : cmax) a += v >= thr ? area : 0.0;
-    turbidity_area[threshold_key(thr)] = grid::global_sum(grid_.comm(), a);
-  }
-  summary["deposit_area_m2"] = deposit_area;
-  summary["turbidity_area_m2"] = turbidity_area;
-
   double x0 = grid_.x_center(0), y0 = grid_.y_center(0);
   if (!sources_.empty()) sources_.front().position(context_.config.child("time").real("start"), x0, y0);
-  const double thr = settings_.concentration_thresholds.front();
-  double east = 0, west = 0, north = 0, south = 0;
-  for (int j = 0; j < box.nj(); ++j)
-    for (int i = 0; i < box.ni(); ++i) {
-      if (cmax[static_cast<std::size_t>(j) * box.ni() + i] < thr) continue;
-      const double x = grid_.x_center(box.i_begin + i) - x0, y = grid_.y_center(box.j_begin + j) - y0;
-      east = std::max(east, x);
-      west = std::max(west, -x);
-      north = std::max(north, y);
-      south = std::max(south, -y);
-    }
-  summary["extent_m"] = {{"E", grid::global_max(grid_.comm(), east)},
-                         {"W", grid::global_max(grid_.comm(), west)},
-                         {"N", grid::global_max(grid_.comm(), north)},
-                         {"S", grid::global_max(grid_.comm(), south)}};
-  summary["extent_threshold_kg_m3"] = thr;
+  write_impact_metrics(grid_, deposit_, column_max_, settings_, x0, y0, summary);
+  summary["turbidity_volume_max_m3"] = max_volume_above_;
 
+  const double area = grid_.dx() * grid_.dy();
   io::Json per_class = io::Json::array();
   for (int n = 0; n < nclasses_; ++n) {
     const auto bed = bed_mass(n);
