@@ -221,6 +221,25 @@ void run_plume(sim::RunContext& context) {
   }
 }
 
+// Benchmarks run a model without a case file: a flat seabed and a context with only time.start.
+std::unique_ptr<grid::SeabedShape> flat_seabed(double depth, const grid::GridSpec& spec) {
+  config::ObjectSpec schema;
+  grid::declare_bathymetry_schema(schema);
+  const auto block = config::validate(YAML::Load("bathymetry: {type: flat, depth: " + std::to_string(depth) + "}"),
+                                      schema, "benchmark");
+  return grid::make_seabed_shape(block.root().child("bathymetry"), spec);
+}
+
+sim::RunContext benchmark_context(MPI_Comm comm, Logger& log) {
+  config::ObjectSpec schema;
+  schema.object("time", "").real("start", units::kTime, "").default_value(0.0);
+  sim::RunContext context;
+  context.comm = comm;
+  context.log = &log;
+  context.config = config::validate(YAML::Load("time: {start: 0}"), schema, "benchmark").root();
+  return context;
+}
+
 // `hadal bench plume [nx ny nz classes steps]`: a flat-bed box with a uniform current and one source.
 void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& log, io::Json& results) {
   auto arg = [&](std::size_t i, int fallback) { return args.size() > i ? std::stoi(args[i]) : fallback; };
@@ -232,12 +251,7 @@ void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& lo
   spec.ny = ny;
   spec.nz = nz;
   spec.z_faces = grid::stretched_faces(-1650.0, -1600.0, nz, 1.0);
-  const auto seabed = grid::make_seabed_shape(
-      config::validate(YAML::Load("bathymetry: {type: flat, depth: 1640}"),
-                       [] { config::ObjectSpec s; grid::declare_bathymetry_schema(s); return s; }(), "bench")
-          .root()
-          .child("bathymetry"),
-      spec);
+  const auto seabed = flat_seabed(1640.0, spec);
   PlumeSettings settings;
   for (int n = 0; n < nclasses; ++n) {
     SedimentClass c;
@@ -260,13 +274,7 @@ void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& lo
     }
     double max_speed(double, double) override { return 0.06; }
   };
-  sim::RunContext context;
-  context.comm = comm;
-  context.log = &log;
-  context.config = config::validate(YAML::Load("time: {start: 0}"),
-                                    [] { config::ObjectSpec s; s.object("time", "").real("start", units::kTime, "").default_value(0.0); return s; }(),
-                                    "bench")
-                       .root();
+  sim::RunContext context = benchmark_context(comm, log);
   PlumeModel model(context, spec, *seabed, settings, {source}, std::make_unique<Uniform>(), false);
   double t = 0.0;
   auto step = [&] {  // as the time loop does it
@@ -321,12 +329,7 @@ void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger
   spec.lx = 10.0 * spec.nx;
   spec.ly = 10.0 * spec.ny;
   spec.z_faces = grid::stretched_faces(-1650.0, -1600.0, spec.nz, 1.05);
-  const auto seabed = grid::make_seabed_shape(
-      config::validate(YAML::Load("bathymetry: {type: flat, depth: 1650}"),
-                       [] { config::ObjectSpec s; grid::declare_bathymetry_schema(s); return s; }(), "bench")
-          .root()
-          .child("bathymetry"),
-      spec);
+  const auto seabed = flat_seabed(1650.0, spec);
   PlumeSettings settings;
   for (int n = 0; n < 4; ++n) {
     SedimentClass c;
@@ -349,13 +352,7 @@ void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger
     }
     double max_speed(double, double) override { return 0.05; }
   };
-  sim::RunContext context;
-  context.comm = comm;
-  context.log = &log;
-  context.config = config::validate(YAML::Load("time: {start: 0}"),
-                                    [] { config::ObjectSpec s; s.object("time", "").real("start", units::kTime, "").default_value(0.0); return s; }(),
-                                    "bench")
-                       .root();
+  sim::RunContext context = benchmark_context(comm, log);
   LagrangianModel model(context, spec, *seabed, settings, lagrangian, {}, std::make_unique<Tide>(), false);
   // Every rank builds the same global list and keeps its own columns: per_rank x ranks particles.
   std::vector<ParticleRecord> records;
