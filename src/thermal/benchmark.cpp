@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// `hadal bench thermal [n1 n2 n3]`: Stokes solve time and iterations on three grids (Blankenbach
-// 1a initial temperature, isoviscous, and a 1e6 SolKz viscosity contrast), against the triad roofline.
+// `hadal bench thermal [n1 n2 n3 [m1 m2 m3]]`: Stokes solve time and iterations on three 2-D grids
+// n^2 (Blankenbach 1a initial temperature, isoviscous, and a 1e6 SolKz viscosity contrast) and three
+// 3-D grids m^3 (Busse 1a initial temperature, and SolKz 1e6 extruded along y), against the triad
+// roofline.
 #include <cmath>
 #include <string>
 
@@ -8,8 +10,10 @@
 #include "sim/registry.hpp"
 #include "sim/roofline.hpp"
 #include "thermal/mantle2d.hpp"
+#include "thermal/mantle3d.hpp"
 #include "thermal/solkz.hpp"
 #include "thermal/stokes2d.hpp"
+#include "thermal/stokes3d.hpp"
 #include "thermal/thermal.hpp"
 
 namespace hadal::thermal {
@@ -62,13 +66,56 @@ void run_benchmark(MPI_Comm comm, const std::vector<std::string>& args, Logger& 
                        row["solkz_1e6_iterations"].get<int>(), row["solkz_1e6_seconds"].get<double>()));
     results["grids"].push_back(row);
   }
+  std::vector<int> sizes3 = {16, 24, 32};
+  for (std::size_t k = 3; k < args.size() && k < 6; ++k) sizes3[k - 3] = std::stoi(args[k]);
+  for (int n : sizes3) {
+    io::Json row;
+    row["cells"] = {n, n, n};
+    {  // Busse 1a start (rigid top and bottom), isoviscous Ra = 3e4, unit cube: first solve.
+      MantleParameters3D p;
+      p.cells = {n, n, n};
+      p.rayleigh = 3e4;
+      p.perturbation = 0.2;
+      p.boundary_layer_profile = true;
+      p.velocity_bc.wall[2] = {VelocityBoundary::NoSlip, VelocityBoundary::NoSlip};
+      p.options_prefix = "bench3_iso_" + std::to_string(n) + "_";
+      MantleConvection3D m(comm, p);
+      m.set_initial_temperature();
+      const auto s = m.solve_stokes();
+      row["unknowns"] = m.stokes_unknowns();
+      row["isoviscous_iterations"] = s.iterations;
+      row["isoviscous_seconds"] = s.seconds;
+      row["isoviscous_unknowns_per_second"] = m.stokes_unknowns() / s.seconds;
+    }
+    {  // SolKz, viscosity contrast 1e6, invariant along y.
+      SolKz sol(0.5 * std::log(1e6), 2.0, 3);
+      StokesSolver3D s(comm, {n, n, n}, {1.0, 1.0, 1.0}, StokesBoundaries3D{}, 1e-8, "bench3_kz_" + std::to_string(n) + "_");
+      const double h = 1.0 / n;
+      StokesCoefficients3D c;
+      c.eta_cell = [&](int, int, int k) { return sol.eta((k + 0.5) * h); };
+      c.eta_edge = [&](int f, int, int, int k) { return sol.eta(f == 2 ? (k + 0.5) * h : k * h); };
+      c.force = [&](int d, int i, int, int k) { return d == 2 ? sol.force_z((i + 0.5) * h, k * h) : 0.0; };
+      const auto st = s.solve(c, true);
+      row["solkz_1e6_iterations"] = st.iterations;
+      row["solkz_1e6_seconds"] = st.seconds;
+    }
+    // ~ 15 nonzeros x 12 B per unknown streamed per outer iteration, as a ratio to the triad.
+    const double bytes = 12.0 * 15.0 * row["unknowns"].get<double>() * row["isoviscous_iterations"].get<double>();
+    row["isoviscous_effective_bandwidth_ratio_to_triad"] =
+        bytes / ranks / row["isoviscous_seconds"].get<double>() / triad.bytes_per_second;
+    log.info(strformat("thermal bench 3-D %d^3: isoviscous %d its %.3g s, SolKz 1e6 %d its %.3g s", n,
+                       row["isoviscous_iterations"].get<int>(), row["isoviscous_seconds"].get<double>(),
+                       row["solkz_1e6_iterations"].get<int>(), row["solkz_1e6_seconds"].get<double>()));
+    results["grids_3d"].push_back(row);
+  }
 }
 
 }  // namespace
 
 void register_benchmarks() {
   sim::Registry::instance().add_benchmark(
-      {"thermal", "Stokes solve time and iterations on three grids (args: n1 n2 n3, default 64 128 256)",
+      {"thermal", "Stokes solve time and iterations on three 2-D and three 3-D grids (args: n1 n2 n3 m1 m2 m3, default 64 128 256 "
+       "16 24 32)",
        run_benchmark});
 }
 

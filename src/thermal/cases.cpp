@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Case types of the thermal module: thermal.mantle, thermal.core, thermal.coupled.
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 
@@ -11,6 +13,7 @@
 #include "sim/simulation.hpp"
 #include "thermal/core_model.hpp"
 #include "thermal/mantle2d.hpp"
+#include "thermal/mantle3d.hpp"
 #include "thermal/thermal.hpp"
 
 namespace hadal::thermal {
@@ -21,12 +24,19 @@ using config::ObjectSpec;
 
 void declare_mantle_schema(ObjectSpec& root, bool coupled) {
   using namespace units;
-  auto& m = root.object("mantle", "2-D Cartesian box of infinite-Prandtl Boussinesq convection (x horizontal, z up).");
+  auto& m = root.object("mantle", coupled ? "2-D Cartesian box of infinite-Prandtl Boussinesq convection (x horizontal, z up)."
+                                          : "Cartesian box of infinite-Prandtl Boussinesq convection: 2-D (x, z) or 3-D "
+                                            "(x, y, z), z up; the length of mantle.cells chooses.");
   m.enumeration("units", {"nondimensional", "dimensional"},
                 "nondimensional: Ra, H and times in diffusion-time units; dimensional: SI inputs in mantle.physical")
       .default_value(coupled ? "dimensional" : "nondimensional");
-  m.integers("cells", "Cells [nx, nz]").items(2).required();
-  m.real("aspect_ratio", kDimensionless, "Box width / height").greater_than(0.0).default_value(1.0);
+  if (coupled)
+    m.integers("cells", "Cells [nx, nz]").items(2).required();
+  else
+    m.integers("cells", "Cells [nx, nz] for a 2-D box or [nx, ny, nz] for a 3-D box").min_items(2).max_items(3).required();
+  m.real("aspect_ratio", kDimensionless, "Box width (x) / height").greater_than(0.0).default_value(1.0);
+  if (!coupled)
+    m.real("aspect_ratio_y", kDimensionless, "3-D only: box length in y / height (default 1)").greater_than(0.0).optional();
   m.real("rayleigh", kDimensionless, "Rayleigh number with the viscosity at T = 0, depth 0 (nondimensional units)")
       .greater_than(0.0)
       .optional();
@@ -44,6 +54,12 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
   auto& vb = m.object("velocity_boundaries", "free_slip or no_slip on each wall.");
   for (const char* wall : {"top", "bottom", "left", "right"})
     vb.enumeration(wall, {"free_slip", "no_slip"}, "Velocity condition").default_value("free_slip");
+  if (!coupled)
+    for (const char* wall : {"front", "back"})
+      vb.enumeration(wall, {"free_slip", "no_slip"},
+                     std::string("3-D only: velocity condition at ") + (wall[0] == 'f' ? "y = 0" : "y = L_y") +
+                         " (default free_slip)")
+          .optional();
   auto& top = m.object("top", "Thermal condition at the top (z = d).");
   top.enumeration("type", {"temperature", "flux"}, "fixed temperature or fixed upward heat flux").default_value("temperature");
   top.real("value", kDimensionless, "Nondimensional temperature or upward flux (nondimensional units only)").default_value(0.0);
@@ -51,7 +67,19 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
   bottom.enumeration("type", {"temperature", "flux"}, "fixed temperature or fixed upward heat flux").default_value("temperature");
   bottom.real("value", kDimensionless, "Nondimensional temperature or upward flux (nondimensional units only)").default_value(1.0);
   m.enumeration("limiter", {"van_leer", "mc", "minmod"}, "Slope limiter of the MUSCL advection").default_value("van_leer");
-  m.real("initial_perturbation", kDimensionless, "A in T0 = 1 - z + A cos(pi x/aspect) sin(pi z)").default_value(0.1);
+  m.real("initial_perturbation", kDimensionless,
+         "A in T0 = 1 - z + A cos(pi x/aspect) sin(pi z); 3-D: A (cos(pi x/L_x) + cos(pi y/L_y)) sin(pi z)")
+      .default_value(0.1);
+  if (!coupled)
+    m.string("initial_temperature_file",
+             "2-D: start from the /temperature of an earlier run's fields_<step>.h5 (same box and units), "
+             "interpolated onto this grid; for grid sequencing and continuation in Ra (default: the perturbed profile)")
+        .optional();
+  if (!coupled)
+    m.enumeration("initial_profile", {"linear", "boundary_layers"},
+                  "3-D only: mean initial T, linear (1 - z) or an isothermal interior with erf boundary layers "
+                  "(erf(4(1-z)) + erf(-4z) + 1)/2, which leads to Busse et al.'s 3-D pattern (default linear)")
+        .optional();
   auto& p = m.object("physical", "SI inputs used when units = dimensional (defaults: Blankenbach case 1a).");
   p.real("depth", kLength, "Box height d").greater_than(0.0).default_value(1e6);
   p.real("density", kDensity, "Reference density").greater_than(0.0).default_value(4000.0);
@@ -76,6 +104,10 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
       .greater_than(0.0)
       .default_value(1e-5);
   auto& solver = root.object("stokes", "Stokes solver (FGMRES + fieldsplit Schur, AMG on velocity).");
+  solver.enumeration("solver", {"multigrid", "direct"},
+                     "multigrid: fieldsplit Schur with AMG (scalable); direct: MUMPS LU of the whole operator, reused "
+                     "across steps (2-D boxes up to a few 1e5 unknowns; not for 3-D)")
+      .default_value("multigrid");
   solver.real("rtol", kDimensionless, "Relative tolerance of the Stokes solve").greater_than(0.0).less_than(1.0).default_value(1e-8);
   solver.string("petsc_options", "Extra PETSc options, e.g. '-fieldsplit_u_pc_type gamg -ksp_monitor'").default_value("");
 }
@@ -136,7 +168,7 @@ CoreParameters core_parameters(const ConfigView& c) {
 struct MantleScales {
   bool dimensional = false;
   double depth = 1.0, time = 1.0, velocity = 1.0, temperature = 1.0, t_top = 0.0, flux = 1.0, viscosity = 1.0,
-         pressure = 1.0, width = 1.0;
+         pressure = 1.0, width = 1.0, width_y = 1.0;
 };
 
 struct MantleSetup {
@@ -180,6 +212,7 @@ MantleSetup mantle_setup(const ConfigView& root, bool coupled) {
                           : (lim == "minmod" ? MantleParameters::Limiter::Minmod : MantleParameters::Limiter::VanLeer);
   p.perturbation = m.real("initial_perturbation");
   p.stokes_rtol = root.child("stokes").real("rtol");
+  p.stokes_method = root.child("stokes").string("solver") == "direct" ? StokesMethod::Direct : StokesMethod::Multigrid;
   p.petsc_options = root.child("stokes").string("petsc_options");
   p.internal_heating = m.real("internal_heating");
   if (m.string("units") == "dimensional") {
@@ -194,6 +227,7 @@ MantleSetup mantle_setup(const ConfigView& root, bool coupled) {
     sc.temperature = t_bottom - sc.t_top;
     sc.depth = d;
     sc.width = p.aspect * d;
+    sc.width_y = (m.has("aspect_ratio_y") ? m.real("aspect_ratio_y") : 1.0) * d;
     sc.time = d * d / kappa;
     sc.velocity = kappa / d;
     sc.flux = k * sc.temperature / d;
@@ -219,17 +253,54 @@ void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, boo
     MPI_Comm_size(MPI_COMM_WORLD, &n);
     return n;
   }();
-  if (cells[0] < 4 || cells[1] < 4) problems.push_back(m.diagnostic("cells", "need at least 4 cells in each direction"));
+  const bool three_d = cells.size() == 3;
+  for (long long c : cells)
+    if (c < 4) {
+      problems.push_back(m.diagnostic("cells", "need at least 4 cells in each direction"));
+      break;
+    }
+  if (!coupled) {
+    const auto vb = m.child("velocity_boundaries");
+    if (!three_d) {
+      for (const char* key : {"aspect_ratio_y", "initial_profile"})
+        if (m.has(key))
+          problems.push_back(m.diagnostic(key, "only for a 3-D box: give mantle.cells as [nx, ny, nz]"));
+      for (const char* wall : {"front", "back"})
+        if (vb.has(wall))
+          problems.push_back(vb.diagnostic(wall, "the y walls exist only in a 3-D box: give mantle.cells as [nx, ny, nz]"));
+    } else {
+      const double ay = m.has("aspect_ratio_y") ? m.real("aspect_ratio_y") : 1.0;
+      const double ratio = (ay / cells[1]) / (1.0 / cells[2]);
+      if (ratio > 4.0 || ratio < 0.25) {
+        std::ostringstream msg;
+        msg << "aspect_ratio_y " << ay << " on " << cells[1] << " cells in y and " << cells[2]
+            << " in z gives dy/dz = " << ratio << "; use between 0.25 and 4";
+        problems.push_back(m.diagnostic(m.has("aspect_ratio_y") ? "aspect_ratio_y" : "cells", msg.str()));
+      }
+    }
+  }
+  if (!coupled && m.has("initial_temperature_file")) {
+    const std::string path = m.string("initial_temperature_file");
+    if (three_d)
+      problems.push_back(m.diagnostic("initial_temperature_file", "starting from a file is implemented for 2-D boxes only"));
+    else if (!std::filesystem::is_regular_file(path))
+      problems.push_back(m.diagnostic("initial_temperature_file", "no such file: " + path));
+  }
+  if (three_d && root.child("stokes").string("solver") == "direct")
+    problems.push_back(root.child("stokes").diagnostic(
+        "solver", "the direct (LU) Stokes solver is for 2-D boxes; a 3-D box uses multigrid"));
+  const std::size_t nzi = cells.size() - 1;
   // Square-ish cells: the staggered stencil and the CFL estimate assume comparable dx and dz.
   const double aspect = m.real("aspect_ratio");
-  const double cell_ratio = (aspect / cells[0]) / (1.0 / cells[1]);
+  const double cell_ratio = (aspect / cells[0]) / (1.0 / cells[nzi]);
   if (cell_ratio > 4.0 || cell_ratio < 0.25) {
     std::ostringstream msg;
-    msg << "aspect ratio " << aspect << " on " << cells[0] << " x " << cells[1]
+    msg << "aspect ratio " << aspect << " on " << cells[0] << " x " << cells[nzi]
         << " cells gives dx/dz = " << cell_ratio << "; use between 0.25 and 4 (more cells in x for wide boxes)";
     problems.push_back(m.diagnostic("aspect_ratio", msg.str()));
   }
-  if (cells[0] < 3 * ranks || cells[1] < 3 * ranks)
+  // 3-D: PETSc splits the longest axes first; the run re-checks the actual decomposition.
+  if (three_d ? std::max({cells[0], cells[1], cells[2]}) < 3 * ranks : (cells[0] < 3 * ranks || cells[nzi] < 3 * ranks))
     problems.push_back(m.diagnostic("cells", "too few cells for the number of MPI ranks (need >= 3 per rank)"));
   const bool dimensional = m.string("units") == "dimensional";
   if (!dimensional && !m.has("rayleigh"))
@@ -282,6 +353,27 @@ double interpolate(const std::vector<double>& t, const std::vector<double>& v, d
   return (1.0 - w) * v[k - 1] + w * v[k];
 }
 
+/// Replaces the initial temperature by that of an earlier 2-D run's fields file, interpolated onto
+/// this grid (grid sequencing, or continuation from a steady state at another Rayleigh number).
+void start_from_fields_file(const ConfigView& m, const MantleScales& sc, MPI_Comm comm, MantleConvection2D& mantle) {
+  const std::string path = m.string("initial_temperature_file");
+  if (!std::filesystem::is_regular_file(path)) m.fail("initial_temperature_file", "no such file: " + path);
+  io::H5File file(comm, path, io::H5File::Mode::Read);
+  if (!file.has("/temperature"))
+    m.fail("initial_temperature_file", path + " has no /temperature (expected a fields_<step>.h5 of thermal.mantle)");
+  const auto dims = file.dims("/temperature");
+  if (dims.size() != 2)
+    m.fail("initial_temperature_file", path + " holds a " + std::to_string(dims.size()) + "-D temperature; need 2-D");
+  const std::string units = file.string_attribute("units", "/temperature");
+  const std::string expected = sc.dimensional ? "K" : "1";
+  if (units != expected)
+    m.fail("initial_temperature_file", path + " has temperature in '" + units + "' but this case needs '" + expected +
+                                           "' (both runs must use the same mantle.units)");
+  auto t = file.read_replicated("/temperature");
+  for (double& v : t) v = (v - sc.t_top) / sc.temperature;
+  mantle.set_temperature_from(static_cast<int>(dims[1]), static_cast<int>(dims[0]), t);
+}
+
 // ---------------------------------------------------------------------------------------------
 /// The mantle box, optionally with the core below it (coupled).
 class MantleModel : public sim::Model {
@@ -298,6 +390,8 @@ class MantleModel : public sim::Model {
     }
     MPI_Comm_rank(context.comm, &rank_);
     mantle_.set_initial_temperature();
+    if (!coupled && context.config.child("mantle").has("initial_temperature_file"))
+      start_from_fields_file(context.config.child("mantle"), setup_.scales, context.comm, mantle_);
     mantle_.solve_stokes();
     const bool resume = !context.restart_file.empty();
     if (rank_ == 0) {
@@ -558,7 +652,275 @@ class MantleModel : public sim::Model {
   double wall_start_ = MPI_Wtime();
 };
 
+// ---------------------------------------------------------------------------------------------
+/// The 3-D box (thermal.mantle with mantle.cells = [nx, ny, nz]); uncoupled.
+struct MantleSetup3D {
+  MantleParameters3D params;
+  MantleScales scales;
+};
+
+MantleSetup3D mantle_setup_3d(const ConfigView& root) {
+  const auto common = mantle_setup(root, false);  // units, viscosity, Ra, H, thermal walls
+  const auto m = root.child("mantle");
+  MantleSetup3D s;
+  s.scales = common.scales;
+  auto& p = s.params;
+  const auto cells = m.integers("cells");
+  for (int a = 0; a < 3; ++a) p.cells[a] = static_cast<int>(cells[a]);
+  p.aspect_x = common.params.aspect;
+  p.aspect_y = m.has("aspect_ratio_y") ? m.real("aspect_ratio_y") : 1.0;
+  p.rayleigh = common.params.rayleigh;
+  p.internal_heating = common.params.internal_heating;
+  p.viscosity = common.params.viscosity;
+  p.top = common.params.top;
+  p.bottom = common.params.bottom;
+  p.limiter = common.params.limiter;
+  p.perturbation = common.params.perturbation;
+  p.boundary_layer_profile = m.has("initial_profile") && m.string("initial_profile") == "boundary_layers";
+  p.stokes_rtol = common.params.stokes_rtol;
+  p.petsc_options = common.params.petsc_options;
+  const auto vb = m.child("velocity_boundaries");
+  auto wall = [&](const char* k) {
+    return vb.has(k) && vb.string(k) == "no_slip" ? VelocityBoundary::NoSlip : VelocityBoundary::FreeSlip;
+  };
+  p.velocity_bc.wall = {{{wall("left"), wall("right")}, {wall("front"), wall("back")}, {wall("bottom"), wall("top")}}};
+  return s;
+}
+
+class MantleModel3D : public sim::Model {
+ public:
+  explicit MantleModel3D(sim::RunContext& context)
+      : context_(context), setup_(mantle_setup_3d(context.config)), mantle_(context.comm, setup_.params) {
+    const auto st = context.config.child("steady_state");
+    steady_enabled_ = st.boolean("enabled");
+    steady_tol_ = st.real("tolerance");
+    MPI_Comm_rank(context.comm, &rank_);
+    {  // The MUSCL stencil needs two owned cells per axis on every rank.
+      int local = *std::min_element(mantle_.owned().count.begin(), mantle_.owned().count.end()), fewest = 0;
+      MPI_Allreduce(&local, &fewest, 1, MPI_INT, MPI_MIN, context.comm);
+      if (fewest < 2)
+        context.config.child("mantle").fail("cells", "too few cells for the number of MPI ranks: a rank owns only " +
+                                                         std::to_string(fewest) + " cell(s) along some axis (need 2)");
+    }
+    mantle_.set_initial_temperature();
+    mantle_.solve_stokes();
+    last_ = mantle_.diagnostics();
+    const auto& n = setup_.params.cells;
+    const bool resume = !context.restart_file.empty();
+    const std::array<double, 3> len = {setup_.params.aspect_x, setup_.params.aspect_y, 1.0};
+    if (rank_ == 0) {
+      std::vector<std::string> cols = {"time", "nu_top", "nu_bottom", "nu_volume", "vrms", "vmax", "t_mean",
+                                       "stokes_iterations"};
+      if (setup_.scales.dimensional)
+        for (const char* c : {"heat_flow_top_W", "heat_flow_bottom_W", "heat_flux_top_W_m2", "heat_flux_bottom_W_m2",
+                              "vrms_m_s"})
+          cols.push_back(c);
+      csv_ = std::make_unique<io::CsvSeries>(context.output_dir + "/statistics.csv", cols, resume);
+      io::RectilinearMesh mesh{"mesh.h5", "/x", "/y", "/z", static_cast<std::size_t>(n[0] + 1),
+                               static_cast<std::size_t>(n[1] + 1), static_cast<std::size_t>(n[2] + 1)};
+      xdmf_ = std::make_unique<io::XdmfSeries>(context.output_dir + "/fields.xmf", "mantle", mesh, resume);
+    }
+    io::H5File mesh(context.comm, context.output_dir + "/mesh.h5", io::H5File::Mode::Create);
+    const char* unit = setup_.scales.dimensional ? "m" : "1";
+    const char* names[3] = {"/x", "/y", "/z"};
+    const char* docs[3] = {"x node coordinate", "y node coordinate", "z node coordinate (up)"};
+    for (int a = 0; a < 3; ++a) {
+      std::vector<double> nodes(n[a] + 1);
+      for (int i = 0; i <= n[a]; ++i) nodes[i] = i * len[a] / n[a] * setup_.scales.depth;
+      mesh.write_replicated(names[a], nodes, {unit, docs[a], "node"});
+    }
+    mesh.close();
+  }
+
+  long long cells() const {
+    const auto& n = setup_.params.cells;
+    return 1LL * n[0] * n[1] * n[2];
+  }
+  double stable_dt(double, double cfl) override { return mantle_.stable_dt(cfl) * setup_.scales.time; }
+  bool finished() const override { return steady_; }
+
+  void advance(double time, double dt) override {
+    if (steady_) return;
+    const auto stats = mantle_.step(dt / setup_.scales.time);
+    total_stokes_its_ += stats.iterations;
+    stokes_seconds_ += stats.seconds;
+    ++steps_;
+    const auto d = mantle_.diagnostics();
+    const double dtn = dt / setup_.scales.time;
+    // Relative change per unit nondimensional time, as in 2-D.
+    const double rate = std::max(std::abs(d.nu_top - last_nu_) / std::max(std::abs(d.nu_top), 1e-300),
+                                 std::abs(d.vrms - last_vrms_) / std::max(d.vrms, 1e-300)) / dtn;
+    last_nu_ = d.nu_top;
+    last_vrms_ = d.vrms;
+    quiet_steps_ = rate < steady_tol_ ? quiet_steps_ + 1 : 0;
+    if (steady_enabled_ && quiet_steps_ >= 20) {
+      steady_ = true;
+      steady_time_ = time + dt;
+      steady_wall_ = MPI_Wtime() - wall_start_;
+      context_.log->info(strformat("steady state at t = %.6g (nondimensional %.6g) after %ld steps: Nu = %.6f, Vrms = %.6f",
+                                   time + dt, (time + dt) / setup_.scales.time, steps_, d.nu_top, d.vrms));
+    }
+    last_ = d;
+  }
+
+  void after_step(long, double time) override {
+    if (rank_ != 0 || steady_written_) return;
+    record(time);
+    if (steady_) steady_written_ = true;
+  }
+
+  void check_finite(long step, double time) override {
+    const auto bad = mantle_.first_non_finite();
+    int local = bad[0] >= 0, any = 0;
+    MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, context_.comm);
+    if (any || !std::isfinite(last_.vrms))
+      throw NumericalError("non-finite temperature at step " + std::to_string(step) + ", t = " + std::to_string(time) +
+                           (local ? " in cell (" + std::to_string(bad[0]) + ", " + std::to_string(bad[1]) + ", " +
+                                        std::to_string(bad[2]) + ")"
+                                  : ""));
+  }
+
+  void write_output(long step, double time) override {
+    const auto& o = mantle_.owned();
+    const auto& n = setup_.params.cells;
+    const auto& sc = setup_.scales;
+    const std::string name = strformat("fields_%06ld.h5", step);
+    io::H5File f(context_.comm, context_.output_dir + "/" + name, io::H5File::Mode::Create);
+    using ull = unsigned long long;
+    io::Block b{{ull(n[2]), ull(n[1]), ull(n[0])},
+                {ull(o.start[2]), ull(o.start[1]), ull(o.start[0])},
+                {ull(o.count[2]), ull(o.count[1]), ull(o.count[0])}};
+    auto t = mantle_.temperature_block();
+    for (double& v : t) v = sc.t_top + sc.temperature * v;
+    auto vel = mantle_.velocity_block();
+    for (double& v : vel) v *= sc.velocity;
+    auto p = mantle_.pressure_block();
+    for (double& v : p) v *= sc.pressure;
+    auto eta = mantle_.viscosity_block();
+    for (double& v : eta) v *= sc.viscosity;
+    const bool dim = sc.dimensional;
+    f.write("/temperature", b, t.data(), {dim ? "K" : "1", "temperature"});
+    io::Block bv = b;
+    bv.global_dims.push_back(3);
+    bv.offset.push_back(0);
+    bv.count.push_back(3);
+    f.write("/velocity", bv, vel.data(), {dim ? "m s-1" : "1", "velocity (x, y, z)"});
+    f.write("/pressure", b, p.data(), {dim ? "Pa" : "1", "dynamic pressure (zero mean)"});
+    f.write("/viscosity", b, eta.data(), {dim ? "Pa s" : "1", "viscosity"});
+    f.set_attribute("time", time);
+    f.set_attribute("case", context_.resolved_yaml);
+    f.close();
+    if (rank_ == 0) {
+      const std::vector<std::size_t> dims = {static_cast<std::size_t>(n[2]), static_cast<std::size_t>(n[1]),
+                                             static_cast<std::size_t>(n[0])};
+      io::XdmfStep s;
+      s.time = time;
+      s.attributes = {{"temperature", name, "/temperature", dims},
+                      {"velocity", name, "/velocity", {dims[0], dims[1], dims[2], 3}, true},
+                      {"pressure", name, "/pressure", dims},
+                      {"viscosity", name, "/viscosity", dims}};
+      xdmf_->add_step(s);
+    }
+  }
+
+  void save(sim::CheckpointWriter& c) override {
+    c.distributed("temperature", mantle_.temperature_block());
+    c.scalars("mantle_state", {last_nu_, last_vrms_, steady_ ? 1.0 : 0.0, static_cast<double>(quiet_steps_)});
+  }
+
+  void restore(sim::CheckpointReader& c) override {
+    const auto st = c.scalars("mantle_state");
+    last_nu_ = st[0];
+    last_vrms_ = st[1];
+    steady_ = st[2] != 0.0;
+    quiet_steps_ = static_cast<int>(st[3]);
+    mantle_.set_temperature_block(c.distributed("temperature"));
+    mantle_.solve_stokes();
+    last_ = mantle_.diagnostics();
+  }
+
+  void finish(io::Json& summary) override {
+    const auto d = mantle_.diagnostics();
+    const auto& sc = setup_.scales;
+    const auto& n = setup_.params.cells;
+    summary["dimensions"] = 3;
+    summary["rayleigh"] = setup_.params.rayleigh;
+    summary["internal_heating_nondimensional"] = setup_.params.internal_heating;
+    summary["cells"] = {n[0], n[1], n[2]};
+    summary["aspect_ratio"] = {setup_.params.aspect_x, setup_.params.aspect_y};
+    summary["nu_top"] = d.nu_top;
+    summary["nu_bottom"] = d.nu_bottom;
+    summary["nu_volume"] = d.nu_volume;
+    summary["vrms"] = d.vrms;
+    summary["vmax"] = d.vmax;
+    summary["t_mean"] = d.t_mean;
+    summary["t_profile"] = d.t_profile;
+    summary["steady"] = steady_;
+    summary["steady_time"] = steady_time_;
+    summary["steady_wall_seconds"] = steady_wall_;
+    summary["mantle_steps"] = steps_;
+    summary["stokes_unknowns"] = mantle_.stokes_unknowns();
+    summary["stokes_iterations_mean"] = steps_ ? static_cast<double>(total_stokes_its_) / steps_ : 0.0;
+    summary["stokes_seconds_total"] = stokes_seconds_;
+    if (sc.dimensional) {
+      const double area = sc.width * sc.width_y;
+      summary["heat_flux_top_W_m2"] = d.flux_top * sc.flux;
+      summary["heat_flux_bottom_W_m2"] = d.flux_bottom * sc.flux;
+      summary["heat_flow_top_W"] = d.flux_top * sc.flux * area;
+      summary["heat_flow_bottom_W"] = d.flux_bottom * sc.flux * area;
+      summary["vrms_m_s"] = d.vrms * sc.velocity;
+      summary["temperature_scale_K"] = sc.temperature;
+    }
+  }
+
+  double work_per_step() const override { return static_cast<double>(cells()); }
+  std::string status() const override {
+    return strformat("Nu %.5f Vrms %.5g Stokes its %d", last_.nu_top, last_.vrms, mantle_.last_stokes().iterations);
+  }
+
+ private:
+  void record(double time) {
+    const auto& d = last_;
+    const auto& sc = setup_.scales;
+    std::vector<double> row = {time,    d.nu_top, d.nu_bottom, d.nu_volume, d.vrms, d.vmax,
+                               sc.t_top + sc.temperature * d.t_mean, static_cast<double>(mantle_.last_stokes().iterations)};
+    if (sc.dimensional) {
+      const double area = sc.width * sc.width_y;
+      for (double v : {d.flux_top * sc.flux * area, d.flux_bottom * sc.flux * area, d.flux_top * sc.flux,
+                       d.flux_bottom * sc.flux, d.vrms * sc.velocity})
+        row.push_back(v);
+    }
+    csv_->row(row);
+  }
+
+  sim::RunContext& context_;
+  MantleSetup3D setup_;
+  MantleConvection3D mantle_;
+  std::unique_ptr<io::CsvSeries> csv_;
+  std::unique_ptr<io::XdmfSeries> xdmf_;
+  MantleDiagnostics3D last_;
+  int rank_ = 0;
+  bool steady_enabled_ = true, steady_ = false, steady_written_ = false;
+  double steady_tol_ = 1e-5, steady_time_ = -1.0, steady_wall_ = -1.0;
+  int quiet_steps_ = 0;
+  double last_nu_ = 0.0, last_vrms_ = 0.0;
+  long steps_ = 0;
+  long total_stokes_its_ = 0;
+  double stokes_seconds_ = 0.0;
+  double wall_start_ = MPI_Wtime();
+};
+
+void run_mantle_3d(sim::RunContext& context) {
+  MantleModel3D model(context);
+  const auto settings = sim::time_settings_from_config(context.config);
+  int size = 1;
+  MPI_Comm_size(context.comm, &size);
+  sim::CheckpointIdentity identity{"thermal.mantle", sim::physics_hash(context.config.node()), size, model.cells()};
+  sim::run_time_loop(model, context, settings, identity);
+}
+
 void run_mantle(sim::RunContext& context, bool coupled, const std::string& type) {
+  if (!coupled && context.config.child("mantle").integers("cells").size() == 3) return run_mantle_3d(context);
   MantleModel model(context, coupled);
   const auto settings = sim::time_settings_from_config(context.config);
   int size = 1;
@@ -663,7 +1025,8 @@ void run_core(sim::RunContext& context) {
 void register_case_types() {
   auto& registry = sim::Registry::instance();
   registry.add_case_type(
-      {"thermal.mantle", "2-D mantle convection box (Blankenbach benchmarks, T-dependent viscosity, internal heating)",
+      {"thermal.mantle",
+       "2-D or 3-D mantle convection box (Blankenbach and Busse benchmarks, T-dependent viscosity, internal heating)",
        [](ObjectSpec& root) {
          sim::declare_time_schema(root);
          declare_mantle_schema(root, false);

@@ -1,41 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include "thermal/mantle2d.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "core/error.hpp"
+#include "thermal/muscl.hpp"
 #include "thermal/petsc_util.hpp"
 
 namespace hadal::thermal {
-namespace {
-
-KOKKOS_INLINE_FUNCTION double limited_slope(int limiter, double a, double b) {
-  if (a * b <= 0.0) return 0.0;
-  if (limiter == 0) return 2.0 * a * b / (a + b);  // van Leer
-  const double s = a > 0.0 ? 1.0 : -1.0;
-  const double aa = fabs(a), bb = fabs(b);
-  if (limiter == 1) {  // monotonised central
-    double m = 0.5 * (aa + bb);
-    m = m < 2.0 * aa ? m : 2.0 * aa;
-    m = m < 2.0 * bb ? m : 2.0 * bb;
-    return s * m;
-  }
-  return s * (aa < bb ? aa : bb);  // minmod
-}
-
-/// Upwind MUSCL face value from the four cells around the face (m2, m1 | p1, p2).
-KOKKOS_INLINE_FUNCTION double face_value(int limiter, double velocity, double m2, double m1, double p1, double p2) {
-  if (velocity >= 0.0) return m1 + 0.5 * limited_slope(limiter, m1 - m2, p1 - m1);
-  return p1 - 0.5 * limited_slope(limiter, p1 - m1, p2 - p1);
-}
-
-}  // namespace
-
 MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& params)
     : comm_(comm), params_(params), dx_(params.aspect / params.nx), dz_(1.0 / params.nz) {
   stokes_ = std::make_unique<StokesSolver2D>(comm, params.nx, params.nz, params.aspect, 1.0, params.velocity_bc,
-                                             params.stokes_rtol, params.options_prefix, params.petsc_options);
+                                             params.stokes_rtol, params.options_prefix, params.petsc_options,
+                                             params.stokes_method);
   const auto rx = stokes_->ranges_x(), rz = stokes_->ranges_z();
   HADAL_PETSC(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, params.nx, params.nz,
                            stokes_->ranks_x(), stokes_->ranks_z(), 1, 2, rx.data(), rz.data(), &da_));
@@ -43,16 +22,10 @@ MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& pa
   HADAL_PETSC(DMCreateGlobalVector(da_, &rhs_));
   HADAL_PETSC(VecDuplicate(rhs_, &sol_));
   HADAL_PETSC(DMCreateLocalVector(da_, &local_));
-  HADAL_PETSC(DMCreateMatrix(da_, &D_));
-  HADAL_PETSC(KSPCreate(comm, &diffusion_ksp_));
-  HADAL_PETSC(KSPSetOptionsPrefix(diffusion_ksp_, (params.options_prefix + "energy_").c_str()));
-  HADAL_PETSC(KSPSetType(diffusion_ksp_, KSPCG));
-  PC pc;
-  HADAL_PETSC(KSPGetPC(diffusion_ksp_, &pc));
-  HADAL_PETSC(PCSetType(pc, PCHYPRE));
-  HADAL_PETSC(KSPSetTolerances(diffusion_ksp_, 1e-11, 1e-14, PETSC_DEFAULT, 500));
-  HADAL_PETSC(KSPSetInitialGuessNonzero(diffusion_ksp_, PETSC_TRUE));
-  HADAL_PETSC(KSPSetFromOptions(diffusion_ksp_));
+  for (auto& d : diffusion_) {
+    HADAL_PETSC(DMCreateMatrix(da_, &d.matrix));
+    d.ksp = create_diffusion_solver();
+  }
   const auto& o = stokes_->owned();
   T_ = View2("temperature", o.xm + 4, o.zm + 4);
   vx_ = View2("vx", o.xm + 1, o.zm);
@@ -61,12 +34,34 @@ MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& pa
 }
 
 MantleConvection2D::~MantleConvection2D() {
-  KSPDestroy(&diffusion_ksp_);
-  MatDestroy(&D_);
+  for (auto& d : diffusion_) {
+    KSPDestroy(&d.ksp);
+    MatDestroy(&d.matrix);
+  }
   VecDestroy(&rhs_);
   VecDestroy(&sol_);
   VecDestroy(&local_);
   DMDestroy(&da_);
+}
+
+KSP MantleConvection2D::create_diffusion_solver() const {
+  KSP ksp;
+  HADAL_PETSC(KSPCreate(comm_, &ksp));
+  HADAL_PETSC(KSPSetOptionsPrefix(ksp, (params_.options_prefix + "energy_").c_str()));
+  PC pc;
+  HADAL_PETSC(KSPGetPC(ksp, &pc));
+  if (params_.stokes_method == StokesMethod::Direct) {
+    HADAL_PETSC(KSPSetType(ksp, KSPPREONLY));
+    HADAL_PETSC(PCSetType(pc, PCLU));
+    HADAL_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  } else {
+    HADAL_PETSC(KSPSetType(ksp, KSPCG));
+    HADAL_PETSC(PCSetType(pc, PCHYPRE));
+    HADAL_PETSC(KSPSetTolerances(ksp, 1e-11, 1e-14, PETSC_DEFAULT, 500));
+    HADAL_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
+  }
+  HADAL_PETSC(KSPSetFromOptions(ksp));
+  return ksp;
 }
 
 void MantleConvection2D::set_initial_temperature() {
@@ -201,10 +196,19 @@ double MantleConvection2D::stable_dt(double cfl) const {
   return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
 }
 
-void MantleConvection2D::assemble_diffusion(double dt) {
+KSP MantleConvection2D::diffusion_solver(double dt) {
+  // dt often alternates between two neighbouring rungs of its ladder; keeping the operators (and
+  // their factorisations or AMG hierarchies) of the last two step sizes avoids rebuilding them.
+  for (auto& d : diffusion_)
+    if (d.dt == dt) {
+      most_recent_diffusion_ = static_cast<int>(&d - diffusion_.data());
+      return d.ksp;
+    }
+  most_recent_diffusion_ = 1 - most_recent_diffusion_;
+  auto& d = diffusion_[most_recent_diffusion_];
   const auto o = stokes_->owned();
   const double idx2 = 1.0 / (dx_ * dx_), idz2 = 1.0 / (dz_ * dz_);
-  HADAL_PETSC(MatZeroEntries(D_));
+  HADAL_PETSC(MatZeroEntries(d.matrix));
   for (int j = o.zs; j < o.zs + o.zm; ++j)
     for (int i = o.xs; i < o.xs + o.xm; ++i) {
       MatStencil row{0, j, i, 0};
@@ -223,12 +227,13 @@ void MantleConvection2D::assemble_diffusion(double dt) {
       if (j < params_.nz - 1) { add(i, j + 1, -idz2); diag += idz2; }
       else if (params_.top.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
       add(i, j, diag);
-      HADAL_PETSC(MatSetValuesStencil(D_, 1, &row, n, cols, vals, INSERT_VALUES));
+      HADAL_PETSC(MatSetValuesStencil(d.matrix, 1, &row, n, cols, vals, INSERT_VALUES));
     }
-  HADAL_PETSC(MatAssemblyBegin(D_, MAT_FINAL_ASSEMBLY));
-  HADAL_PETSC(MatAssemblyEnd(D_, MAT_FINAL_ASSEMBLY));
-  HADAL_PETSC(KSPSetOperators(diffusion_ksp_, D_, D_));
-  matrix_dt_ = dt;
+  HADAL_PETSC(MatAssemblyBegin(d.matrix, MAT_FINAL_ASSEMBLY));
+  HADAL_PETSC(MatAssemblyEnd(d.matrix, MAT_FINAL_ASSEMBLY));
+  HADAL_PETSC(KSPSetOperators(d.ksp, d.matrix, d.matrix));
+  d.dt = dt;
+  return d.ksp;
 }
 
 StokesSolveStats MantleConvection2D::step(double dt) {
@@ -246,15 +251,15 @@ StokesSolveStats MantleConvection2D::step(double dt) {
         KOKKOS_LAMBDA(int i, int j) {
           const int a = i + 2, b = j + 2;
           const double uw = vx(i, j), ue = vx(i + 1, j), ws = vz(i, j), wn = vz(i, j + 1);
-          const double fw = uw * face_value(lim, uw, T(a - 2, b), T(a - 1, b), T(a, b), T(a + 1, b));
-          const double fe = ue * face_value(lim, ue, T(a - 1, b), T(a, b), T(a + 1, b), T(a + 2, b));
-          const double fs = ws * face_value(lim, ws, T(a, b - 2), T(a, b - 1), T(a, b), T(a, b + 1));
-          const double fn = wn * face_value(lim, wn, T(a, b - 1), T(a, b), T(a, b + 1), T(a, b + 2));
+          const double fw = uw * muscl::face_value(lim, uw, T(a - 2, b), T(a - 1, b), T(a, b), T(a + 1, b));
+          const double fe = ue * muscl::face_value(lim, ue, T(a - 1, b), T(a, b), T(a + 1, b), T(a + 2, b));
+          const double fs = ws * muscl::face_value(lim, ws, T(a, b - 2), T(a, b - 1), T(a, b), T(a, b + 1));
+          const double fn = wn * muscl::face_value(lim, wn, T(a, b - 1), T(a, b), T(a, b + 1), T(a, b + 2));
           R(i, j) = -((fe - fw) / dx + (fn - fs) / dz);
         });
     Kokkos::fence();
   }
-  if (dt != matrix_dt_) assemble_diffusion(dt);
+  KSP diffusion_ksp = diffusion_solver(dt);
   auto hT = Kokkos::create_mirror_view(T_);
   Kokkos::deep_copy(hT, T_);
   auto hR = Kokkos::create_mirror_view(tendency_);
@@ -280,9 +285,9 @@ StokesSolveStats MantleConvection2D::step(double dt) {
     HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
     HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
   }
-  HADAL_PETSC(KSPSolve(diffusion_ksp_, rhs_, sol_));
+  HADAL_PETSC(KSPSolve(diffusion_ksp, rhs_, sol_));
   KSPConvergedReason reason;
-  HADAL_PETSC(KSPGetConvergedReason(diffusion_ksp_, &reason));
+  HADAL_PETSC(KSPGetConvergedReason(diffusion_ksp, &reason));
   if (reason < 0) throw NumericalError("energy equation: implicit diffusion solve diverged");
   {
     const PetscScalar** x;
@@ -310,13 +315,13 @@ MantleDiagnostics MantleConvection2D::diagnostics() const {
     const int top = o.zm + 1;
     for (int i = 0; i < o.xm; ++i)
       q_top[o.xs + i] = params_.top.kind == ThermalBoundaryKind::Temperature
-                            ? (9.0 * h(i + 2, top) - h(i + 2, top - 1) - 8.0 * params_.top.value) / (3.0 * dz_)
+                            ? 2.0 * (h(i + 2, top) - params_.top.value) / dz_
                             : params_.top.value;
   }
   if (o.zs == 0) {
     for (int i = 0; i < o.xm; ++i)
       q_bot[o.xs + i] = params_.bottom.kind == ThermalBoundaryKind::Temperature
-                            ? -(9.0 * h(i + 2, 2) - h(i + 2, 3) - 8.0 * params_.bottom.value) / (3.0 * dz_)
+                            ? 2.0 * (params_.bottom.value - h(i + 2, 2)) / dz_
                             : params_.bottom.value;
   }
   for (int j = 0; j < o.zm; ++j)
@@ -410,6 +415,34 @@ void MantleConvection2D::set_temperature_block(const std::vector<double>& block)
     for (int i = 0; i < o.xm; ++i) h(i + 2, j + 2) = block[static_cast<std::size_t>(j) * o.xm + i];
   Kokkos::deep_copy(T_, h);
   fill_ghosts();
+}
+
+void MantleConvection2D::set_temperature_from(int nx_src, int nz_src, const std::vector<double>& source) {
+  const auto o = stokes_->owned();
+  const double sdx = params_.aspect / nx_src, sdz = 1.0 / nz_src;
+  auto src = [&](int i, int j) { return source[static_cast<std::size_t>(j) * nx_src + i]; };
+  // Value at height z (source cell-centre interpolation in z) in source column i.
+  auto column = [&](int i, double z) {
+    const double fz = z / sdz - 0.5;
+    if (fz < 0.0 && params_.bottom.kind == ThermalBoundaryKind::Temperature)
+      return params_.bottom.value + (src(i, 0) - params_.bottom.value) * (z / (0.5 * sdz));
+    if (fz > nz_src - 1 && params_.top.kind == ThermalBoundaryKind::Temperature)
+      return params_.top.value + (src(i, nz_src - 1) - params_.top.value) * ((1.0 - z) / (0.5 * sdz));
+    const int j0 = std::min(std::max(static_cast<int>(std::floor(fz)), 0), std::max(nz_src - 2, 0));
+    const double w = std::min(std::max(fz - j0, 0.0), 1.0);
+    return nz_src == 1 ? src(i, 0) : (1.0 - w) * src(i, j0) + w * src(i, j0 + 1);
+  };
+  std::vector<double> block(static_cast<std::size_t>(o.xm) * o.zm);
+  for (int j = 0; j < o.zm; ++j)
+    for (int i = 0; i < o.xm; ++i) {
+      const double x = (o.xs + i + 0.5) * dx_, z = (o.zs + j + 0.5) * dz_;
+      const double fx = x / sdx - 0.5;
+      const int i0 = std::min(std::max(static_cast<int>(std::floor(fx)), 0), std::max(nx_src - 2, 0));
+      const double w = std::min(std::max(fx - i0, 0.0), 1.0);
+      block[static_cast<std::size_t>(j) * o.xm + i] =
+          nx_src == 1 ? column(0, z) : (1.0 - w) * column(i0, z) + w * column(i0 + 1, z);
+    }
+  set_temperature_block(block);
 }
 
 std::vector<double> MantleConvection2D::viscosity_block() const {

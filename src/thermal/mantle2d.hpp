@@ -9,6 +9,7 @@
 /// implicitly (IMEX Euler, whose steady states satisfy the discrete steady equations exactly).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,12 +67,14 @@ struct MantleParameters {
   enum class Limiter { VanLeer, MC, Minmod } limiter = Limiter::VanLeer;
   double perturbation = 0.1;      ///< amplitude of cos(pi x/aspect) sin(pi z)
   double stokes_rtol = 1e-8;
+  StokesMethod stokes_method = StokesMethod::Multigrid;
   std::string petsc_options;
   std::string options_prefix = "mantle_stokes_";
 };
 
-/// Global diagnostics (identical on all ranks). Fluxes are upward conductive fluxes -dT/dz at the
-/// wall from a second-order one-sided stencil; Nu = mean flux / (T_bottom - T_top).
+/// Global diagnostics (identical on all ranks). Wall fluxes are the upward conductive fluxes that the
+/// discrete energy equation carries through the wall, 2 (T_cell - T_wall) / dz, so that at steady
+/// state flux_top - flux_bottom equals the internal heating exactly; Nu = mean flux / (T_bottom - T_top).
 struct MantleDiagnostics {
   double nu_top = 0.0, nu_bottom = 0.0;
   double flux_top = 0.0, flux_bottom = 0.0;  ///< mean upward flux through top and bottom
@@ -112,6 +115,11 @@ class MantleConvection2D {
   /// Owned-cell blocks ordered [j][i] (x fastest) for output and checkpoints.
   std::vector<double> temperature_block() const;
   void set_temperature_block(const std::vector<double>& block);
+  /// Starts from another run's temperature (nondimensional, global nz_src x nx_src array, x fastest),
+  /// interpolated bilinearly between cell centres and, next to a fixed-temperature wall, between the
+  /// wall and the first cell; constant towards insulating walls. Grid sequencing: a steady state on a
+  /// coarse grid is a close start on a finer one, which removes most of the transient.
+  void set_temperature_from(int nx_src, int nz_src, const std::vector<double>& source);
   std::vector<double> viscosity_block() const;
   std::vector<double> pressure_block() const { return stokes_->cell_pressure(); }
   /// Cell-centred velocity components (averages of the two faces).
@@ -124,17 +132,23 @@ class MantleConvection2D {
  private:
   void fill_ghosts();
   void load_velocity();
-  void assemble_diffusion(double dt);
+  KSP create_diffusion_solver() const;
+  /// The implicit-diffusion solver for this dt, assembled (and set up) only for a new dt.
+  KSP diffusion_solver(double dt);
 
   MPI_Comm comm_;
   MantleParameters params_;
   double dx_, dz_;
   std::unique_ptr<StokesSolver2D> stokes_;
   DM da_ = nullptr;
-  Mat D_ = nullptr;
-  KSP diffusion_ksp_ = nullptr;
+  struct ImplicitDiffusion {
+    double dt = -1.0;  ///< step size the operator was assembled for (< 0: none yet)
+    Mat matrix = nullptr;
+    KSP ksp = nullptr;
+  };
+  std::array<ImplicitDiffusion, 2> diffusion_;
+  int most_recent_diffusion_ = 0;
   Vec rhs_ = nullptr, sol_ = nullptr, local_ = nullptr;
-  double matrix_dt_ = -1.0;
   View2 T_;        ///< (xm+4) x (zm+4): two ghost layers
   View2 vx_, vz_;  ///< (xm+1) x zm and xm x (zm+1)
   View2 tendency_;

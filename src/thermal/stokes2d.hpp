@@ -23,6 +23,13 @@ namespace hadal::thermal {
 
 enum class VelocityBoundary { FreeSlip, NoSlip };
 
+/// How the saddle-point system is solved.
+/// Multigrid: FGMRES + fieldsplit Schur with AMG on velocity (scalable; the default).
+/// Direct: FGMRES preconditioned by a sparse LU (MUMPS) of the full operator. The factors are kept
+/// while they still precondition well (at most a few iterations after the viscosity changed), so a
+/// time loop pays for a factorisation only now and then. Fast for 2-D boxes up to a few 1e5 unknowns.
+enum class StokesMethod { Multigrid, Direct };
+
 /// Which velocity condition holds on each wall of the box.
 struct StokesBoundaries {
   VelocityBoundary left = VelocityBoundary::FreeSlip, right = VelocityBoundary::FreeSlip;
@@ -57,7 +64,7 @@ class StokesSolver2D {
   /// "-key value" pairs applied under that prefix after the defaults (user passthrough).
   StokesSolver2D(MPI_Comm comm, int nx, int nz, double lx, double lz, const StokesBoundaries& bc,
                  double rtol = 1e-8, const std::string& options_prefix = "stokes_",
-                 const std::string& petsc_options = "");
+                 const std::string& petsc_options = "", StokesMethod method = StokesMethod::Multigrid);
   ~StokesSolver2D();
   StokesSolver2D(const StokesSolver2D&) = delete;
   StokesSolver2D& operator=(const StokesSolver2D&) = delete;
@@ -98,6 +105,8 @@ class StokesSolver2D {
   StokesBoundaries bc_;
   double rtol_;
   std::string prefix_, user_options_;
+  StokesMethod method_;
+  int last_iterations_ = 0;
   OwnedCells owned_;
   DM dm_ = nullptr;
   Mat A_ = nullptr, P_ = nullptr;
