@@ -546,7 +546,8 @@ double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
 void PlumeModel::advance(double time, double dt) {
   // The flow at mid-step drives both Runge-Kutta stages (second order in the flow's time variation).
   // The one stable_dt evaluated is reused when within 5% of dt of the midpoint (an O(dt^2) change).
-  if (std::abs(flow_time_ - (time + 0.5 * dt)) > 0.05 * dt) ensure_flow(time + 0.5 * dt);
+  // Written so that the NaN of "no flow yet" (a fixed time.dt never calls stable_dt) also updates.
+  if (!(std::abs(flow_time_ - (time + 0.5 * dt)) <= 0.05 * dt)) ensure_flow(time + 0.5 * dt);
   // Positivity needs a Courant sum <= 1/2 at the flow actually used: sub-step if the time loop's dt
   // (or a user's cfl above 0.5) would exceed it.
   constexpr double kPositivityLimit = 0.5;

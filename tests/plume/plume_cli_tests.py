@@ -101,6 +101,23 @@ def test_hdf5_flow_matches_uniform():
     expect(r.returncode == 2 and "covers t" in r.stderr, f"short flow file accepted: {r.returncode} {r.stderr}")
 
 
+def test_fixed_dt_uses_the_flow():
+    """A fixed time.dt drives the plume with the flow exactly as adaptive steps of the same length do
+    (regression: with a fixed dt the flow was never evaluated and the plume stood still)."""
+    d = workdir("plume_fixed_dt")
+    base = ["--set", "bathymetry={type: flat, depth: 1600}", "--set", "grid.cells=[40, 30, 12]",
+            "--set", "time.end=1 h", "--set", "plume.flow={type: uniform, velocity: [0.05, 0.0]}", "-q"]
+    adaptive, fixed = os.path.join(d, "adaptive"), os.path.join(d, "fixed")
+    run(["run", CASE, "-o", adaptive, "--set", "time.dt_max=60 s"] + base, check=0)
+    run(["run", CASE, "-o", fixed, "--set", "time.dt=60 s"] + base, check=0)
+    a, b = summary(adaptive), summary(fixed)
+    expect(a["steps"] == b["steps"], f"steps {a['steps']} vs {b['steps']}: the adaptive dt was not 60 s")
+    for key in ("mass_suspended_kg", "mass_deposited_kg", "max_concentration_kg_m3"):
+        expect(abs(a[key] - b[key]) <= 1e-12 * abs(a[key]), f"{key}: {a[key]} vs {b[key]}")
+    expect(a["extent_m"] == b["extent_m"], f"extent {a['extent_m']} vs {b['extent_m']}")
+    expect(b["extent_m"]["E"] > b["extent_m"]["W"] + 100.0, f"no eastward drift: {b['extent_m']}")
+
+
 def test_default_case_smoke():
     """The main job at coarse resolution: budget closed, metrics consistent, the figure renders."""
     d = workdir("plume_smoke")
@@ -137,5 +154,6 @@ if __name__ == "__main__":
         "ranks_agree": test_ranks_agree,
         "restart_bitwise": test_restart_bitwise,
         "hdf5_flow": test_hdf5_flow_matches_uniform,
+        "fixed_dt": test_fixed_dt_uses_the_flow,
         "default_case_smoke": test_default_case_smoke,
     })
