@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /// \file lagrangian_kernels.hpp
-/// \brief Device code of the particle step: C-grid velocity interpolation (trilinear in space; linear
-/// in time through the start, mid and end fields), diffusivity profiles, and the move functor.
+/// \brief Device code of the particle step: C-grid velocity interpolation (per cell, consistent with
+/// the finite volumes; linear in time through the start, mid and end fields), diffusivity profiles,
+/// and the move functor (which also bins and lists the particles needing bookkeeping).
 #pragma once
 
 #include <cstdint>
 
 #include <Kokkos_Core.hpp>
+#include <Kokkos_ScatterView.hpp>
 
 #include "grid/grid.hpp"
 #include "plume/particles.hpp"
@@ -18,7 +20,13 @@ struct FlowGeometry {
   double x0 = 0, y0 = 0, lx = 0, ly = 0, dx = 1, dy = 1, inv_dx = 1, inv_dy = 1;
   int nx = 1, ny = 1, nz = 1, g = 0, i_begin = 0, j_begin = 0, local_ni = 1, local_nj = 1;
   Kokkos::View<const double*> zf, dzv;
+  /// Level lookup: level_table(b) = cell_k at z = zf(0) + b * table_step, with table_step the
+  /// thinnest cell, so that a height is at most one level above its table entry.
+  Kokkos::View<const int*> level_table;
+  double table_step = 1.0, inv_table_step = 1.0;
+  int table_last = 0;
 
+  /// Builds the geometry (allocates the level table: build once, copy freely).
   static FlowGeometry of(const grid::StructuredGrid& grid) {
     FlowGeometry f;
     f.x0 = grid.spec().x0, f.y0 = grid.spec().y0, f.lx = grid.spec().lx, f.ly = grid.spec().ly;
@@ -27,20 +35,34 @@ struct FlowGeometry {
     f.i_begin = grid.owned().i_begin, f.j_begin = grid.owned().j_begin;
     f.local_ni = grid.local_ni(), f.local_nj = grid.local_nj();
     f.zf = grid.z_faces_view(), f.dzv = grid.dz_view();
+    double thinnest = grid.dz(0);
+    for (int k = 1; k < grid.nz(); ++k) thinnest = thinnest < grid.dz(k) ? thinnest : grid.dz(k);
+    const double height = grid.z_face(grid.nz()) - grid.z_face(0);
+    const int entries = static_cast<int>(height / thinnest) + 2;
+    f.table_step = thinnest, f.inv_table_step = 1.0 / thinnest, f.table_last = entries - 1;
+    Kokkos::View<int*> table("level_table", static_cast<std::size_t>(entries));
+    auto host = Kokkos::create_mirror_view(table);
+    for (int b = 0, k = 0; b < entries; ++b) {
+      const double z = grid.z_face(0) + b * thinnest;
+      while (k + 1 < grid.nz() && grid.z_face(k + 1) <= z) ++k;
+      host(b) = k;
+    }
+    Kokkos::deep_copy(table, host);
+    f.level_table = table;
     return f;
   }
 
   KOKKOS_INLINE_FUNCTION double dz(int k) const { return dzv(k); }
   KOKKOS_INLINE_FUNCTION double top() const { return zf(nz); }
   /// Cell level containing z (clamped to 0..nz-1).
-  KOKKOS_INLINE_FUNCTION int cell_k(double z) const {
-    int lo = 0, hi = nz - 1;
-    while (lo < hi) {
-      const int mid = (lo + hi + 1) / 2;
-      if (zf(mid) <= z) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+  KOKKOS_FORCEINLINE_FUNCTION int cell_k(double z) const {
+    // Largest k with zf(k) <= z (0 if none, or z not a number): the table entry, corrected by at
+    // most a level (also against rounding of the table index).
+    const double a = (z - zf(0)) * inv_table_step;
+    int k = level_table(a > 0.0 ? (a < table_last ? static_cast<int>(a) : table_last) : 0);
+    while (k + 1 < nz && zf(k + 1) <= z) ++k;
+    while (k > 0 && zf(k) > z) --k;
+    return k;
   }
   /// Global column of (x, y), clamped to the domain.
   KOKKOS_INLINE_FUNCTION void column(double x, double y, int& gi, int& gj) const {
@@ -48,16 +70,16 @@ struct FlowGeometry {
     gi = ax <= 0.0 ? 0 : (ax >= nx ? nx - 1 : static_cast<int>(ax));
     gj = ay <= 0.0 ? 0 : (ay >= ny ? ny - 1 : static_cast<int>(ay));
   }
-  KOKKOS_INLINE_FUNCTION int local_i(int gi) const {
+  KOKKOS_FORCEINLINE_FUNCTION int local_i(int gi) const {
     const int l = gi - i_begin + g;
     return l < 0 ? 0 : (l >= local_ni ? local_ni - 1 : l);
   }
-  KOKKOS_INLINE_FUNCTION int local_j(int gj) const {
+  KOKKOS_FORCEINLINE_FUNCTION int local_j(int gj) const {
     const int l = gj - j_begin + g;
     return l < 0 ? 0 : (l >= local_nj ? local_nj - 1 : l);
   }
   /// Neighbours i0, i1 = i0 + 1 and weight t of continuous index a on points 0..last (clamped).
-  KOKKOS_INLINE_FUNCTION static void bracket(double a, int last, int& i0, int& i1, double& t) {
+  KOKKOS_FORCEINLINE_FUNCTION static void bracket(double a, int last, int& i0, int& i1, double& t) {
     if (a <= 0.0 || last == 0) {
       i0 = i1 = 0, t = 0.0;
     } else if (a >= last) {
@@ -67,23 +89,65 @@ struct FlowGeometry {
     }
   }
 
+  /// Trilinear interpolation between columns (a0|a1, b0|b1) (local indices) and levels k0|k1. Raw
+  /// strides (any layout): the column offsets are computed once, not per value.
   template <class View>
-  KOKKOS_INLINE_FUNCTION double trilinear(const View& F, int i0, int i1, double tx, int j0, int j1, double ty, int k0,
-                                          int k1, double tz) const {
-    const int a0 = local_i(i0), a1 = local_i(i1), b0 = local_j(j0), b1 = local_j(j1);
-    const double c00 = F(a0, b0, k0) + tz * (F(a0, b0, k1) - F(a0, b0, k0));
-    const double c10 = F(a1, b0, k0) + tz * (F(a1, b0, k1) - F(a1, b0, k0));
-    const double c01 = F(a0, b1, k0) + tz * (F(a0, b1, k1) - F(a0, b1, k0));
-    const double c11 = F(a1, b1, k0) + tz * (F(a1, b1, k1) - F(a1, b1, k0));
+  KOKKOS_FORCEINLINE_FUNCTION static double trilinear(const View& F, int a0, int a1, double tx, int b0, int b1, double ty,
+                                                      int k0, int k1, double tz) {
+    const double* data = F.data();
+    const std::size_t s0 = F.stride(0), s1 = F.stride(1), s2 = F.stride(2);
+    const std::size_t o00 = a0 * s0 + b0 * s1, o10 = a1 * s0 + b0 * s1, o01 = a0 * s0 + b1 * s1, o11 = a1 * s0 + b1 * s1;
+    const std::size_t l0 = k0 * s2, l1 = k1 * s2;
+    const double c00 = data[o00 + l0] + tz * (data[o00 + l1] - data[o00 + l0]);
+    const double c10 = data[o10 + l0] + tz * (data[o10 + l1] - data[o10 + l0]);
+    const double c01 = data[o01 + l0] + tz * (data[o01 + l1] - data[o01 + l0]);
+    const double c11 = data[o11 + l0] + tz * (data[o11 + l1] - data[o11 + l0]);
     const double c0 = c00 + tx * (c10 - c00), c1 = c01 + tx * (c11 - c01);
     return c0 + ty * (c1 - c0);
   }
 
+  /// Velocity at (x, y, z) consistent with the finite volumes: in the cell holding the point, u is
+  /// linear in x between the cell's west and east faces, v linear in y between its south and north
+  /// faces, w linear in z between its bottom and top faces. As the face fields satisfy the discrete
+  /// continuity (w is built from it), this field is divergence-free inside every cell and its normal
+  /// component is continuous across faces: advection alone keeps a uniform particle density
+  /// uniform, also next to bathymetry steps, where w is exactly 0 on the bed and u, v are 0 on the
+  /// masked step faces.
+  template <class View>
+  KOKKOS_INLINE_FUNCTION void velocity_cell(const View& U, const View& V, const View& W, double x, double y, double z,
+                                            double& u, double& v, double& w) const {
+    const double ax = (x - x0) * inv_dx, ay = (y - y0) * inv_dy;
+    const int gi = ax <= 0.0 ? 0 : (ax >= nx ? nx - 1 : static_cast<int>(ax));
+    const int gj = ay <= 0.0 ? 0 : (ay >= ny ? ny - 1 : static_cast<int>(ay));
+    double fx = ax - gi, fy = ay - gj;
+    fx = fx < 0.0 ? 0.0 : (fx > 1.0 ? 1.0 : fx);
+    fy = fy < 0.0 ? 0.0 : (fy > 1.0 ? 1.0 : fy);
+    const int k = cell_k(z);
+    double fz = (z - zf(k)) / dzv(k);
+    fz = fz < 0.0 ? 0.0 : (fz > 1.0 ? 1.0 : fz);
+    const int li = local_i(gi), lj = local_j(gj);
+    const int le = li + 1 < local_ni ? li + 1 : li, ln = lj + 1 < local_nj ? lj + 1 : lj;
+    u = U(li, lj, k) + fx * (U(le, lj, k) - U(li, lj, k));
+    v = V(li, lj, k) + fy * (V(li, ln, k) - V(li, lj, k));
+    w = W(li, lj, k) + fz * (W(li, lj, k + 1) - W(li, lj, k));
+  }
+
+  /// Velocity: the finite-volume-consistent cell interpolation, or (`trilinear`) each component
+  /// trilinear on its staggered lattice (kept to show that it breaks the well-mixed condition next
+  /// to bathymetry steps).
+  template <class View>
+  KOKKOS_INLINE_FUNCTION void flow_at(bool trilinear_lattice, const View& U, const View& V, const View& W, double x,
+                                      double y, double z, double& u, double& v, double& w) const {
+    if (trilinear_lattice) velocity(U, V, W, x, y, z, u, v, w);
+    else velocity_cell(U, V, W, x, y, z, u, v, w);
+  }
+
   /// Velocity at (x, y, z) from C-grid face fields: u on west faces (x faces, y and z centres), v on
-  /// south faces, w on bottom faces; each trilinear on its own staggered lattice.
+  /// south faces, w on bottom faces; each trilinear on its own staggered lattice. The brackets and
+  /// local indices are shared by the three components.
   template <class View>
   KOKKOS_INLINE_FUNCTION void velocity(const View& U, const View& V, const View& W, double x, double y, double z,
-                                       double& u, double& v, double& w) const {
+                                            double& u, double& v, double& w) const {
     const double ax = (x - x0) * inv_dx, ay = (y - y0) * inv_dy;
     const int k = cell_k(z);
     const double zc = 0.5 * (zf(k) + zf(k + 1));
@@ -107,9 +171,11 @@ struct FlowGeometry {
     bracket(ay, ny, j0, j1, ty);
     bracket(ax - 0.5, nx - 1, ic0, ic1, txc);
     bracket(ay - 0.5, ny - 1, jc0, jc1, tyc);
-    u = trilinear(U, i0, i1, tx, jc0, jc1, tyc, kc0, kc1, tc);
-    v = trilinear(V, ic0, ic1, txc, j0, j1, ty, kc0, kc1, tc);
-    w = trilinear(W, ic0, ic1, txc, jc0, jc1, tyc, k, k + 1, tf);
+    const int af0 = local_i(i0), af1 = local_i(i1), ac0 = local_i(ic0), ac1 = local_i(ic1);
+    const int bf0 = local_j(j0), bf1 = local_j(j1), bc0 = local_j(jc0), bc1 = local_j(jc1);
+    u = trilinear(U, af0, af1, tx, bc0, bc1, tyc, kc0, kc1, tc);
+    v = trilinear(V, ac0, ac1, txc, bf0, bf1, ty, kc0, kc1, tc);
+    w = trilinear(W, ac0, ac1, txc, bc0, bc1, tyc, k, k + 1, tf);
   }
 };
 
@@ -128,50 +194,54 @@ KOKKOS_INLINE_FUNCTION void vertical_diffusivity(bool bbl, double kz, double bac
   }
 }
 
-/// One step of every particle (see lagrangian_model.hpp for the sequence).
+/// One step of every particle (see lagrangian_model.hpp for the sequence). Besides moving, the
+/// kernel bins the particles that stay suspended on this rank into the concentration field, and
+/// lists (in `listed`, `listed_count`) every particle that needs bookkeeping after the step: those
+/// deposited, eroded or gone out of the domain, and those now over another rank's column, with
+/// destination(p) = the rank that owns the new column, or -1 if it left the domain. So the steps
+/// after the move touch only the listed particles, not all of them.
 struct ParticleMover {
   using View3 = Kokkos::View<double***>;
   FlowGeometry geo;
-  View3 u0, v0, w0, u1, v1, w1, um, vm, wm, kh, tau, bed;
-  Kokkos::View<int**> first_wet;
+  View3 u0, v0, w0, u1, v1, w1, um, vm, wm, kh, tau, ustar_map, bed;  ///< ustar_map: friction velocity per column
+  Kokkos::View<int**> first_wet, owner;
   Kokkos::View<double*> ws, tau_ce, erosion_m;
   Kokkos::View<double*> x, y, z, mass, age;
   Kokkos::View<std::int64_t*> id;
   Kokkos::View<int*> cls, state, event;
+  Kokkos::View<int*> destination, listed;
+  Kokkos::View<int> listed_count;
+  Kokkos::Experimental::ScatterView<double***> bins;  ///< concentration per class, (i, j, n * nz + k)
   double dt = 0.0;
   std::uint64_t seed = 0, step = 0;
+  int rank = 0;
+  bool trilinear = false;  ///< velocity interpolation: cell-consistent (false) or trilinear on the lattices
   bool rk4 = false, gaussian = true, drift = true, advection = true, kh_constant = true, bbl = false, erosion = false;
-  double kh_value = 0.0, kz_value = 0.0, kz_background = 0.0, bbl_thickness = 1.0, water_density = 1030.0;
+  double kh_value = 0.0, hstep_constant = 0.0;  ///< hstep_constant: sqrt(2 Kh dt) for a constant Kh
+  double kz_value = 0.0, kz_background = 0.0, bbl_thickness = 1.0, water_density = 1030.0;
   int deposition = 1;  ///< 0 none (reflecting bed), 1 always, 2 Krone
   double tau_cd = 0.07, area = 1.0;
 
-  KOKKOS_INLINE_FUNCTION double ustar_at(int li, int lj) const {
-    const double t = tau(li, lj, 0);
-    return t > 0.0 ? Kokkos::Experimental::sqrt(t / water_density) : 0.0;
+  KOKKOS_INLINE_FUNCTION void list(std::size_t p, int where) const {
+    destination(p) = where;
+    listed(Kokkos::atomic_fetch_add(&listed_count(), 1)) = static_cast<int>(p);
+  }
+  KOKKOS_FORCEINLINE_FUNCTION void bin(int gi, int gj, int n, double zp, double m) const {
+    const int k = geo.cell_k(zp);
+    auto access = bins.access();
+    access(geo.local_i(gi), geo.local_j(gj), n * geo.nz + k) += m / (area * geo.dz(k));
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(std::size_t p) const {
+    const int s = state(p);
+    if (s == kDeposited) {
+      if (erosion) resuspend(p);
+      return;
+    }
+    if (s != kSuspended) return;
     const int n = cls(p);
     const std::uint64_t key = stream_key(seed, static_cast<std::uint64_t>(id(p)), step);
     const double top = geo.top();
-    if (state(p) == kDeposited) {
-      // Resuspension: probability E dt / m_bed per deposited particle gives the Partheniades flux.
-      if (!erosion || tau_ce(n) <= 0.0) return;
-      int gi, gj;
-      geo.column(x(p), y(p), gi, gj);
-      const int li = geo.local_i(gi), lj = geo.local_j(gj);
-      const double t = tau(li, lj, 0), m_bed = bed(li, lj, n);
-      if (t <= tau_ce(n) || m_bed <= 0.0) return;
-      const double probability = erosion_m(n) * (t / tau_ce(n) - 1.0) * dt / m_bed;
-      if (uniform01(key, 7) < probability) {
-        const int kb = first_wet(gi, gj);
-        state(p) = kSuspended;
-        event(p) = kJustEroded;
-        z(p) = geo.zf(kb) + uniform01(key, 8) * geo.dz(kb);
-      }
-      return;
-    }
-    if (state(p) != kSuspended) return;
     const double xp = x(p), yp = y(p), zp = z(p);
     const double w_settle = ws(n);
 
@@ -180,15 +250,15 @@ struct ParticleMover {
     if (advection) {
       double ua, va, wa, ub, vb, wb;
       if (!rk4) {  // Heun: stages at t and t + dt
-        geo.velocity(u0, v0, w0, xp, yp, zp, ua, va, wa);
-        geo.velocity(u1, v1, w1, xp + dt * ua, yp + dt * va, zp + dt * (wa - w_settle), ub, vb, wb);
+        geo.flow_at(trilinear, u0, v0, w0, xp, yp, zp, ua, va, wa);
+        geo.flow_at(trilinear, u1, v1, w1, xp + dt * ua, yp + dt * va, zp + dt * (wa - w_settle), ub, vb, wb);
         ax = 0.5 * dt * (ua + ub), ay = 0.5 * dt * (va + vb), az += 0.5 * dt * (wa + wb);
       } else {
         double uc, vc, wc, ud, vd, wd;
-        geo.velocity(u0, v0, w0, xp, yp, zp, ua, va, wa);
-        geo.velocity(um, vm, wm, xp + 0.5 * dt * ua, yp + 0.5 * dt * va, zp + 0.5 * dt * (wa - w_settle), ub, vb, wb);
-        geo.velocity(um, vm, wm, xp + 0.5 * dt * ub, yp + 0.5 * dt * vb, zp + 0.5 * dt * (wb - w_settle), uc, vc, wc);
-        geo.velocity(u1, v1, w1, xp + dt * uc, yp + dt * vc, zp + dt * (wc - w_settle), ud, vd, wd);
+        geo.flow_at(trilinear, u0, v0, w0, xp, yp, zp, ua, va, wa);
+        geo.flow_at(trilinear, um, vm, wm, xp + 0.5 * dt * ua, yp + 0.5 * dt * va, zp + 0.5 * dt * (wa - w_settle), ub, vb, wb);
+        geo.flow_at(trilinear, um, vm, wm, xp + 0.5 * dt * ub, yp + 0.5 * dt * vb, zp + 0.5 * dt * (wb - w_settle), uc, vc, wc);
+        geo.flow_at(trilinear, u1, v1, w1, xp + dt * uc, yp + dt * vc, zp + dt * (wc - w_settle), ud, vd, wd);
         ax = dt / 6.0 * (ua + 2.0 * ub + 2.0 * uc + ud);
         ay = dt / 6.0 * (va + 2.0 * vb + 2.0 * vc + vd);
         az += dt / 6.0 * (wa + 2.0 * wb + 2.0 * wc + wd);
@@ -223,14 +293,14 @@ struct ParticleMover {
         dky = j1 > j0 ? ((1 - tx) * (k01 - k00) + tx * (k11 - k10)) * geo.inv_dy : 0.0;
       }
     }
-    const double hstep = Kokkos::Experimental::sqrt(2.0 * (khv > 0.0 ? khv : 0.0) * dt);
+    const double hstep = kh_constant ? hstep_constant : Kokkos::Experimental::sqrt(2.0 * (khv > 0.0 ? khv : 0.0) * dt);
     double xn = xp + ax + dkx * dt + hstep * rx;
     double yn = yp + ay + dky * dt + hstep * ry;
 
     // Vertical random walk (Visser 1997): z + K'(z) dt + sqrt(2 K(z + K'(z) dt/2) dt) r.
     const int kb0 = first_wet(gi, gj);
     const double bed0 = geo.zf(kb0 < geo.nz ? kb0 : geo.nz - 1);
-    const double ustar = bbl ? ustar_at(geo.local_i(gi), geo.local_j(gj)) : 0.0;
+    const double ustar = bbl ? ustar_map(geo.local_i(gi), geo.local_j(gj), 0) : 0.0;
     double K, dK;
     vertical_diffusivity(bbl, kz_value, kz_background, bbl_thickness, ustar, zp - bed0, K, dK);
     if (!drift) dK = 0.0;
@@ -248,6 +318,7 @@ struct ParticleMover {
       x(p) = xn, y(p) = yn, z(p) = zp + dz_diffusive + az;
       state(p) = kOutflow;
       event(p) = kJustLeft;
+      list(p, -1);
       return;
     }
     // A column whose seabed is above the particle is a wall: the particle keeps its column.
@@ -273,11 +344,13 @@ struct ParticleMover {
       z(p) = zn;
       state(p) = kOutflow;
       event(p) = kJustLeft;
+      list(p, -1);
       return;
     }
     if (zn < bed) zn = 2.0 * bed - zn < top ? 2.0 * bed - zn : bed;
     // Settling part: crossing the bed deposits, i.e. the deposition flux is ws c at the bed.
     zn -= w_settle * dt;
+    const int where = owner(gn, hn);
     if (zn < bed) {
       double pd = deposition == 0 ? 0.0 : 1.0;
       if (deposition == 2) {
@@ -288,12 +361,37 @@ struct ParticleMover {
         z(p) = bed;
         state(p) = kDeposited;
         event(p) = kJustDeposited;
+        list(p, where);
         return;
       }
       zn = 2.0 * bed - zn;
       if (zn > top) zn = top;
     }
     z(p) = zn;
+    if (where == rank) bin(gn, hn, n, zn, mass(p));
+    else list(p, where);
+  }
+
+  /// Resuspension: probability E dt / m_bed per deposited particle gives the Partheniades flux.
+  KOKKOS_INLINE_FUNCTION void resuspend(std::size_t p) const {
+    const int n = cls(p);
+    if (tau_ce(n) <= 0.0) return;
+    int gi, gj;
+    geo.column(x(p), y(p), gi, gj);
+    const int li = geo.local_i(gi), lj = geo.local_j(gj);
+    const double t = tau(li, lj, 0), m_bed = bed(li, lj, n);
+    if (t <= tau_ce(n) || m_bed <= 0.0) return;
+    const std::uint64_t key = stream_key(seed, static_cast<std::uint64_t>(id(p)), step);
+    const double probability = erosion_m(n) * (t / tau_ce(n) - 1.0) * dt / m_bed;
+    if (uniform01(key, 7) < probability) {
+      const int kb = first_wet(gi, gj);
+      state(p) = kSuspended;
+      event(p) = kJustEroded;
+      z(p) = geo.zf(kb) + uniform01(key, 8) * geo.dz(kb);
+      const int where = owner(gi, gj);
+      list(p, where);
+      if (where == rank) bin(gi, gj, n, z(p), mass(p));
+    }
   }
 };
 

@@ -2,6 +2,7 @@
 #include "plume/lagrangian_model.hpp"
 
 #include <Kokkos_ScatterView.hpp>
+#include <Kokkos_Sort.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -107,6 +108,7 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
       wm_(grid_, "lagrangian_wm", "m s-1", "z velocity at mid-step", grid_.nz() + 1),
       kh_(grid_, "lagrangian_kh", "m2 s-1", "horizontal diffusivity"),
       tau_b_(grid_, "lagrangian_bed_shear_stress", "Pa", "bed shear stress", 1),
+      ustar_(grid_, "lagrangian_friction_velocity", "m s-1", "friction velocity", 1),
       scratch_(grid_, "lagrangian_scratch", "1", "smoothing buffer"),
       ws_("settling_velocity", nclasses_),
       dry_density_("dry_density", nclasses_),
@@ -125,8 +127,11 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
       outflow_(static_cast<std::size_t>(nclasses_), 0.0),
       emitted_n_(static_cast<std::size_t>(nclasses_), 0),
       outflow_n_(static_cast<std::size_t>(nclasses_), 0),
+      pending_outflow_(2 * static_cast<std::size_t>(nclasses_), 0.0),
       release_carry_(sources_.size() * static_cast<std::size_t>(nclasses_), 0.0),
+      listed_count_("listed_count"),
       write_files_(write_files) {
+  geometry_ = FlowGeometry::of(grid_);
   auto ws = Kokkos::create_mirror_view(ws_);
   auto dry = Kokkos::create_mirror_view(dry_density_);
   auto tce = Kokkos::create_mirror_view(tau_ce_);
@@ -150,7 +155,7 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
           grid::Bathymetry::first_wet_index(grid_, seabed_.elevation(grid_.x_center(i), grid_.y_center(j)));
     }
   Kokkos::deep_copy(first_wet_global_, first_wet_global_host_);
-  for (Field* f : {&u0_, &v0_, &w0_, &u1_, &v1_, &w1_, &um_, &vm_, &wm_, &kh_, &tau_b_, &scratch_, &c_class_, &bed_,
+  for (Field* f : {&u0_, &v0_, &w0_, &u1_, &v1_, &w1_, &um_, &vm_, &wm_, &kh_, &tau_b_, &ustar_, &scratch_, &c_class_, &bed_,
                    &c_total_, &deposit_, &column_max_, &time_above_}) {
     f->fill(0.0);
   }
@@ -201,7 +206,16 @@ void LagrangianModel::update_bed_stress_and_kh(const Field& u, const Field& v) {
     kh_.exchange_halo();
   }
   // Every local column (halo included): a particle may deposit one column beyond the owned box.
-  if (settings_.needs_bed_stress()) bed_shear_stress(grid_, bathymetry_, settings_, u, v, tau_b_, grid_.ghost());
+  if (settings_.needs_bed_stress()) {
+    bed_shear_stress(grid_, bathymetry_, settings_, u, v, tau_b_, grid_.ghost());
+    const auto TAU = tau_b_.view(), USTAR = ustar_.view();
+    const double rho = settings_.water_density;
+    Kokkos::parallel_for(
+        "lagrangian_friction_velocity", Range2({0, 0}, {grid_.local_ni(), grid_.local_nj()}), KOKKOS_LAMBDA(int i, int j) {
+          const double t = TAU(i, j, 0);
+          USTAR(i, j, 0) = t > 0.0 ? Kokkos::Experimental::sqrt(t / rho) : 0.0;
+        });
+  }
 }
 
 double LagrangianModel::stable_dt(double time, double cfl) {
@@ -243,9 +257,11 @@ void LagrangianModel::add_particles(const std::vector<ParticleRecord>& records) 
     next_id_ = std::max<std::int64_t>(next_id_, r.id + 1);
     if (grid_.owns(gi, gj)) mine.push_back(r);
   }
+  const std::size_t n0 = particles_.size();
   particles_.append(mine);
-  bookkeep();
-  bin_and_metrics(0.0);
+  absorb(n0, particles_.size(), false);
+  bin_all();
+  update_metrics(0.0);
 }
 
 void LagrangianModel::release(double t0, double t1) {
@@ -321,29 +337,41 @@ void LagrangianModel::release(double t0, double t1) {
 // ------------------------------------------------------------------------------------------------
 // One step
 
-void LagrangianModel::move(double dt) {
+std::size_t LagrangianModel::move(double dt) {
   const std::size_t n = particles_.size();
-  if (n == 0) return;
+  if (listed_.extent(0) < particles_.capacity()) {
+    listed_ = Kokkos::View<int*>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "lagrangian_listed"), particles_.capacity());
+    destination_ =
+        Kokkos::View<int*>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "lagrangian_destination"), particles_.capacity());
+  }
+  Kokkos::deep_copy(listed_count_, 0);
+  if (n == 0) return 0;
   ParticleMover mover;
-  mover.geo = FlowGeometry::of(grid_);
+  mover.geo = geometry_;
   mover.u0 = u0_.view(), mover.v0 = v0_.view(), mover.w0 = w0_.view();
   mover.u1 = u1_.view(), mover.v1 = v1_.view(), mover.w1 = w1_.view();
   mover.um = um_.view(), mover.vm = vm_.view(), mover.wm = wm_.view();
-  mover.kh = kh_.view(), mover.tau = tau_b_.view(), mover.bed = bed_.view();
+  mover.kh = kh_.view(), mover.tau = tau_b_.view(), mover.ustar_map = ustar_.view(), mover.bed = bed_.view();
   mover.first_wet = first_wet_global_;
+  mover.owner = migrator_.owner();
   mover.ws = ws_, mover.tau_ce = tau_ce_, mover.erosion_m = erosion_m_;
   mover.x = particles_.x, mover.y = particles_.y, mover.z = particles_.z, mover.mass = particles_.mass;
   mover.age = particles_.age, mover.id = particles_.id, mover.cls = particles_.cls, mover.state = particles_.state;
   mover.event = particles_.event;
+  mover.destination = destination_, mover.listed = listed_, mover.listed_count = listed_count_;
+  mover.bins = Kokkos::Experimental::ScatterView<double***>(c_class_.view());
   mover.dt = dt;
   mover.seed = lagrangian_.seed;
   mover.step = static_cast<std::uint64_t>(step_index_);
+  mover.rank = grid_.rank();
   mover.rk4 = lagrangian_.rk4;
   mover.gaussian = lagrangian_.gaussian;
   mover.drift = lagrangian_.drift_correction;
+  mover.trilinear = lagrangian_.trilinear_velocity;
   mover.advection = advection_;
   mover.kh_constant = !settings_.smagorinsky;
   mover.kh_value = settings_.kh;
+  mover.hstep_constant = std::sqrt(2.0 * (settings_.kh > 0.0 ? settings_.kh : 0.0) * dt);
   mover.bbl = settings_.bbl;
   mover.kz_value = settings_.kz;
   mover.kz_background = settings_.kz_background;
@@ -356,6 +384,29 @@ void LagrangianModel::move(double dt) {
   mover.erosion = erosion;
   mover.area = grid_.dx() * grid_.dy();
   Kokkos::parallel_for("lagrangian_move", Kokkos::RangePolicy<>(0, n), mover);
+  auto concentration = c_class_.view();
+  Kokkos::Experimental::contribute(concentration, mover.bins);
+  int listed = 0;
+  Kokkos::deep_copy(listed, listed_count_);
+  return static_cast<std::size_t>(listed);
+}
+
+void LagrangianModel::sort_particles() {
+  const std::size_t n = particles_.size();
+  if (n < 2) return;
+  const auto geo = geometry_;
+  const int nj = grid_.local_nj(), columns = grid_.local_ni() * nj;
+  const auto X = particles_.x, Y = particles_.y;
+  const auto S = particles_.state;
+  Kokkos::View<int*> keys(Kokkos::view_alloc(Kokkos::WithoutInitializing, "particle_sort_key"), n);
+  Kokkos::parallel_for(
+      "lagrangian_sort_key", Kokkos::RangePolicy<>(0, n), KOKKOS_LAMBDA(std::size_t p) {
+        int gi, gj;
+        geo.column(X(p), Y(p), gi, gj);
+        // The fields' memory order (i slowest); deposited particles (skipped by the move) last.
+        keys(p) = S(p) == kSuspended ? geo.local_i(gi) * nj + geo.local_j(gj) : columns;
+      });
+  particles_.sort_by_key(keys, columns + 1);
 }
 
 void LagrangianModel::advance(double time, double dt) {
@@ -379,64 +430,110 @@ void LagrangianModel::advance(double time, double dt) {
   }
   update_bed_stress_and_kh(um_, vm_);
   release(time, time + dt);
-  move(dt);
-  // Particles that left the domain: into the outflow ledger, then dropped by the migration.
-  {
-    Kokkos::View<double*> local("lagrangian_outflow", 2 * nclasses_);
-    Kokkos::Experimental::ScatterView<double*> scatter(local);
-    const auto E = particles_.event;
-    const auto M = particles_.mass;
-    const auto C = particles_.cls;
-    const int nn = nclasses_;
-    Kokkos::parallel_for(
-        "lagrangian_outflow_ledger", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
-          if (E(p) != kJustLeft) return;
-          auto access = scatter.access();
-          access(C(p)) += M(p);
-          access(nn + C(p)) += 1.0;
-        });
-    Kokkos::Experimental::contribute(local, scatter);
-    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), local);
-    std::vector<double> sums(host.data(), host.data() + 2 * nclasses_), global(sums.size());
-    MPI_Allreduce(sums.data(), global.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM, grid_.comm());
-    for (int c = 0; c < nclasses_; ++c) {
-      outflow_[static_cast<std::size_t>(c)] += global[static_cast<std::size_t>(c)];
-      outflow_n_[static_cast<std::size_t>(c)] += static_cast<long long>(global[static_cast<std::size_t>(nclasses_ + c)]);
-    }
-  }
-  last_migrated_ = migrator_.migrate(particles_);
-  bookkeep();
+  // Particles drift apart in memory as they move, migrate and are released; a periodic sort by
+  // column keeps the flow gathers of neighbouring particles in cache. The order does not change
+  // any trajectory (random streams are keyed by particle id).
+  constexpr long kSortInterval = 16;
+  if (step_index_ % kSortInterval == 0) sort_particles();
+  c_class_.fill(0.0);
+  const std::size_t listed = move(dt);
+  settle_listed(listed);
   ++step_index_;
   // The end-of-step flow starts the next step.
   std::swap(u0_, u1_);
   std::swap(v0_, v1_);
   std::swap(w0_, w1_);
   flow_time_ = time + dt;
-  bin_and_metrics(dt);
-  check_balance();
+  update_metrics(dt);
 }
 
-void LagrangianModel::bookkeep() {
-  // Deposits and erosions of the step, on the rank that now owns the particle's column.
+void LagrangianModel::settle_listed(std::size_t listed) {
+  // The list is filled atomically: sort it so that the bookkeeping order (and its round-off) does
+  // not depend on the thread schedule.
+  const auto list = Kokkos::subview(listed_, std::pair<std::size_t, std::size_t>(0, listed));
+  if (listed > 1) Kokkos::sort(list);
+  std::size_t leaving = 0;
+  Kokkos::View<int*> removal("lagrangian_removal", listed);
+  if (listed > 0) {
+    // Outflow ledger, and deposits / erosions of the particles that stay on this rank.
+    const int nn = nclasses_, me = grid_.rank();
+    Kokkos::View<double*> outflow("lagrangian_outflow", 2 * nn);
+    Kokkos::Experimental::ScatterView<double*> out_scatter(outflow);
+    auto BED = bed_.view();
+    Kokkos::Experimental::ScatterView<double***> bed_scatter(BED);
+    const auto X = particles_.x, Y = particles_.y, M = particles_.mass;
+    const auto C = particles_.cls, E = particles_.event;
+    const auto dest = destination_;
+    const auto geo = geometry_;
+    const double inv_area = 1.0 / (grid_.dx() * grid_.dy());
+    Kokkos::parallel_for(
+        "lagrangian_settle", Kokkos::RangePolicy<>(0, listed), KOKKOS_LAMBDA(std::size_t q) {
+          const int p = list(q);
+          if (dest(p) < 0) {
+            auto access = out_scatter.access();
+            access(C(p)) += M(p);
+            access(nn + C(p)) += 1.0;
+          } else if (dest(p) == me) {
+            const int e = E(p);
+            if (e == kJustDeposited || e == kJustEroded) {
+              int gi, gj;
+              geo.column(X(p), Y(p), gi, gj);
+              auto access = bed_scatter.access();
+              access(geo.local_i(gi), geo.local_j(gj), C(p)) += (e == kJustDeposited ? 1.0 : -1.0) * M(p) * inv_area;
+            }
+            E(p) = kNoEvent;
+          }
+        });
+    Kokkos::Experimental::contribute(outflow, out_scatter);
+    Kokkos::Experimental::contribute(BED, bed_scatter);
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), outflow);
+    for (std::size_t c = 0; c < pending_outflow_.size(); ++c) pending_outflow_[c] += host(c);
+    // Those leaving this rank (the domain or to another rank), in ascending order.
+    Kokkos::parallel_scan(
+        "lagrangian_removal", Kokkos::RangePolicy<>(0, listed), KOKKOS_LAMBDA(std::size_t q, std::size_t& o, bool final) {
+          if (dest(list(q)) != me) {
+            if (final) removal(o) = list(q);
+            ++o;
+          }
+        },
+        leaving);
+  }
+  const std::size_t kept = particles_.size() - leaving;
+  const auto moved = migrator_.exchange(particles_, removal, leaving, destination_);
+  last_migrated_ = moved.sent;
+  // The arrivals: their deposits and erosions happened on this rank's columns; suspended ones are binned.
+  if (moved.received > 0) absorb(kept, particles_.size(), true);
+}
+
+void LagrangianModel::absorb(std::size_t begin, std::size_t end, bool bin) {
+  if (end <= begin) return;
   auto BED = bed_.view();
-  Kokkos::Experimental::ScatterView<double***> scatter(BED);
-  const auto X = particles_.x, Y = particles_.y, M = particles_.mass;
-  const auto C = particles_.cls, E = particles_.event;
-  const auto geo = FlowGeometry::of(grid_);
-  const double inv_area = 1.0 / (grid_.dx() * grid_.dy());
+  auto CC = c_class_.view();
+  Kokkos::Experimental::ScatterView<double***> bed_scatter(BED), bin_scatter(CC);
+  const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
+  const auto C = particles_.cls, E = particles_.event, S = particles_.state;
+  const auto geo = geometry_;
+  const double area = grid_.dx() * grid_.dy();
+  const int nz = grid_.nz();
   Kokkos::parallel_for(
-      "lagrangian_bookkeep", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
+      "lagrangian_absorb", Kokkos::RangePolicy<>(begin, end), KOKKOS_LAMBDA(std::size_t p) {
+        int gi, gj;
+        geo.column(X(p), Y(p), gi, gj);
+        const int li = geo.local_i(gi), lj = geo.local_j(gj);
         const int e = E(p);
-        if (e == kNoEvent) return;
         if (e == kJustDeposited || e == kJustEroded) {
-          int gi, gj;
-          geo.column(X(p), Y(p), gi, gj);
-          auto access = scatter.access();
-          access(geo.local_i(gi), geo.local_j(gj), C(p)) += (e == kJustDeposited ? 1.0 : -1.0) * M(p) * inv_area;
+          auto access = bed_scatter.access();
+          access(li, lj, C(p)) += (e == kJustDeposited ? 1.0 : -1.0) * M(p) / area;
         }
         E(p) = kNoEvent;
+        if (bin && S(p) == kSuspended) {
+          const int k = geo.cell_k(Z(p));
+          auto access = bin_scatter.access();
+          access(li, lj, C(p) * nz + k) += M(p) / (area * geo.dz(k));
+        }
       });
-  Kokkos::Experimental::contribute(BED, scatter);
+  Kokkos::Experimental::contribute(BED, bed_scatter);
+  Kokkos::Experimental::contribute(CC, bin_scatter);
 }
 
 void LagrangianModel::smooth(Field& f, const Kokkos::View<int**>& wet_levels) const {
@@ -479,27 +576,30 @@ void LagrangianModel::smooth(Field& f, const Kokkos::View<int**>& wet_levels) co
   }
 }
 
-void LagrangianModel::bin_and_metrics(double dt) {
+void LagrangianModel::bin_all() {
+  c_class_.fill(0.0);
+  auto CC = c_class_.view();
+  Kokkos::Experimental::ScatterView<double***> scatter(CC);
+  const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
+  const auto C = particles_.cls, S = particles_.state;
+  const auto geo = geometry_;
+  const double area = grid_.dx() * grid_.dy();
+  const int nz = grid_.nz();
+  Kokkos::parallel_for(
+      "lagrangian_bin", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
+        if (S(p) != kSuspended) return;
+        int gi, gj;
+        geo.column(X(p), Y(p), gi, gj);
+        const int k = geo.cell_k(Z(p));
+        auto access = scatter.access();
+        access(geo.local_i(gi), geo.local_j(gj), C(p) * nz + k) += M(p) / (area * geo.dz(k));
+      });
+  Kokkos::Experimental::contribute(CC, scatter);
+}
+
+void LagrangianModel::update_metrics(double dt) {
   const int nz = grid_.nz(), nn = nclasses_, g = grid_.ghost();
   const double area = grid_.dx() * grid_.dy();
-  c_class_.fill(0.0);
-  {
-    auto CC = c_class_.view();
-    Kokkos::Experimental::ScatterView<double***> scatter(CC);
-    const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
-    const auto C = particles_.cls, S = particles_.state;
-    const auto geo = FlowGeometry::of(grid_);
-    Kokkos::parallel_for(
-        "lagrangian_bin", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
-          if (S(p) != kSuspended) return;
-          int gi, gj;
-          geo.column(X(p), Y(p), gi, gj);
-          const int k = geo.cell_k(Z(p));
-          auto access = scatter.access();
-          access(geo.local_i(gi), geo.local_j(gj), C(p) * nz + k) += M(p) / (area * geo.dz(k));
-        });
-    Kokkos::Experimental::contribute(CC, scatter);
-  }
   const auto CC = c_class_.view(), CT = c_total_.view(), BED = bed_.view(), DEP = deposit_.view();
   const auto dry = dry_density_;
   Kokkos::parallel_for(
@@ -547,7 +647,19 @@ void LagrangianModel::bin_and_metrics(double dt) {
 // ------------------------------------------------------------------------------------------------
 // Ledger
 
-ParticleLedger LagrangianModel::ledger() const {
+void LagrangianModel::sync_outflow() {
+  std::vector<double> global(pending_outflow_.size());
+  MPI_Allreduce(pending_outflow_.data(), global.data(), static_cast<int>(global.size()), MPI_DOUBLE, MPI_SUM, grid_.comm());
+  for (int c = 0; c < nclasses_; ++c) {
+    const auto u = static_cast<std::size_t>(c);
+    outflow_[u] += global[u];
+    outflow_n_[u] += static_cast<long long>(global[static_cast<std::size_t>(nclasses_) + u]);
+  }
+  std::fill(pending_outflow_.begin(), pending_outflow_.end(), 0.0);
+}
+
+ParticleLedger LagrangianModel::ledger() {
+  sync_outflow();
   const int nn = nclasses_;
   Kokkos::View<double*> local("lagrangian_ledger", 4 * nn);
   {
@@ -581,8 +693,9 @@ ParticleLedger LagrangianModel::ledger() const {
   return l;
 }
 
-void LagrangianModel::check_balance() {
-  const auto l = ledger();
+ParticleLedger LagrangianModel::verify_ledger() {
+  auto l = ledger();
+  ledger_checked_step_ = step_index_;
   for (int c = 0; c < nclasses_; ++c) {
     const auto u = static_cast<std::size_t>(c);
     if (l.emitted_n[u] != l.suspended_n[u] + l.deposited_n[u] + l.outflow_n[u]) {
@@ -596,6 +709,12 @@ void LagrangianModel::check_balance() {
   const double residual = e - l.total(l.suspended) - l.total(l.deposited) - l.total(l.outflow);
   last_balance_error_ = e > 0.0 ? std::abs(residual) / e : 0.0;
   max_balance_error_ = std::max(max_balance_error_, last_balance_error_);
+  return l;
+}
+
+double LagrangianModel::max_balance_error() {
+  if (ledger_checked_step_ != step_index_) verify_ledger();
+  return max_balance_error_;
 }
 
 void LagrangianModel::check_finite(long step, double time) {
@@ -667,7 +786,7 @@ void LagrangianModel::write_output(long step, double time) {
   MPI_Exscan(&local, &offset, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, grid_.comm());
   if (grid_.rank() == 0) offset = 0;
   MPI_Allreduce(&local, &count, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, grid_.comm());
-  const auto ledger_now = ledger();
+  const auto ledger_now = verify_ledger();
   if (count > 0) {
     char name[64];
     std::snprintf(name, sizeof name, "particles_%06ld.h5", step);
@@ -715,6 +834,7 @@ void LagrangianModel::write_output(long step, double time) {
 
 void LagrangianModel::save(sim::CheckpointWriter& checkpoint) {
   flow_->save(checkpoint.file().path());  // a time-stepping flow (the ocean tide) keeps its own state
+  verify_ledger();                         // also brings the outflow counted on each rank into outflow_
   const auto all = particles_.to_host();
   std::vector<double> words(all.size() * 8);
   for (std::size_t q = 0; q < all.size(); ++q) {
@@ -763,15 +883,18 @@ void LagrangianModel::restore(sim::CheckpointReader& checkpoint) {
   step_index_ = static_cast<long>(checkpoint.scalar("lagrangian_step_index"));
   max_volume_above_ = checkpoint.scalar("lagrangian_max_volume_above");
   max_balance_error_ = checkpoint.scalar("lagrangian_max_balance_error");
+  std::fill(pending_outflow_.begin(), pending_outflow_.end(), 0.0);
+  ledger_checked_step_ = step_index_;
   flow_time_ = -1e300;
-  bin_and_metrics(0.0);
+  bin_all();
+  update_metrics(0.0);
 }
 
 // ------------------------------------------------------------------------------------------------
 // Summary: the same keys as the Eulerian model.
 
 void LagrangianModel::finish(io::Json& summary) {
-  const auto l = ledger();
+  const auto l = verify_ledger();
   summary["mass_emitted_kg"] = l.total(l.emitted);
   summary["mass_suspended_kg"] = l.total(l.suspended);
   summary["mass_deposited_kg"] = l.total(l.deposited);

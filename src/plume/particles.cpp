@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <Kokkos_Sort.hpp>
+
 #include "core/error.hpp"
 
 namespace hadal::plume {
@@ -66,31 +68,20 @@ void ParticleSet::append(const std::vector<ParticleRecord>& records) {
 
 std::vector<ParticleRecord> ParticleSet::to_host() const {
   Kokkos::View<int*> all("all", size_);
-  Kokkos::deep_copy(all, 1);
-  return gather_flagged(all);
+  Kokkos::parallel_for(
+      "particles_all", Kokkos::RangePolicy<>(0, size_), KOKKOS_LAMBDA(std::size_t p) { all(p) = static_cast<int>(p); });
+  return gather_listed(all, size_);
 }
 
-std::vector<ParticleRecord> ParticleSet::gather_flagged(const Kokkos::View<int*>& flag) const {
-  const std::size_t n = size_;
-  Kokkos::View<std::size_t*> where("gather_index", n + 1);
-  Kokkos::parallel_scan(
-      "particles_gather_scan", Kokkos::RangePolicy<>(0, n), KOKKOS_LAMBDA(std::size_t p, std::size_t& offset, bool final) {
-        if (final) where(p) = offset;
-        if (flag(p)) ++offset;
-      });
-  std::size_t count = 0;
-  Kokkos::parallel_reduce(
-      "particles_gather_count", Kokkos::RangePolicy<>(0, n),
-      KOKKOS_LAMBDA(std::size_t p, std::size_t& c) { c += flag(p) ? 1 : 0; }, count);
+std::vector<ParticleRecord> ParticleSet::gather_listed(const Kokkos::View<const int*>& list, std::size_t count) const {
   // Packed as 9 doubles per particle (integers are exact in a double below 2^53).
   Kokkos::View<double**> packed("gather_packed", count, 9);
   const auto X = x, Y = y, Z = z, M = mass, A = age;
   const auto I = id;
   const auto C = cls, S = state, E = event;
   Kokkos::parallel_for(
-      "particles_gather_pack", Kokkos::RangePolicy<>(0, n), KOKKOS_LAMBDA(std::size_t p) {
-        if (!flag(p)) return;
-        const std::size_t q = where(p);
+      "particles_gather_pack", Kokkos::RangePolicy<>(0, count), KOKKOS_LAMBDA(std::size_t q) {
+        const int p = list(q);
         packed(q, 0) = X(p), packed(q, 1) = Y(p), packed(q, 2) = Z(p), packed(q, 3) = M(p), packed(q, 4) = A(p);
         packed(q, 5) = static_cast<double>(I(p)), packed(q, 6) = C(p), packed(q, 7) = S(p), packed(q, 8) = E(p);
       });
@@ -105,52 +96,87 @@ std::vector<ParticleRecord> ParticleSet::gather_flagged(const Kokkos::View<int*>
   return out;
 }
 
-std::size_t ParticleSet::remove_flagged(const Kokkos::View<int*>& remove) {
-  const std::size_t n = size_;
-  std::size_t m = 0;
+void ParticleSet::remove_sorted(const Kokkos::View<const int*>& sorted, std::size_t count) {
+  if (count == 0) return;
+  const std::size_t n = size_, kept = n - count;
+  // The listed indices below `kept` are the holes; the same number of survivors sit in [kept, n)
+  // (the tail holds `count` particles, count - holes of them listed). Pair the h-th hole with the
+  // h-th survivor of the tail.
+  std::size_t holes = 0;
   Kokkos::parallel_reduce(
-      "particles_remove_count", Kokkos::RangePolicy<>(0, n),
-      KOKKOS_LAMBDA(std::size_t p, std::size_t& c) { c += remove(p) ? 1 : 0; }, m);
-  if (m == 0) return 0;
-  const std::size_t kept = n - m;
-  // Holes below `kept` are filled with the live particles above it, pairing the h-th hole with the
-  // h-th live tail particle.
-  Kokkos::View<std::size_t*> holes("particle_holes", m), movers("particle_movers", m);
-  Kokkos::parallel_scan(
-      "particles_holes", Kokkos::RangePolicy<>(0, kept), KOKKOS_LAMBDA(std::size_t p, std::size_t& h, bool final) {
-        if (remove(p)) {
-          if (final) holes(h) = p;
-          ++h;
-        }
-      });
+      "particles_hole_count", Kokkos::RangePolicy<>(0, count),
+      KOKKOS_LAMBDA(std::size_t q, std::size_t& c) { c += static_cast<std::size_t>(sorted(q)) < kept ? 1 : 0; }, holes);
+  if (holes == 0) {
+    size_ = kept;
+    return;
+  }
+  Kokkos::View<int*> movers("particle_movers", holes);
+  const std::size_t listed_tail = count - holes;
   Kokkos::parallel_scan(
       "particles_movers", Kokkos::RangePolicy<>(kept, n), KOKKOS_LAMBDA(std::size_t p, std::size_t& h, bool final) {
-        if (!remove(p)) {
-          if (final) movers(h) = p;
+        // Is p listed? Binary search in the tail part of the sorted list.
+        std::size_t lo = holes, hi = holes + listed_tail;
+        while (lo < hi) {
+          const std::size_t mid = (lo + hi) / 2;
+          if (static_cast<std::size_t>(sorted(mid)) < p) lo = mid + 1;
+          else hi = mid;
+        }
+        const bool listed = lo < holes + listed_tail && static_cast<std::size_t>(sorted(lo)) == p;
+        if (!listed) {
+          if (final) movers(h) = static_cast<int>(p);
           ++h;
         }
       });
-  std::size_t hole_count = 0;
-  Kokkos::parallel_reduce(
-      "particles_hole_count", Kokkos::RangePolicy<>(0, kept),
-      KOKKOS_LAMBDA(std::size_t p, std::size_t& c) { c += remove(p) ? 1 : 0; }, hole_count);
   const auto X = x, Y = y, Z = z, M = mass, A = age;
   const auto I = id;
   const auto C = cls, S = state, E = event;
   Kokkos::parallel_for(
-      "particles_fill_holes", Kokkos::RangePolicy<>(0, hole_count), KOKKOS_LAMBDA(std::size_t h) {
-        const std::size_t to = holes(h), from = movers(h);
+      "particles_fill_holes", Kokkos::RangePolicy<>(0, holes), KOKKOS_LAMBDA(std::size_t h) {
+        const int to = sorted(h), from = movers(h);
         X(to) = X(from), Y(to) = Y(from), Z(to) = Z(from), M(to) = M(from), A(to) = A(from);
         I(to) = I(from), C(to) = C(from), S(to) = S(from), E(to) = E(from);
       });
   size_ = kept;
-  return m;
+}
+
+namespace {
+template <class ViewType, class Order>
+void permute(ViewType& values, ViewType& scratch, const Order& order, std::size_t n) {
+  if (scratch.extent(0) < values.extent(0)) {
+    scratch = ViewType(Kokkos::view_alloc(Kokkos::WithoutInitializing, values.label()), values.extent(0));
+  }
+  const auto src = values, dst = scratch;
+  Kokkos::parallel_for(
+      "particles_permute", Kokkos::RangePolicy<>(0, n), KOKKOS_LAMBDA(std::size_t q) { dst(q) = src(order(q)); });
+  std::swap(values, scratch);
+}
+}  // namespace
+
+void ParticleSet::sort_by_key(const Kokkos::View<const int*>& keys, int bins) {
+  const std::size_t n = size_;
+  if (n < 2) return;
+  using Op = Kokkos::BinOp1D<Kokkos::View<const int*>>;
+  Kokkos::BinSort<Kokkos::View<const int*>, Op> sorter(keys, 0, static_cast<int>(n), Op(bins, 0, bins), false);
+  sorter.create_permute_vector();
+  const auto order = sorter.get_permute_vector();
+  // One scratch array per type, swapped with each array in turn (no full copy of the set kept).
+  Kokkos::View<double*> scratch_d;
+  Kokkos::View<std::int64_t*> scratch_l;
+  Kokkos::View<int*> scratch_i;
+  permute(x, scratch_d, order, n);
+  permute(y, scratch_d, order, n);
+  permute(z, scratch_d, order, n);
+  permute(mass, scratch_d, order, n);
+  permute(age, scratch_d, order, n);
+  permute(id, scratch_l, order, n);
+  permute(cls, scratch_i, order, n);
+  permute(state, scratch_i, order, n);
+  permute(event, scratch_i, order, n);
 }
 
 // ------------------------------------------------------------------------------------------------
 
-ParticleMigrator::ParticleMigrator(const grid::StructuredGrid& grid)
-    : grid_(grid), owner_("column_owner", grid.nx(), grid.ny()), flag_("migration_flag", 0) {
+ParticleMigrator::ParticleMigrator(const grid::StructuredGrid& grid) : grid_(grid), owner_("column_owner", grid.nx(), grid.ny()) {
   const auto& box = grid.owned();
   int mine[4] = {box.i_begin, box.i_end, box.j_begin, box.j_end};
   std::vector<int> all(static_cast<std::size_t>(4 * grid.size()));
@@ -164,60 +190,39 @@ ParticleMigrator::ParticleMigrator(const grid::StructuredGrid& grid)
   Kokkos::deep_copy(owner_, host);
 }
 
-std::size_t ParticleMigrator::migrate(ParticleSet& particles) {
-  const std::size_t n = particles.size();
-  if (flag_.extent(0) < n) flag_ = Kokkos::View<int*>("migration_flag", particles.capacity());
-  const auto flag = flag_;
-  const auto X = particles.x, Y = particles.y;
-  const auto E = particles.event;
-  const auto owner = owner_;
-  const double x0 = grid_.spec().x0, y0 = grid_.spec().y0, inv_dx = 1.0 / grid_.dx(), inv_dy = 1.0 / grid_.dy();
-  const int nx = grid_.nx(), ny = grid_.ny(), me = grid_.rank();
-  // flag: 0 stays, 1 + rank goes to that rank, -1 leaves the domain.
-  Kokkos::parallel_for(
-      "particles_destination", Kokkos::RangePolicy<>(0, n), KOKKOS_LAMBDA(std::size_t p) {
-        if (E(p) == kJustLeft) {
-          flag(p) = -1;
-          return;
-        }
-        int gi = static_cast<int>((X(p) - x0) * inv_dx), gj = static_cast<int>((Y(p) - y0) * inv_dy);
-        gi = gi < 0 ? 0 : (gi >= nx ? nx - 1 : gi);
-        gj = gj < 0 ? 0 : (gj >= ny ? ny - 1 : gj);
-        const int r = owner(gi, gj);
-        flag(p) = r == me ? 0 : 1 + r;
-      });
-  std::vector<ParticleRecord> leaving;
-  std::vector<int> destination;
+ParticleMigrator::Result ParticleMigrator::exchange(ParticleSet& particles, const Kokkos::View<const int*>& leaving,
+                                                   std::size_t count, const Kokkos::View<const int*>& destination) {
+  Result result;
   const int ranks = grid_.size();
-  if (ranks > 1) {
-    Kokkos::View<int*> sending("migration_sending", n);
-    Kokkos::parallel_for(
-        "particles_sending", Kokkos::RangePolicy<>(0, n), KOKKOS_LAMBDA(std::size_t p) { sending(p) = flag(p) > 0 ? 1 : 0; });
-    leaving = particles.gather_flagged(sending);
-    // The destinations in the same (scan) order as `leaving`.
-    Kokkos::View<int*> dest("migration_dest", leaving.size());
-    Kokkos::View<std::size_t*> where("migration_where", n);
+  std::vector<ParticleRecord> sending;
+  std::vector<int> target;
+  if (ranks > 1 && count > 0) {
+    // The listed particles bound for another rank (not those that left the domain), in list order.
+    Kokkos::View<int*> bound("migration_bound", count);
+    std::size_t bound_count = 0;
     Kokkos::parallel_scan(
-        "particles_dest_scan", Kokkos::RangePolicy<>(0, n), KOKKOS_LAMBDA(std::size_t p, std::size_t& o, bool final) {
-          if (sending(p)) {
-            if (final) dest(o) = flag(p) - 1;
+        "particles_bound", Kokkos::RangePolicy<>(0, count), KOKKOS_LAMBDA(std::size_t q, std::size_t& o, bool final) {
+          if (destination(leaving(q)) >= 0) {
+            if (final) bound(o) = leaving(q);
             ++o;
           }
-        });
+        },
+        bound_count);
+    sending = particles.gather_listed(bound, bound_count);
+    Kokkos::View<int*> dest("migration_dest", bound_count);
+    Kokkos::parallel_for(
+        "particles_dest", Kokkos::RangePolicy<>(0, bound_count), KOKKOS_LAMBDA(std::size_t q) { dest(q) = destination(bound(q)); });
     auto host_dest = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dest);
-    destination.assign(host_dest.data(), host_dest.data() + leaving.size());
+    target.assign(host_dest.data(), host_dest.data() + bound_count);
   }
-  // Remove both the leavers and the particles that left the domain.
-  Kokkos::View<int*> remove("migration_remove", n);
-  Kokkos::parallel_for(
-      "particles_remove_flag", Kokkos::RangePolicy<>(0, n), KOKKOS_LAMBDA(std::size_t p) { remove(p) = flag(p) != 0 ? 1 : 0; });
-  particles.remove_flagged(remove);
-  if (ranks == 1) return 0;
+  particles.remove_sorted(leaving, count);
+  result.sent = sending.size();
+  if (ranks == 1) return result;
 
   // Exchange: counts, then records packed as doubles.
   constexpr int kWords = 9;
   std::vector<int> send_counts(static_cast<std::size_t>(ranks), 0), recv_counts(send_counts.size(), 0);
-  for (int d : destination) send_counts[static_cast<std::size_t>(d)] += kWords;
+  for (int d : target) send_counts[static_cast<std::size_t>(d)] += kWords;
   MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, grid_.comm());
   std::vector<int> send_offsets(send_counts.size(), 0), recv_offsets(send_counts.size(), 0);
   for (std::size_t r = 1; r < send_counts.size(); ++r) {
@@ -227,10 +232,10 @@ std::size_t ParticleMigrator::migrate(ParticleSet& particles) {
   std::vector<double> send(static_cast<std::size_t>(send_offsets.back() + send_counts.back()));
   std::vector<double> recv(static_cast<std::size_t>(recv_offsets.back() + recv_counts.back()));
   std::vector<int> cursor = send_offsets;
-  for (std::size_t q = 0; q < leaving.size(); ++q) {
-    const auto& r = leaving[q];
-    double* w = &send[static_cast<std::size_t>(cursor[static_cast<std::size_t>(destination[q])])];
-    cursor[static_cast<std::size_t>(destination[q])] += kWords;
+  for (std::size_t q = 0; q < sending.size(); ++q) {
+    const auto& r = sending[q];
+    double* w = &send[static_cast<std::size_t>(cursor[static_cast<std::size_t>(target[q])])];
+    cursor[static_cast<std::size_t>(target[q])] += kWords;
     w[0] = r.x, w[1] = r.y, w[2] = r.z, w[3] = r.mass, w[4] = r.age;
     w[5] = static_cast<double>(r.id), w[6] = r.cls, w[7] = r.state, w[8] = r.event;
   }
@@ -245,7 +250,8 @@ std::size_t ParticleMigrator::migrate(ParticleSet& particles) {
     r.cls = static_cast<int>(w[6]), r.state = static_cast<int>(w[7]), r.event = static_cast<int>(w[8]);
   }
   particles.append(arriving);
-  return leaving.size();
+  result.received = arriving.size();
+  return result;
 }
 
 }  // namespace hadal::plume

@@ -80,11 +80,15 @@ class ParticleSet {
   void append(const std::vector<ParticleRecord>& records);
   /// Host copy of the live particles.
   std::vector<ParticleRecord> to_host() const;
-  /// Removes the particles with remove(p) != 0 (moving particles from the tail into the holes, so
-  /// the cost is proportional to the tail scanned, not to a full copy). Returns how many left.
-  std::size_t remove_flagged(const Kokkos::View<int*>& remove);
-  /// Host records of the particles with flag(p) != 0.
-  std::vector<ParticleRecord> gather_flagged(const Kokkos::View<int*>& flag) const;
+  /// Removes the particles listed in `sorted` (`count` ascending indices). The holes below the new
+  /// size are filled with the surviving particles above it, so the cost is proportional to the
+  /// number removed, not to the number held.
+  void remove_sorted(const Kokkos::View<const int*>& sorted, std::size_t count);
+  /// Host records of the particles listed in `list` (first `count` entries), in list order.
+  std::vector<ParticleRecord> gather_listed(const Kokkos::View<const int*>& list, std::size_t count) const;
+  /// Reorders the particles by `keys(p)` in [0, bins) (a counting sort, stable on one thread), so
+  /// that particles sharing a key sit next to each other in memory.
+  void sort_by_key(const Kokkos::View<const int*>& keys, int bins);
 
   Kokkos::View<double*> x, y, z, mass, age;
   Kokkos::View<std::int64_t*> id;
@@ -102,15 +106,18 @@ class ParticleMigrator {
   explicit ParticleMigrator(const grid::StructuredGrid& grid);
   /// Owner rank of each global column (gi, gj), on the default memory space.
   Kokkos::View<int**> owner() const { return owner_; }
-  /// Sends particles that are no longer over an owned column to their owners and receives those
-  /// coming here; removes particles with event kJustLeft (left the domain). Collective. Returns the
-  /// number of particles sent.
-  std::size_t migrate(ParticleSet& particles);
+  struct Result {
+    std::size_t sent = 0, received = 0;
+  };
+  /// Removes the particles listed in `leaving` (`count` ascending indices) and sends each one with
+  /// destination(p) >= 0 to that rank (destination -1: it left the domain and is dropped); the
+  /// particles received are appended. Collective: every rank calls it every step.
+  Result exchange(ParticleSet& particles, const Kokkos::View<const int*>& leaving, std::size_t count,
+                  const Kokkos::View<const int*>& destination);
 
  private:
   const grid::StructuredGrid& grid_;
   Kokkos::View<int**> owner_;
-  Kokkos::View<int*> flag_;
 };
 
 }  // namespace hadal::plume

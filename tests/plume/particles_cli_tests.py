@@ -5,12 +5,15 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import math  # noqa: E402
+
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 from hadal_testing import case_path, expect, main, run, summary, workdir  # noqa: E402
 
 CASE = case_path("plume", "default.yaml")
 LAGRANGIAN = case_path("plume", "lagrangian_flat.yaml")
+CALDERA = case_path("plume", "caldera_analytic_tide.yaml")  # the default case with its tide prescribed
 SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "time.end=2 h", "--set", "output.interval=1 h",
          "--set", "checkpoint.interval=1 h", "-q"]
 EIA_KEYS = ("mass_emitted_kg", "mass_suspended_kg", "mass_deposited_kg", "mass_outflow_kg", "mass_balance_rel_error",
@@ -104,6 +107,72 @@ def test_both_agree():
         expect(np.allclose(diff, l_ - e, atol=1e-9), "difference map != L - E")
 
 
+def erfcx(x):
+    if x < 5.0:
+        return math.exp(x * x) * math.erfc(x)
+    term, total = 1.0, 1.0
+    for n in range(1, 10):  # asymptotic series, relative error < 1e-8 above 5
+        term *= -(2 * n - 1) / (2 * x * x)
+        total += term
+    return total / (x * math.sqrt(math.pi))
+
+
+def exact_deposited_fraction(ws, kz, layer, t_end, dt, heights=60, times=20000):
+    """A source releasing one batch per step, uniform over `layer` m above a bed with zero diffusive flux
+    and deposition flux ws c; constant Kz: the bed flux of the Green's function of test 5.2a,
+    ws exp(E) (1 / sqrt(pi kz t) - h erfcx(X)), integrated over time, heights and release times."""
+    h = ws / (2 * kz)
+    tau = np.linspace(0.0, t_end, times + 1)[1:]
+    ages = t_end - dt * np.arange(int(round(t_end / dt)))
+    total = 0.0
+    for z0 in (np.arange(heights) + 0.5) * layer / heights:
+        s = np.sqrt(kz * tau)
+        e = h * z0 - h * h * kz * tau - z0 * z0 / (4 * kz * tau)
+        x = z0 / (2 * s) + h * s
+        flux = ws * np.exp(e) * (1.0 / np.sqrt(math.pi * kz * tau) - h * np.array([erfcx(v) for v in x]))
+        cumulative = np.concatenate([[0.0, 0.0], np.cumsum(0.5 * (flux[1:] + flux[:-1]) * np.diff(tau))])
+        total += np.interp(ages, np.concatenate([[0.0], tau]), cumulative).mean()
+    return total / heights
+
+
+def test_both_caldera():
+    """(d) on the default case geometry (caldera, mound, moving source on the mound top), coarsened to
+    64 x 48 x 48 cells and 1.5 h. A: no current and no horizontal diffusion, where every column is the
+    1-D problem with an exact answer: the particles must match it on the staircase bed, the Eulerian
+    solver under-deposits by its near-bed resolution error. B: the prescribed tide: the methods agree
+    within the differences measured in docs/plume-lagrangian.md, which A and the refinement study there
+    attribute to the Eulerian's thick bottom cells on the mound top."""
+    d = workdir("particles_caldera")
+    grid = ["--set", "plume.method=both", "--set", "grid.cells=[64, 48, 48]", "--set", "grid.vertical_stretching=1.04",
+            "--set", "time.end=1.5 h", "--set", "output.interval=1.5 h", "--set", "checkpoint.interval=100 h", "-q"]
+    still = os.path.join(d, "still")
+    run(["run", CALDERA, "-o", still, "--set", "plume.flow={type: uniform, velocity: [0 m/s, 0 m/s]}",
+         "--set", "plume.diffusivity.horizontal.value=0 m^2/s", "--set", "time.dt_max=60 s"] + grid, check=0)
+    s = summary(still)
+    kz = 1e-5  # no current: u* = 0, Kz = the background
+    for a, b in zip(s["classes"][:3], s["lagrangian"]["classes"][:3]):
+        exact = exact_deposited_fraction(a["settling_velocity_m_s"], kz, 3.0, 5400.0, 60.0)
+        e, l = a["deposited_kg"] / a["emitted_kg"], b["deposited_kg"] / b["emitted_kg"]
+        sigma = math.sqrt(exact * (1 - exact) / b["particles_released"])
+        print(f"  still water {a['name']:12s} exact {exact:.4f}  Lagrangian {l:.4f} ({(l - exact) / sigma:+.1f} sigma)  "
+              f"Eulerian {e:.4f} ({e - exact:+.4f})")
+        expect(abs(l - exact) < 5 * sigma + 0.002, f"{a['name']}: particles {l} vs exact {exact}")
+        # Eulerian: the release layer (3 m) is diluted over bottom cells ~3 m thick on the mound top,
+        # so it deposits less; measured -0.004, -0.19, -0.064 of the emitted mass at this resolution.
+        expect(exact - 0.25 < e <= exact + 0.003, f"{a['name']}: Eulerian {e} vs exact {exact}")
+    tide = os.path.join(d, "tide")
+    run(["run", CALDERA, "-o", tide] + grid, check=0)
+    s = summary(tide)
+    bounds = {"fine": 0.03, "silt": 0.16, "coarse_silt": 0.26, "sand": 0.02}  # measured 0.018, 0.117, 0.197, 0.009
+    for a, b in zip(s["classes"], s["lagrangian"]["classes"]):
+        e, l = a["deposited_kg"] / a["emitted_kg"], b["deposited_kg"] / b["emitted_kg"]
+        sigma = math.sqrt(max(l * (1 - l), 1e-6) / b["particles_released"])
+        print(f"  tide        {a['name']:12s} Eulerian {e:.4f}  Lagrangian {l:.4f}  difference {l - e:+.4f} "
+              f"(bound {bounds[a['name']]})")
+        expect(abs(l - e) < bounds[a["name"]], f"{a['name']}: deposited fractions differ by {l - e:.3f}")
+        expect(e < l + 5 * sigma, f"{a['name']}: the Eulerian deposits more ({e} vs {l})")
+
+
 def test_restart():
     """A Lagrangian run stopped and restarted gives the same particles as the uninterrupted one."""
     d = workdir("particles_restart")
@@ -144,6 +213,7 @@ if __name__ == "__main__":
         "lagrangian_case": test_lagrangian_case,
         "ranks_agree": test_ranks_agree,
         "both_agree": test_both_agree,
+        "both_caldera": test_both_caldera,
         "restart": test_restart,
         "bad_input": test_bad_input,
     })
