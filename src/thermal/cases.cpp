@@ -343,6 +343,26 @@ void check_core(const ConfigView& root, std::vector<Diagnostic>& problems, bool 
   }
 }
 
+/// Steady once max(|dNu|/Nu, |dVrms|/Vrms) per unit nondimensional time has stayed below the
+/// tolerance for 20 consecutive steps (`steady_state.*`). Its state goes into checkpoints.
+struct SteadyStateDetector {
+  SteadyStateDetector(const ConfigView& steady_state, bool allowed)
+      : enabled(allowed && steady_state.boolean("enabled")), tolerance(steady_state.real("tolerance")) {}
+  /// Takes the diagnostics after a step of nondimensional length dt; true once the flow is steady.
+  bool update(double nu, double vrms, double dt) {
+    const double rate = std::max(std::abs(nu - last_nu) / std::max(std::abs(nu), 1e-300),
+                                 std::abs(vrms - last_vrms) / std::max(vrms, 1e-300)) / dt;
+    last_nu = nu;
+    last_vrms = vrms;
+    quiet_steps = rate < tolerance ? quiet_steps + 1 : 0;
+    return enabled && quiet_steps >= 20;
+  }
+  bool enabled;
+  double tolerance;
+  double last_nu = 0.0, last_vrms = 0.0;
+  int quiet_steps = 0;
+};
+
 /// Linear interpolation in a (time, value) table, constant outside.
 double interpolate(const std::vector<double>& t, const std::vector<double>& v, double time) {
   if (time <= t.front()) return v.front();
@@ -379,10 +399,10 @@ void start_from_fields_file(const ConfigView& m, const MantleScales& sc, MPI_Com
 class MantleModel : public sim::Model {
  public:
   MantleModel(sim::RunContext& context, bool coupled)
-      : context_(context), setup_(mantle_setup(context.config, coupled)), mantle_(context.comm, setup_.params) {
-    const auto st = context.config.child("steady_state");
-    steady_enabled_ = st.boolean("enabled") && !coupled;
-    steady_tol_ = st.real("tolerance");
+      : context_(context),
+        setup_(mantle_setup(context.config, coupled)),
+        mantle_(context.comm, setup_.params),
+        steady_detector_(context.config.child("steady_state"), !coupled) {
     if (coupled) {
       core_ = std::make_unique<CoreModel>(core_parameters(context.config.child("core")));
       initial_tc_ = core_->state().cmb_temperature;
@@ -447,13 +467,7 @@ class MantleModel : public sim::Model {
     if (core_)
       mantle_.set_bottom_temperature((core_->state().cmb_temperature - setup_.scales.t_top) / setup_.scales.temperature);
     const auto d = mantle_.diagnostics();
-    const double dtn = dt / setup_.scales.time;
-    const double rate = std::max(std::abs(d.nu_top - last_nu_) / std::abs(d.nu_top),
-                                 std::abs(d.vrms - last_vrms_) / std::max(d.vrms, 1e-300)) / dtn;
-    last_nu_ = d.nu_top;
-    last_vrms_ = d.vrms;
-    quiet_steps_ = rate < steady_tol_ ? quiet_steps_ + 1 : 0;
-    if (steady_enabled_ && quiet_steps_ >= 20) {
+    if (steady_detector_.update(d.nu_top, d.vrms, dt / setup_.scales.time)) {
       steady_ = true;
       steady_time_ = time + dt;
       steady_wall_ = MPI_Wtime() - wall_start_;
@@ -527,8 +541,9 @@ class MantleModel : public sim::Model {
 
   void save(sim::CheckpointWriter& c) override {
     c.distributed("temperature", mantle_.temperature_block());
-    c.scalars("mantle_state", {mantle_.parameters().bottom.value, last_nu_, last_vrms_, steady_ ? 1.0 : 0.0,
-                               static_cast<double>(quiet_steps_)});
+    const auto& sd = steady_detector_;
+    c.scalars("mantle_state", {mantle_.parameters().bottom.value, sd.last_nu, sd.last_vrms, steady_ ? 1.0 : 0.0,
+                               static_cast<double>(sd.quiet_steps)});
     if (core_) {
       const auto& s = core_->state();
       c.scalars("core_state", {s.time, s.cmb_temperature, s.inner_core_radius, s.heat_out, s.radiogenic_energy,
@@ -539,10 +554,10 @@ class MantleModel : public sim::Model {
   void restore(sim::CheckpointReader& c) override {
     const auto st = c.scalars("mantle_state");
     mantle_.set_bottom_temperature(st[0]);
-    last_nu_ = st[1];
-    last_vrms_ = st[2];
+    steady_detector_.last_nu = st[1];
+    steady_detector_.last_vrms = st[2];
     steady_ = st[3] != 0.0;
-    quiet_steps_ = static_cast<int>(st[4]);
+    steady_detector_.quiet_steps = static_cast<int>(st[4]);
     mantle_.set_temperature_block(c.distributed("temperature"));
     if (core_) {
       const auto v = c.scalars("core_state");
@@ -641,10 +656,10 @@ class MantleModel : public sim::Model {
   std::vector<double> xnodes_, znodes_;
   MantleDiagnostics last_;
   int rank_ = 0;
-  bool steady_enabled_ = true, steady_ = false, steady_written_ = false;
-  double steady_tol_ = 1e-5, steady_time_ = -1.0, steady_wall_ = -1.0;
-  int quiet_steps_ = 0;
-  double last_nu_ = 0.0, last_vrms_ = 0.0, last_q_cmb_ = 0.0;
+  SteadyStateDetector steady_detector_;
+  bool steady_ = false, steady_written_ = false;
+  double steady_time_ = -1.0, steady_wall_ = -1.0;
+  double last_q_cmb_ = 0.0;
   double initial_tc_ = 0.0, initial_ri_ = 0.0;
   long steps_ = 0;
   long total_stokes_its_ = 0;
@@ -690,10 +705,10 @@ MantleSetup3D mantle_setup_3d(const ConfigView& root) {
 class MantleModel3D : public sim::Model {
  public:
   explicit MantleModel3D(sim::RunContext& context)
-      : context_(context), setup_(mantle_setup_3d(context.config)), mantle_(context.comm, setup_.params) {
-    const auto st = context.config.child("steady_state");
-    steady_enabled_ = st.boolean("enabled");
-    steady_tol_ = st.real("tolerance");
+      : context_(context),
+        setup_(mantle_setup_3d(context.config)),
+        mantle_(context.comm, setup_.params),
+        steady_detector_(context.config.child("steady_state"), true) {
     MPI_Comm_rank(context.comm, &rank_);
     {  // The MUSCL stencil needs two owned cells per axis on every rank.
       int local = *std::min_element(mantle_.owned().count.begin(), mantle_.owned().count.end()), fewest = 0;
@@ -746,14 +761,7 @@ class MantleModel3D : public sim::Model {
     stokes_seconds_ += stats.seconds;
     ++steps_;
     const auto d = mantle_.diagnostics();
-    const double dtn = dt / setup_.scales.time;
-    // Relative change per unit nondimensional time, as in 2-D.
-    const double rate = std::max(std::abs(d.nu_top - last_nu_) / std::max(std::abs(d.nu_top), 1e-300),
-                                 std::abs(d.vrms - last_vrms_) / std::max(d.vrms, 1e-300)) / dtn;
-    last_nu_ = d.nu_top;
-    last_vrms_ = d.vrms;
-    quiet_steps_ = rate < steady_tol_ ? quiet_steps_ + 1 : 0;
-    if (steady_enabled_ && quiet_steps_ >= 20) {
+    if (steady_detector_.update(d.nu_top, d.vrms, dt / setup_.scales.time)) {
       steady_ = true;
       steady_time_ = time + dt;
       steady_wall_ = MPI_Wtime() - wall_start_;
@@ -825,15 +833,16 @@ class MantleModel3D : public sim::Model {
 
   void save(sim::CheckpointWriter& c) override {
     c.distributed("temperature", mantle_.temperature_block());
-    c.scalars("mantle_state", {last_nu_, last_vrms_, steady_ ? 1.0 : 0.0, static_cast<double>(quiet_steps_)});
+    const auto& sd = steady_detector_;
+    c.scalars("mantle_state", {sd.last_nu, sd.last_vrms, steady_ ? 1.0 : 0.0, static_cast<double>(sd.quiet_steps)});
   }
 
   void restore(sim::CheckpointReader& c) override {
     const auto st = c.scalars("mantle_state");
-    last_nu_ = st[0];
-    last_vrms_ = st[1];
+    steady_detector_.last_nu = st[0];
+    steady_detector_.last_vrms = st[1];
     steady_ = st[2] != 0.0;
-    quiet_steps_ = static_cast<int>(st[3]);
+    steady_detector_.quiet_steps = static_cast<int>(st[3]);
     mantle_.set_temperature_block(c.distributed("temperature"));
     mantle_.solve_stokes();
     last_ = mantle_.diagnostics();
@@ -900,10 +909,9 @@ class MantleModel3D : public sim::Model {
   std::unique_ptr<io::XdmfSeries> xdmf_;
   MantleDiagnostics3D last_;
   int rank_ = 0;
-  bool steady_enabled_ = true, steady_ = false, steady_written_ = false;
-  double steady_tol_ = 1e-5, steady_time_ = -1.0, steady_wall_ = -1.0;
-  int quiet_steps_ = 0;
-  double last_nu_ = 0.0, last_vrms_ = 0.0;
+  SteadyStateDetector steady_detector_;
+  bool steady_ = false, steady_written_ = false;
+  double steady_time_ = -1.0, steady_wall_ = -1.0;
   long steps_ = 0;
   long total_stokes_its_ = 0;
   double stokes_seconds_ = 0.0;
