@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <petscksp.h>
 #include <petscsys.h>
 
 namespace hadal::thermal {
@@ -48,6 +49,28 @@ inline void set_prefixed_option(const std::string& prefix, const std::string& ke
     if (set) return;
   }
   HADAL_PETSC(PetscOptionsSetValue(nullptr, name.c_str(), value.empty() ? nullptr : value.c_str()));
+}
+
+/// The multigrid Stokes method of the 2-D and 3-D solvers, set on the objects so that solvers with
+/// other choices (method, rtol) can share an options prefix in one process: FGMRES(restart) to `rtol`
+/// with an upper Schur-complement fieldsplit over (u, p), the Schur complement preconditioned by the
+/// a11 block of the preconditioning matrix (-1/eta). The inner solvers take their defaults from the
+/// options database (`inner_defaults`, where unset under `prefix`). KSPSetFromOptions comes after, so
+/// the user's options override everything.
+inline void configure_schur_fieldsplit(KSP ksp, IS is_u, IS is_p, double rtol, const std::string& prefix,
+                                       const std::vector<std::pair<std::string, std::string>>& inner_defaults) {
+  for (const auto& [k, v] : inner_defaults) set_prefixed_option(prefix, k, v, true);
+  HADAL_PETSC(KSPSetType(ksp, KSPFGMRES));
+  HADAL_PETSC(KSPGMRESSetRestart(ksp, 200));
+  HADAL_PETSC(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 1000));
+  PC pc;
+  HADAL_PETSC(KSPGetPC(ksp, &pc));
+  HADAL_PETSC(PCSetType(pc, PCFIELDSPLIT));
+  HADAL_PETSC(PCFieldSplitSetIS(pc, "u", is_u));
+  HADAL_PETSC(PCFieldSplitSetIS(pc, "p", is_p));
+  HADAL_PETSC(PCFieldSplitSetType(pc, PC_COMPOSITE_SCHUR));
+  HADAL_PETSC(PCFieldSplitSetSchurFactType(pc, PC_FIELDSPLIT_SCHUR_FACT_UPPER));
+  HADAL_PETSC(PCFieldSplitSetSchurPre(pc, PC_FIELDSPLIT_SCHUR_PRE_A11, nullptr));
 }
 
 }  // namespace hadal::thermal

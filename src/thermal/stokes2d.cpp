@@ -101,24 +101,8 @@ StokesSolver2D::~StokesSolver2D() {
 }
 
 void StokesSolver2D::configure_solver() {
-  // The method's choices are set on the objects, so that solvers of either method (and any rtol)
-  // can share an options prefix in one process; the user's options, applied through the options
-  // database by KSPSetFromOptions, override them. Only the inner fieldsplit solvers, which exist
-  // in the multigrid method alone, take their defaults from the database (where unset).
-  const std::vector<std::pair<std::string, std::string>> fieldsplit_defaults = {
-      {"fieldsplit_u_ksp_type", "preonly"},
-      {"fieldsplit_u_pc_type", "hypre"},
-      {"fieldsplit_u_pc_gamg_agg_nsmooths", "1"},
-      {"fieldsplit_u_mg_levels_ksp_type", "chebyshev"},
-      {"fieldsplit_u_mg_levels_ksp_max_it", "3"},
-      {"fieldsplit_u_mg_levels_pc_type", "jacobi"},
-      {"fieldsplit_p_ksp_type", "preonly"},
-      {"fieldsplit_p_pc_type", "jacobi"},
-  };
   for (const auto& [k, v] : parse_petsc_options(user_options_)) set_prefixed_option(prefix_, k, v, false);
   const bool direct = method_ == StokesMethod::Direct;
-  if (!direct)
-    for (const auto& [k, v] : fieldsplit_defaults) set_prefixed_option(prefix_, k, v, true);
   // Pivoting on the zero pressure block delays pivots beyond MUMPS's fill estimate (INFO(1) = -9
   // at 16^2 with the default 20 % margin); ICNTL(14) is that margin in per cent.
   if (direct) set_prefixed_option(prefix_, "mat_mumps_icntl_14", "100", true);
@@ -127,24 +111,26 @@ void StokesSolver2D::configure_solver() {
   HADAL_PETSC(KSPSetOptionsPrefix(ksp_, prefix_.c_str()));
   // The direct method factors the true operator; the multigrid one preconditions with P.
   HADAL_PETSC(KSPSetOperators(ksp_, A_, direct ? A_ : P_));
-  HADAL_PETSC(KSPSetType(ksp_, KSPFGMRES));
-  HADAL_PETSC(KSPGMRESSetRestart(ksp_, direct ? 30 : 200));
-  HADAL_PETSC(KSPSetTolerances(ksp_, rtol_, PETSC_DEFAULT, PETSC_DEFAULT, direct ? 200 : 1000));
   HADAL_PETSC(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
   HADAL_PETSC(KSPSetNormType(ksp_, KSP_NORM_UNPRECONDITIONED));
-  PC pc;
-  HADAL_PETSC(KSPGetPC(ksp_, &pc));
   if (direct) {
-    // MUMPS pivots, which the zero pressure block of the saddle point needs.
+    // FGMRES around MUMPS's LU; MUMPS pivots, which the zero pressure block of the saddle point needs.
+    HADAL_PETSC(KSPSetType(ksp_, KSPFGMRES));
+    HADAL_PETSC(KSPSetTolerances(ksp_, rtol_, PETSC_DEFAULT, PETSC_DEFAULT, 200));
+    PC pc;
+    HADAL_PETSC(KSPGetPC(ksp_, &pc));
     HADAL_PETSC(PCSetType(pc, PCLU));
     HADAL_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
   } else {
-    HADAL_PETSC(PCSetType(pc, PCFIELDSPLIT));
-    HADAL_PETSC(PCFieldSplitSetIS(pc, "u", is_u_));
-    HADAL_PETSC(PCFieldSplitSetIS(pc, "p", is_p_));
-    HADAL_PETSC(PCFieldSplitSetType(pc, PC_COMPOSITE_SCHUR));
-    HADAL_PETSC(PCFieldSplitSetSchurFactType(pc, PC_FIELDSPLIT_SCHUR_FACT_UPPER));
-    HADAL_PETSC(PCFieldSplitSetSchurPre(pc, PC_FIELDSPLIT_SCHUR_PRE_A11, nullptr));
+    configure_schur_fieldsplit(ksp_, is_u_, is_p_, rtol_, prefix_,
+                               {{"fieldsplit_u_ksp_type", "preonly"},
+                                {"fieldsplit_u_pc_type", "hypre"},
+                                {"fieldsplit_u_pc_gamg_agg_nsmooths", "1"},
+                                {"fieldsplit_u_mg_levels_ksp_type", "chebyshev"},
+                                {"fieldsplit_u_mg_levels_ksp_max_it", "3"},
+                                {"fieldsplit_u_mg_levels_pc_type", "jacobi"},
+                                {"fieldsplit_p_ksp_type", "preonly"},
+                                {"fieldsplit_p_pc_type", "jacobi"}});
   }
   HADAL_PETSC(KSPSetFromOptions(ksp_));
   void* default_test = nullptr;
