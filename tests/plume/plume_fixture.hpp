@@ -82,4 +82,24 @@ inline SedimentClass sediment(const std::string& name, double ws, double dry_den
   return c;
 }
 
+/// Free-space diffusion kernel: a unit mass spread by diffusivity k for a time t, at distance s.
+inline double gauss(double s, double k, double t) { return std::exp(-s * s / (4 * k * t)) / std::sqrt(4 * M_PI * k * t); }
+
+/// Reference note 5.2a: fraction of a unit mass released at height z0 above a bed with zero
+/// diffusive flux and deposition flux ws c (constant Kz and ws) that lies on the bed at time t,
+/// 1 minus the exact suspended profile integrated from the bed to `depth`.
+inline double deposited_fraction_exact(double kz, double ws, double z0, double t, double depth) {
+  const double h = ws / (2 * kz), s = std::sqrt(kz * t);
+  auto erfcx = [](double x) { return std::exp(x * x) * std::erfc(x); };
+  auto suspended = [&](double z) {
+    return std::exp(-ws * (z - z0) / (2 * kz) - ws * ws * t / (4 * kz)) *
+           (gauss(z - z0, kz, t) + gauss(z + z0, kz, t) -
+            h * std::exp(-(z + z0) * (z + z0) / (4 * kz * t)) * erfcx((z + z0) / (2 * s) + h * s));
+  };
+  double integral = 0.0;
+  const double dz = 1e-4;
+  for (double z = 0.5 * dz; z < depth; z += dz) integral += suspended(z) * dz;
+  return 1.0 - integral;
+}
+
 }  // namespace hadal::plume::testing

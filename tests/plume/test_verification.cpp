@@ -13,8 +13,6 @@ using namespace hadal::plume::testing;
 
 namespace {
 
-double gauss(double s, double k, double t) { return std::exp(-s * s / (4 * k * t)) / std::sqrt(4 * M_PI * k * t); }
-
 int rank() {
   int r = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &r);
@@ -127,21 +125,9 @@ TEST(PlumeVerification, SettlingDiffusionEquilibriumIsExponential) {
 // follows from the exact vertical solution (checked against the reference values 0.12 at 2000 s
 // and 0.46 at 5000 s for Kz = 1e-4 m2/s, ws = 2e-4 m/s, z0 = 1 m).
 TEST(PlumeVerification, DepositedFractionMatchesExactBedSolution) {
-  const double kz = 1e-4, ws = 2e-4, h = ws / (2 * kz);
+  const double kz = 1e-4, ws = 2e-4;
   double z0 = 1.0;
-  auto erfcx = [](double x) { return std::exp(x * x) * std::erfc(x); };
-  auto Z = [&](double z, double t) {
-    const double s = std::sqrt(kz * t);
-    return std::exp(-ws * (z - z0) / (2 * kz) - ws * ws * t / (4 * kz)) *
-           (gauss(z - z0, kz, t) + gauss(z + z0, kz, t) -
-            h * std::exp(-(z + z0) * (z + z0) / (4 * kz * t)) * erfcx((z + z0) / (2 * s) + h * s));
-  };
-  auto deposited_exact = [&](double t) {
-    double integral = 0.0;
-    const double dz = 1e-4;
-    for (double z = 0.5 * dz; z < 6.0; z += dz) integral += Z(z, t) * dz;
-    return 1.0 - integral;
-  };
+  auto deposited_exact = [&](double t) { return deposited_fraction_exact(kz, ws, z0, t, 6.0); };
   EXPECT_NEAR(deposited_exact(2000.0), 0.12, 0.005);
   EXPECT_NEAR(deposited_exact(5000.0), 0.46, 0.005);
 
