@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <regex>
 
 #include "core/error.hpp"
@@ -148,7 +149,8 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
   RunStatistics stats;
   const double end_tolerance = 1e-12 * std::max(1.0, std::abs(settings.end));
 
-  while (t < settings.end - end_tolerance && (settings.max_steps == 0 || step < settings.max_steps) &&
+  const bool iterating = model.iterates_to_steady_state();
+  while ((iterating || t < settings.end - end_tolerance) && (settings.max_steps == 0 || step < settings.max_steps) &&
          !model.finished()) {
     dt = settings.dt_fixed > 0.0 ? settings.dt_fixed : model.stable_dt(t, settings.cfl);
     if (settings.dt_max > 0.0) dt = std::min(dt, settings.dt_max);
@@ -157,7 +159,8 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
                            ": the model returned an unusable dt = " + std::to_string(dt) + " s");
     }
     // Land exactly on the end, output and checkpoint times.
-    const double target = std::min({settings.end, next_output, next_checkpoint});
+    const double target = std::min({iterating ? std::numeric_limits<double>::infinity() : settings.end, next_output,
+                                    next_checkpoint});
     if (t + dt >= target - 1e-9 * dt) dt = target - t;
     model.advance(t, dt);
     t = (std::abs(t + dt - target) <= 1e-9 * dt) ? target : t + dt;
@@ -190,10 +193,14 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
       const double done_here = static_cast<double>(step - first_step);
       const double rate = done_here * model.work_per_step() / std::max(wall(), 1e-9);
       const double eta = wall() * (1.0 - fraction) / std::max(fraction, 1e-12);
-      std::string line = strformat("step %7ld  t = %-10s (%5.1f%%)  dt = %-9s wall %-7s ETA %-7s %.3g %s/s",
-                                   step, sim_time_text(t).c_str(), 100.0 * fraction, sim_time_text(dt).c_str(),
-                                   duration_text(wall()).c_str(), duration_text(eta).c_str(), rate,
-                                   model.work_unit().c_str());
+      std::string line =
+          iterating ? strformat("step %7ld  pseudo-time %-10s dt = %-9s wall %-7s %.3g %s/s", step,
+                                sim_time_text(t).c_str(), sim_time_text(dt).c_str(), duration_text(wall()).c_str(),
+                                rate, model.work_unit().c_str())
+                    : strformat("step %7ld  t = %-10s (%5.1f%%)  dt = %-9s wall %-7s ETA %-7s %.3g %s/s", step,
+                                sim_time_text(t).c_str(), 100.0 * fraction, sim_time_text(dt).c_str(),
+                                duration_text(wall()).c_str(), duration_text(eta).c_str(), rate,
+                                model.work_unit().c_str());
       const std::string status = model.status();
       if (!status.empty()) line += "  " + status;
       log.info(line);

@@ -55,6 +55,9 @@ class Model {
   /// True when the model has nothing left to do before time.end (e.g. a steady state was reached):
   /// the loop then writes its final output and stops at the current time.
   virtual bool finished() const { return false; }
+  /// True when the steps are pseudo-time iterations towards a steady state: time.end then does not
+  /// stop the run (finished() does, and the model bounds the iterations), and progress lines have no ETA.
+  virtual bool iterates_to_steady_state() const { return false; }
   /// Short status appended to progress lines (e.g. "mass balance 3e-15").
   virtual std::string status() const { return {}; }
 };

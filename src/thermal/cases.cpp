@@ -103,6 +103,27 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
          "Steady when max(|dNu|/Nu, |dVrms|/Vrms) per unit nondimensional time stays below this for 20 steps")
       .greater_than(0.0)
       .default_value(1e-5);
+  s.enumeration("march", {"time_accurate", "pseudo_time"},
+                "time_accurate: the physical transient (explicit MUSCL advection, CFL-limited dt); pseudo_time: "
+                "implicit upwind advection with a lagged MUSCL correction and dt = pseudo_courant x the CFL step, "
+                "which reaches the same discrete steady state in far fewer steps but has no physical transient "
+                "(times are pseudo-times; 2-D, uncoupled)")
+      .default_value("time_accurate");
+  s.real("pseudo_courant", kDimensionless,
+         "Courant number of the first pseudo-time step (march: pseudo_time); later steps grow as the steady "
+         "residual falls (switched evolution relaxation)")
+      .greater_than(0.0)
+      .default_value(20.0);
+  s.real("residual_reduction", kDimensionless,
+         "march: pseudo_time stops once the RMS residual of the discrete steady energy equation (velocity from "
+         "the same T) has fallen by this factor from its value at the start; `tolerance` is not used then")
+      .greater_than(0.0)
+      .less_than(1.0)
+      .default_value(1e-8);
+  s.integer("max_pseudo_steps",
+            "march: pseudo_time gives up after this many steps (summary: steady false); time.end does not apply")
+      .min(1)
+      .default_value(2000);
   auto& solver = root.object("stokes", "Stokes solver (FGMRES + fieldsplit Schur, AMG on velocity).");
   solver.enumeration("solver", {"multigrid", "direct"},
                      "multigrid: fieldsplit Schur with AMG (scalable); direct: MUMPS LU of the whole operator, reused "
@@ -215,6 +236,8 @@ MantleSetup mantle_setup(const ConfigView& root, bool coupled) {
   p.stokes_method = root.child("stokes").string("solver") == "direct" ? StokesMethod::Direct : StokesMethod::Multigrid;
   p.petsc_options = root.child("stokes").string("petsc_options");
   p.internal_heating = m.real("internal_heating");
+  const auto steady = root.child("steady_state");
+  p.implicit_advection = steady.string("march") == "pseudo_time";
   if (m.string("units") == "dimensional") {
     const auto ph = m.child("physical");
     auto& sc = s.scales;
@@ -285,6 +308,17 @@ void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, boo
       problems.push_back(m.diagnostic("initial_temperature_file", "starting from a file is implemented for 2-D boxes only"));
     else if (!std::filesystem::is_regular_file(path))
       problems.push_back(m.diagnostic("initial_temperature_file", "no such file: " + path));
+  }
+  const auto steady = root.child("steady_state");
+  if (steady.string("march") == "pseudo_time") {
+    if (coupled)
+      problems.push_back(steady.diagnostic("march", "pseudo_time has no physical transient, but the core needs one; "
+                                                    "use time_accurate"));
+    else if (three_d)
+      problems.push_back(steady.diagnostic("march", "pseudo_time is implemented for 2-D boxes only; use time_accurate"));
+    if (!steady.boolean("enabled"))
+      problems.push_back(steady.diagnostic("march", "pseudo_time marches to a steady state; it needs "
+                                                    "steady_state.enabled: true"));
   }
   if (three_d && root.child("stokes").string("solver") == "direct")
     problems.push_back(root.child("stokes").diagnostic(
@@ -363,6 +397,30 @@ struct SteadyStateDetector {
   int quiet_steps = 0;
 };
 
+/// Pseudo-time marching to a steady state (`steady_state.march: pseudo_time`): the Courant number
+/// starts at pseudo_courant and follows the steady residual r (switched evolution relaxation,
+/// growth factor r_previous / r_now clamped to [1/2, 2], never below the start); steady once r has
+/// fallen by residual_reduction from the first step's. Its state goes into checkpoints.
+struct PseudoTimeControl {
+  explicit PseudoTimeControl(const ConfigView& steady_state)
+      : courant(steady_state.real("pseudo_courant")),
+        reduction(steady_state.real("residual_reduction")),
+        max_steps(steady_state.integer("max_pseudo_steps")) {}
+  double next_courant() const { return courant * growth; }
+  /// Takes the residual at the start of the last step; true once converged.
+  bool update(double residual) {
+    if (first_residual < 0.0) first_residual = residual;
+    if (last_residual > 0.0 && residual > 0.0)
+      growth = std::max(1.0, growth * std::min(2.0, std::max(0.5, last_residual / residual)));
+    last_residual = residual;
+    return residual <= reduction * first_residual;
+  }
+  double relative_residual() const { return first_residual > 0.0 ? last_residual / first_residual : 1.0; }
+  double courant, reduction;
+  long max_steps;
+  double growth = 1.0, first_residual = -1.0, last_residual = -1.0;
+};
+
 /// Linear interpolation in a (time, value) table, constant outside.
 double interpolate(const std::vector<double>& t, const std::vector<double>& v, double time) {
   if (time <= t.front()) return v.front();
@@ -402,7 +460,8 @@ class MantleModel : public sim::Model {
       : context_(context),
         setup_(mantle_setup(context.config, coupled)),
         mantle_(context.comm, setup_.params),
-        steady_detector_(context.config.child("steady_state"), !coupled) {
+        steady_detector_(context.config.child("steady_state"), !coupled),
+        pseudo_time_(context.config.child("steady_state")) {
     if (coupled) {
       core_ = std::make_unique<CoreModel>(core_parameters(context.config.child("core")));
       initial_tc_ = core_->state().cmb_temperature;
@@ -423,6 +482,7 @@ class MantleModel : public sim::Model {
         for (const char* c : {"cmb_temperature_K", "inner_core_radius_m", "q_cmb_W", "q_secular_W", "q_latent_W",
                               "q_gravitational_W", "q_radiogenic_W", "q_adiabatic_W", "stable_layer_m"})
           cols.push_back(c);
+      if (setup_.params.implicit_advection) cols.push_back("relative_steady_residual");
       csv_ = std::make_unique<io::CsvSeries>(context.output_dir + "/statistics.csv", cols, resume);
       std::vector<double> xn(setup_.params.nx + 1), zn(setup_.params.nz + 1);
       for (int i = 0; i <= setup_.params.nx; ++i) xn[i] = i * setup_.params.aspect / setup_.params.nx * setup_.scales.depth;
@@ -447,10 +507,14 @@ class MantleModel : public sim::Model {
   const MantleConvection2D& mantle() const { return mantle_; }
   long long cells() const { return 1LL * setup_.params.nx * setup_.params.nz; }
 
-  double stable_dt(double, double cfl) override { return mantle_.stable_dt(cfl) * setup_.scales.time; }
-  /// Steady state reached: the time loop stops here instead of running on to time.end.
-  bool finished() const override { return steady_; }
-
+  double stable_dt(double, double cfl) override {
+    if (setup_.params.implicit_advection)
+      return mantle_.stable_dt(pseudo_time_.next_courant(), false) * setup_.scales.time;
+    return mantle_.stable_dt(cfl) * setup_.scales.time;
+  }
+  /// Steady state reached (or the pseudo-time steps used up): the time loop stops here.
+  bool finished() const override { return steady_ || gave_up_; }
+  bool iterates_to_steady_state() const override { return setup_.params.implicit_advection; }
   void advance(double time, double dt) override {
     if (steady_) return;
     double q_cmb = 0.0;
@@ -467,12 +531,25 @@ class MantleModel : public sim::Model {
     if (core_)
       mantle_.set_bottom_temperature((core_->state().cmb_temperature - setup_.scales.t_top) / setup_.scales.temperature);
     const auto d = mantle_.diagnostics();
-    if (steady_detector_.update(d.nu_top, d.vrms, dt / setup_.scales.time)) {
+    const bool converged = setup_.params.implicit_advection
+                               ? pseudo_time_.update(mantle_.last_steady_residual())
+                               : steady_detector_.update(d.nu_top, d.vrms, dt / setup_.scales.time);
+    if (converged) {
       steady_ = true;
       steady_time_ = time + dt;
       steady_wall_ = MPI_Wtime() - wall_start_;
-      context_.log->info(strformat("steady state at t = %.6g (nondimensional %.6g) after %ld steps: Nu = %.6f, Vrms = %.6f",
-                                   time + dt, (time + dt) / setup_.scales.time, steps_, d.nu_top, d.vrms));
+      if (setup_.params.implicit_advection)
+        context_.log->info(strformat("steady state after %ld pseudo-time steps (steady residual reduced by %.3g): "
+                                     "Nu = %.6f, Vrms = %.6f",
+                                     steps_, pseudo_time_.relative_residual(), d.nu_top, d.vrms));
+      else
+        context_.log->info(strformat("steady state at t = %.6g (nondimensional %.6g) after %ld steps: Nu = %.6f, Vrms = %.6f",
+                                     time + dt, (time + dt) / setup_.scales.time, steps_, d.nu_top, d.vrms));
+    } else if (setup_.params.implicit_advection && steps_ >= pseudo_time_.max_steps) {
+      gave_up_ = true;
+      context_.log->warn(strformat("no steady state after %ld pseudo-time steps (steady_state.max_pseudo_steps): the "
+                                   "steady residual fell only to %.3g of the first; the results are not converged",
+                                   steps_, pseudo_time_.relative_residual()));
     }
     last_ = d;
   }
@@ -542,8 +619,9 @@ class MantleModel : public sim::Model {
   void save(sim::CheckpointWriter& c) override {
     c.distributed("temperature", mantle_.temperature_block());
     const auto& sd = steady_detector_;
+    const auto& pt = pseudo_time_;
     c.scalars("mantle_state", {mantle_.parameters().bottom.value, sd.last_nu, sd.last_vrms, steady_ ? 1.0 : 0.0,
-                               static_cast<double>(sd.quiet_steps)});
+                               static_cast<double>(sd.quiet_steps), pt.growth, pt.first_residual, pt.last_residual});
     if (core_) {
       const auto& s = core_->state();
       c.scalars("core_state", {s.time, s.cmb_temperature, s.inner_core_radius, s.heat_out, s.radiogenic_energy,
@@ -558,6 +636,11 @@ class MantleModel : public sim::Model {
     steady_detector_.last_vrms = st[2];
     steady_ = st[3] != 0.0;
     steady_detector_.quiet_steps = static_cast<int>(st[4]);
+    if (st.size() >= 8) {
+      pseudo_time_.growth = st[5];
+      pseudo_time_.first_residual = st[6];
+      pseudo_time_.last_residual = st[7];
+    }
     mantle_.set_temperature_block(c.distributed("temperature"));
     if (core_) {
       const auto v = c.scalars("core_state");
@@ -597,6 +680,8 @@ class MantleModel : public sim::Model {
     summary["steady_time"] = steady_time_;
     summary["steady_wall_seconds"] = steady_wall_;
     summary["mantle_steps"] = steps_;
+    summary["steady_march"] = setup_.params.implicit_advection ? "pseudo_time" : "time_accurate";
+    if (setup_.params.implicit_advection) summary["steady_residual_reduction"] = pseudo_time_.relative_residual();
     summary["stokes_unknowns"] = mantle_.stokes_unknowns();
     summary["stokes_iterations_mean"] = steps_ ? static_cast<double>(total_stokes_its_) / steps_ : 0.0;
     summary["stokes_seconds_total"] = stokes_seconds_;
@@ -624,7 +709,9 @@ class MantleModel : public sim::Model {
 
   double work_per_step() const override { return static_cast<double>(cells()); }
   std::string status() const override {
-    return strformat("Nu %.5f Vrms %.5g Stokes its %d", last_.nu_top, last_.vrms, mantle_.last_stokes().iterations);
+    std::string s = strformat("Nu %.5f Vrms %.5g Stokes its %d", last_.nu_top, last_.vrms, mantle_.last_stokes().iterations);
+    if (setup_.params.implicit_advection) s += strformat(" steady residual %.2e of the first", pseudo_time_.relative_residual());
+    return s;
   }
 
  private:
@@ -644,6 +731,7 @@ class MantleModel : public sim::Model {
                        b.gravitational, b.radiogenic, b.adiabatic_cmb, b.stable_layer_thickness})
         row.push_back(v);
     }
+    if (setup_.params.implicit_advection) row.push_back(pseudo_time_.relative_residual());
     csv_->row(row);
   }
 
@@ -657,7 +745,8 @@ class MantleModel : public sim::Model {
   MantleDiagnostics last_;
   int rank_ = 0;
   SteadyStateDetector steady_detector_;
-  bool steady_ = false, steady_written_ = false;
+  PseudoTimeControl pseudo_time_;
+  bool steady_ = false, steady_written_ = false, gave_up_ = false;
   double steady_time_ = -1.0, steady_wall_ = -1.0;
   double last_q_cmb_ = 0.0;
   double initial_tc_ = 0.0, initial_ri_ = 0.0;

@@ -22,9 +22,20 @@ MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& pa
   HADAL_PETSC(DMCreateGlobalVector(da_, &rhs_));
   HADAL_PETSC(VecDuplicate(rhs_, &sol_));
   HADAL_PETSC(DMCreateLocalVector(da_, &local_));
+  // The operators come from a twin DMDA with the 5-point star stencil and the same layout: on da_
+  // (width-2 box, for the advection ghosts) DMCreateMatrix would store 25 entries a row, 20 of them
+  // explicit zeros that the factorisations and AMG would carry along.
+  HADAL_PETSC(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, params.nx, params.nz,
+                           stokes_->ranks_x(), stokes_->ranks_z(), 1, 1, rx.data(), rz.data(), &operator_da_));
+  HADAL_PETSC(DMSetUp(operator_da_));
   for (auto& d : diffusion_) {
-    HADAL_PETSC(DMCreateMatrix(da_, &d.matrix));
-    d.ksp = create_diffusion_solver();
+    HADAL_PETSC(DMCreateMatrix(operator_da_, &d.matrix));
+    d.ksp = create_energy_solver(true);
+  }
+  if (params.implicit_advection) {
+    HADAL_PETSC(DMCreateMatrix(operator_da_, &advection_diffusion_));
+    advection_diffusion_ksp_ = create_energy_solver(false);
+    HADAL_PETSC(VecDuplicate(rhs_, &previous_));
   }
   const auto& o = stokes_->owned();
   T_ = View2("temperature", o.xm + 4, o.zm + 4);
@@ -38,13 +49,17 @@ MantleConvection2D::~MantleConvection2D() {
     KSPDestroy(&d.ksp);
     MatDestroy(&d.matrix);
   }
+  KSPDestroy(&advection_diffusion_ksp_);
+  MatDestroy(&advection_diffusion_);
   VecDestroy(&rhs_);
   VecDestroy(&sol_);
+  VecDestroy(&previous_);
   VecDestroy(&local_);
+  DMDestroy(&operator_da_);
   DMDestroy(&da_);
 }
 
-KSP MantleConvection2D::create_diffusion_solver() const {
+KSP MantleConvection2D::create_energy_solver(bool symmetric) const {
   KSP ksp;
   HADAL_PETSC(KSPCreate(comm_, &ksp));
   HADAL_PETSC(KSPSetOptionsPrefix(ksp, (params_.options_prefix + "energy_").c_str()));
@@ -55,7 +70,8 @@ KSP MantleConvection2D::create_diffusion_solver() const {
     HADAL_PETSC(PCSetType(pc, PCLU));
     HADAL_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
   } else {
-    HADAL_PETSC(KSPSetType(ksp, KSPCG));
+    // Upwind advection keeps the operator an M-matrix, which BoomerAMG handles; GMRES for its asymmetry.
+    HADAL_PETSC(KSPSetType(ksp, symmetric ? KSPCG : KSPGMRES));
     HADAL_PETSC(PCSetType(pc, PCHYPRE));
     HADAL_PETSC(KSPSetTolerances(ksp, 1e-11, 1e-14, PETSC_DEFAULT, 500));
     HADAL_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
@@ -173,7 +189,7 @@ StokesSolveStats MantleConvection2D::solve_stokes() {
   return last_stokes_;
 }
 
-double MantleConvection2D::stable_dt(double cfl) const {
+double MantleConvection2D::stable_dt(double cfl, bool diffusive_cap) const {
   const auto o = stokes_->owned();
   auto vx = vx_;
   auto vz = vz_;
@@ -191,7 +207,7 @@ double MantleConvection2D::stable_dt(double cfl) const {
   double global = 0.0;
   MPI_Allreduce(&rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
   const double h = std::min(dx_, dz_);
-  double dt = 12.5 * h * h;
+  double dt = diffusive_cap || global <= 0.0 ? 12.5 * h * h : std::numeric_limits<double>::max();
   if (global > 0.0) dt = std::min(dt, cfl / global);
   return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
 }
@@ -206,9 +222,22 @@ KSP MantleConvection2D::diffusion_solver(double dt) {
     }
   most_recent_diffusion_ = 1 - most_recent_diffusion_;
   auto& d = diffusion_[most_recent_diffusion_];
+  assemble_energy_operator(d.matrix, dt, false);
+  HADAL_PETSC(KSPSetOperators(d.ksp, d.matrix, d.matrix));
+  d.dt = dt;
+  return d.ksp;
+}
+
+void MantleConvection2D::assemble_energy_operator(Mat m, double dt, bool with_advection) const {
   const auto o = stokes_->owned();
-  const double idx2 = 1.0 / (dx_ * dx_), idz2 = 1.0 / (dz_ * dz_);
-  HADAL_PETSC(MatZeroEntries(d.matrix));
+  const double idx = 1.0 / dx_, idz = 1.0 / dz_, idx2 = idx * idx, idz2 = idz * idz;
+  auto hx = Kokkos::create_mirror_view(vx_);
+  auto hz = Kokkos::create_mirror_view(vz_);
+  if (with_advection) {
+    Kokkos::deep_copy(hx, vx_);
+    Kokkos::deep_copy(hz, vz_);
+  }
+  HADAL_PETSC(MatZeroEntries(m));
   for (int j = o.zs; j < o.zs + o.zm; ++j)
     for (int i = o.xs; i < o.xs + o.xm; ++i) {
       MatStencil row{0, j, i, 0};
@@ -220,20 +249,28 @@ KSP MantleConvection2D::diffusion_solver(double dt) {
         cols[n] = MatStencil{0, jj, ii, 0};
         vals[n++] = v;
       };
-      if (i > 0) { add(i - 1, j, -idx2); diag += idx2; }
-      if (i < params_.nx - 1) { add(i + 1, j, -idx2); diag += idx2; }
-      if (j > 0) { add(i, j - 1, -idz2); diag += idz2; }
+      // Upwind flux divergence: an outflow face takes this cell's T, an inflow face the neighbour's.
+      // Wall faces carry no flow, so the same neighbours exist for both operators.
+      const int li = i - o.xs, lj = j - o.zs;
+      const double uw = with_advection ? hx(li, lj) : 0.0, ue = with_advection ? hx(li + 1, lj) : 0.0;
+      const double ws = with_advection ? hz(li, lj) : 0.0, wn = with_advection ? hz(li, lj + 1) : 0.0;
+      if (i > 0) { add(i - 1, j, -idx2 - std::max(uw, 0.0) * idx); diag += idx2 - std::min(uw, 0.0) * idx; }
+      if (i < params_.nx - 1) { add(i + 1, j, -idx2 + std::min(ue, 0.0) * idx); diag += idx2 + std::max(ue, 0.0) * idx; }
+      if (j > 0) { add(i, j - 1, -idz2 - std::max(ws, 0.0) * idz); diag += idz2 - std::min(ws, 0.0) * idz; }
       else if (params_.bottom.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
-      if (j < params_.nz - 1) { add(i, j + 1, -idz2); diag += idz2; }
+      if (j < params_.nz - 1) { add(i, j + 1, -idz2 + std::min(wn, 0.0) * idz); diag += idz2 + std::max(wn, 0.0) * idz; }
       else if (params_.top.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
       add(i, j, diag);
-      HADAL_PETSC(MatSetValuesStencil(d.matrix, 1, &row, n, cols, vals, INSERT_VALUES));
+      HADAL_PETSC(MatSetValuesStencil(m, 1, &row, n, cols, vals, INSERT_VALUES));
     }
-  HADAL_PETSC(MatAssemblyBegin(d.matrix, MAT_FINAL_ASSEMBLY));
-  HADAL_PETSC(MatAssemblyEnd(d.matrix, MAT_FINAL_ASSEMBLY));
-  HADAL_PETSC(KSPSetOperators(d.ksp, d.matrix, d.matrix));
-  d.dt = dt;
-  return d.ksp;
+  HADAL_PETSC(MatAssemblyBegin(m, MAT_FINAL_ASSEMBLY));
+  HADAL_PETSC(MatAssemblyEnd(m, MAT_FINAL_ASSEMBLY));
+}
+
+KSP MantleConvection2D::advection_diffusion_solver(double dt) {
+  assemble_energy_operator(advection_diffusion_, dt, true);
+  HADAL_PETSC(KSPSetOperators(advection_diffusion_ksp_, advection_diffusion_, advection_diffusion_));
+  return advection_diffusion_ksp_;
 }
 
 StokesSolveStats MantleConvection2D::step(double dt) {
@@ -246,20 +283,25 @@ StokesSolveStats MantleConvection2D::step(double dt) {
     auto R = tendency_;
     const int lim = static_cast<int>(params_.limiter);
     const double dx = dx_, dz = dz_;
+    // With implicit advection only the MUSCL correction to the upwind face value stays explicit.
+    const double upwind_weight = params_.implicit_advection ? 1.0 : 0.0;
     Kokkos::parallel_for(
         "thermal_advection", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
         KOKKOS_LAMBDA(int i, int j) {
           const int a = i + 2, b = j + 2;
           const double uw = vx(i, j), ue = vx(i + 1, j), ws = vz(i, j), wn = vz(i, j + 1);
-          const double fw = uw * muscl::face_value(lim, uw, T(a - 2, b), T(a - 1, b), T(a, b), T(a + 1, b));
-          const double fe = ue * muscl::face_value(lim, ue, T(a - 1, b), T(a, b), T(a + 1, b), T(a + 2, b));
-          const double fs = ws * muscl::face_value(lim, ws, T(a, b - 2), T(a, b - 1), T(a, b), T(a, b + 1));
-          const double fn = wn * muscl::face_value(lim, wn, T(a, b - 1), T(a, b), T(a, b + 1), T(a, b + 2));
+          auto face_flux = [&](double v, double m2, double m1, double p1, double p2) {
+            return v * (muscl::face_value(lim, v, m2, m1, p1, p2) - upwind_weight * (v >= 0.0 ? m1 : p1));
+          };
+          const double fw = face_flux(uw, T(a - 2, b), T(a - 1, b), T(a, b), T(a + 1, b));
+          const double fe = face_flux(ue, T(a - 1, b), T(a, b), T(a + 1, b), T(a + 2, b));
+          const double fs = face_flux(ws, T(a, b - 2), T(a, b - 1), T(a, b), T(a, b + 1));
+          const double fn = face_flux(wn, T(a, b - 1), T(a, b), T(a, b + 1), T(a, b + 2));
           R(i, j) = -((fe - fw) / dx + (fn - fs) / dz);
         });
     Kokkos::fence();
   }
-  KSP diffusion_ksp = diffusion_solver(dt);
+  KSP energy_ksp = params_.implicit_advection ? advection_diffusion_solver(dt) : diffusion_solver(dt);
   auto hT = Kokkos::create_mirror_view(T_);
   Kokkos::deep_copy(hT, T_);
   auto hR = Kokkos::create_mirror_view(tendency_);
@@ -285,16 +327,26 @@ StokesSolveStats MantleConvection2D::step(double dt) {
     HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
     HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
   }
-  HADAL_PETSC(KSPSolve(diffusion_ksp, rhs_, sol_));
+  if (params_.implicit_advection) HADAL_PETSC(VecCopy(sol_, previous_));
+  HADAL_PETSC(KSPSolve(energy_ksp, rhs_, sol_));
   KSPConvergedReason reason;
-  HADAL_PETSC(KSPGetConvergedReason(diffusion_ksp, &reason));
-  if (reason < 0) throw NumericalError("energy equation: implicit diffusion solve diverged");
+  HADAL_PETSC(KSPGetConvergedReason(energy_ksp, &reason));
+  if (reason < 0) throw NumericalError("energy equation: implicit solve diverged");
   {
     const PetscScalar** x;
     HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
     for (int j = 0; j < o.zm; ++j)
       for (int i = 0; i < o.xm; ++i) hT(i + 2, j + 2) = x[o.zs + j][o.xs + i];
     HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
+  }
+  if (params_.implicit_advection) {
+    // The step solved M (T' - T) = R(T), with R the residual of the discrete steady equations at the
+    // step's start (velocity of T included); one product recovers it.
+    HADAL_PETSC(VecAYPX(previous_, -1.0, sol_));
+    HADAL_PETSC(MatMult(advection_diffusion_, previous_, rhs_));
+    PetscReal norm;
+    HADAL_PETSC(VecNorm(rhs_, NORM_2, &norm));
+    last_steady_residual_ = norm / std::sqrt(static_cast<double>(params_.nx) * params_.nz);
   }
   Kokkos::deep_copy(T_, hT);
   fill_ghosts();

@@ -66,6 +66,10 @@ struct MantleParameters {
   ThermalBoundary bottom{ThermalBoundaryKind::Temperature, 1.0};
   enum class Limiter { VanLeer, MC, Minmod } limiter = Limiter::VanLeer;
   double perturbation = 0.1;      ///< amplitude of cos(pi x/aspect) sin(pi z)
+  /// Advection implicit by first-order upwinding, with the MUSCL-minus-upwind flux difference kept
+  /// explicit (defect correction): stable at any dt but only first order in time, and its steady
+  /// states are exactly those of the explicit MUSCL scheme. For pseudo-time marching to a steady state.
+  bool implicit_advection = false;
   double stokes_rtol = 1e-8;
   StokesMethod stokes_method = StokesMethod::Multigrid;
   std::string petsc_options;
@@ -99,10 +103,12 @@ class MantleConvection2D {
   void set_initial_temperature();
   /// Solves Stokes for the current temperature (viscosity refreshed if temperature dependent).
   StokesSolveStats solve_stokes();
-  /// Largest dt with advective Courant number `cfl` (and at most a diffusive cap 12.5 h^2),
-  /// rounded down to a geometric ladder (ratio 2^(1/8)) so the implicit operator is rarely rebuilt.
-  double stable_dt(double cfl) const;
-  /// One IMEX step of the energy equation followed by a Stokes solve.
+  /// Largest dt with advective Courant number `cfl` (and, if `diffusive_cap`, at most 12.5 h^2 for
+  /// the accuracy of the implicit diffusion), rounded down to a geometric ladder (ratio 2^(1/8)) so
+  /// the implicit operator is rarely rebuilt.
+  double stable_dt(double cfl, bool diffusive_cap = true) const;
+  /// One step of the energy equation (IMEX, or implicit upwind advection with an explicit MUSCL
+  /// correction when parameters().implicit_advection) followed by a Stokes solve.
   StokesSolveStats step(double dt);
 
   void set_bottom_temperature(double value) { params_.bottom.value = value; }
@@ -128,19 +134,27 @@ class MantleConvection2D {
   std::array<int, 2> first_non_finite() const;
   long long stokes_unknowns() const { return stokes_->unknowns(); }
   const StokesSolveStats& last_stokes() const { return last_stokes_; }
+  /// With implicit advection: RMS over the cells of the residual of the discrete steady equations
+  /// (lap T - div(u T) + H, MUSCL fluxes, u from this T) at the start of the last step; 0 otherwise.
+  double last_steady_residual() const { return last_steady_residual_; }
 
  private:
   void fill_ghosts();
   void load_velocity();
-  KSP create_diffusion_solver() const;
+  KSP create_energy_solver(bool symmetric) const;
   /// The implicit-diffusion solver for this dt, assembled (and set up) only for a new dt.
   KSP diffusion_solver(double dt);
+  /// The solver for 1/dt - lap + upwind advection by the current velocity, assembled every step.
+  KSP advection_diffusion_solver(double dt);
+  /// Assembles 1/dt - lap (with the wall conditions) and, if asked, the upwind advection operator.
+  void assemble_energy_operator(Mat m, double dt, bool with_advection) const;
 
   MPI_Comm comm_;
   MantleParameters params_;
   double dx_, dz_;
   std::unique_ptr<StokesSolver2D> stokes_;
-  DM da_ = nullptr;
+  DM da_ = nullptr;           ///< cell-centred T with two ghost layers (box stencil)
+  DM operator_da_ = nullptr;  ///< same layout, 5-point star: the implicit energy operators
   struct ImplicitDiffusion {
     double dt = -1.0;  ///< step size the operator was assembled for (< 0: none yet)
     Mat matrix = nullptr;
@@ -148,11 +162,15 @@ class MantleConvection2D {
   };
   std::array<ImplicitDiffusion, 2> diffusion_;
   int most_recent_diffusion_ = 0;
+  Mat advection_diffusion_ = nullptr;  ///< only with implicit_advection
+  KSP advection_diffusion_ksp_ = nullptr;
   Vec rhs_ = nullptr, sol_ = nullptr, local_ = nullptr;
+  Vec previous_ = nullptr;  ///< temperature before the step (implicit advection only)
   View2 T_;        ///< (xm+4) x (zm+4): two ghost layers
   View2 vx_, vz_;  ///< (xm+1) x zm and xm x (zm+1)
   View2 tendency_;
   StokesSolveStats last_stokes_;
+  double last_steady_residual_ = 0.0;
 };
 
 }  // namespace hadal::thermal

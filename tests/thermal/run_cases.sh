@@ -25,6 +25,36 @@ for k in ("nu_top", "nu_volume", "vrms", "q1", "q2", "t_mean"):
 assert abs(a["vrms"] / 42.864947 - 1) < 0.004
 PY
 
+# Pseudo-time marching (implicit upwind advection, lagged MUSCL correction) reaches the steady state
+# of the time-accurate scheme: same discrete equations, different route. The time-accurate run above
+# stopped at a rate of 1e-4 per unit time, which bounds its distance from the steady state.
+pseudo="$quick --set steady_state.march=pseudo_time"
+"$HADAL" run "$cases/blankenbach_1a.yaml" $pseudo -o "$out/pt1" -q || fail "1-rank pseudo-time run"
+$MPIEXEC -n 2 "$HADAL" run "$cases/blankenbach_1a.yaml" $pseudo -o "$out/pt2" -q || fail "2-rank pseudo-time run"
+"$py" - "$out" <<'PY' || fail "pseudo-time steady state"
+import csv, json, sys
+load = lambda d: json.load(open(f"{sys.argv[1]}/{d}/summary.json"))
+ta, p1, p2 = load("np1"), load("pt1"), load("pt2")
+print(f"24^2 pseudo-time: {p1['mantle_steps']} steps (time-accurate: {ta['mantle_steps']}), residual reduced by "
+      f"{p1['steady_residual_reduction']:.2e}")
+assert p1["steady"] and p1["steady_march"] == "pseudo_time" and p1["steady_residual_reduction"] <= 1e-8
+for k in ("nu_top", "nu_volume", "vrms", "q1", "t_mean"):
+    d_ta, d_np = abs(p1[k] / ta[k] - 1), abs(p1[k] / p2[k] - 1)
+    print(f"{k}: pseudo {p1[k]:.10f}  time-accurate {ta[k]:.10f} ({d_ta:.1e})  2 ranks ({d_np:.1e})")
+    assert d_ta < 1e-6 and d_np < 1e-8, k
+# At steady state the heat entering at the bottom leaves at the top, exactly in the conservative fluxes.
+assert abs(p1["nu_top"] / p1["nu_bottom"] - 1) < 1e-8
+assert p1["mantle_steps"] < ta["mantle_steps"] / 5
+rows = list(csv.DictReader(open(f"{sys.argv[1]}/pt1/statistics.csv")))
+assert float(rows[-1]["relative_steady_residual"]) <= 1e-8
+PY
+# Out of pseudo-time steps: the run ends with its results, says so, and marks them not steady.
+"$HADAL" run "$cases/blankenbach_1a.yaml" $pseudo --set steady_state.max_pseudo_steps=3 -o "$out/pt_cut" -q \
+  2> "$out/pt_cut.err" || fail "pseudo-time run cut short"
+grep -q "no steady state after 3 pseudo-time steps" "$out/pt_cut.err" || fail "no warning for an unconverged run"
+"$py" -c "import json, sys; s = json.load(open(sys.argv[1])); assert not s['steady'] and s['mantle_steps'] == 3" \
+  "$out/pt_cut/summary.json" || fail "unconverged pseudo-time summary"
+
 # Grid sequencing: 32^2 started from the 24^2 steady state reaches the same steady state as a start
 # from the perturbation (measured: Nu_top differ by 4e-8 relative), sooner (measured: t = 0.284
 # against 0.414; the slowest decaying mode, not the distance from the start, sets most of the wait).
@@ -110,6 +140,11 @@ expect_input_error "$cases/busse_1a.yaml" "mantle.aspect_ratio_y" --set mantle.a
 expect_input_error "$cases/busse_1a.yaml" "mantle.cells" --set mantle.cells=[24,3,24]
 expect_input_error "$cases/coupled.yaml" "mantle.cells" --set mantle.cells=[16,8,16]
 expect_input_error "$cases/busse_1a.yaml" "stokes.solver" --set stokes.solver=direct
+expect_input_error "$cases/busse_1a.yaml" "steady_state.march" --set steady_state.march=pseudo_time
+expect_input_error "$cases/coupled.yaml" "steady_state.march" --set steady_state.march=pseudo_time
+expect_input_error "$cases/blankenbach_1a.yaml" "steady_state.march" --set steady_state.march=pseudo_time \
+  --set steady_state.enabled=false
+expect_input_error "$cases/blankenbach_1a.yaml" "steady_state.residual_reduction" --set steady_state.residual_reduction=2
 expect_input_error "$cases/blankenbach_1a.yaml" "mantle.initial_temperature_file" --set mantle.initial_temperature_file=missing.h5
 expect_input_error "$cases/busse_1a.yaml" "mantle.initial_temperature_file" --set mantle.initial_temperature_file="$last"
 echo "thermal cases: all passed"
