@@ -107,7 +107,7 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
                 "time_accurate: the physical transient (explicit MUSCL advection, CFL-limited dt); pseudo_time: "
                 "implicit upwind advection with a lagged MUSCL correction and dt = pseudo_courant x the CFL step, "
                 "which reaches the same discrete steady state in far fewer steps but has no physical transient "
-                "(times are pseudo-times; 2-D, uncoupled)")
+                "(times are pseudo-times; not for coupled runs)")
       .default_value("time_accurate");
   s.real("pseudo_courant", kDimensionless,
          "Courant number of the first pseudo-time step (march: pseudo_time); later steps grow as the steady "
@@ -314,8 +314,6 @@ void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, boo
     if (coupled)
       problems.push_back(steady.diagnostic("march", "pseudo_time has no physical transient, but the core needs one; "
                                                     "use time_accurate"));
-    else if (three_d)
-      problems.push_back(steady.diagnostic("march", "pseudo_time is implemented for 2-D boxes only; use time_accurate"));
     if (!steady.boolean("enabled"))
       problems.push_back(steady.diagnostic("march", "pseudo_time marches to a steady state; it needs "
                                                     "steady_state.enabled: true"));
@@ -421,6 +419,78 @@ struct PseudoTimeControl {
   double growth = 1.0, first_residual = -1.0, last_residual = -1.0;
 };
 
+/// When a mantle box run stops: the steady-state detector (time-accurate march) or the pseudo-time
+/// control, with the log lines, summary fields and checkpointed state; shared by the 2-D and 3-D boxes.
+class SteadyStop {
+ public:
+  SteadyStop(const ConfigView& steady_state, bool allowed, bool pseudo_time)
+      : pseudo_time_(pseudo_time), detector_(steady_state, allowed), control_(steady_state) {}
+  bool finished() const { return steady_ || gave_up_; }
+  bool steady() const { return steady_; }
+  /// Courant number for the next step: the case's CFL, or the pseudo-time control's.
+  double courant(double cfl) const { return pseudo_time_ ? control_.next_courant() : cfl; }
+  /// After a step that ended at `time` (scaled) with nondimensional length dt_nd; `residual` is the
+  /// box model's steady residual (pseudo-time), `steps` counts this run's steps.
+  void update(Logger& log, long steps, double time, double time_scale, double dt_nd, double nu, double vrms,
+              double residual) {
+    if (pseudo_time_ ? control_.update(residual) : detector_.update(nu, vrms, dt_nd)) {
+      steady_ = true;
+      steady_time_ = time;
+      steady_wall_ = MPI_Wtime() - wall_start_;
+      if (pseudo_time_)
+        log.info(strformat("steady state after %ld pseudo-time steps (steady residual reduced by %.3g): Nu = %.6f, "
+                           "Vrms = %.6f", steps, control_.relative_residual(), nu, vrms));
+      else
+        log.info(strformat("steady state at t = %.6g (nondimensional %.6g) after %ld steps: Nu = %.6f, Vrms = %.6f",
+                           time, time / time_scale, steps, nu, vrms));
+    } else if (pseudo_time_ && steps >= control_.max_steps) {
+      gave_up_ = true;
+      log.warn(strformat("no steady state after %ld pseudo-time steps (steady_state.max_pseudo_steps): the steady "
+                         "residual fell only to %.3g of the first; the results are not converged",
+                         steps, control_.relative_residual()));
+    }
+  }
+  /// Steady residual relative to the first step's (pseudo-time), for statistics.
+  double relative_residual() const { return control_.relative_residual(); }
+  /// The box model's progress-line status.
+  std::string status(double nu, double vrms, int stokes_iterations) const {
+    std::string s = strformat("Nu %.5f Vrms %.5g Stokes its %d", nu, vrms, stokes_iterations);
+    if (pseudo_time_) s += strformat(" steady residual %.2e of the first", control_.relative_residual());
+    return s;
+  }
+  void summarize(io::Json& summary) const {
+    summary["steady"] = steady_;
+    summary["steady_time"] = steady_time_;
+    summary["steady_wall_seconds"] = steady_wall_;
+    summary["steady_march"] = pseudo_time_ ? "pseudo_time" : "time_accurate";
+    if (pseudo_time_) summary["steady_residual_reduction"] = control_.relative_residual();
+  }
+  std::vector<double> state() const {
+    return {detector_.last_nu, detector_.last_vrms, steady_ ? 1.0 : 0.0, static_cast<double>(detector_.quiet_steps),
+            control_.growth, control_.first_residual, control_.last_residual};
+  }
+  /// From state() stored at v[first...]; checkpoints from before pseudo-time hold only four entries.
+  void restore(const std::vector<double>& v, std::size_t first) {
+    detector_.last_nu = v.at(first);
+    detector_.last_vrms = v.at(first + 1);
+    steady_ = v.at(first + 2) != 0.0;
+    detector_.quiet_steps = static_cast<int>(v.at(first + 3));
+    if (v.size() >= first + 7) {
+      control_.growth = v[first + 4];
+      control_.first_residual = v[first + 5];
+      control_.last_residual = v[first + 6];
+    }
+  }
+
+ private:
+  bool pseudo_time_;
+  SteadyStateDetector detector_;
+  PseudoTimeControl control_;
+  bool steady_ = false, gave_up_ = false;
+  double steady_time_ = -1.0, steady_wall_ = -1.0;
+  double wall_start_ = MPI_Wtime();
+};
+
 /// Linear interpolation in a (time, value) table, constant outside.
 double interpolate(const std::vector<double>& t, const std::vector<double>& v, double time) {
   if (time <= t.front()) return v.front();
@@ -460,8 +530,7 @@ class MantleModel : public sim::Model {
       : context_(context),
         setup_(mantle_setup(context.config, coupled)),
         mantle_(context.comm, setup_.params),
-        steady_detector_(context.config.child("steady_state"), !coupled),
-        pseudo_time_(context.config.child("steady_state")) {
+        stop_(context.config.child("steady_state"), !coupled, setup_.params.implicit_advection) {
     if (coupled) {
       core_ = std::make_unique<CoreModel>(core_parameters(context.config.child("core")));
       initial_tc_ = core_->state().cmb_temperature;
@@ -508,15 +577,13 @@ class MantleModel : public sim::Model {
   long long cells() const { return 1LL * setup_.params.nx * setup_.params.nz; }
 
   double stable_dt(double, double cfl) override {
-    if (setup_.params.implicit_advection)
-      return mantle_.stable_dt(pseudo_time_.next_courant(), false) * setup_.scales.time;
-    return mantle_.stable_dt(cfl) * setup_.scales.time;
+    return mantle_.stable_dt(stop_.courant(cfl), !setup_.params.implicit_advection) * setup_.scales.time;
   }
   /// Steady state reached (or the pseudo-time steps used up): the time loop stops here.
-  bool finished() const override { return steady_ || gave_up_; }
+  bool finished() const override { return stop_.finished(); }
   bool iterates_to_steady_state() const override { return setup_.params.implicit_advection; }
   void advance(double time, double dt) override {
-    if (steady_) return;
+    if (stop_.finished()) return;
     double q_cmb = 0.0;
     if (core_) {
       const auto d = mantle_.diagnostics();
@@ -531,33 +598,15 @@ class MantleModel : public sim::Model {
     if (core_)
       mantle_.set_bottom_temperature((core_->state().cmb_temperature - setup_.scales.t_top) / setup_.scales.temperature);
     const auto d = mantle_.diagnostics();
-    const bool converged = setup_.params.implicit_advection
-                               ? pseudo_time_.update(mantle_.last_steady_residual())
-                               : steady_detector_.update(d.nu_top, d.vrms, dt / setup_.scales.time);
-    if (converged) {
-      steady_ = true;
-      steady_time_ = time + dt;
-      steady_wall_ = MPI_Wtime() - wall_start_;
-      if (setup_.params.implicit_advection)
-        context_.log->info(strformat("steady state after %ld pseudo-time steps (steady residual reduced by %.3g): "
-                                     "Nu = %.6f, Vrms = %.6f",
-                                     steps_, pseudo_time_.relative_residual(), d.nu_top, d.vrms));
-      else
-        context_.log->info(strformat("steady state at t = %.6g (nondimensional %.6g) after %ld steps: Nu = %.6f, Vrms = %.6f",
-                                     time + dt, (time + dt) / setup_.scales.time, steps_, d.nu_top, d.vrms));
-    } else if (setup_.params.implicit_advection && steps_ >= pseudo_time_.max_steps) {
-      gave_up_ = true;
-      context_.log->warn(strformat("no steady state after %ld pseudo-time steps (steady_state.max_pseudo_steps): the "
-                                   "steady residual fell only to %.3g of the first; the results are not converged",
-                                   steps_, pseudo_time_.relative_residual()));
-    }
+    stop_.update(*context_.log, steps_, time + dt, setup_.scales.time, dt / setup_.scales.time, d.nu_top, d.vrms,
+                 mantle_.last_steady_residual());
     last_ = d;
   }
 
   void after_step(long, double time) override {
     if (rank_ != 0 || steady_written_) return;
     record(time);
-    if (steady_) steady_written_ = true;
+    if (stop_.steady()) steady_written_ = true;
   }
 
   void check_finite(long step, double time) override {
@@ -618,10 +667,9 @@ class MantleModel : public sim::Model {
 
   void save(sim::CheckpointWriter& c) override {
     c.distributed("temperature", mantle_.temperature_block());
-    const auto& sd = steady_detector_;
-    const auto& pt = pseudo_time_;
-    c.scalars("mantle_state", {mantle_.parameters().bottom.value, sd.last_nu, sd.last_vrms, steady_ ? 1.0 : 0.0,
-                               static_cast<double>(sd.quiet_steps), pt.growth, pt.first_residual, pt.last_residual});
+    auto state = stop_.state();
+    state.insert(state.begin(), mantle_.parameters().bottom.value);
+    c.scalars("mantle_state", state);
     if (core_) {
       const auto& s = core_->state();
       c.scalars("core_state", {s.time, s.cmb_temperature, s.inner_core_radius, s.heat_out, s.radiogenic_energy,
@@ -632,15 +680,7 @@ class MantleModel : public sim::Model {
   void restore(sim::CheckpointReader& c) override {
     const auto st = c.scalars("mantle_state");
     mantle_.set_bottom_temperature(st[0]);
-    steady_detector_.last_nu = st[1];
-    steady_detector_.last_vrms = st[2];
-    steady_ = st[3] != 0.0;
-    steady_detector_.quiet_steps = static_cast<int>(st[4]);
-    if (st.size() >= 8) {
-      pseudo_time_.growth = st[5];
-      pseudo_time_.first_residual = st[6];
-      pseudo_time_.last_residual = st[7];
-    }
+    stop_.restore(st, 1);
     mantle_.set_temperature_block(c.distributed("temperature"));
     if (core_) {
       const auto v = c.scalars("core_state");
@@ -676,12 +716,8 @@ class MantleModel : public sim::Model {
     summary["q4"] = d.q4;
     summary["t_mean"] = d.t_mean;
     summary["t_profile"] = d.t_profile;
-    summary["steady"] = steady_;
-    summary["steady_time"] = steady_time_;
-    summary["steady_wall_seconds"] = steady_wall_;
+    stop_.summarize(summary);
     summary["mantle_steps"] = steps_;
-    summary["steady_march"] = setup_.params.implicit_advection ? "pseudo_time" : "time_accurate";
-    if (setup_.params.implicit_advection) summary["steady_residual_reduction"] = pseudo_time_.relative_residual();
     summary["stokes_unknowns"] = mantle_.stokes_unknowns();
     summary["stokes_iterations_mean"] = steps_ ? static_cast<double>(total_stokes_its_) / steps_ : 0.0;
     summary["stokes_seconds_total"] = stokes_seconds_;
@@ -709,9 +745,7 @@ class MantleModel : public sim::Model {
 
   double work_per_step() const override { return static_cast<double>(cells()); }
   std::string status() const override {
-    std::string s = strformat("Nu %.5f Vrms %.5g Stokes its %d", last_.nu_top, last_.vrms, mantle_.last_stokes().iterations);
-    if (setup_.params.implicit_advection) s += strformat(" steady residual %.2e of the first", pseudo_time_.relative_residual());
-    return s;
+    return stop_.status(last_.nu_top, last_.vrms, mantle_.last_stokes().iterations);
   }
 
  private:
@@ -731,7 +765,7 @@ class MantleModel : public sim::Model {
                        b.gravitational, b.radiogenic, b.adiabatic_cmb, b.stable_layer_thickness})
         row.push_back(v);
     }
-    if (setup_.params.implicit_advection) row.push_back(pseudo_time_.relative_residual());
+    if (setup_.params.implicit_advection) row.push_back(stop_.relative_residual());
     csv_->row(row);
   }
 
@@ -744,16 +778,13 @@ class MantleModel : public sim::Model {
   std::vector<double> xnodes_, znodes_;
   MantleDiagnostics last_;
   int rank_ = 0;
-  SteadyStateDetector steady_detector_;
-  PseudoTimeControl pseudo_time_;
-  bool steady_ = false, steady_written_ = false, gave_up_ = false;
-  double steady_time_ = -1.0, steady_wall_ = -1.0;
+  SteadyStop stop_;
+  bool steady_written_ = false;
   double last_q_cmb_ = 0.0;
   double initial_tc_ = 0.0, initial_ri_ = 0.0;
   long steps_ = 0;
   long total_stokes_its_ = 0;
   double stokes_seconds_ = 0.0;
-  double wall_start_ = MPI_Wtime();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -781,6 +812,7 @@ MantleSetup3D mantle_setup_3d(const ConfigView& root) {
   p.limiter = common.params.limiter;
   p.perturbation = common.params.perturbation;
   p.boundary_layer_profile = m.has("initial_profile") && m.string("initial_profile") == "boundary_layers";
+  p.implicit_advection = common.params.implicit_advection;
   p.stokes_rtol = common.params.stokes_rtol;
   p.petsc_options = common.params.petsc_options;
   const auto vb = m.child("velocity_boundaries");
@@ -797,7 +829,7 @@ class MantleModel3D : public sim::Model {
       : context_(context),
         setup_(mantle_setup_3d(context.config)),
         mantle_(context.comm, setup_.params),
-        steady_detector_(context.config.child("steady_state"), true) {
+        stop_(context.config.child("steady_state"), true, setup_.params.implicit_advection) {
     MPI_Comm_rank(context.comm, &rank_);
     {  // The MUSCL stencil needs two owned cells per axis on every rank.
       int local = *std::min_element(mantle_.owned().count.begin(), mantle_.owned().count.end()), fewest = 0;
@@ -819,6 +851,7 @@ class MantleModel3D : public sim::Model {
         for (const char* c : {"heat_flow_top_W", "heat_flow_bottom_W", "heat_flux_top_W_m2", "heat_flux_bottom_W_m2",
                               "vrms_m_s"})
           cols.push_back(c);
+      if (setup_.params.implicit_advection) cols.push_back("relative_steady_residual");
       csv_ = std::make_unique<io::CsvSeries>(context.output_dir + "/statistics.csv", cols, resume);
       io::RectilinearMesh mesh{"mesh.h5", "/x", "/y", "/z", static_cast<std::size_t>(n[0] + 1),
                                static_cast<std::size_t>(n[1] + 1), static_cast<std::size_t>(n[2] + 1)};
@@ -840,30 +873,28 @@ class MantleModel3D : public sim::Model {
     const auto& n = setup_.params.cells;
     return 1LL * n[0] * n[1] * n[2];
   }
-  double stable_dt(double, double cfl) override { return mantle_.stable_dt(cfl) * setup_.scales.time; }
-  bool finished() const override { return steady_; }
+  double stable_dt(double, double cfl) override {
+    return mantle_.stable_dt(stop_.courant(cfl), !setup_.params.implicit_advection) * setup_.scales.time;
+  }
+  bool finished() const override { return stop_.finished(); }
+  bool iterates_to_steady_state() const override { return setup_.params.implicit_advection; }
 
   void advance(double time, double dt) override {
-    if (steady_) return;
+    if (stop_.finished()) return;
     const auto stats = mantle_.step(dt / setup_.scales.time);
     total_stokes_its_ += stats.iterations;
     stokes_seconds_ += stats.seconds;
     ++steps_;
     const auto d = mantle_.diagnostics();
-    if (steady_detector_.update(d.nu_top, d.vrms, dt / setup_.scales.time)) {
-      steady_ = true;
-      steady_time_ = time + dt;
-      steady_wall_ = MPI_Wtime() - wall_start_;
-      context_.log->info(strformat("steady state at t = %.6g (nondimensional %.6g) after %ld steps: Nu = %.6f, Vrms = %.6f",
-                                   time + dt, (time + dt) / setup_.scales.time, steps_, d.nu_top, d.vrms));
-    }
+    stop_.update(*context_.log, steps_, time + dt, setup_.scales.time, dt / setup_.scales.time, d.nu_top, d.vrms,
+                 mantle_.last_steady_residual());
     last_ = d;
   }
 
   void after_step(long, double time) override {
     if (rank_ != 0 || steady_written_) return;
     record(time);
-    if (steady_) steady_written_ = true;
+    if (stop_.steady()) steady_written_ = true;
   }
 
   void check_finite(long step, double time) override {
@@ -922,16 +953,12 @@ class MantleModel3D : public sim::Model {
 
   void save(sim::CheckpointWriter& c) override {
     c.distributed("temperature", mantle_.temperature_block());
-    const auto& sd = steady_detector_;
-    c.scalars("mantle_state", {sd.last_nu, sd.last_vrms, steady_ ? 1.0 : 0.0, static_cast<double>(sd.quiet_steps)});
+    c.scalars("mantle_state", stop_.state());
   }
 
   void restore(sim::CheckpointReader& c) override {
     const auto st = c.scalars("mantle_state");
-    steady_detector_.last_nu = st[0];
-    steady_detector_.last_vrms = st[1];
-    steady_ = st[2] != 0.0;
-    steady_detector_.quiet_steps = static_cast<int>(st[3]);
+    stop_.restore(st, 0);
     mantle_.set_temperature_block(c.distributed("temperature"));
     mantle_.solve_stokes();
     last_ = mantle_.diagnostics();
@@ -953,9 +980,7 @@ class MantleModel3D : public sim::Model {
     summary["vmax"] = d.vmax;
     summary["t_mean"] = d.t_mean;
     summary["t_profile"] = d.t_profile;
-    summary["steady"] = steady_;
-    summary["steady_time"] = steady_time_;
-    summary["steady_wall_seconds"] = steady_wall_;
+    stop_.summarize(summary);
     summary["mantle_steps"] = steps_;
     summary["stokes_unknowns"] = mantle_.stokes_unknowns();
     summary["stokes_iterations_mean"] = steps_ ? static_cast<double>(total_stokes_its_) / steps_ : 0.0;
@@ -973,7 +998,7 @@ class MantleModel3D : public sim::Model {
 
   double work_per_step() const override { return static_cast<double>(cells()); }
   std::string status() const override {
-    return strformat("Nu %.5f Vrms %.5g Stokes its %d", last_.nu_top, last_.vrms, mantle_.last_stokes().iterations);
+    return stop_.status(last_.nu_top, last_.vrms, mantle_.last_stokes().iterations);
   }
 
  private:
@@ -988,6 +1013,7 @@ class MantleModel3D : public sim::Model {
                        d.flux_bottom * sc.flux, d.vrms * sc.velocity})
         row.push_back(v);
     }
+    if (setup_.params.implicit_advection) row.push_back(stop_.relative_residual());
     csv_->row(row);
   }
 
@@ -998,13 +1024,11 @@ class MantleModel3D : public sim::Model {
   std::unique_ptr<io::XdmfSeries> xdmf_;
   MantleDiagnostics3D last_;
   int rank_ = 0;
-  SteadyStateDetector steady_detector_;
-  bool steady_ = false, steady_written_ = false;
-  double steady_time_ = -1.0, steady_wall_ = -1.0;
+  SteadyStop stop_;
+  bool steady_written_ = false;
   long steps_ = 0;
   long total_stokes_its_ = 0;
   double stokes_seconds_ = 0.0;
-  double wall_start_ = MPI_Wtime();
 };
 
 void run_mantle_3d(sim::RunContext& context) {

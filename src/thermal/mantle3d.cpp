@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "thermal/mantle3d.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/error.hpp"
 #include "thermal/muscl.hpp"
@@ -26,16 +28,24 @@ MantleConvection3D::MantleConvection3D(MPI_Comm comm, const MantleParameters3D& 
   HADAL_PETSC(DMCreateGlobalVector(da_, &rhs_));
   HADAL_PETSC(VecDuplicate(rhs_, &sol_));
   HADAL_PETSC(DMCreateLocalVector(da_, &local_));
-  HADAL_PETSC(DMCreateMatrix(da_, &D_));
-  HADAL_PETSC(KSPCreate(comm, &diffusion_ksp_));
-  HADAL_PETSC(KSPSetOptionsPrefix(diffusion_ksp_, (params.options_prefix + "energy_").c_str()));
-  HADAL_PETSC(KSPSetType(diffusion_ksp_, KSPCG));
+  // The operator lives on a twin DMDA with the 7-point star: on da_ (width-2 box) DMCreateMatrix
+  // would store 125 entries a row, 118 of them explicit zeros that BoomerAMG would carry along.
+  HADAL_PETSC(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n[0], n[1],
+                           n[2], stokes_->ranks(0), stokes_->ranks(1), stokes_->ranks(2), 1, 1, rx.data(), ry.data(),
+                           rz.data(), &operator_da_));
+  HADAL_PETSC(DMSetUp(operator_da_));
+  HADAL_PETSC(DMCreateMatrix(operator_da_, &D_));
+  if (params.implicit_advection) HADAL_PETSC(VecDuplicate(rhs_, &previous_));
+  HADAL_PETSC(KSPCreate(comm, &energy_ksp_));
+  HADAL_PETSC(KSPSetOptionsPrefix(energy_ksp_, (params.options_prefix + "energy_").c_str()));
+  // Upwind advection keeps the operator an M-matrix, which BoomerAMG handles; GMRES for its asymmetry.
+  HADAL_PETSC(KSPSetType(energy_ksp_, params.implicit_advection ? KSPGMRES : KSPCG));
   PC pc;
-  HADAL_PETSC(KSPGetPC(diffusion_ksp_, &pc));
+  HADAL_PETSC(KSPGetPC(energy_ksp_, &pc));
   HADAL_PETSC(PCSetType(pc, PCHYPRE));
-  HADAL_PETSC(KSPSetTolerances(diffusion_ksp_, 1e-11, 1e-14, PETSC_DEFAULT, 500));
-  HADAL_PETSC(KSPSetInitialGuessNonzero(diffusion_ksp_, PETSC_TRUE));
-  HADAL_PETSC(KSPSetFromOptions(diffusion_ksp_));
+  HADAL_PETSC(KSPSetTolerances(energy_ksp_, 1e-11, 1e-14, PETSC_DEFAULT, 500));
+  HADAL_PETSC(KSPSetInitialGuessNonzero(energy_ksp_, PETSC_TRUE));
+  HADAL_PETSC(KSPSetFromOptions(energy_ksp_));
   const auto& m = stokes_->owned().count;
   T_ = View3("temperature", m[0] + 4, m[1] + 4, m[2] + 4);
   vx_ = View3("vx", m[0] + 1, m[1], m[2]);
@@ -45,11 +55,13 @@ MantleConvection3D::MantleConvection3D(MPI_Comm comm, const MantleParameters3D& 
 }
 
 MantleConvection3D::~MantleConvection3D() {
-  KSPDestroy(&diffusion_ksp_);
+  KSPDestroy(&energy_ksp_);
   MatDestroy(&D_);
   VecDestroy(&rhs_);
   VecDestroy(&sol_);
+  VecDestroy(&previous_);
   VecDestroy(&local_);
+  DMDestroy(&operator_da_);
   DMDestroy(&da_);
 }
 
@@ -189,7 +201,7 @@ StokesSolveStats MantleConvection3D::solve_stokes() {
   return last_stokes_;
 }
 
-double MantleConvection3D::stable_dt(double cfl) const {
+double MantleConvection3D::stable_dt(double cfl, bool diffusive_cap) const {
   const auto& m = stokes_->owned().count;
   auto vx = vx_;
   auto vy = vy_;
@@ -209,15 +221,24 @@ double MantleConvection3D::stable_dt(double cfl) const {
   double global = 0.0;
   MPI_Allreduce(&rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
   const double hmin = std::min({h_[0], h_[1], h_[2]});
-  double dt = 12.5 * hmin * hmin;
+  double dt = diffusive_cap || global <= 0.0 ? 12.5 * hmin * hmin : std::numeric_limits<double>::max();
   if (global > 0.0) dt = std::min(dt, cfl / global);
   return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
 }
 
-void MantleConvection3D::assemble_diffusion(double dt) {
+void MantleConvection3D::assemble_energy_operator(double dt) {
   const auto& o = stokes_->owned();
   const auto& n = params_.cells;
-  const double ih2[3] = {1.0 / (h_[0] * h_[0]), 1.0 / (h_[1] * h_[1]), 1.0 / (h_[2] * h_[2])};
+  const double ih[3] = {1.0 / h_[0], 1.0 / h_[1], 1.0 / h_[2]};
+  const double ih2[3] = {ih[0] * ih[0], ih[1] * ih[1], ih[2] * ih[2]};
+  const bool upwind = params_.implicit_advection;
+  View3::HostMirror hv[3] = {Kokkos::create_mirror_view(vx_), Kokkos::create_mirror_view(vy_),
+                             Kokkos::create_mirror_view(vz_)};
+  if (upwind) {
+    Kokkos::deep_copy(hv[0], vx_);
+    Kokkos::deep_copy(hv[1], vy_);
+    Kokkos::deep_copy(hv[2], vz_);
+  }
   const bool fixed_bottom = params_.bottom.kind == ThermalBoundaryKind::Temperature;
   const bool fixed_top = params_.top.kind == ThermalBoundaryKind::Temperature;
   HADAL_PETSC(MatZeroEntries(D_));
@@ -233,22 +254,34 @@ void MantleConvection3D::assemble_diffusion(double dt) {
           cols[c] = MatStencil{kk, jj, ii, 0};
           vals[c++] = v;
         };
-        // Side walls are insulating: no neighbour and no extra term.
-        if (i > 0) { add(i - 1, j, k, -ih2[0]); diag += ih2[0]; }
-        if (i < n[0] - 1) { add(i + 1, j, k, -ih2[0]); diag += ih2[0]; }
-        if (j > 0) { add(i, j - 1, k, -ih2[1]); diag += ih2[1]; }
-        if (j < n[1] - 1) { add(i, j + 1, k, -ih2[1]); diag += ih2[1]; }
-        if (k > 0) { add(i, j, k - 1, -ih2[2]); diag += ih2[2]; }
-        else if (fixed_bottom) diag += 2.0 * ih2[2];
-        if (k < n[2] - 1) { add(i, j, k + 1, -ih2[2]); diag += ih2[2]; }
-        else if (fixed_top) diag += 2.0 * ih2[2];
+        // Side walls are insulating: no neighbour and no extra term. Upwind flux divergence: an
+        // outflow face takes this cell's T, an inflow face the neighbour's; wall faces carry no flow.
+        const int li = i - o.start[0], lj = j - o.start[1], lk = k - o.start[2];
+        const int idx[3] = {i, j, k};
+        for (int a = 0; a < 3; ++a) {
+          const int lo[3] = {a == 0, a == 1, a == 2};
+          const double u_minus = upwind ? hv[a](li, lj, lk) : 0.0;
+          const double u_plus = upwind ? hv[a](li + lo[0], lj + lo[1], lk + lo[2]) : 0.0;
+          if (idx[a] > 0) {
+            add(i - lo[0], j - lo[1], k - lo[2], -ih2[a] - std::max(u_minus, 0.0) * ih[a]);
+            diag += ih2[a] - std::min(u_minus, 0.0) * ih[a];
+          } else if (a == 2 && fixed_bottom) {
+            diag += 2.0 * ih2[2];
+          }
+          if (idx[a] < n[a] - 1) {
+            add(i + lo[0], j + lo[1], k + lo[2], -ih2[a] + std::min(u_plus, 0.0) * ih[a]);
+            diag += ih2[a] + std::max(u_plus, 0.0) * ih[a];
+          } else if (a == 2 && fixed_top) {
+            diag += 2.0 * ih2[2];
+          }
+        }
         add(i, j, k, diag);
         HADAL_PETSC(MatSetValuesStencil(D_, 1, &row, c, cols, vals, INSERT_VALUES));
       }
   HADAL_PETSC(MatAssemblyBegin(D_, MAT_FINAL_ASSEMBLY));
   HADAL_PETSC(MatAssemblyEnd(D_, MAT_FINAL_ASSEMBLY));
-  HADAL_PETSC(KSPSetOperators(diffusion_ksp_, D_, D_));
-  matrix_dt_ = dt;
+  HADAL_PETSC(KSPSetOperators(energy_ksp_, D_, D_));
+  matrix_dt_ = upwind ? -1.0 : dt;  // the upwind part changes with the velocity every step
 }
 
 StokesSolveStats MantleConvection3D::step(double dt) {
@@ -262,6 +295,8 @@ StokesSolveStats MantleConvection3D::step(double dt) {
     auto R = tendency_;
     const int lim = static_cast<int>(params_.limiter);
     const double dx = h_[0], dy = h_[1], dz = h_[2];
+    // With implicit advection only the MUSCL correction to the upwind face value stays explicit.
+    const double upwind_weight = params_.implicit_advection ? 1.0 : 0.0;
     Kokkos::parallel_for(
         "thermal3d_advection", Kokkos::MDRangePolicy<Kokkos::Rank<3>>({0, 0, 0}, {m[0], m[1], m[2]}),
         KOKKOS_LAMBDA(int i, int j, int k) {
@@ -269,18 +304,20 @@ StokesSolveStats MantleConvection3D::step(double dt) {
           const double uw = vx(i, j, k), ue = vx(i + 1, j, k);
           const double vs = vy(i, j, k), vn = vy(i, j + 1, k);
           const double wd = vz(i, j, k), wu = vz(i, j, k + 1);
-          using muscl::face_value;
-          const double fw = uw * face_value(lim, uw, T(a - 2, b, c), T(a - 1, b, c), T(a, b, c), T(a + 1, b, c));
-          const double fe = ue * face_value(lim, ue, T(a - 1, b, c), T(a, b, c), T(a + 1, b, c), T(a + 2, b, c));
-          const double fs = vs * face_value(lim, vs, T(a, b - 2, c), T(a, b - 1, c), T(a, b, c), T(a, b + 1, c));
-          const double fn = vn * face_value(lim, vn, T(a, b - 1, c), T(a, b, c), T(a, b + 1, c), T(a, b + 2, c));
-          const double fd = wd * face_value(lim, wd, T(a, b, c - 2), T(a, b, c - 1), T(a, b, c), T(a, b, c + 1));
-          const double fu = wu * face_value(lim, wu, T(a, b, c - 1), T(a, b, c), T(a, b, c + 1), T(a, b, c + 2));
+          auto flux = [&](double v, double m2, double m1, double p1, double p2) {
+            return v * (muscl::face_value(lim, v, m2, m1, p1, p2) - upwind_weight * (v >= 0.0 ? m1 : p1));
+          };
+          const double fw = flux(uw, T(a - 2, b, c), T(a - 1, b, c), T(a, b, c), T(a + 1, b, c));
+          const double fe = flux(ue, T(a - 1, b, c), T(a, b, c), T(a + 1, b, c), T(a + 2, b, c));
+          const double fs = flux(vs, T(a, b - 2, c), T(a, b - 1, c), T(a, b, c), T(a, b + 1, c));
+          const double fn = flux(vn, T(a, b - 1, c), T(a, b, c), T(a, b + 1, c), T(a, b + 2, c));
+          const double fd = flux(wd, T(a, b, c - 2), T(a, b, c - 1), T(a, b, c), T(a, b, c + 1));
+          const double fu = flux(wu, T(a, b, c - 1), T(a, b, c), T(a, b, c + 1), T(a, b, c + 2));
           R(i, j, k) = -((fe - fw) / dx + (fn - fs) / dy + (fu - fd) / dz);
         });
     Kokkos::fence();
   }
-  if (dt != matrix_dt_) assemble_diffusion(dt);
+  if (dt != matrix_dt_) assemble_energy_operator(dt);
   auto hT = Kokkos::create_mirror_view(T_);
   Kokkos::deep_copy(hT, T_);
   auto hR = Kokkos::create_mirror_view(tendency_);
@@ -309,10 +346,11 @@ StokesSolveStats MantleConvection3D::step(double dt) {
     HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
     HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
   }
-  HADAL_PETSC(KSPSolve(diffusion_ksp_, rhs_, sol_));
+  if (params_.implicit_advection) HADAL_PETSC(VecCopy(sol_, previous_));
+  HADAL_PETSC(KSPSolve(energy_ksp_, rhs_, sol_));
   KSPConvergedReason reason;
-  HADAL_PETSC(KSPGetConvergedReason(diffusion_ksp_, &reason));
-  if (reason < 0) throw NumericalError("3-D energy equation: implicit diffusion solve diverged");
+  HADAL_PETSC(KSPGetConvergedReason(energy_ksp_, &reason));
+  if (reason < 0) throw NumericalError("3-D energy equation: implicit solve diverged");
   {
     const PetscScalar*** x;
     HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
@@ -320,6 +358,15 @@ StokesSolveStats MantleConvection3D::step(double dt) {
       for (int j = 0; j < m[1]; ++j)
         for (int i = 0; i < m[0]; ++i) hT(i + 2, j + 2, k + 2) = x[s[2] + k][s[1] + j][s[0] + i];
     HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
+  }
+  if (params_.implicit_advection) {
+    // The step solved M (T' - T) = R(T), R the steady residual at the step's start: one product.
+    HADAL_PETSC(VecAYPX(previous_, -1.0, sol_));
+    HADAL_PETSC(MatMult(D_, previous_, rhs_));
+    PetscReal norm;
+    HADAL_PETSC(VecNorm(rhs_, NORM_2, &norm));
+    const auto& n = params_.cells;
+    last_steady_residual_ = norm / std::sqrt(static_cast<double>(n[0]) * n[1] * n[2]);
   }
   Kokkos::deep_copy(T_, hT);
   fill_ghosts();

@@ -39,6 +39,8 @@ struct MantleParameters3D {
   /// mean wall temperature with erf boundary layers of width 1/4, p(z) = (erf(4(1-z)) + erf(-4z) + 1)/2,
   /// the start that leads to Busse et al.'s steady 3-D (bimodal) pattern rather than 2-D rolls.
   bool boundary_layer_profile = false;
+  /// Pseudo-time marching to a steady state, as MantleParameters::implicit_advection.
+  bool implicit_advection = false;
   double stokes_rtol = 1e-8;
   std::string petsc_options;
   std::string options_prefix = "mantle_stokes_";
@@ -68,9 +70,11 @@ class MantleConvection3D {
   /// boundary-layer profile.
   void set_initial_temperature();
   StokesSolveStats solve_stokes();
-  /// Largest dt with advective Courant number `cfl` (capped by 12.5 h^2), on the 2^(1/8) ladder.
-  double stable_dt(double cfl) const;
-  /// One IMEX step of the energy equation followed by a Stokes solve.
+  /// Largest dt with advective Courant number `cfl` (and, if `diffusive_cap`, at most 12.5 h^2), on
+  /// the 2^(1/8) ladder.
+  double stable_dt(double cfl, bool diffusive_cap = true) const;
+  /// One step of the energy equation (IMEX, or implicit upwind advection with an explicit MUSCL
+  /// correction when parameters().implicit_advection) followed by a Stokes solve.
   StokesSolveStats step(double dt);
 
   const MantleParameters3D& parameters() const { return params_; }
@@ -87,25 +91,33 @@ class MantleConvection3D {
   std::array<int, 3> first_non_finite() const;
   long long stokes_unknowns() const { return stokes_->unknowns(); }
   const StokesSolveStats& last_stokes() const { return last_stokes_; }
+  /// With implicit advection: RMS residual of the discrete steady equations at the start of the last
+  /// step (as MantleConvection2D::last_steady_residual); 0 otherwise.
+  double last_steady_residual() const { return last_steady_residual_; }
 
  private:
   void fill_ghosts();
   void load_velocity();
-  void assemble_diffusion(double dt);
+  /// Assembles 1/dt - lap (with the wall conditions) into D_ and, with implicit advection, the
+  /// upwind advection operator of the current velocity.
+  void assemble_energy_operator(double dt);
 
   MPI_Comm comm_;
   MantleParameters3D params_;
   std::array<double, 3> h_;
   std::unique_ptr<StokesSolver3D> stokes_;
-  DM da_ = nullptr;
+  DM da_ = nullptr;           ///< cell-centred T with two ghost layers (box stencil)
+  DM operator_da_ = nullptr;  ///< same layout, 7-point star: the implicit energy operator
   Mat D_ = nullptr;
-  KSP diffusion_ksp_ = nullptr;
+  KSP energy_ksp_ = nullptr;
   Vec rhs_ = nullptr, sol_ = nullptr, local_ = nullptr;
+  Vec previous_ = nullptr;  ///< temperature before the step (implicit advection only)
   double matrix_dt_ = -1.0;
   View3 T_;              ///< (mx+4, my+4, mz+4): two ghost layers
   View3 vx_, vy_, vz_;   ///< face velocities, one extra entry along their own axis
   View3 tendency_;
   StokesSolveStats last_stokes_;
+  double last_steady_residual_ = 0.0;
 };
 
 }  // namespace hadal::thermal
