@@ -28,10 +28,11 @@ MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& pa
   HADAL_PETSC(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, params.nx, params.nz,
                            stokes_->ranks_x(), stokes_->ranks_z(), 1, 1, rx.data(), rz.data(), &operator_da_));
   HADAL_PETSC(DMSetUp(operator_da_));
-  for (auto& d : diffusion_) {
-    HADAL_PETSC(DMCreateMatrix(operator_da_, &d.matrix));
-    d.ksp = create_energy_solver(true);
-  }
+  if (!params.implicit_advection)
+    for (auto& d : diffusion_) {
+      HADAL_PETSC(DMCreateMatrix(operator_da_, &d.matrix));
+      d.ksp = create_energy_solver(true);
+    }
   if (params.implicit_advection) {
     HADAL_PETSC(DMCreateMatrix(operator_da_, &advection_diffusion_));
     advection_diffusion_ksp_ = create_energy_solver(false);
@@ -327,26 +328,14 @@ StokesSolveStats MantleConvection2D::step(double dt) {
     HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
     HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
   }
-  if (params_.implicit_advection) HADAL_PETSC(VecCopy(sol_, previous_));
-  HADAL_PETSC(KSPSolve(energy_ksp, rhs_, sol_));
-  KSPConvergedReason reason;
-  HADAL_PETSC(KSPGetConvergedReason(energy_ksp, &reason));
-  if (reason < 0) throw NumericalError("energy equation: implicit solve diverged");
+  last_steady_residual_ = solve_energy_system(energy_ksp, rhs_, sol_, previous_,
+                                              static_cast<double>(params_.nx) * params_.nz, "energy equation");
   {
     const PetscScalar** x;
     HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
     for (int j = 0; j < o.zm; ++j)
       for (int i = 0; i < o.xm; ++i) hT(i + 2, j + 2) = x[o.zs + j][o.xs + i];
     HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
-  }
-  if (params_.implicit_advection) {
-    // The step solved M (T' - T) = R(T), with R the residual of the discrete steady equations at the
-    // step's start (velocity of T included); one product recovers it.
-    HADAL_PETSC(VecAYPX(previous_, -1.0, sol_));
-    HADAL_PETSC(MatMult(advection_diffusion_, previous_, rhs_));
-    PetscReal norm;
-    HADAL_PETSC(VecNorm(rhs_, NORM_2, &norm));
-    last_steady_residual_ = norm / std::sqrt(static_cast<double>(params_.nx) * params_.nz);
   }
   Kokkos::deep_copy(T_, hT);
   fill_ghosts();

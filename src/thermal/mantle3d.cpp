@@ -346,11 +346,9 @@ StokesSolveStats MantleConvection3D::step(double dt) {
     HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
     HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
   }
-  if (params_.implicit_advection) HADAL_PETSC(VecCopy(sol_, previous_));
-  HADAL_PETSC(KSPSolve(energy_ksp_, rhs_, sol_));
-  KSPConvergedReason reason;
-  HADAL_PETSC(KSPGetConvergedReason(energy_ksp_, &reason));
-  if (reason < 0) throw NumericalError("3-D energy equation: implicit solve diverged");
+  const auto& n = params_.cells;
+  last_steady_residual_ = solve_energy_system(energy_ksp_, rhs_, sol_, previous_,
+                                              static_cast<double>(n[0]) * n[1] * n[2], "3-D energy equation");
   {
     const PetscScalar*** x;
     HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
@@ -358,15 +356,6 @@ StokesSolveStats MantleConvection3D::step(double dt) {
       for (int j = 0; j < m[1]; ++j)
         for (int i = 0; i < m[0]; ++i) hT(i + 2, j + 2, k + 2) = x[s[2] + k][s[1] + j][s[0] + i];
     HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
-  }
-  if (params_.implicit_advection) {
-    // The step solved M (T' - T) = R(T), R the steady residual at the step's start: one product.
-    HADAL_PETSC(VecAYPX(previous_, -1.0, sol_));
-    HADAL_PETSC(MatMult(D_, previous_, rhs_));
-    PetscReal norm;
-    HADAL_PETSC(VecNorm(rhs_, NORM_2, &norm));
-    const auto& n = params_.cells;
-    last_steady_residual_ = norm / std::sqrt(static_cast<double>(n[0]) * n[1] * n[2]);
   }
   Kokkos::deep_copy(T_, hT);
   fill_ghosts();
