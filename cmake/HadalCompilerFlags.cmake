@@ -5,3 +5,14 @@ target_compile_options(hadal_warnings INTERFACE
 if(HADAL_NATIVE)
   add_compile_options(-march=native)
 endif()
+
+# ccache, where installed, makes rebuilds in a second build folder (another configuration, a scratch
+# build) cheap. -DHADAL_CCACHE=OFF, or a launcher of your own, turns it off.
+option(HADAL_CCACHE "Compile through ccache when it is installed" ON)
+if(HADAL_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  find_program(HADAL_CCACHE_PROGRAM ccache)
+  if(HADAL_CCACHE_PROGRAM)
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${HADAL_CCACHE_PROGRAM})
+    set(CMAKE_C_COMPILER_LAUNCHER ${HADAL_CCACHE_PROGRAM})
+  endif()
+endif()

@@ -4,8 +4,16 @@
 find_package(GTest REQUIRED)
 
 set(HADAL_MPIEXEC_PREFLAGS "--oversubscribe;--allow-run-as-root" CACHE STRING "Flags passed to mpiexec in tests")
-find_program(HADAL_PARAVIEW_PYTHON NAMES pvpython PATHS /usr/bin NO_DEFAULT_PATH)
+# The end-to-end tests run under Debian's python3 (with numpy and h5py), not a python3 that happens to
+# come first on PATH. It is a required package of scripts/bootstrap, so its absence is a set-up error.
+# Optional tools (pvpython, xvfb-run, matplotlib) are looked up by the tests when they run
+# (tests/support/hadal_testing.py), never cached here: a cache written before they were installed
+# would hold a stale NOTFOUND.
 find_program(HADAL_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT HADAL_SYSTEM_PYTHON)
+  message(FATAL_ERROR "The test suite needs /usr/bin/python3 with numpy and h5py (scripts/bootstrap installs "
+                      "python3, python3-numpy and python3-h5py), or configure with -DHADAL_BUILD_TESTS=OFF.")
+endif()
 
 # hadal_add_gtest(<target> SOURCES ... [LIBS ...] [RANKS 1 2] [LABELS ...] [TIMEOUT s])
 # Builds one GoogleTest executable and registers it once per rank count as <target>_np<N>.
@@ -35,7 +43,8 @@ function(hadal_add_gtest target)
 endfunction()
 
 # hadal_add_script_test(<name> COMMAND ... [RANKS n] [LABELS ...] [TIMEOUT s])
-# A test driven by a script; the environment gives HADAL (the executable), MPIEXEC and SOURCE_DIR.
+# A test driven by a script; the environment gives HADAL (the executable), MPIEXEC, SOURCE_DIR and
+# SYSTEM_PYTHON. Exit status 77 reports the test as skipped (a missing optional tool).
 function(hadal_add_script_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "COMMAND;LABELS;PROCESSORS" ${ARGN})
   if(NOT ARG_TIMEOUT)
@@ -48,5 +57,5 @@ function(hadal_add_script_test name)
   string(REPLACE ";" " " preflags "${HADAL_MPIEXEC_PREFLAGS}")
   set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}" PROCESSORS ${ARG_PROCESSORS}
     SKIP_RETURN_CODE 77
-    ENVIRONMENT "HADAL=$<TARGET_FILE:hadal>;MPIEXEC=${MPIEXEC_EXECUTABLE} ${preflags};SOURCE_DIR=${PROJECT_SOURCE_DIR};PVPYTHON=${HADAL_PARAVIEW_PYTHON};SYSTEM_PYTHON=${HADAL_SYSTEM_PYTHON};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_MCA_btl_vader_single_copy_mechanism=none")
+    ENVIRONMENT "HADAL=$<TARGET_FILE:hadal>;MPIEXEC=${MPIEXEC_EXECUTABLE} ${preflags};SOURCE_DIR=${PROJECT_SOURCE_DIR};SYSTEM_PYTHON=${HADAL_SYSTEM_PYTHON};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_MCA_btl_vader_single_copy_mechanism=none")
 endfunction()

@@ -15,7 +15,13 @@ import math
 import os
 import sys
 
-import matplotlib
+# Exit status that tells `hadal sweep collect` the plotting library is missing (a warning, not a failure).
+NO_MATPLOTLIB = 3
+try:
+    import matplotlib
+except ImportError as error:
+    sys.stderr.write(f"matplotlib is not installed ({error}): install python3-matplotlib for the plots\n")
+    sys.exit(NO_MATPLOTLIB)
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

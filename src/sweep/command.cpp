@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `hadal sweep ...` and `hadal submit ...`.
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -164,6 +165,11 @@ int collect_command(const Arguments& a) {
   }
   const std::string command = shell_quote(python) + " " + shell_quote(script) + " " + shell_quote(dir);
   const int status = std::system(command.c_str());
+  constexpr int kNoMatplotlib = 3;  // plot_sweep.py: the plotting library is missing
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kNoMatplotlib) {
+    std::cerr << "hadal sweep: warning: matplotlib is missing, no plots (results.csv is complete)\n";
+    return kExitSuccess;
+  }
   if (status != 0) {
     std::cerr << "hadal sweep: warning: plotting failed (" << command << "); results.csv is complete\n";
     return kExitFailure;

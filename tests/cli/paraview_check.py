@@ -6,16 +6,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from hadal_testing import SKIP, case_path, expect, main, run, workdir  # noqa: E402
+from hadal_testing import case_path, expect, main, require, run, workdir  # noqa: E402
 
-try:
-    from paraview import simple as pv
-    from vtk.util.numpy_support import vtk_to_numpy
-    import h5py
-    import numpy as np
-except ImportError as error:  # ParaView not installed: skip, do not pass
-    print(f"SKIP: {error}")
-    sys.exit(SKIP)
+require(modules=("paraview",))  # Debian's python3-paraview; skip, do not pass, where it is missing
+from paraview import simple as pv  # noqa: E402
+from vtk.util.numpy_support import vtk_to_numpy  # noqa: E402
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 def cell_array(reader, time, name):

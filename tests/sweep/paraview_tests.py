@@ -4,16 +4,14 @@
 blank: deposit and plume from a real (small) plume run; particles, mantle temperature and lift
 profiles from synthetic XDMF/HDF5 laid out as hadal's writers lay them out."""
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
-from hadal_testing import SKIP, SOURCE_DIR, case_path, expect, main, run, run_headless_pvpython, workdir  # noqa: E402
+from hadal_testing import SOURCE_DIR, case_path, expect, main, require, run, run_headless_pvpython, workdir  # noqa: E402
 
 RENDER = os.path.join(SOURCE_DIR, "scripts", "paraview", "hadal_render.py")
-PVPYTHON = os.environ.get("PVPYTHON") or shutil.which("pvpython")
 
 
 def render(figure, run_dir, png, *extra):
@@ -119,9 +117,7 @@ def synthetic_particles(d):
 
 
 def test_figures():
-    if not PVPYTHON or not shutil.which("xvfb-run"):
-        print("SKIP: pvpython or xvfb-run not installed")
-        sys.exit(SKIP)
+    require("pvpython", "xvfb-run", modules=("matplotlib",))
     out = workdir("figures")
     plume = os.path.join(out, "plume_run")
     run(["run", case_path("plume", "default.yaml"), "-o", plume, "-q", "--set", "grid.cells=[40, 30, 12]",

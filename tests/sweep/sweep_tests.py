@@ -16,7 +16,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
-from hadal_testing import HADAL, SOURCE_DIR, case_path, expect, main, workdir  # noqa: E402
+from hadal_testing import HADAL, SOURCE_DIR, case_path, expect, main, require, workdir  # noqa: E402
 
 # `hadal sweep` once the command is wired into hadal; the stand-alone tool until then.
 SWEEP_CLI = os.environ.get("HADAL_SWEEP_CLI", HADAL)
@@ -72,7 +72,8 @@ def test_local_and_collect():
     print(r.stdout)
     folder = os.path.join(d, "sweeps", "diffusion-check")
     expect("0 failed" in r.stdout, r.stdout)
-    r = sweep(["collect", folder], d, check=0)
+    r = sweep(["collect", folder, "--no-plots"], d, check=0)
+    expect(not os.path.exists(os.path.join(folder, "plots")), "--no-plots drew plots")
     table = {row["member"]: row for row in rows(os.path.join(folder, "results.csv"))}
     expect(len(table) == 4 and all(row["state"] == "done" for row in table.values()), str(table))
     # The parameters reached the runs: the problem is linear in mass (same error, 10x the mass) and the
@@ -88,11 +89,6 @@ def test_local_and_collect():
     expect(abs(peak - 2) < 1e-12, f"peak ratio {peak}")
     for row in m.values():
         expect(abs(row["mass_final_kg"] / row["mass_initial_kg"] - 1) < 1e-12, "mass not conserved")
-    plots = sorted(os.listdir(os.path.join(folder, "plots")))
-    print("plots:", plots)
-    expect("l2_rel_error_vs_kx.png" in plots, str(plots))
-    for p in plots:
-        expect(png_is_drawn(os.path.join(folder, "plots", p)), f"{p} is blank")
     # Again: every member is complete, nothing runs, nothing changes.
     before = os.path.getmtime(os.path.join(folder, "runs", "m0003", "summary.json"))
     r = sweep([os.path.join(SOURCE_DIR, "cases", "sweeps", "diffusion_check.yaml"), "--local"], d, check=0)
@@ -105,6 +101,27 @@ def test_local_and_collect():
                     .replace("[1 kg, 10 kg]", "[2 kg, 10 kg]"))
     r = sweep([changed, "-o", folder], d, check=2)
     expect("already has results for a different case" in r.stderr, r.stderr)
+
+
+def test_collect_plots():
+    """`collect` draws one plot per (metric, parameter) pair, none blank; without matplotlib it warns,
+    keeps results.csv and exits 0 (plots are optional post-processing)."""
+    d = workdir("sweep_plots")
+    sweep([os.path.join(SOURCE_DIR, "cases", "sweeps", "diffusion_check.yaml"), "--local", "-j", "2"], d, check=0)
+    folder = os.path.join(d, "sweeps", "diffusion-check")
+    hidden = os.path.join(d, "no_matplotlib")  # a module of that name that fails to import hides the real one
+    os.makedirs(os.path.join(hidden, "matplotlib"))
+    write(os.path.join(hidden, "matplotlib", "__init__.py"), "raise ImportError('hidden by the test')\n")
+    r = sweep(["collect", folder], d, check=0, env={"PYTHONPATH": hidden})
+    expect("matplotlib" in r.stderr and "no plots" in r.stderr, r.stderr)
+    expect(os.path.exists(os.path.join(folder, "results.csv")), "results.csv missing")
+    require(modules=("matplotlib",))
+    sweep(["collect", folder], d, check=0)
+    plots = sorted(os.listdir(os.path.join(folder, "plots")))
+    print("plots:", plots)
+    expect("l2_rel_error_vs_kx.png" in plots, str(plots))
+    for p in plots:
+        expect(png_is_drawn(os.path.join(folder, "plots", p)), f"{p} is blank")
 
 
 def test_failing_member():
@@ -362,6 +379,7 @@ parameters:
 if __name__ == "__main__":
     main({
         "local_and_collect": test_local_and_collect,
+        "collect_plots": test_collect_plots,
         "failing_member": test_failing_member,
         "interrupt_and_resume": test_interrupt_and_resume,
         "queue_scripts": test_queue_scripts,
