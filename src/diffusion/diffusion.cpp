@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/error.hpp"
+#include "numerics/constants.hpp"
 #include "grid/field_output.hpp"
 #include "grid/stations.hpp"
 #include "sim/simulation.hpp"
@@ -12,7 +13,7 @@
 namespace hadal::diffusion {
 
 double gaussian_puff(double mass, double kx, double ky, double kz, double t, double dx, double dy, double dz) {
-  const double norm = mass / std::pow(4.0 * M_PI * t, 1.5) / std::sqrt(kx * ky * kz);
+  const double norm = mass / std::pow(4.0 * numerics::kPi * t, 1.5) / std::sqrt(kx * ky * kz);
   return norm * std::exp(-(dx * dx / kx + dy * dy / ky + dz * dz / kz) / (4.0 * t));
 }
 

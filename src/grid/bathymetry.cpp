@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "io/netcdf.hpp"
+#include "numerics/geographic.hpp"
 
 namespace hadal::grid {
 
@@ -198,10 +199,9 @@ std::unique_ptr<SeabedShape> netcdf_seabed(const config::ConfigView& block, cons
   std::vector<double> x = file.read(xname), y = file.read(yname), z = file.read(var);
   if (geographic) {
     const auto ref = block.reals("reference");
-    constexpr double kEarthRadius = 6371000.0;
-    const double deg = M_PI / 180.0;
-    for (auto& v : x) v = kEarthRadius * std::cos(ref[1] * deg) * (v - ref[0]) * deg;
-    for (auto& v : y) v = kEarthRadius * (v - ref[1]) * deg;
+    const numerics::LocalProjection projection(ref[0], ref[1]);
+    for (auto& v : x) v = projection.x(v);
+    for (auto& v : y) v = projection.y(v);
   }
   if (block.boolean("positive_down")) {
     for (auto& v : z) v = -v;

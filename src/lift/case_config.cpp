@@ -5,11 +5,12 @@
 #include <sstream>
 
 #include "core/log.hpp"
+#include "numerics/constants.hpp"
 
 namespace hadal::lift {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using numerics::kPi;
 
 void declare_pipe(config::ObjectSpec& pipe, bool supply) {
   using namespace units;

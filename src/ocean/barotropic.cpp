@@ -7,12 +7,13 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "numerics/constants.hpp"
 
 namespace hadal::ocean {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
 using Policy2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
+using numerics::kPi;
 }  // namespace
 
 double HarmonicForcing::ramp(double time) const {

@@ -12,8 +12,8 @@
 #include <Kokkos_Core.hpp>
 
 #include "grid/field.hpp"
-#include "ocean/kokkos_math.hpp"
-#include "ocean/tides.hpp"
+#include "numerics/kokkos_math.hpp"
+#include "numerics/tides.hpp"
 
 namespace hadal::ocean {
 

@@ -75,7 +75,7 @@ void run_benchmark(MPI_Comm comm, const std::vector<std::string>& args, Logger& 
   for (auto& e : settings.edges) e = EdgeKind::Open;
   std::vector<HarmonicForcing::Constituent> tide(1);
   tide[0].name = "M2";
-  tide[0].omega = constituent_frequency("M2");
+  tide[0].omega = numerics::constituent_frequency("M2");
   tide[0].eta_amplitude = 0.5;
   tide[0].u_amplitude = 0.05;
   auto forcing = std::make_shared<HarmonicForcing>(tide, 0.02, 0.0, 0.0);

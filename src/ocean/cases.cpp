@@ -11,6 +11,8 @@
 #include "grid/bathymetry.hpp"
 #include "grid/field_output.hpp"
 #include "io/csv.hpp"
+#include "numerics/constants.hpp"
+#include "numerics/tides.hpp"
 #include "ocean/cases.hpp"
 #include "ocean/flow.hpp"
 #include "sim/checkpoint.hpp"
@@ -21,7 +23,7 @@ namespace hadal::ocean {
 
 namespace {
 using Policy2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
-constexpr double kPi = 3.14159265358979323846;
+using numerics::kPi;
 constexpr double kSeawaterDensity = 1025.0;
 
 void declare_common(config::ObjectSpec& root) {
@@ -287,9 +289,9 @@ class TidalModel : public sim::Model {
     const double record = series_time_[use.back()] - series_time_[use.front()];
     std::vector<std::string> resolved;
     for (const auto& name : names) {
-      bool ok = constituent_frequency(name) * record >= 2 * kPi;  // at least one full cycle
+      bool ok = numerics::constituent_frequency(name) * record >= 2 * kPi;  // at least one full cycle
       for (const auto& other : resolved)
-        if (std::abs(constituent_frequency(name) - constituent_frequency(other)) * record < 2 * kPi) ok = false;
+        if (std::abs(numerics::constituent_frequency(name) - numerics::constituent_frequency(other)) * record < 2 * kPi) ok = false;
       if (ok) resolved.push_back(name);
       else context_.log->warn("ocean: harmonic analysis skips " + name + ": the record (" +
                               strformat("%.3g", record / 86400.0) + " d) does not separate it (Rayleigh criterion)");
@@ -303,11 +305,11 @@ class TidalModel : public sim::Model {
                                      "ellipse_phase_deg"};
     if (grid_.rank() == 0) csv = std::make_unique<io::CsvSeries>(context_.output_dir + "/ocean_harmonics.csv", columns);
     for (std::size_t st = 0; st < stations_.size(); ++st) {
-      HarmonicFit fits[3];
+      numerics::HarmonicFit fits[3];
       for (int c = 0; c < 3; ++c) {
         std::vector<double> x;
         for (auto n : use) x.push_back(series_[3 * st + c][n]);
-        fits[c] = harmonic_analysis(t, x, resolved);
+        fits[c] = numerics::harmonic_analysis(t, x, resolved);
       }
       io::Json js;
       js["mean_eta_m"] = fits[0].mean;
@@ -317,7 +319,7 @@ class TidalModel : public sim::Model {
         const auto& e = fits[0].constituents[k];
         const auto& a = fits[1].constituents[k];
         const auto& b = fits[2].constituents[k];
-        const Ellipse el = current_ellipse(a.amplitude, a.phase, b.amplitude, b.phase);
+        const numerics::Ellipse el = numerics::current_ellipse(a.amplitude, a.phase, b.amplitude, b.phase);
         io::Json c;
         const double deg = 180.0 / kPi;
         c["eta_amplitude_m"] = e.amplitude;

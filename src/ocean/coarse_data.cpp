@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "io/netcdf.hpp"
+#include "numerics/geographic.hpp"
 
 namespace hadal::ocean {
 
@@ -147,10 +148,9 @@ CoarseCurrents::CoarseCurrents(const CoarseDataSpec& spec, const config::ConfigV
   y_ = file.read(yname);
   if (x_.size() != nx || y_.size() != ny) block.fail("file", "coordinate lengths do not match '" + uname + "' in " + spec.file);
   if (spec.geographic) {
-    constexpr double kEarthRadius = 6371000.0;
-    const double deg = M_PI / 180.0;
-    for (auto& v : x_) v = kEarthRadius * std::cos(spec.reference_lat * deg) * (v - spec.reference_lon) * deg;
-    for (auto& v : y_) v = kEarthRadius * (v - spec.reference_lat) * deg;
+    const numerics::LocalProjection projection(spec.reference_lon, spec.reference_lat);
+    for (auto& v : x_) v = projection.x(v);
+    for (auto& v : y_) v = projection.y(v);
   }
   // Depth axis to elevation: depth positive down unless the attribute says "up" (or all values <= 0).
   std::vector<double> depth = file.read(zname);

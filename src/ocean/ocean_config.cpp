@@ -5,14 +5,13 @@
 
 #include "core/log.hpp"
 #include "grid/grid.hpp"
-#include "ocean/tides.hpp"
+#include "numerics/constants.hpp"
+#include "numerics/tides.hpp"
 
 namespace hadal::ocean {
 
 namespace {
 using namespace units;
-constexpr double kOmegaEarth = 7.2921e-5;
-constexpr double kEarthRadius = 6371000.0;
 }  // namespace
 
 namespace {
@@ -34,8 +33,8 @@ void declare_ocean_block(config::ObjectSpec& b, bool with_model) {
   b.real("latitude", kDimensionless,
          "Latitude of the site for the Coriolis parameter f = 2 Omega sin(latitude); write the unit, e.g. "
          "'27.25 deg' (a bare number is radians). Absent: no rotation unless coriolis_f0 is given")
-      .min(-M_PI / 2)
-      .max(M_PI / 2)
+      .min(-numerics::kPi / 2)
+      .max(numerics::kPi / 2)
       .optional();
   b.real("coriolis_f0", kFrequency, "Coriolis parameter at the grid's y centre (overrides latitude)").optional();
   b.real("coriolis_beta", kFrequency / kLength,
@@ -144,10 +143,10 @@ void check_ocean_block(const config::ConfigView& block, const std::string& model
   for (std::size_t n = 0; n < constituents.size(); ++n) {
     const auto& c = constituents[n];
     const std::string name = c.string("name");
-    if (constituent_frequency(name) < 0) {
+    if (numerics::constituent_frequency(name) < 0) {
       std::string known;
-      for (const auto& k : constituent_names()) known += (known.empty() ? "" : ", ") + k;
-      std::string hint = config::did_you_mean(name, constituent_names());
+      for (const auto& k : numerics::constituent_names()) known += (known.empty() ? "" : ", ") + k;
+      std::string hint = config::did_you_mean(name, numerics::constituent_names());
       problems.push_back(c.diagnostic("name", "unknown tidal constituent '" + name + "'" +
                                                   (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
                                                   "; known: " + known));
@@ -189,12 +188,12 @@ TidalConfig tidal_config(const config::ConfigView& block, const grid::Structured
   double latitude = 0.0;
   if (block.has("latitude")) {
     latitude = block.real("latitude");
-    s.coriolis_f0 = 2 * kOmegaEarth * std::sin(latitude);
+    s.coriolis_f0 = 2 * numerics::kEarthRotationRate * std::sin(latitude);
   }
   if (block.has("coriolis_f0")) s.coriolis_f0 = block.real("coriolis_f0");
   if (block.boolean("beta_plane")) {
     s.coriolis_beta = block.has("coriolis_beta") ? block.real("coriolis_beta")
-                                                 : 2 * kOmegaEarth * std::cos(latitude) / kEarthRadius;
+                                                 : 2 * numerics::kEarthRotationRate * std::cos(latitude) / numerics::kEarthRadius;
   } else if (block.has("coriolis_beta")) {
     block.fail("coriolis_beta", "coriolis_beta needs beta_plane: true");
   }
@@ -210,7 +209,7 @@ TidalConfig tidal_config(const config::ConfigView& block, const grid::Structured
   for (const auto& c : items(block, "constituents")) {
     HarmonicForcing::Constituent k;
     k.name = c.string("name");
-    k.omega = constituent_frequency(k.name);
+    k.omega = numerics::constituent_frequency(k.name);
     if (k.omega < 0) c.fail("name", "unknown tidal constituent '" + k.name + "'");
     k.eta_amplitude = c.real("elevation_amplitude");
     k.eta_phase = c.real("elevation_phase");

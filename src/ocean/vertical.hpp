@@ -8,7 +8,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "grid/field.hpp"
-#include "ocean/kokkos_math.hpp"
+#include "numerics/kokkos_math.hpp"
 
 namespace hadal::ocean {
 

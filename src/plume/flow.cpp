@@ -2,32 +2,14 @@
 #include "plume/flow.hpp"
 
 #include <cmath>
-#include <map>
 
 #include "core/error.hpp"
 #include "grid/bathymetry.hpp"
 #include "io/hdf5_file.hpp"
+#include "numerics/constants.hpp"
+#include "numerics/tides.hpp"
 
 namespace hadal::plume {
-
-namespace {
-const std::map<std::string, double>& periods() {
-  // Periods from the constituent speeds (degrees per mean solar hour).
-  static const std::map<std::string, double> table = {
-      {"M2", 360.0 / 28.9841042 * 3600}, {"S2", 12.0 * 3600},
-      {"N2", 360.0 / 28.4397295 * 3600}, {"K2", 360.0 / 30.0821373 * 3600},
-      {"K1", 360.0 / 15.0410686 * 3600}, {"O1", 360.0 / 13.9430356 * 3600},
-      {"P1", 360.0 / 14.9589314 * 3600}, {"Q1", 360.0 / 13.3986609 * 3600},
-      {"M4", 360.0 / 57.9682084 * 3600},
-  };
-  return table;
-}
-}  // namespace
-
-double constituent_period(const std::string& name) {
-  const auto it = periods().find(name);
-  return it == periods().end() ? 0.0 : it->second;
-}
 
 void declare_flow_schema(config::ObjectSpec& plume) {
   using namespace units;
@@ -42,14 +24,19 @@ void declare_flow_schema(config::ObjectSpec& plume) {
       .items(2)
       .default_value(std::vector<double>{0.0, 0.0})
       .only_when("type", {"uniform", "tidal"});
+  // Same names and spelling as the ocean module's boundary constituents (ocean.tidal.constituents).
   auto& constituent = flow.object_list("constituents", "Tidal current constituents (ellipse as u and v amplitudes/phases)");
   flow.key("constituents").optional().only_when("type", {"tidal"});
-  constituent.string("name", "Constituent name (M2, S2, N2, K2, K1, O1, P1, Q1, M4, or your own with `period`)").required();
+  std::string known;
+  for (const auto& name : numerics::constituent_names()) known += (known.empty() ? "" : ", ") + name;
+  constituent.string("name", "Constituent name (" + known + "; any letter case), or your own with `period`").required();
   constituent.real("period", kTime, "Period (default: from the name)").greater_than(0.0).optional();
-  constituent.reals("amplitude", kVelocity, "Amplitude of u and v").items(2).min(0.0).required();
-  constituent.reals("phase", kDimensionless, "Phase lag of u and v (radians, or degrees with 'deg')")
-      .items(2)
-      .default_value(std::vector<double>{0.0, 0.0});
+  constituent.real("u_amplitude", kVelocity, "Amplitude of the eastward velocity").min(0.0).default_value(0.0);
+  constituent.real("u_phase", kDimensionless, "Phase lag of u (e.g. '30 deg'; bare numbers are radians)").default_value(0.0);
+  constituent.real("v_amplitude", kVelocity, "Amplitude of the northward velocity").min(0.0).default_value(0.0);
+  constituent.real("v_phase", kDimensionless, "Phase lag of v").default_value(0.0);
+  constituent.reals("amplitude", kVelocity, "Deprecated spelling of [u_amplitude, v_amplitude]").items(2).min(0.0).optional();
+  constituent.reals("phase", kDimensionless, "Deprecated spelling of [u_phase, v_phase]").items(2).optional();
   flow.real("log_layer_height", kLength,
             "Below this height above the bed the current follows a logarithmic profile (0: uniform in depth)")
       .min(0.0)
@@ -266,11 +253,24 @@ std::unique_ptr<sim::FlowProvider> make_flow(const config::ConfigView& flow, con
     current.mean_v = mean[1];
     if (type == "tidal" && flow.has("constituents")) {
       for (const auto& c : flow.children("constituents")) {
-        double period = c.has("period") ? c.real("period") : constituent_period(c.string("name"));
-        if (period <= 0.0) c.fail("name", "unknown constituent '" + c.string("name") + "': give its period");
-        const auto amplitude = c.reals("amplitude");
-        const auto phase = c.reals("phase");
-        current.constituents.push_back({2.0 * M_PI / period, amplitude[0], amplitude[1], phase[0], phase[1]});
+        const double omega = c.has("period") ? 2.0 * numerics::kPi / c.real("period")
+                                             : numerics::constituent_frequency(c.string("name"));
+        if (omega <= 0.0) c.fail("name", "unknown constituent '" + c.string("name") + "': give its period");
+        TidalConstituent k{omega, c.real("u_amplitude"), c.real("v_amplitude"), c.real("u_phase"), c.real("v_phase")};
+        if (c.has("amplitude") || c.has("phase")) {
+          if (c.real("u_amplitude") > 0.0 || c.real("v_amplitude") > 0.0 || c.real("u_phase") != 0.0 ||
+              c.real("v_phase") != 0.0) {
+            c.fail(c.has("amplitude") ? "amplitude" : "phase",
+                   "give either the deprecated amplitude/phase lists or u_amplitude, u_phase, v_amplitude, v_phase");
+          }
+          if (context.log) {
+            context.log->warn("plume.flow.constituents: 'amplitude: [u, v]' and 'phase: [u, v]' are deprecated; "
+                              "write u_amplitude, u_phase, v_amplitude, v_phase as in ocean.tidal.constituents");
+          }
+          if (c.has("amplitude")) k.amplitude_u = c.reals("amplitude")[0], k.amplitude_v = c.reals("amplitude")[1];
+          if (c.has("phase")) k.phase_u = c.reals("phase")[0], k.phase_v = c.reals("phase")[1];
+        }
+        current.constituents.push_back(k);
       }
     }
     return std::make_unique<AnalyticFlow>(current, flow.real("log_layer_height"), grid, bathymetry);

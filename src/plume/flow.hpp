@@ -21,9 +21,6 @@ namespace hadal::plume {
 /// Declares `plume.flow` (including a block for every registered flow source).
 void declare_flow_schema(config::ObjectSpec& plume);
 
-/// Known tidal constituent periods in seconds (M2, S2, N2, K2, K1, O1, P1, Q1, M4); 0 if unknown.
-double constituent_period(const std::string& name);
-
 /// One tidal current constituent: u = A_u cos(omega t - phi_u), v = A_v cos(omega t - phi_v).
 struct TidalConstituent {
   double omega = 0.0;  ///< rad s-1

@@ -3,12 +3,14 @@
 
 #include <algorithm>
 
+#include "numerics/constants.hpp"
+#include "numerics/kokkos_math.hpp"
+
 namespace hadal::plume {
 
 namespace {
 using Range2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
 using Range3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
-constexpr double kKarman = 0.41;
 }  // namespace
 
 void constrain_to_bathymetry(const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry, grid::Field& u,
@@ -51,7 +53,7 @@ void smagorinsky_diffusivity(const grid::StructuredGrid& grid, const PlumeSettin
         const double vy = (V(i, j + 1, k) - V(i, j, k)) / dy;
         const double uy = (uc(i, j + 1) - uc(i, j - 1)) / (2.0 * dy);
         const double vx = (vc(i + 1, j) - vc(i - 1, j)) / (2.0 * dx);
-        const double d = Kokkos::Experimental::sqrt((ux - vy) * (ux - vy) + (uy + vx) * (uy + vx));
+        const double d = km::sqrt((ux - vy) * (ux - vy) + (uy + vx) * (uy + vx));
         KH(i, j, k) = cs2 * dx * dy * d + minimum;
       });
 }
@@ -77,7 +79,7 @@ void bed_shear_stress(const grid::StructuredGrid& grid, const grid::Bathymetry& 
           } else {
             const double ub = 0.5 * (U(i, j, kb) + U(i + 1, j, kb)), vb = 0.5 * (V(i, j, kb) + V(i, j + 1, kb));
             const double z1 = 0.5 * dz(kb);
-            const double cd = kKarman / Kokkos::Experimental::log(z1 > 2 * z0 ? z1 / z0 : 2.0);
+            const double cd = numerics::kVonKarman / km::log(z1 > 2 * z0 ? z1 / z0 : 2.0);
             stress = rho * cd * cd * (ub * ub + vb * vb);
           }
         }

@@ -11,6 +11,8 @@
 #include <Kokkos_ScatterView.hpp>
 
 #include "grid/grid.hpp"
+#include "numerics/constants.hpp"
+#include "numerics/kokkos_math.hpp"
 #include "plume/particles.hpp"
 
 namespace hadal::plume {
@@ -189,8 +191,8 @@ KOKKOS_INLINE_FUNCTION void vertical_diffusivity(bool bbl, double kz, double bac
   }
   K = background, dK = 0.0;
   if (h > 0.0 && h < delta) {
-    K += 0.41 * ustar * h * (1.0 - h / delta);
-    dK = 0.41 * ustar * (1.0 - 2.0 * h / delta);
+    K += numerics::kVonKarman * ustar * h * (1.0 - h / delta);
+    dK = numerics::kVonKarman * ustar * (1.0 - 2.0 * h / delta);
   }
 }
 
@@ -293,7 +295,7 @@ struct ParticleMover {
         dky = j1 > j0 ? ((1 - tx) * (k01 - k00) + tx * (k11 - k10)) * geo.inv_dy : 0.0;
       }
     }
-    const double hstep = kh_constant ? hstep_constant : Kokkos::Experimental::sqrt(2.0 * (khv > 0.0 ? khv : 0.0) * dt);
+    const double hstep = kh_constant ? hstep_constant : km::sqrt(2.0 * (khv > 0.0 ? khv : 0.0) * dt);
     double xn = xp + ax + dkx * dt + hstep * rx;
     double yn = yp + ay + dky * dt + hstep * ry;
 
@@ -310,7 +312,7 @@ struct ParticleMover {
     double K_eval, dK_unused;
     vertical_diffusivity(bbl, kz_value, kz_background, bbl_thickness, ustar, z_eval - bed0, K_eval, dK_unused);
     if (!drift) K_eval = K;
-    const double dz_diffusive = dK * dt + Kokkos::Experimental::sqrt(2.0 * K_eval * dt) * rz;
+    const double dz_diffusive = dK * dt + km::sqrt(2.0 * K_eval * dt) * rz;
 
     age(p) += dt;
     // Open lateral boundaries: the particle leaves the domain.

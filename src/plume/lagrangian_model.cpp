@@ -10,6 +10,8 @@
 
 #include "core/error.hpp"
 #include "io/hdf5_file.hpp"
+#include "numerics/constants.hpp"
+#include "numerics/kokkos_math.hpp"
 #include "plume/flow_field.hpp"
 #include "plume/lagrangian_kernels.hpp"
 #include "plume/metrics.hpp"
@@ -213,7 +215,7 @@ void LagrangianModel::update_bed_stress_and_kh(const Field& u, const Field& v) {
     Kokkos::parallel_for(
         "lagrangian_friction_velocity", Range2({0, 0}, {grid_.local_ni(), grid_.local_nj()}), KOKKOS_LAMBDA(int i, int j) {
           const double t = TAU(i, j, 0);
-          USTAR(i, j, 0) = t > 0.0 ? Kokkos::Experimental::sqrt(t / rho) : 0.0;
+          USTAR(i, j, 0) = t > 0.0 ? km::sqrt(t / rho) : 0.0;
         });
   }
 }
@@ -228,7 +230,7 @@ double LagrangianModel::stable_dt(double time, double cfl) {
     Kokkos::parallel_reduce(
         "lagrangian_cfl", Range3({g, g, 0}, {g + grid_.owned().ni() + 1, g + grid_.owned().nj() + 1, grid_.nz()}),
         KOKKOS_LAMBDA(int i, int j, int k, double& m) {
-          const double r = Kokkos::Experimental::fabs(U(i, j, k)) / dx + Kokkos::Experimental::fabs(V(i, j, k)) / dy;
+          const double r = km::fabs(U(i, j, k)) / dx + km::fabs(V(i, j, k)) / dy;
           if (r > m) m = r;
         },
         Kokkos::Max<double>(rate));
@@ -306,7 +308,7 @@ void LagrangianModel::release(double t0, double t1) {
         int gi = 0, gj = 0;
         for (int attempt = 0; attempt < 8 && s.radius > 0.0; ++attempt) {
           const double r = s.radius * std::sqrt(uniform01(key, 1 + 2 * attempt));
-          const double angle = 2.0 * M_PI * uniform01(key, 2 + 2 * attempt);
+          const double angle = 2.0 * numerics::kPi * uniform01(key, 2 + 2 * attempt);
           const double tx = cx + r * std::cos(angle), ty = cy + r * std::sin(angle);
           if (tx < x0 || tx >= x1 || ty < y0 || ty >= y1) continue;
           column(tx, ty, gi, gj);

@@ -15,6 +15,7 @@
 #include <mpi.h>
 
 #include "grid/grid.hpp"
+#include "numerics/kokkos_math.hpp"
 
 namespace hadal::plume {
 
@@ -47,10 +48,10 @@ KOKKOS_INLINE_FUNCTION double uniform01(std::uint64_t key, std::uint64_t n) {
 KOKKOS_INLINE_FUNCTION void normal_pair(std::uint64_t key, std::uint64_t n, double& a, double& b) {
   const double u1 = 1.0 - uniform01(key, n);  // (0, 1]: the log is finite
   const double u2 = uniform01(key, n + 1);
-  const double r = Kokkos::Experimental::sqrt(-2.0 * Kokkos::Experimental::log(u1));
+  const double r = km::sqrt(-2.0 * km::log(u1));
   const double angle = 6.283185307179586 * u2;
-  a = r * Kokkos::Experimental::cos(angle);
-  b = r * Kokkos::Experimental::sin(angle);
+  a = r * km::cos(angle);
+  b = r * km::sin(angle);
 }
 
 /// Zero-mean, unit-variance uniform number in [-sqrt 3, sqrt 3) (draw n).

@@ -49,7 +49,7 @@ void declare_plume_schema(config::ObjectSpec& root) {
       .optional();
   c.real("erosion_rate", kMassPerArea / kTime, "Partheniades erosion constant M").min(0.0).default_value(5e-5);
   auto& advection = p.object("advection", "Horizontal and w advection (second-order TVD, SSP-RK2).");
-  advection.enumeration("limiter", {"minmod", "van_leer", "mc"}, "Slope limiter").default_value("van_leer");
+  advection.enumeration("limiter", numerics::limiter_names(), "Slope limiter").default_value("van_leer");
   auto& vertical = p.object("vertical", "Implicit vertical settling and diffusion per column.");
   vertical.enumeration("scheme", {"implicit_euler", "crank_nicolson"},
                        "implicit_euler: always positive; crank_nicolson: second order in time (positive while "

@@ -6,8 +6,10 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "numerics/constants.hpp"
+#include "numerics/kokkos_math.hpp"
+#include "numerics/limiter.hpp"
 #include "plume/flow_field.hpp"
-#include "plume/kernels.hpp"
 #include "plume/metrics.hpp"
 #include "plume/settling.hpp"
 
@@ -17,9 +19,8 @@ using grid::Field;
 using Range3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
 using Range2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
 
-namespace {
-constexpr double kKarman = 0.41;
-}  // namespace
+using numerics::face_value;
+using numerics::limited_slope;
 
 bool PlumeSettings::needs_bed_stress() const {
   if (krone || bbl) return true;
@@ -65,8 +66,7 @@ PlumeSettings plume_settings_from_config(const config::ConfigView& plume) {
     s.classes.push_back(k);
   }
   const auto advection = plume.child("advection");
-  const std::string limiter = advection.string("limiter");
-  s.limiter = limiter == "minmod" ? 0 : limiter == "van_leer" ? 1 : 2;
+  s.limiter = numerics::limiter_from_name(advection.string("limiter"));
   s.theta = plume.child("vertical").string("scheme") == "crank_nicolson" ? 0.5 : 1.0;
   const auto h = plume.child("diffusivity").child("horizontal");
   s.smagorinsky = h.string("type") == "smagorinsky";
@@ -218,8 +218,8 @@ void PlumeModel::update_diffusivities() {
           double kz = background;
           if (kb < nz && k > kb) {
             const double height = zf(k) - zf(kb);
-            const double ustar = Kokkos::Experimental::sqrt(TAU(i, j, 0) / rho);
-            if (height < delta) kz += kKarman * ustar * height * (1.0 - height / delta);
+            const double ustar = km::sqrt(TAU(i, j, 0) / rho);
+            if (height < delta) kz += numerics::kVonKarman * ustar * height * (1.0 - height / delta);
           }
           KZ(i, j, k) = kz;
         });
@@ -365,7 +365,7 @@ void PlumeModel::vertical_step(double dt) {
   const auto inv_h = inv_face_spacing_, inv_dz = inv_dz_;
   const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
   const double theta = settings_.theta, inv_dt = 1.0 / dt;
-  const int limiter = settings_.limiter;
+  const numerics::Limiter limiter = settings_.limiter;
   const bool krone = settings_.krone, reflecting = settings_.reflecting_bed;
   const double tau_cd = settings_.critical_shear_deposition;
   Kokkos::parallel_for(
@@ -397,7 +397,7 @@ void PlumeModel::vertical_step(double dt) {
         auto correction = [&](int k, double c_k, double c_k1, double c_k2) {  // face between k and k+1
           const double blend = 1.0 - 2.0 * w * dt * inv_dz(k + 1);
           if (blend <= 0.0) return 0.0;
-          return w * 0.5 * blend * limited_slope(c_k1 - c_k2, c_k - c_k1, limiter);
+          return w * 0.5 * blend * limited_slope(limiter, c_k1 - c_k2, c_k - c_k1);
         };
         const double bottom_old = C(i, j, o + kb);
         double mass_old = 0.0;
@@ -451,7 +451,8 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
   const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
   const auto wet = bathymetry_.first_wet();
   const auto inv_dz = inv_dz_;
-  const int g = grid_.ghost(), nz = grid_.nz(), limiter = settings_.limiter, nn = nclasses_;
+  const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
+  const numerics::Limiter limiter = settings_.limiter;
   const int nj = grid_.owned().nj();
   const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
   const double inv_dx = 1.0 / grid_.dx(), inv_dy = 1.0 / grid_.dy();
@@ -470,11 +471,11 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
           // Advective flux through the west face of column ii (limited upwind-biased face value).
           auto advect_x = [&](int ii) {
             const double u = U(ii, j, k);
-            return u * face_value(u, C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn), limiter);
+            return u * face_value(limiter, u, C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn));
           };
           auto advect_y = [&](int jj) {
             const double v = V(i, jj, k);
-            return v * face_value(v, C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn), limiter);
+            return v * face_value(limiter, v, C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn));
           };
           const double here = C(i, j, kn);
           // Diffusion only between wet interior neighbours (open boundaries let mass out by advection).
@@ -488,7 +489,7 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
           const double c_mm = k - 1 >= kb ? C(i, j, kn - 1) : 0.0;
           const double c_p = k + 1 < nz ? C(i, j, kn + 1) : 0.0;
           const double c_pp = k + 2 < nz ? C(i, j, kn + 2) : 0.0;
-          const double flux_above = wf * face_value(wf, c_mm, here, c_p, c_pp, limiter);
+          const double flux_above = wf * face_value(limiter, wf, c_mm, here, c_p, c_pp);
           const double tendency =
               -(fe - fw) * inv_dx - (fn - fs) * inv_dy - (flux_above - flux_below) * inv_dz(k);
           flux_below = flux_above;
@@ -505,7 +506,8 @@ double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
   const auto U = u_.view(), V = v_.view(), W = w_.view();
   const auto wet = bathymetry_.first_wet();
   const auto dz = grid_.dz_view();
-  const int g = grid_.ghost(), nz = grid_.nz(), limiter = settings_.limiter, o = n * nz;
+  const int g = grid_.ghost(), nz = grid_.nz(), o = n * nz;
+  const numerics::Limiter limiter = settings_.limiter;
   const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
   const double dx = grid_.dx(), dy = grid_.dy();
   double total = 0.0;
@@ -520,11 +522,11 @@ double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
             const int kn = o + k;
             auto fx = [&](int ii) {
               return U(ii, j, k) *
-                     face_value(U(ii, j, k), C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn), limiter);
+                     face_value(limiter, U(ii, j, k), C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn));
             };
             auto fy = [&](int jj) {
               return V(i, jj, k) *
-                     face_value(V(i, jj, k), C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn), limiter);
+                     face_value(limiter, V(i, jj, k), C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn));
             };
             if (gi == 0) sum -= fx(i) * dy * dz(k);
             if (gi == nx - 1) sum += fx(i + 1) * dy * dz(k);
@@ -534,7 +536,7 @@ double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
         }
         const double wf = W(i, j, nz);
         const double c_mm = nz - 2 >= kb ? C(i, j, o + nz - 2) : 0.0;
-        sum += wf * face_value(wf, c_mm, C(i, j, o + nz - 1), 0.0, 0.0, limiter) * dx * dy;
+        sum += wf * face_value(limiter, wf, c_mm, C(i, j, o + nz - 1), 0.0, 0.0) * dx * dy;
       },
       total);
   return grid::global_sum(grid_.comm(), total);

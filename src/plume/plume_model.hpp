@@ -19,6 +19,7 @@
 #include "grid/field_output.hpp"
 #include "grid/stations.hpp"
 #include "io/csv.hpp"
+#include "numerics/limiter.hpp"
 #include "plume/sources.hpp"
 #include "sim/simulation.hpp"
 
@@ -39,7 +40,7 @@ struct PlumeSettings {
   std::vector<SedimentClass> classes;
   double water_density = 1030.0;
   double kinematic_viscosity = 1.68e-6;
-  int limiter = 1;
+  numerics::Limiter limiter = numerics::Limiter::VanLeer;
   double theta = 1.0;                 ///< vertical implicitness (1 backward Euler, 0.5 Crank-Nicolson)
   // Horizontal diffusivity: constant, or Smagorinsky Cs^2 dx dy |D| + minimum.
   bool smagorinsky = false;

@@ -24,6 +24,4 @@ double ferguson_church_velocity(double diameter, double grain_density, double wa
 /// Soulsby (1997): ws = (nu/d) [sqrt(10.36^2 + 1.049 D*^3) - 10.36], D* = d [(s-1) g / nu^2]^(1/3).
 double soulsby_velocity(double diameter, double grain_density, double water_density, double kinematic_viscosity);
 
-constexpr double kGravity = 9.81;  ///< m s-2
-
 }  // namespace hadal::plume

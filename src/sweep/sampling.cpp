@@ -6,6 +6,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "numerics/constants.hpp"
+
 namespace hadal::sweep {
 
 namespace {
@@ -92,7 +94,7 @@ double standard_normal_quantile(double p) {
   }
   // One Halley step on Phi(x) - p with Phi from erfc brings it to full double precision.
   const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
-  const double u = e * std::sqrt(2.0 * M_PI) * std::exp(0.5 * x * x);
+  const double u = e * std::sqrt(2.0 * numerics::kPi) * std::exp(0.5 * x * x);
   return x - u / (1.0 + 0.5 * x * u);
 }
 

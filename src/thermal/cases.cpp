@@ -10,6 +10,7 @@
 #include "io/csv.hpp"
 #include "io/hdf5_file.hpp"
 #include "io/xdmf.hpp"
+#include "numerics/constants.hpp"
 #include "sim/simulation.hpp"
 #include "thermal/core_model.hpp"
 #include "thermal/mantle2d.hpp"
@@ -66,7 +67,7 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
   auto& bottom = m.object("bottom", "Thermal condition at the bottom (z = 0).");
   bottom.enumeration("type", {"temperature", "flux"}, "fixed temperature or fixed upward heat flux").default_value("temperature");
   bottom.real("value", kDimensionless, "Nondimensional temperature or upward flux (nondimensional units only)").default_value(1.0);
-  m.enumeration("limiter", {"van_leer", "mc", "minmod"}, "Slope limiter of the MUSCL advection").default_value("van_leer");
+  m.enumeration("limiter", numerics::limiter_names(), "Slope limiter of the MUSCL advection").default_value("van_leer");
   m.real("initial_perturbation", kDimensionless,
          "A in T0 = 1 - z + A cos(pi x/aspect) sin(pi z); 3-D: A (cos(pi x/L_x) + cos(pi y/L_y)) sin(pi z)")
       .default_value(0.1);
@@ -228,9 +229,7 @@ MantleSetup mantle_setup(const ConfigView& root, bool coupled) {
   };
   p.top = thermal("top");
   p.bottom = thermal("bottom");
-  const std::string lim = m.string("limiter");
-  p.limiter = lim == "mc" ? MantleParameters::Limiter::MC
-                          : (lim == "minmod" ? MantleParameters::Limiter::Minmod : MantleParameters::Limiter::VanLeer);
+  p.limiter = numerics::limiter_from_name(m.string("limiter"));
   p.perturbation = m.real("initial_perturbation");
   p.stokes_rtol = root.child("stokes").real("rtol");
   p.stokes_method = root.child("stokes").string("solver") == "direct" ? StokesMethod::Direct : StokesMethod::Multigrid;
@@ -587,7 +586,7 @@ class MantleModel : public sim::Model {
     double q_cmb = 0.0;
     if (core_) {
       const auto d = mantle_.diagnostics();
-      q_cmb = d.flux_bottom * setup_.scales.flux * 4.0 * M_PI * std::pow(core_->parameters().core_radius, 2);
+      q_cmb = d.flux_bottom * setup_.scales.flux * 4.0 * numerics::kPi * std::pow(core_->parameters().core_radius, 2);
       core_->advance(dt, [q_cmb](double) { return q_cmb; });
       last_q_cmb_ = q_cmb;
     }

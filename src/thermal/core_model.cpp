@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "numerics/constants.hpp"
+
 namespace hadal::thermal {
 
 void check_core_parameters(const CoreParameters& p) {
@@ -16,7 +18,7 @@ void check_core_parameters(const CoreParameters& p) {
       << p.core_radius / 1e3 << " km)";
     fail(m.str());
   }
-  const double volume = 4.0 / 3.0 * M_PI * std::pow(p.core_radius, 3);
+  const double volume = 4.0 / 3.0 * numerics::kPi * std::pow(p.core_radius, 3);
   const double mean_density = p.mass / volume;
   if (mean_density < 3000.0 || mean_density > 20000.0) {
     std::ostringstream m;
@@ -24,7 +26,7 @@ void check_core_parameters(const CoreParameters& p) {
       << mean_density << " kg/m^3, outside the plausible 3000-20000 kg/m^3";
     fail(m.str());
   }
-  const double inner_mass = p.inner_core_density * 4.0 / 3.0 * M_PI * std::pow(p.inner_core_radius, 3);
+  const double inner_mass = p.inner_core_density * 4.0 / 3.0 * numerics::kPi * std::pow(p.inner_core_radius, 3);
   if (inner_mass >= p.mass) fail("the inner core (radius x inner-core density) is heavier than the whole core");
 }
 
@@ -35,7 +37,7 @@ CoreModel::CoreModel(const CoreParameters& params) : p_(params) {
 }
 
 double CoreModel::adiabatic_heat_flow_cmb(double tc) const {
-  return 4.0 * M_PI * p_.core_radius * p_.core_radius * p_.conductivity * p_.expansivity * p_.cmb_gravity * tc /
+  return 4.0 * numerics::kPi * p_.core_radius * p_.core_radius * p_.conductivity * p_.expansivity * p_.cmb_gravity * tc /
          p_.heat_capacity;
 }
 
@@ -66,7 +68,7 @@ double CoreModel::radiogenic_power(double t) const {
 
 void CoreModel::rates(double tc, double ri, double q, double qr, double& dtc, double& dri2) const {
   const double area_rate = inner_core_area_rate(tc, ri);  // <= 0
-  const double per_area = 2.0 * M_PI * ri * (p_.inner_core_density * p_.latent_heat + gravitational_energy_density(ri));
+  const double per_area = 2.0 * numerics::kPi * ri * (p_.inner_core_density * p_.latent_heat + gravitational_energy_density(ri));
   const double capacity = p_.mass * p_.heat_capacity * p_.secular_factor - per_area * area_rate;
   dtc = -(q - qr) / capacity;
   dri2 = area_rate * dtc;
@@ -108,15 +110,15 @@ CoreBudget CoreModel::budget(double q_cmb) const {
   b.cmb = q_cmb;
   b.cooling_rate = dtc;
   b.secular = -p_.mass * p_.heat_capacity * p_.secular_factor * dtc;
-  b.latent = 2.0 * M_PI * ri * p_.inner_core_density * p_.latent_heat * dri2;
-  b.gravitational = 2.0 * M_PI * ri * gravitational_energy_density(ri) * dri2;
+  b.latent = 2.0 * numerics::kPi * ri * p_.inner_core_density * p_.latent_heat * dri2;
+  b.gravitational = 2.0 * numerics::kPi * ri * gravitational_energy_density(ri) * dri2;
   b.inner_core_growth = ri > 0.0 ? dri2 / (2.0 * ri) : 0.0;
   b.adiabatic_cmb = adiabatic_heat_flow_cmb(tc);
   b.icb_temperature = icb_temperature(tc, ri);
   b.stable_layer_thickness = stable_layer_thickness(q_cmb, b.secular + b.radiogenic, b.latent + b.gravitational,
                                                     b.adiabatic_cmb, p_.core_radius, ri);
   const double grad = p_.expansivity * p_.cmb_gravity / p_.heat_capacity;
-  b.conductive_entropy = p_.conductivity * grad * grad * 0.6 * 4.0 / 3.0 * M_PI * std::pow(p_.core_radius, 3);
+  b.conductive_entropy = p_.conductivity * grad * grad * 0.6 * 4.0 / 3.0 * numerics::kPi * std::pow(p_.core_radius, 3);
   return b;
 }
 
@@ -124,7 +126,7 @@ double CoreModel::released_energy(double initial_tc,
                                   double initial_ri) const {
   const double secular = p_.mass * p_.heat_capacity * p_.secular_factor * (initial_tc - s_.cmb_temperature);
   const double r1 = s_.inner_core_radius;
-  const double latent = 4.0 / 3.0 * M_PI * p_.inner_core_density * p_.latent_heat *
+  const double latent = 4.0 / 3.0 * numerics::kPi * p_.inner_core_density * p_.latent_heat *
                         (std::pow(r1, 3) - std::pow(initial_ri, 3));
   // Gravitational part: 5-point Gauss-Legendre on 400 panels of 4 pi r^2 e_G(r).
   static const double xg[5] = {-0.9061798459386640, -0.5384693101056831, 0.0, 0.5384693101056831,
@@ -138,7 +140,7 @@ double CoreModel::released_energy(double initial_tc,
     const double mid = initial_ri + (k + 0.5) * h;
     for (int g = 0; g < 5; ++g) {
       const double r = mid + 0.5 * h * xg[g];
-      grav += 0.5 * h * wg[g] * 4.0 * M_PI * r * r * gravitational_energy_density(r);
+      grav += 0.5 * h * wg[g] * 4.0 * numerics::kPi * r * r * gravitational_energy_density(r);
     }
   }
   return secular + latent + grav;

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "core/error.hpp"
-#include "thermal/muscl.hpp"
+#include "numerics/constants.hpp"
 #include "thermal/petsc_util.hpp"
 
 namespace hadal::thermal {
@@ -91,7 +91,7 @@ void MantleConvection2D::set_initial_temperature() {
   Kokkos::parallel_for(
       "thermal_initial_T", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}), KOKKOS_LAMBDA(int i, int j) {
         const double x = (xs + i + 0.5) * dx, z = (zs + j + 0.5) * dz;
-        T(i + 2, j + 2) = tb + (tt - tb) * z + amp * cos(M_PI * x / aspect) * sin(M_PI * z);
+        T(i + 2, j + 2) = tb + (tt - tb) * z + amp * cos(numerics::kPi * x / aspect) * sin(numerics::kPi * z);
       });
   Kokkos::fence();
   fill_ghosts();
@@ -282,7 +282,7 @@ StokesSolveStats MantleConvection2D::step(double dt) {
     auto vx = vx_;
     auto vz = vz_;
     auto R = tendency_;
-    const int lim = static_cast<int>(params_.limiter);
+    const numerics::Limiter lim = params_.limiter;
     const double dx = dx_, dz = dz_;
     // With implicit advection only the MUSCL correction to the upwind face value stays explicit.
     const double upwind_weight = params_.implicit_advection ? 1.0 : 0.0;
@@ -292,7 +292,7 @@ StokesSolveStats MantleConvection2D::step(double dt) {
           const int a = i + 2, b = j + 2;
           const double uw = vx(i, j), ue = vx(i + 1, j), ws = vz(i, j), wn = vz(i, j + 1);
           auto face_flux = [&](double v, double m2, double m1, double p1, double p2) {
-            return v * (muscl::face_value(lim, v, m2, m1, p1, p2) - upwind_weight * (v >= 0.0 ? m1 : p1));
+            return v * (numerics::face_value(lim, v, m2, m1, p1, p2) - upwind_weight * (v >= 0.0 ? m1 : p1));
           };
           const double fw = face_flux(uw, T(a - 2, b), T(a - 1, b), T(a, b), T(a + 1, b));
           const double fe = face_flux(ue, T(a - 1, b), T(a, b), T(a + 1, b), T(a + 2, b));

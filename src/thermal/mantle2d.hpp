@@ -18,6 +18,7 @@
 #include <petscdmda.h>
 #include <petscksp.h>
 
+#include "numerics/limiter.hpp"
 #include "thermal/stokes2d.hpp"
 
 namespace hadal::thermal {
@@ -64,7 +65,7 @@ struct MantleParameters {
   StokesBoundaries velocity_bc;
   ThermalBoundary top{ThermalBoundaryKind::Temperature, 0.0};
   ThermalBoundary bottom{ThermalBoundaryKind::Temperature, 1.0};
-  enum class Limiter { VanLeer, MC, Minmod } limiter = Limiter::VanLeer;
+  numerics::Limiter limiter = numerics::Limiter::VanLeer;
   double perturbation = 0.1;      ///< amplitude of cos(pi x/aspect) sin(pi z)
   /// Advection implicit by first-order upwinding, with the MUSCL-minus-upwind flux difference kept
   /// explicit (defect correction): stable at any dt but only first order in time, and its steady

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "core/error.hpp"
-#include "thermal/muscl.hpp"
+#include "numerics/constants.hpp"
 #include "thermal/petsc_util.hpp"
 
 namespace hadal::thermal {
@@ -80,7 +80,7 @@ void MantleConvection3D::set_initial_temperature() {
         const double x = (xs + i + 0.5) * dx, y = (ys + j + 0.5) * dy, z = (zs + k + 0.5) * dz;
         const double profile = layers ? 0.5 * (erf(4.0 * (1.0 - z)) + erf(-4.0 * z) + 1.0) : 1.0 - z;
         T(i + 2, j + 2, k + 2) =
-            tt + (tb - tt) * profile + amp * (cos(M_PI * x / ax) + cos(M_PI * y / ay)) * sin(M_PI * z);
+            tt + (tb - tt) * profile + amp * (cos(numerics::kPi * x / ax) + cos(numerics::kPi * y / ay)) * sin(numerics::kPi * z);
       });
   Kokkos::fence();
   fill_ghosts();
@@ -293,7 +293,7 @@ StokesSolveStats MantleConvection3D::step(double dt) {
     auto vy = vy_;
     auto vz = vz_;
     auto R = tendency_;
-    const int lim = static_cast<int>(params_.limiter);
+    const numerics::Limiter lim = params_.limiter;
     const double dx = h_[0], dy = h_[1], dz = h_[2];
     // With implicit advection only the MUSCL correction to the upwind face value stays explicit.
     const double upwind_weight = params_.implicit_advection ? 1.0 : 0.0;
@@ -305,7 +305,7 @@ StokesSolveStats MantleConvection3D::step(double dt) {
           const double vs = vy(i, j, k), vn = vy(i, j + 1, k);
           const double wd = vz(i, j, k), wu = vz(i, j, k + 1);
           auto flux = [&](double v, double m2, double m1, double p1, double p2) {
-            return v * (muscl::face_value(lim, v, m2, m1, p1, p2) - upwind_weight * (v >= 0.0 ? m1 : p1));
+            return v * (numerics::face_value(lim, v, m2, m1, p1, p2) - upwind_weight * (v >= 0.0 ? m1 : p1));
           };
           const double fw = flux(uw, T(a - 2, b, c), T(a - 1, b, c), T(a, b, c), T(a + 1, b, c));
           const double fe = flux(ue, T(a - 1, b, c), T(a, b, c), T(a + 1, b, c), T(a + 2, b, c));

@@ -31,7 +31,7 @@ struct MantleParameters3D {
   StokesBoundaries3D velocity_bc;
   ThermalBoundary top{ThermalBoundaryKind::Temperature, 0.0};
   ThermalBoundary bottom{ThermalBoundaryKind::Temperature, 1.0};
-  MantleParameters::Limiter limiter = MantleParameters::Limiter::VanLeer;
+  numerics::Limiter limiter = numerics::Limiter::VanLeer;
   /// Amplitude A of the bimodal perturbation A (cos(pi x/ax) + cos(pi y/ay)) sin(pi z) (Busse et
   /// al. 1994's starting pattern).
   double perturbation = 0.1;

@@ -5,6 +5,8 @@
 #include <complex>
 #include <stdexcept>
 
+#include "numerics/constants.hpp"
+
 namespace hadal::thermal {
 namespace {
 using cd = std::complex<double>;
@@ -45,7 +47,7 @@ std::array<double, 4> solve4(std::array<std::array<double, 4>, 4> a, std::array<
 }
 }  // namespace
 
-SolKz::SolKz(double B, double km, int n, double sigma) : B_(B), km_(km), kn_(n * M_PI), sigma_(sigma) {
+SolKz::SolKz(double B, double km, int n, double sigma) : B_(B), km_(km), kn_(n * numerics::kPi), sigma_(sigma) {
   const cd mu = std::sqrt(cd(B * B + kn_ * kn_, 2.0 * kn_ * B));
   const cd l1 = -B + mu, l2 = -B - std::conj(mu);
   l1r_ = l1.real();

@@ -257,7 +257,7 @@ TEST(OceanBarotropic, NonlinearTidalRunOnOneAndTwoRanksAgree) {
     s.edges = {EdgeKind::Open, EdgeKind::Open, EdgeKind::Open, EdgeKind::Open};
     HarmonicForcing::Constituent m2;
     m2.name = "M2";
-    m2.omega = constituent_frequency("M2");
+    m2.omega = numerics::constituent_frequency("M2");
     m2.eta_amplitude = 0.5;
     m2.u_amplitude = 0.05;
     m2.v_amplitude = 0.03;

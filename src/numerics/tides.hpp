@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 /// \file tides.hpp
-/// \brief Tidal constituents: one table of frequencies shared by boundary forcing and harmonic analysis,
-/// harmonic synthesis, least-squares harmonic analysis of station series, and tidal current ellipses.
+/// \brief Tidal constituents: the one table of frequencies for every module (open-boundary forcing,
+/// analytic tidal currents, harmonic analysis), harmonic synthesis, least-squares harmonic analysis of
+/// time series, and tidal current ellipses.
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace hadal::ocean {
+namespace hadal::numerics {
 
 /// Angular frequency (rad/s) of a named constituent (M2, S2, N2, K2, K1, O1, P1, Q1, M4, MS4, MN4, M6,
-/// MF, MM, 2N2, S1). Returns a negative value for an unknown name.
+/// MF, MM, 2N2, S1; any letter case). Returns a negative value for an unknown name.
 double constituent_frequency(const std::string& name);
 /// Every known constituent name, for error messages.
 std::vector<std::string> constituent_names();
@@ -49,4 +50,4 @@ struct Ellipse {
 };
 Ellipse current_ellipse(double u_amplitude, double u_phase, double v_amplitude, double v_phase);
 
-}  // namespace hadal::ocean
+}  // namespace hadal::numerics

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
-#include "ocean/tides.hpp"
+#include "numerics/tides.hpp"
 
 #include <cmath>
 #include <complex>
 #include <map>
 #include <stdexcept>
 
-namespace hadal::ocean {
+#include "numerics/constants.hpp"
+
+namespace hadal::numerics {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
-
 // Angular speeds in degrees per mean solar hour (Schureman / T_TIDE tables), converted below.
 const std::map<std::string, double>& speeds_degrees_per_hour() {
   static const std::map<std::string, double> table = {
@@ -149,4 +149,4 @@ Ellipse current_ellipse(double u_amplitude, double u_phase, double v_amplitude, 
   return e;
 }
 
-}  // namespace hadal::ocean
+}  // namespace hadal::numerics

@@ -4,15 +4,12 @@
 
 #include <cmath>
 
-#include "ocean/tides.hpp"
+#include "numerics/constants.hpp"
+#include "numerics/tides.hpp"
 
-using namespace hadal::ocean;
+using namespace hadal::numerics;
 
-namespace {
-constexpr double kPi = 3.14159265358979323846;
-}
-
-TEST(OceanTides, FrequenciesMatchPublishedValues) {
+TEST(Tides, FrequenciesMatchPublishedValues) {
   // SCHISM bctides.in sample values (rad/s).
   EXPECT_NEAR(constituent_frequency("M2"), 1.405189e-4, 1e-9);
   EXPECT_NEAR(constituent_frequency("S2"), 1.454441e-4, 1e-9);
@@ -21,7 +18,7 @@ TEST(OceanTides, FrequenciesMatchPublishedValues) {
   EXPECT_LT(constituent_frequency("X7"), 0.0);
 }
 
-TEST(OceanTides, HarmonicAnalysisRecoversConstituents) {
+TEST(Tides, HarmonicAnalysisRecoversConstituents) {
   // 30 days hourly of M2 + S2 + K1 + O1 + mean + a small deterministic "noise": the fit must recover the
   // amplitudes and phases to far better than the noise level.
   const std::vector<std::string> names{"M2", "S2", "K1", "O1"};
@@ -44,7 +41,7 @@ TEST(OceanTides, HarmonicAnalysisRecoversConstituents) {
   EXPECT_THROW(harmonic_analysis(t, x, {"M2", "XX"}), std::invalid_argument);
 }
 
-TEST(OceanTides, CurrentEllipses) {
+TEST(Tides, CurrentEllipses) {
   // Rectilinear east-west current: major = Au, minor = 0, inclination 0, phase = gu.
   auto e = current_ellipse(0.3, 0.7, 0.0, 0.0);
   EXPECT_NEAR(e.semi_major, 0.3, 1e-14);
