@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// \file plume_model.hpp
+/// \file eulerian_model.hpp
 /// \brief Eulerian sediment-plume model: N grain classes advected, diffused and settled on the
 /// structured grid over bathymetry, with deposition, erosion, open boundaries, an exact mass ledger,
 /// and the environmental-impact metrics accumulated as the run goes.
@@ -19,53 +19,19 @@
 #include "grid/field_output.hpp"
 #include "grid/stations.hpp"
 #include "io/csv.hpp"
-#include "numerics/limiter.hpp"
+#include "plume/device_settings.hpp"
+#include "plume/settings.hpp"
 #include "plume/sources.hpp"
 #include "sim/simulation.hpp"
 
 namespace hadal::plume {
 
-struct SedimentClass {
-  std::string name;
-  double diameter = 0.0;          ///< m
-  double grain_density = 2700.0;  ///< kg m-3
-  double porosity = 0.7;          ///< of the fresh deposit
-  double settling_velocity = 0.0; ///< m s-1 (resolved from the law)
-  double critical_shear = 0.0;    ///< Pa for erosion (0: no erosion)
-  double erosion_rate = 0.0;      ///< Partheniades M, kg m-2 s-1
-  double dry_density() const { return grain_density * (1.0 - porosity); }
-};
-
-struct PlumeSettings {
-  std::vector<SedimentClass> classes;
-  double water_density = 1030.0;
-  double kinematic_viscosity = 1.68e-6;
-  numerics::Limiter limiter = numerics::Limiter::VanLeer;
-  double theta = 1.0;                 ///< vertical implicitness (1 backward Euler, 0.5 Crank-Nicolson)
-  // Horizontal diffusivity: constant, or Smagorinsky Cs^2 dx dy |D| + minimum.
-  bool smagorinsky = false;
-  double kh = 0.1, smagorinsky_coefficient = 0.15, kh_minimum = 0.0;
-  // Vertical diffusivity: constant, or bottom boundary layer kappa u* z' (1 - z'/delta) + background.
-  bool bbl = false;
-  double kz = 1e-4, kz_background = 1e-5, bbl_thickness = 20.0, friction_velocity = 0.0;
-  // Deposition probability: 1, Krone max(0, 1 - tau_b / tau_cd), or 0 (a reflecting bed).
-  bool krone = false;
-  bool reflecting_bed = false;
-  double critical_shear_deposition = 0.07;
-  double bed_roughness = 1e-3;       ///< z0, m
-  std::vector<double> deposit_thresholds{0.001, 0.005, 0.01};  ///< m
-  std::vector<double> concentration_thresholds{0.002};         ///< kg m-3
-  bool needs_bed_stress() const;
-};
-
-/// Reads settings from `plume:`; resolves settling velocities from each class's law.
-PlumeSettings plume_settings_from_config(const config::ConfigView& plume);
-
-class PlumeModel : public sim::Model {
+class EulerianModel : public sim::Model {
  public:
-  PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
-             PlumeSettings settings, std::vector<Source> sources, std::unique_ptr<sim::FlowProvider> flow,
-             bool write_files = true);
+  /// `start_time` (time.start) places the sources for the summary's extents.
+  EulerianModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
+                PlumeSettings settings, std::vector<Source> sources, std::unique_ptr<sim::FlowProvider> flow,
+                double start_time, bool write_files = true);
 
   double stable_dt(double time, double cfl) override;
   void advance(double time, double dt) override;
@@ -116,6 +82,7 @@ class PlumeModel : public sim::Model {
   PlumeSettings settings_;
   std::vector<Source> sources_;
   std::unique_ptr<sim::FlowProvider> flow_;
+  double start_time_;
   int nclasses_;
 
   // Transport state: all classes in one field, index kn = n * nz + k.
@@ -125,9 +92,8 @@ class PlumeModel : public sim::Model {
   grid::Field kh_, kz_;       ///< cell horizontal, face vertical diffusivity
   grid::Field tau_b_;         ///< bed shear stress, Pa (map)
   grid::Field scratch_;       ///< Thomas coefficients, same shape as c_
-  Kokkos::View<double*> ws_, dry_density_, tau_ce_, erosion_m_;
+  DeviceSettings device_;
   Kokkos::View<double*> inv_dz_;            ///< 1 / dz(k)
-  Kokkos::View<double*> concentration_thresholds_;  ///< settings_.concentration_thresholds on the device
   Kokkos::View<double*> inv_face_spacing_;  ///< 1 / (z_center(k) - z_center(k-1)) at face k (0 at the ends)
 
   // Metrics.
@@ -140,6 +106,7 @@ class PlumeModel : public sim::Model {
   double flow_time_ = std::numeric_limits<double>::quiet_NaN();  ///< time of the flow in u_, v_, w_
   double flow_rate_ = 0.0;                                        ///< courant_rate() of that flow
   bool constant_kh_filled_ = false, constant_kz_filled_ = false;
+  bool substeps_logged_ = false;
 
   bool write_files_;
   std::unique_ptr<grid::FieldSeriesWriter> volume_writer_, map_writer_;
@@ -148,7 +115,7 @@ class PlumeModel : public sim::Model {
 };
 
 template <class Profile>
-void PlumeModel::add_concentration(int n, Profile profile) {
+void EulerianModel::add_concentration(int n, Profile profile) {
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), c_.view());
   const int g = grid_.ghost(), nz = grid_.nz();
   double added = 0.0;

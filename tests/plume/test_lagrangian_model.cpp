@@ -37,7 +37,7 @@ struct ParticleBox {
       : seabed(std::move(shape)) {
     context.comm = comm;
     model = std::make_unique<LagrangianModel>(context, spec, *seabed, std::move(settings), lagrangian, std::move(sources),
-                                              std::move(flow), false);
+                                              std::move(flow), 0.0, false);
   }
   void run(double& t, double t_end, double dt) {
     while (t < t_end - 1e-9) {
@@ -105,7 +105,7 @@ TEST(ParticleVerification, WellMixedConditionHolds) {
     settings.kz_background = 2e-5;
     settings.bbl_thickness = height;
     settings.friction_velocity = ustar;
-    settings.reflecting_bed = true;
+    settings.deposition = Deposition::None;
     LagrangianSettings lagrangian;
     lagrangian.drift_correction = naive == 0;
     ParticleBox b(box(40.0, 40.0, 0.0, height, 4, 4, bins), settings, lagrangian, {},
@@ -196,7 +196,7 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
   double chi2[2] = {0, 0}, deviation[2] = {0, 0}, cells = 0.0;
   for (int trilinear = 0; trilinear < 2; ++trilinear) {
     auto settings = settings_with({sediment("tracer", 0.0)}, 0.0, 0.0);
-    settings.reflecting_bed = true;
+    settings.deposition = Deposition::None;
     LagrangianSettings lagrangian;
     lagrangian.trilinear_velocity = trilinear == 1;
     // A steady current, 5 cm/s where 20 m deep (up to 3x faster over the mound), for 1200 s: the

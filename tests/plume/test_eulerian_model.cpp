@@ -21,7 +21,7 @@ int rank() {
 
 // Volume-weighted L2 norm of (model - exact) over owned cells, relative to the exact solution's.
 template <class Exact>
-double relative_l2_error(const PlumeModel& model, int n, Exact exact) {
+double relative_l2_error(const EulerianModel& model, int n, Exact exact) {
   const auto& g = model.grid();
   const auto c = model.class_concentration(n);
   const auto& box = g.owned();
@@ -88,7 +88,7 @@ TEST(PlumeVerification, SettlingDiffusionEquilibriumIsExponential) {
   std::vector<double> errors;
   for (int nz : {20, 40, 80}) {
     auto settings = settings_with({sediment("silt", ws)}, 0.0, kz);
-    settings.reflecting_bed = true;
+    settings.deposition = Deposition::None;
     ModelBox b(box(40.0, 40.0, -height, 0.0, 4, 4, nz), settings, {}, std::make_unique<OscillatingFlow>(0.0, 0.0),
                -height);
     b.model->add_concentration(0, [&](double, double, double) { return c0; });

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
-#include "plume/plume_model.hpp"
+#include "plume/eulerian_model.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "core/error.hpp"
-#include "numerics/constants.hpp"
 #include "numerics/kokkos_math.hpp"
 #include "numerics/limiter.hpp"
+#include "plume/closures.hpp"
+#include "plume/column_solve.hpp"
 #include "plume/flow_field.hpp"
 #include "plume/metrics.hpp"
-#include "plume/settling.hpp"
 
 namespace hadal::plume {
 
@@ -20,83 +20,10 @@ using Range3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
 using Range2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
 
 using numerics::face_value;
-using numerics::limited_slope;
 
-bool PlumeSettings::needs_bed_stress() const {
-  if (krone || bbl) return true;
-  for (const auto& c : classes) {
-    if (c.critical_shear > 0.0) return true;
-  }
-  return false;
-}
-
-PlumeSettings plume_settings_from_config(const config::ConfigView& plume) {
-  PlumeSettings s;
-  s.water_density = plume.real("water_density");
-  s.kinematic_viscosity = plume.real("kinematic_viscosity");
-  for (const auto& c : plume.children("classes")) {
-    SedimentClass k;
-    k.name = c.string("name");
-    k.diameter = c.real("diameter");
-    k.grain_density = c.real("grain_density");
-    k.porosity = c.real("porosity");
-    if (k.grain_density <= s.water_density) {
-      c.fail("grain_density", "must exceed the water density (" + std::to_string(s.water_density) + " kg/m3)");
-    }
-    switch (settling_law_from_name(c.string("settling"))) {
-      case SettlingLaw::Given: k.settling_velocity = c.real("settling_velocity"); break;
-      case SettlingLaw::Stokes:
-        k.settling_velocity = stokes_velocity(k.diameter, k.grain_density, s.water_density, s.kinematic_viscosity);
-        break;
-      case SettlingLaw::FergusonChurch:
-        k.settling_velocity = ferguson_church_velocity(k.diameter, k.grain_density, s.water_density,
-                                                       s.kinematic_viscosity, c.real("shape_factor"));
-        break;
-      case SettlingLaw::Soulsby:
-        k.settling_velocity = soulsby_velocity(k.diameter, k.grain_density, s.water_density, s.kinematic_viscosity);
-        break;
-    }
-    if (c.has("critical_shear")) {
-      k.critical_shear = c.real("critical_shear");
-      k.erosion_rate = c.real("erosion_rate");
-    }
-    for (const auto& other : s.classes) {
-      if (other.name == k.name) c.fail("name", "class name '" + k.name + "' is used twice");
-    }
-    s.classes.push_back(k);
-  }
-  const auto advection = plume.child("advection");
-  s.limiter = numerics::limiter_from_name(advection.string("limiter"));
-  s.theta = plume.child("vertical").string("scheme") == "crank_nicolson" ? 0.5 : 1.0;
-  const auto h = plume.child("diffusivity").child("horizontal");
-  s.smagorinsky = h.string("type") == "smagorinsky";
-  s.kh = s.smagorinsky ? 0.0 : h.real("value");
-  if (s.smagorinsky) {
-    s.smagorinsky_coefficient = h.real("coefficient");
-    s.kh_minimum = h.real("minimum");
-  }
-  const auto v = plume.child("diffusivity").child("vertical");
-  s.bbl = v.string("type") == "bottom_boundary_layer";
-  if (s.bbl) {
-    s.kz_background = v.real("background");
-    s.bbl_thickness = v.real("layer_thickness");
-    if (v.has("friction_velocity")) s.friction_velocity = v.real("friction_velocity");
-  } else {
-    s.kz = v.real("value");
-  }
-  const auto deposition = plume.child("deposition");
-  s.krone = deposition.string("type") == "krone";
-  s.reflecting_bed = deposition.string("type") == "none";
-  if (s.krone) s.critical_shear_deposition = deposition.real("critical_shear");
-  s.bed_roughness = plume.real("bed_roughness");
-  s.deposit_thresholds = plume.child("thresholds").reals("deposit_thickness");
-  s.concentration_thresholds = plume.child("thresholds").reals("concentration");
-  return s;
-}
-
-PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
-                       PlumeSettings settings, std::vector<Source> sources, std::unique_ptr<sim::FlowProvider> flow,
-                       bool write_files)
+EulerianModel::EulerianModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
+                             PlumeSettings settings, std::vector<Source> sources, std::unique_ptr<sim::FlowProvider> flow,
+                             double start_time, bool write_files)
     : context_(context),
       grid_(context.comm, spec, 2),
       seabed_(seabed),
@@ -104,6 +31,7 @@ PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, con
       settings_(std::move(settings)),
       sources_(std::move(sources)),
       flow_(std::move(flow)),
+      start_time_(start_time),
       nclasses_(static_cast<int>(settings_.classes.size())),
       c_(grid_, "concentration_all", "kg m-3", "suspended sediment per class", grid_.nz() * nclasses_),
       c_stage_(grid_, "concentration_stage", "kg m-3", "Runge-Kutta stage", grid_.nz() * nclasses_),
@@ -115,10 +43,7 @@ PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, con
       kz_(grid_, "kz", "m2 s-1", "vertical diffusivity on bottom faces", grid_.nz() + 1),
       tau_b_(grid_, "bed_shear_stress", "Pa", "bed shear stress", 1),
       scratch_(grid_, "thomas_scratch", "1", "tridiagonal scratch", grid_.nz() * nclasses_),
-      ws_("settling_velocity", nclasses_),
-      dry_density_("dry_density", nclasses_),
-      tau_ce_("critical_shear", nclasses_),
-      erosion_m_("erosion_rate", nclasses_),
+      device_(settings_),
       c_total_(grid_, "concentration", "kg m-3", "suspended sediment concentration, all classes"),
       deposit_(grid_, "deposit_thickness", "m", "re-deposited sediment thickness", 1),
       column_max_(grid_, "column_max_concentration", "kg m-3", "maximum over time of the water-column maximum", 1),
@@ -127,17 +52,6 @@ PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, con
       emitted_(static_cast<std::size_t>(nclasses_), 0.0),
       outflow_(static_cast<std::size_t>(nclasses_), 0.0),
       write_files_(write_files) {
-  auto ws = Kokkos::create_mirror_view(ws_);
-  auto dry = Kokkos::create_mirror_view(dry_density_);
-  auto tce = Kokkos::create_mirror_view(tau_ce_);
-  auto em = Kokkos::create_mirror_view(erosion_m_);
-  for (int n = 0; n < nclasses_; ++n) {
-    const auto& k = settings_.classes[n];
-    ws(n) = k.settling_velocity;
-    dry(n) = k.dry_density();
-    tce(n) = k.critical_shear;
-    em(n) = k.erosion_rate;
-  }
   inv_dz_ = Kokkos::View<double*>("inverse_dz", grid_.nz());
   inv_face_spacing_ = Kokkos::View<double*>("inverse_centre_spacing", grid_.nz() + 1);
   auto inv_dz = Kokkos::create_mirror_view(inv_dz_);
@@ -148,16 +62,6 @@ PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, con
   }
   Kokkos::deep_copy(inv_dz_, inv_dz);
   Kokkos::deep_copy(inv_face_spacing_, inv_h);
-  concentration_thresholds_ = Kokkos::View<double*>("concentration_thresholds", settings_.concentration_thresholds.size());
-  auto thresholds = Kokkos::create_mirror_view(concentration_thresholds_);
-  for (std::size_t t = 0; t < settings_.concentration_thresholds.size(); ++t) {
-    thresholds(t) = settings_.concentration_thresholds[t];
-  }
-  Kokkos::deep_copy(concentration_thresholds_, thresholds);
-  Kokkos::deep_copy(ws_, ws);
-  Kokkos::deep_copy(dry_density_, dry);
-  Kokkos::deep_copy(tau_ce_, tce);
-  Kokkos::deep_copy(erosion_m_, em);
   for (Field* f : {&c_, &c_stage_, &bed_, &u_, &v_, &w_, &kh_, &kz_, &tau_b_, &c_total_, &deposit_, &column_max_,
                    &time_above_}) {
     f->fill(0.0);
@@ -183,14 +87,14 @@ PlumeModel::PlumeModel(sim::RunContext& context, const grid::GridSpec& spec, con
   }
 }
 
-double PlumeModel::work_per_step() const { return static_cast<double>(grid_.global_cells()) * nclasses_; }
+double EulerianModel::work_per_step() const { return static_cast<double>(grid_.global_cells()) * nclasses_; }
 
-std::string PlumeModel::status() const { return strformat("mass balance %.1e", last_balance_error_); }
+std::string EulerianModel::status() const { return strformat("mass balance %.1e", last_balance_error_); }
 
 // ----------------------------------------------------------------------------------------------
 // Flow and diffusivities
 
-void PlumeModel::update_flow(double time) {
+void EulerianModel::update_flow(double time) {
   flow_->velocity(time, u_, v_, w_);
   u_.exchange_halo();
   v_.exchange_halo();
@@ -198,7 +102,7 @@ void PlumeModel::update_flow(double time) {
   constrain_to_bathymetry(grid_, bathymetry_, u_, v_, w_);
 }
 
-void PlumeModel::update_diffusivities() {
+void EulerianModel::update_diffusivities() {
   if (settings_.smagorinsky) {
     smagorinsky_diffusivity(grid_, settings_, u_, v_, kh_, 1);  // one halo ring: faces get two-sided means
   } else if (!constant_kh_filled_) {
@@ -215,11 +119,9 @@ void PlumeModel::update_diffusivities() {
     Kokkos::parallel_for(
         "plume_kz_bbl", Range3({g, g, 0}, {g + ni, g + nj, nz + 1}), KOKKOS_LAMBDA(int i, int j, int k) {
           const int kb = wet(i, j);
-          double kz = background;
+          double kz = background, slope_unused;
           if (kb < nz && k > kb) {
-            const double height = zf(k) - zf(kb);
-            const double ustar = km::sqrt(TAU(i, j, 0) / rho);
-            if (height < delta) kz += numerics::kVonKarman * ustar * height * (1.0 - height / delta);
+            boundary_layer_diffusivity(background, delta, km::sqrt(TAU(i, j, 0) / rho), zf(k) - zf(kb), kz, slope_unused);
           }
           KZ(i, j, k) = kz;
         });
@@ -229,7 +131,7 @@ void PlumeModel::update_diffusivities() {
   }
 }
 
-double PlumeModel::courant_rate() const {
+double EulerianModel::courant_rate() const {
   const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
   const int g = grid_.ghost(), nz = grid_.nz();
   const double dx = grid_.dx(), dy = grid_.dy();
@@ -251,7 +153,7 @@ double PlumeModel::courant_rate() const {
   return grid::global_max(grid_.comm(), rate);
 }
 
-void PlumeModel::ensure_flow(double time) {
+void EulerianModel::ensure_flow(double time) {
   if (time == flow_time_) return;
   update_flow(time);
   update_diffusivities();
@@ -259,7 +161,7 @@ void PlumeModel::ensure_flow(double time) {
   flow_time_ = time;
 }
 
-double PlumeModel::stable_dt(double time, double cfl) {
+double EulerianModel::stable_dt(double time, double cfl) {
   // Each step uses the flow at mid-step. Evaluate it where the coming step's midpoint will most
   // likely be (the last dt), so that advance() can reuse it; the first step also checks the rate at
   // the start, where a tide may be faster.
@@ -278,7 +180,7 @@ double PlumeModel::stable_dt(double time, double cfl) {
 // ----------------------------------------------------------------------------------------------
 // Sources
 
-void PlumeModel::emit(double t0, double t1) {
+void EulerianModel::emit(double t0, double t1) {
   const int nz = grid_.nz();
   const double cell_area = grid_.dx() * grid_.dy();
   auto c_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), c_.view());
@@ -357,96 +259,28 @@ void PlumeModel::emit(double t0, double t1) {
 // ----------------------------------------------------------------------------------------------
 // Vertical: settling, diffusion, deposition (implicit), erosion (explicit, capped)
 
-void PlumeModel::vertical_step(double dt) {
-  const auto C = c_.view(), BED = bed_.view(), KZ = kz_.view(), TAU = tau_b_.view(), CP = scratch_.view();
-  const auto ws = ws_, tce = tau_ce_, em = erosion_m_;
-  const auto wet = bathymetry_.first_wet();
-  const auto dz = grid_.dz_view();
-  const auto inv_h = inv_face_spacing_, inv_dz = inv_dz_;
-  const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
-  const double theta = settings_.theta, inv_dt = 1.0 / dt;
-  const numerics::Limiter limiter = settings_.limiter;
-  const bool krone = settings_.krone, reflecting = settings_.reflecting_bed;
-  const double tau_cd = settings_.critical_shear_deposition;
-  Kokkos::parallel_for(
-      "plume_vertical", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nn}),
-      KOKKOS_LAMBDA(int i, int j, int n) {
-        const int kb = wet(i, j);
-        if (kb >= nz) return;
-        const int o = n * nz;
-        const double w = ws(n);
-        double pd = reflecting ? 0.0 : 1.0;
-        if (krone) {
-          pd = 1.0 - TAU(i, j, 0) / tau_cd;
-          pd = pd > 0.0 ? pd : 0.0;
-        }
-        // Erosion (Partheniades), explicit and capped by the bed mass present.
-        if (tce(n) > 0.0 && TAU(i, j, 0) > tce(n)) {
-          double eroded = em(n) * (TAU(i, j, 0) / tce(n) - 1.0) * dt;
-          eroded = eroded < BED(i, j, n) ? eroded : BED(i, j, n);
-          BED(i, j, n) -= eroded;
-          C(i, j, o + kb) += eroded / dz(kb);
-        }
-        // Operator A (mass per area per time): between k and k+1 settling carries w c(k+1) down and
-        // diffusion acts with Kz/h; the bed takes pd w c(kb); nothing crosses the grid top. The theta
-        // scheme gives a tridiagonal system per column, solved by the Thomas algorithm (rhs kept in
-        // C, the c' coefficients in CP).
-        // Second-order settling: an explicit limited correction to the implicit upwind flux through
-        // interior faces, faded out as the settling Courant number w dt/dz approaches 1/2 so that
-        // coarse grains (Courant >> 1) keep the positive first-order flux.
-        auto correction = [&](int k, double c_k, double c_k1, double c_k2) {  // face between k and k+1
-          const double blend = 1.0 - 2.0 * w * dt * inv_dz(k + 1);
-          if (blend <= 0.0) return 0.0;
-          return w * 0.5 * blend * limited_slope(limiter, c_k1 - c_k2, c_k - c_k1);
-        };
-        const double bottom_old = C(i, j, o + kb);
-        double mass_old = 0.0;
-        double previous_cp = 0.0, previous_d = 0.0;
-        double c_below_old = 0.0, correction_below = 0.0, d_down = 0.0;
-        for (int k = kb; k < nz; ++k) {
-          const bool top = k == nz - 1;
-          const double c_old = C(i, j, o + k);
-          const double c_above_old = top ? 0.0 : C(i, j, o + k + 1);
-          const double c_above2_old = k < nz - 2 ? C(i, j, o + k + 2) : 0.0;
-          const double d_up = top ? 0.0 : KZ(i, j, k + 1) * inv_h(k + 1);
-          const double sub = d_down, sup = top ? 0.0 : w + d_up;
-          const double diag = -(k > kb ? w : pd * w) - d_up - d_down;
-          const double correction_above = top ? 0.0 : correction(k, c_old, c_above_old, c_above2_old);
-          const double rhs = dz(k) * inv_dt * c_old + (1.0 - theta) * (sub * c_below_old + diag * c_old + sup * c_above_old) +
-                             correction_above - correction_below;
-          const double a = -theta * sub, b = dz(k) * inv_dt - theta * diag, c = -theta * sup;
-          const double denominator = 1.0 / (b - a * previous_cp);
-          previous_cp = c * denominator;
-          previous_d = (rhs - a * previous_d) * denominator;
-          CP(i, j, o + k) = previous_cp;
-          C(i, j, o + k) = previous_d;
-          mass_old += c_old * dz(k);
-          c_below_old = c_old;
-          correction_below = correction_above;
-          d_down = d_up;
-        }
-        double mass_new = C(i, j, o + nz - 1) * dz(nz - 1);
-        for (int k = nz - 2; k >= kb; --k) {
-          C(i, j, o + k) -= CP(i, j, o + k) * C(i, j, o + k + 1);
-          mass_new += C(i, j, o + k) * dz(k);
-        }
-        // What left the bottom cell went to the bed (same theta weighting as the solve).
-        const double deposit = dt * pd * w * (theta * C(i, j, o + kb) + (1.0 - theta) * bottom_old);
-        BED(i, j, n) += deposit;
-        // The solve conserves mass up to round-off; rescaling the column to its exact budget keeps the
-        // ledger closed over millions of steps.
-        const double mass_expected = mass_old - deposit;
-        if (mass_new > 0.0 && mass_expected > 0.0 && mass_new != mass_expected) {
-          const double factor = mass_expected / mass_new;
-          for (int k = kb; k < nz; ++k) C(i, j, o + k) *= factor;
-        }
-      });
+void EulerianModel::vertical_step(double dt) {
+  VerticalColumnSolve solve;
+  solve.c = c_.view(), solve.bed = bed_.view(), solve.kz = kz_.view(), solve.tau_b = tau_b_.view();
+  solve.scratch = scratch_.view();
+  solve.first_wet = bathymetry_.first_wet();
+  solve.ws = device_.settling_velocity, solve.tau_ce = device_.critical_shear, solve.erosion_m = device_.erosion_rate;
+  solve.dz = grid_.dz_view(), solve.inv_dz = inv_dz_, solve.inv_face_spacing = inv_face_spacing_;
+  solve.nz = grid_.nz();
+  solve.dt = dt;
+  solve.theta = settings_.theta;
+  solve.limiter = settings_.limiter;
+  solve.deposition = settings_.deposition;
+  solve.tau_cd = settings_.critical_shear_deposition;
+  const int g = grid_.ghost();
+  Kokkos::parallel_for("plume_vertical", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nclasses_}),
+                       solve);
 }
 
 // ----------------------------------------------------------------------------------------------
 // Horizontal (and w) advection + horizontal diffusion, one SSP-RK2 stage
 
-void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, double dt, bool average_with_out) {
+void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, double dt, bool average_with_out) {
   const auto C = in_field.view(), OUT = out_field.view();
   const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
   const auto wet = bathymetry_.first_wet();
@@ -499,7 +333,7 @@ void PlumeModel::horizontal_stage(const Field& in_field, Field& out_field, doubl
       });
 }
 
-double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
+double EulerianModel::boundary_outflow_rate(const Field& in_field, int n) const {
   // Same face values as horizontal_stage, summed over the faces on the domain boundary (outward > 0):
   // the lateral faces of edge columns and the top face of every column.
   const auto C = in_field.view();
@@ -545,7 +379,7 @@ double PlumeModel::boundary_outflow_rate(const Field& in_field, int n) const {
 // ----------------------------------------------------------------------------------------------
 // One step
 
-void PlumeModel::advance(double time, double dt) {
+void EulerianModel::advance(double time, double dt) {
   // The flow at mid-step drives both Runge-Kutta stages (second order in the flow's time variation).
   // The one stable_dt evaluated is reused when within 5% of dt of the midpoint (an O(dt^2) change).
   // Written so that the NaN of "no flow yet" (a fixed time.dt never calls stable_dt) also updates.
@@ -557,6 +391,12 @@ void PlumeModel::advance(double time, double dt) {
   if (courant > kPositivityLimit) {
     const int substeps = static_cast<int>(std::ceil(courant / (0.9 * kPositivityLimit)));
     if (substeps > 100000) throw NumericalError(strformat("flow too fast for dt = %g s (Courant sum %g)", dt, courant));
+    if (!substeps_logged_ && context_.log) {  // said once: a fixed time.dt is not what the transport uses
+      context_.log->info(strformat("plume: dt = %g s exceeds the positivity limit of the flow (Courant sum %.3g > %.1f): "
+                                   "sub-stepping with dt = %g s (logged once)",
+                                   dt, courant, kPositivityLimit, dt / substeps));
+      substeps_logged_ = true;
+    }
     for (int s = 0; s < substeps; ++s) advance(time + s * dt / substeps, dt / substeps);
     last_dt_ = dt;
     return;
@@ -581,19 +421,19 @@ void PlumeModel::advance(double time, double dt) {
 // ----------------------------------------------------------------------------------------------
 // Ledger and metrics
 
-double PlumeModel::emitted() const {
+double EulerianModel::emitted() const {
   double e = 0.0;
   for (double v : emitted_) e += v;
   return e;
 }
 
-double PlumeModel::outflow() const {
+double EulerianModel::outflow() const {
   double o = 0.0;
   for (double v : outflow_) o += v;
   return o;
 }
 
-double PlumeModel::suspended() const {
+double EulerianModel::suspended() const {
   const auto C = c_.view();
   const auto dz = grid_.dz_view();
   const int g = grid_.ghost(), nz = grid_.nz();
@@ -605,7 +445,7 @@ double PlumeModel::suspended() const {
   return grid::global_sum(grid_.comm(), total);
 }
 
-double PlumeModel::deposited() const {
+double EulerianModel::deposited() const {
   const auto BED = bed_.view();
   const int g = grid_.ghost();
   const double area = grid_.dx() * grid_.dy();
@@ -616,22 +456,20 @@ double PlumeModel::deposited() const {
   return grid::global_sum(grid_.comm(), total);
 }
 
-void PlumeModel::check_balance() {
+void EulerianModel::check_balance() {
   const double e = emitted();
   const double residual = e - suspended() - deposited() - outflow();
   last_balance_error_ = e > 0.0 ? std::abs(residual) / e : 0.0;
   max_balance_error_ = std::max(max_balance_error_, last_balance_error_);
 }
 
-void PlumeModel::update_metrics(double dt) {
+void EulerianModel::update_metrics(double dt) {
   const auto C = c_.view(), CT = c_total_.view(), BED = bed_.view(), DEP = deposit_.view(), CMAX = column_max_.view(),
              TA = time_above_.view();
-  const auto dry = dry_density_;
+  const auto dry = device_.dry_density, thresholds = device_.concentration_thresholds;
   const auto wet = bathymetry_.first_wet();
   const auto dz = grid_.dz_view();
   const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
-  const int nthr = static_cast<int>(settings_.concentration_thresholds.size());
-  const auto thresholds = concentration_thresholds_;
   const double first_threshold = settings_.concentration_thresholds.front();
   const double area = grid_.dx() * grid_.dy();
   double volume_above = 0.0;
@@ -646,10 +484,7 @@ void PlumeModel::update_metrics(double dt) {
           if (k >= wet(i, j) && total >= first_threshold) volume += area * dz(k);
           column_max = total > column_max ? total : column_max;
         }
-        if (column_max > CMAX(i, j, 0)) CMAX(i, j, 0) = column_max;
-        for (int t = 0; t < nthr; ++t) {
-          if (column_max >= thresholds(t)) TA(i, j, t) += dt;
-        }
+        record_column_exposure(CMAX, TA, thresholds, i, j, column_max, dt);
         double thickness = 0.0;
         for (int n = 0; n < nn; ++n) thickness += BED(i, j, n) / dry(n);
         DEP(i, j, 0) = thickness;
@@ -658,11 +493,11 @@ void PlumeModel::update_metrics(double dt) {
   max_volume_above_ = std::max(max_volume_above_, grid::global_sum(grid_.comm(), volume_above));
 }
 
-void PlumeModel::after_step(long, double time) {
+void EulerianModel::after_step(long, double time) {
   if (stations_) stations_->sample(time);
 }
 
-void PlumeModel::check_finite(long step, double time) {
+void EulerianModel::check_finite(long step, double time) {
   for (const Field* f : {&c_, &bed_}) {
     const auto bad = f->first_non_finite();
     int local = bad[0] >= 0 ? 1 : 0, any = 0;
@@ -681,7 +516,7 @@ void PlumeModel::check_finite(long step, double time) {
   }
 }
 
-Field PlumeModel::class_field(int n) const {
+Field EulerianModel::class_field(int n) const {
   Field f(grid_, "concentration_" + settings_.classes[n].name, "kg m-3",
           "suspended concentration of class " + settings_.classes[n].name);
   const auto C = c_.view(), F = f.view();
@@ -692,15 +527,15 @@ Field PlumeModel::class_field(int n) const {
   return f;
 }
 
-std::vector<double> PlumeModel::class_concentration(int n) const { return class_field(n).owned_block(); }
+std::vector<double> EulerianModel::class_concentration(int n) const { return class_field(n).owned_block(); }
 
-std::vector<double> PlumeModel::bed_mass(int n) const {
+std::vector<double> EulerianModel::bed_mass(int n) const {
   const auto all = bed_.owned_block();
   const std::size_t columns = static_cast<std::size_t>(grid_.owned().ni()) * grid_.owned().nj();
   return std::vector<double>(all.begin() + static_cast<long>(n * columns), all.begin() + static_cast<long>((n + 1) * columns));
 }
 
-void PlumeModel::write_output(long step, double time) {
+void EulerianModel::write_output(long step, double time) {
   if (!write_files_) return;
   // Cell-centred velocities for viewing (the solver works on faces).
   Field ue(grid_, "velocity_east", "m s-1", "eastward velocity"), vn(grid_, "velocity_north", "m s-1", "northward velocity"),
@@ -747,7 +582,7 @@ void PlumeModel::write_output(long step, double time) {
   }
 }
 
-void PlumeModel::save(sim::CheckpointWriter& checkpoint) {
+void EulerianModel::save(sim::CheckpointWriter& checkpoint) {
   checkpoint.field(c_);
   checkpoint.field(bed_);
   checkpoint.field(column_max_);
@@ -760,7 +595,7 @@ void PlumeModel::save(sim::CheckpointWriter& checkpoint) {
   flow_->save(checkpoint.file().path());   // a time-stepping flow (the ocean tide) keeps its own state
 }
 
-void PlumeModel::restore(sim::CheckpointReader& checkpoint) {
+void EulerianModel::restore(sim::CheckpointReader& checkpoint) {
   checkpoint.field(c_);
   checkpoint.field(bed_);
   checkpoint.field(column_max_);
@@ -774,7 +609,7 @@ void PlumeModel::restore(sim::CheckpointReader& checkpoint) {
   update_metrics(0.0);
 }
 
-void PlumeModel::finish(io::Json& summary) {
+void EulerianModel::finish(io::Json& summary) {
   const double e = emitted(), s = suspended(), d = deposited(), o = outflow();
   summary["mass_emitted_kg"] = e;
   summary["mass_suspended_kg"] = s;
@@ -782,7 +617,7 @@ void PlumeModel::finish(io::Json& summary) {
   summary["mass_outflow_kg"] = o;
   summary["mass_balance_rel_error"] = max_balance_error_;
   double x0 = grid_.x_center(0), y0 = grid_.y_center(0);
-  if (!sources_.empty()) sources_.front().position(context_.config.child("time").real("start"), x0, y0);
+  if (!sources_.empty()) sources_.front().position(start_time_, x0, y0);
   write_impact_metrics(grid_, deposit_, column_max_, settings_, x0, y0, summary);
   summary["turbidity_volume_max_m3"] = max_volume_above_;
 
