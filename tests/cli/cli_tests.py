@@ -181,8 +181,27 @@ def test_keys_doc_current():
         raise AssertionError("docs/case-keys.md is stale: run scripts/update_docs")
 
 
+def test_help():
+    """`hadal --help` and `hadal CMD --help` print hadal's usage and exit 0; Kokkos's list only on --kokkos-help."""
+    r = run(["--help"], check=0)
+    expect(r.stdout.startswith("usage: hadal <command>") and "Kokkos command line" not in r.stdout + r.stderr,
+           r.stdout[:300] + r.stderr[:300])
+    for command in ("run", "check", "info", "keys", "bench", "sweep", "submit"):
+        r = run([command, "--help"], check=0)
+        expect(r.stdout.startswith(f"usage: hadal {command}") and "exit codes" in r.stdout, f"{command}: {r.stdout[:200]}")
+        expect("Kokkos command line" not in r.stdout + r.stderr, f"{command}: Kokkos printed its options")
+    r = run(["run", "case.yaml", "-h"], check=0)
+    expect(r.stdout.startswith("usage: hadal run"), r.stdout[:200])
+    r = run(["frobnicate", "--help"], check=2)
+    expect("unknown command 'frobnicate'" in r.stderr, r.stderr)
+    r = run(["--kokkos-help"], check=0)
+    expect("kokkos" in (r.stdout + r.stderr).lower(), "no Kokkos option list")
+    run([], check=2)
+
+
 if __name__ == "__main__":
     main({
+        "help": test_help,
         "keys_doc_current": test_keys_doc_current,
         "bad_input": test_bad_input,
         "numerical_failure": test_numerical_failure,
