@@ -22,10 +22,11 @@ struct CommandHelp {
   const char* text;
 };
 const CommandHelp kCommands[] = {
-    {"run", R"(  run CASE.yaml [-o DIR] [--restart FILE|latest] [--set key.path=value ...] [--quiet]
+    {"run", R"(  run CASE.yaml [-o DIR] [--restart FILE|latest] [--set key.path=value ...] [--quiet] [--profile]
         run a case; results, log and summary.json go to DIR (default: output.directory, else
         runs/<case.name>); --restart continues from a checkpoint of an earlier run in DIR;
-        --set overrides a key of the case file (repeatable); --quiet prints only warnings and errors
+        --set overrides a key of the case file (repeatable); --quiet prints only warnings and errors;
+        --profile times the work by region (kernels, halos, flow, output) and prints a table at the end
 )"},
     {"check", R"(  check CASE.yaml [--set key.path=value ...] [--quiet]
         validate a case file and print the resolved case; reports every problem at once
@@ -172,6 +173,8 @@ int main_command(MPI_Comm comm, const std::vector<std::string>& args) {
         options.overrides.push_back(value(a));
       } else if (a == "--quiet" || a == "-q") {
         options.quiet = true;
+      } else if (a == "--profile" && command == "run") {
+        options.profile = true;
       } else if (!a.empty() && a[0] == '-') {
         return usage_error(rank, "unknown option '" + a + "'");
       } else if (options.case_file.empty()) {

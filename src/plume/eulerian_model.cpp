@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "core/error.hpp"
+#include "core/profiling.hpp"
 #include "numerics/kokkos_math.hpp"
 #include "numerics/limiter.hpp"
 #include "plume/closures.hpp"
@@ -155,6 +157,7 @@ double EulerianModel::courant_rate() const {
 
 void EulerianModel::ensure_flow(double time) {
   if (time == flow_time_) return;
+  profiling::Region region("flow");
   update_flow(time);
   update_diffusivities();
   flow_rate_ = courant_rate();
@@ -260,6 +263,7 @@ void EulerianModel::emit(double t0, double t1) {
 // Vertical: settling, diffusion, deposition (implicit), erosion (explicit, capped)
 
 void EulerianModel::vertical_step(double dt) {
+  profiling::Region region("vertical");
   VerticalColumnSolve solve;
   solve.c = c_.view(), solve.bed = bed_.view(), solve.kz = kz_.view(), solve.tau_b = tau_b_.view();
   solve.scratch = scratch_.view();
@@ -402,19 +406,33 @@ void EulerianModel::advance(double time, double dt) {
     return;
   }
   last_dt_ = dt;
-  emit(time, time + dt);
+  {
+    profiling::Region region("sources");
+    emit(time, time + dt);
+  }
   vertical_step(0.5 * dt);
   // SSP-RK2: c1 = c + dt L(c); c_new = (c + c1 + dt L(c1)) / 2, written in place of c.
-  c_.exchange_halo();
   std::vector<double> out0(static_cast<std::size_t>(nclasses_)), out1(out0.size());
-  for (int n = 0; n < nclasses_; ++n) out0[n] = boundary_outflow_rate(c_, n);
-  horizontal_stage(c_, c_stage_, dt, false);
-  c_stage_.exchange_halo();
-  for (int n = 0; n < nclasses_; ++n) out1[n] = boundary_outflow_rate(c_stage_, n);
-  horizontal_stage(c_stage_, c_, dt, true);
+  for (auto [in, out, outflow, average] : {std::tuple<Field*, Field*, std::vector<double>*, bool>{&c_, &c_stage_, &out0, false},
+                                          {&c_stage_, &c_, &out1, true}}) {
+    {
+      profiling::Region region("halo");
+      in->exchange_halo();
+    }
+    {
+      profiling::Region region("outflow");
+      for (int n = 0; n < nclasses_; ++n) (*outflow)[n] = boundary_outflow_rate(*in, n);
+    }
+    profiling::Region region("horizontal");
+    horizontal_stage(*in, *out, dt, average);
+  }
   for (int n = 0; n < nclasses_; ++n) outflow_[n] += 0.5 * dt * (out0[n] + out1[n]);
   vertical_step(0.5 * dt);
-  update_metrics(dt);
+  {
+    profiling::Region region("metrics");
+    update_metrics(dt);
+  }
+  profiling::Region region("ledger");
   check_balance();
 }
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "core/profiling.hpp"
 #include "io/hdf5_file.hpp"
 #include "numerics/constants.hpp"
 #include "numerics/kokkos_math.hpp"
@@ -136,6 +137,7 @@ std::string LagrangianModel::status() const {
 // Flow
 
 void LagrangianModel::update_flow(double time, Field& u, Field& v, Field& w) {
+  profiling::Region region("flow");
   flow_->velocity(time, u, v, w);
   u.exchange_halo();
   v.exchange_halo();
@@ -371,21 +373,35 @@ void LagrangianModel::advance(double time, double dt) {
         });
   }
   update_bed_stress_and_kh(um_, vm_);
-  release(time, time + dt);
+  {
+    profiling::Region region("release");
+    release(time, time + dt);
+  }
   // Particles drift apart in memory as they move, migrate and are released; a periodic sort by
   // column keeps the flow gathers of neighbouring particles in cache. The order does not change
   // any trajectory (random streams are keyed by particle id).
   constexpr long kSortInterval = 16;
-  if (step_index_ % kSortInterval == 0) sort_particles();
+  if (step_index_ % kSortInterval == 0) {
+    profiling::Region region("sort");
+    sort_particles();
+  }
   c_class_.fill(0.0);
-  const std::size_t listed = move(dt);
-  settle_listed(listed);
+  std::size_t listed = 0;
+  {
+    profiling::Region region("move");
+    listed = move(dt);
+  }
+  {
+    profiling::Region region("bookkeeping");
+    settle_listed(listed);
+  }
   ++step_index_;
   // The end-of-step flow starts the next step.
   std::swap(u0_, u1_);
   std::swap(v0_, v1_);
   std::swap(w0_, w1_);
   flow_time_ = time + dt;
+  profiling::Region region("metrics");
   update_metrics(dt);
 }
 

@@ -138,7 +138,7 @@ def test_ranks_agree():
     d = workdir("ranks")
     one, two = os.path.join(d, "np1"), os.path.join(d, "np2")
     run(["run", CASE, "-o", one, "-q"], check=0)
-    run(["run", CASE, "-o", two, "-q"], ranks=2, check=0)
+    r = run(["run", CASE, "-o", two, "--profile"], ranks=2, check=0)
     a, _ = last_checkpoint_field(one)
     b, _ = last_checkpoint_field(two)
     diff = np.abs(a - b).max() / np.abs(a).max()
@@ -147,6 +147,11 @@ def test_ranks_agree():
     s1, s2 = summary(one), summary(two)
     expect(abs(s1["l2_rel_error"] - s2["l2_rel_error"]) < 1e-12, "L2 errors differ")
     expect(s1["mass_rel_error"] < 1e-12 and s2["mass_rel_error"] < 1e-12, "mass not conserved")
+    # --profile (on 2 ranks: the table is collective): every step's advance is timed, the table printed.
+    profile = s2["profile_rank0"]
+    expect(profile["advance"]["calls"] == s2["steps"] and profile["advance"]["seconds"] > 0, str(profile))
+    expect("time by region" in r.stdout and "advance" in r.stdout, r.stdout[-2000:])
+    expect("profile_rank0" not in s1, "profiled without --profile")
 
 
 def test_diffusion_convergence():
