@@ -44,8 +44,8 @@ EulerianModel::EulerianModel(sim::RunContext& context, const grid::GridSpec& spe
       kh_(grid_, "kh", "m2 s-1", "horizontal diffusivity"),
       kz_(grid_, "kz", "m2 s-1", "vertical diffusivity on bottom faces", grid_.nz() + 1),
       tau_b_(grid_, "bed_shear_stress", "Pa", "bed shear stress", 1),
-      scratch_(grid_, "thomas_scratch", "1", "tridiagonal scratch", grid_.nz() * nclasses_),
       device_(settings_),
+      row_outflow_("row_outflow", grid_.owned().nj(), nclasses_),
       c_total_(grid_, "concentration", "kg m-3", "suspended sediment concentration, all classes"),
       deposit_(grid_, "deposit_thickness", "m", "re-deposited sediment thickness", 1),
       column_max_(grid_, "column_max_concentration", "kg m-3", "maximum over time of the water-column maximum", 1),
@@ -64,6 +64,10 @@ EulerianModel::EulerianModel(sim::RunContext& context, const grid::GridSpec& spe
   }
   Kokkos::deep_copy(inv_dz_, inv_dz);
   Kokkos::deep_copy(inv_face_spacing_, inv_h);
+  row_outflow_host_ = Kokkos::create_mirror_view(row_outflow_);
+  if (grid_.nz() > kMaxLevels) {
+    throw InputError(strformat("grid.cells: %d levels; the Eulerian plume model holds at most %d", grid_.nz(), kMaxLevels));
+  }
   for (Field* f : {&c_, &c_stage_, &bed_, &u_, &v_, &w_, &kh_, &kz_, &tau_b_, &c_total_, &deposit_, &column_max_,
                    &time_above_}) {
     f->fill(0.0);
@@ -262,122 +266,66 @@ void EulerianModel::emit(double t0, double t1) {
 // ----------------------------------------------------------------------------------------------
 // Vertical: settling, diffusion, deposition (implicit), erosion (explicit, capped)
 
+ColumnStep EulerianModel::column_step(double dt, double exposure_dt, bool solve, bool metrics) {
+  ColumnStep step;
+  auto& s = step.solve;
+  s.c = c_.view(), s.bed = bed_.view(), s.kz = kz_.view(), s.tau_b = tau_b_.view();
+  s.first_wet = bathymetry_.first_wet();
+  s.ws = device_.settling_velocity, s.tau_ce = device_.critical_shear, s.erosion_m = device_.erosion_rate;
+  s.dz = grid_.dz_view(), s.inv_dz = inv_dz_, s.inv_face_spacing = inv_face_spacing_;
+  s.nz = grid_.nz();
+  s.nclasses = nclasses_;
+  s.dt = dt;
+  s.theta = settings_.theta;
+  s.limiter = settings_.limiter;
+  s.deposition = settings_.deposition;
+  s.tau_cd = settings_.critical_shear_deposition;
+  step.solve_first = solve;
+  step.with_metrics = metrics;
+  step.c_total = c_total_.view(), step.deposit = deposit_.view(), step.column_max = column_max_.view();
+  step.time_above = time_above_.view();
+  step.dry_density = device_.dry_density, step.thresholds = device_.concentration_thresholds;
+  step.cell_area = grid_.dx() * grid_.dy();
+  step.exposure_dt = exposure_dt;
+  return step;
+}
+
+EulerianModel::ColumnSums EulerianModel::run_columns(const ColumnStep& step) {
+  const int g = grid_.ghost();
+  ColumnSums sums;
+  Kokkos::parallel_reduce("plume_columns", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}), step,
+                          sums.suspended, sums.deposited, sums.volume_above);
+  return sums;
+}
+
 void EulerianModel::vertical_step(double dt) {
   profiling::Region region("vertical");
-  VerticalColumnSolve solve;
-  solve.c = c_.view(), solve.bed = bed_.view(), solve.kz = kz_.view(), solve.tau_b = tau_b_.view();
-  solve.scratch = scratch_.view();
-  solve.first_wet = bathymetry_.first_wet();
-  solve.ws = device_.settling_velocity, solve.tau_ce = device_.critical_shear, solve.erosion_m = device_.erosion_rate;
-  solve.dz = grid_.dz_view(), solve.inv_dz = inv_dz_, solve.inv_face_spacing = inv_face_spacing_;
-  solve.nz = grid_.nz();
-  solve.dt = dt;
-  solve.theta = settings_.theta;
-  solve.limiter = settings_.limiter;
-  solve.deposition = settings_.deposition;
-  solve.tau_cd = settings_.critical_shear_deposition;
-  const int g = grid_.ghost();
-  Kokkos::parallel_for("plume_vertical", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nclasses_}),
-                       solve);
+  run_columns(column_step(dt, 0.0, true, false));
 }
 
 // ----------------------------------------------------------------------------------------------
 // Horizontal (and w) advection + horizontal diffusion, one SSP-RK2 stage
 
-void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, double dt, bool average_with_out) {
-  const auto C = in_field.view(), OUT = out_field.view();
-  const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
-  const auto wet = bathymetry_.first_wet();
-  const auto inv_dz = inv_dz_;
-  const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
-  const numerics::Limiter limiter = settings_.limiter;
-  const int nj = grid_.owned().nj();
-  const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
-  const double inv_dx = 1.0 / grid_.dx(), inv_dy = 1.0 / grid_.dy();
-  // One work item per (column, class); the k loop runs along contiguous memory.
-  Kokkos::parallel_for(
-      "plume_horizontal", Kokkos::RangePolicy<>(0, grid_.owned().ni() * nj * nn), KOKKOS_LAMBDA(int index) {
-        const int n = index % nn, column = index / nn;
-        const int i = g + column / nj, j = g + column % nj;
-        const int kb = wet(i, j), o = n * nz;
-        const bool west_boundary = gi0 + i - g == 0, east_boundary = gi0 + i - g == nx - 1;
-        const bool south_boundary = gj0 + j - g == 0, north_boundary = gj0 + j - g == ny - 1;
-        const int kb_w = wet(i - 1, j), kb_e = wet(i + 1, j), kb_s = wet(i, j - 1), kb_n = wet(i, j + 1);
-        double flux_below = 0.0;  // vertical advective flux through the bottom face of k
-        for (int k = kb; k < nz; ++k) {
-          const int kn = o + k;
-          // Advective flux through the west face of column ii (limited upwind-biased face value).
-          auto advect_x = [&](int ii) {
-            const double u = U(ii, j, k);
-            return u * face_value(limiter, u, C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn));
-          };
-          auto advect_y = [&](int jj) {
-            const double v = V(i, jj, k);
-            return v * face_value(limiter, v, C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn));
-          };
-          const double here = C(i, j, kn);
-          // Diffusion only between wet interior neighbours (open boundaries let mass out by advection).
-          double fw = advect_x(i), fe = advect_x(i + 1), fs = advect_y(j), fn = advect_y(j + 1);
-          if (!west_boundary && k >= kb_w) fw -= 0.5 * (KH(i - 1, j, k) + KH(i, j, k)) * (here - C(i - 1, j, kn)) * inv_dx;
-          if (!east_boundary && k >= kb_e) fe -= 0.5 * (KH(i, j, k) + KH(i + 1, j, k)) * (C(i + 1, j, kn) - here) * inv_dx;
-          if (!south_boundary && k >= kb_s) fs -= 0.5 * (KH(i, j - 1, k) + KH(i, j, k)) * (here - C(i, j - 1, kn)) * inv_dy;
-          if (!north_boundary && k >= kb_n) fn -= 0.5 * (KH(i, j, k) + KH(i, j + 1, k)) * (C(i, j + 1, kn) - here) * inv_dy;
-          // Vertical advection by w through the top face of k (the grid top is open).
-          const double wf = W(i, j, k + 1);
-          const double c_mm = k - 1 >= kb ? C(i, j, kn - 1) : 0.0;
-          const double c_p = k + 1 < nz ? C(i, j, kn + 1) : 0.0;
-          const double c_pp = k + 2 < nz ? C(i, j, kn + 2) : 0.0;
-          const double flux_above = wf * face_value(limiter, wf, c_mm, here, c_p, c_pp);
-          const double tendency =
-              -(fe - fw) * inv_dx - (fn - fs) * inv_dy - (flux_above - flux_below) * inv_dz(k);
-          flux_below = flux_above;
-          const double updated = here + dt * tendency;
-          OUT(i, j, kn) = average_with_out ? 0.5 * (OUT(i, j, kn) + updated) : updated;
-        }
-      });
-}
-
-double EulerianModel::boundary_outflow_rate(const Field& in_field, int n) const {
-  // Same face values as horizontal_stage, summed over the faces on the domain boundary (outward > 0):
-  // the lateral faces of edge columns and the top face of every column.
-  const auto C = in_field.view();
-  const auto U = u_.view(), V = v_.view(), W = w_.view();
-  const auto wet = bathymetry_.first_wet();
-  const auto dz = grid_.dz_view();
-  const int g = grid_.ghost(), nz = grid_.nz(), o = n * nz;
-  const numerics::Limiter limiter = settings_.limiter;
-  const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
-  const double dx = grid_.dx(), dy = grid_.dy();
-  double total = 0.0;
-  Kokkos::parallel_reduce(
-      "plume_outflow", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
-      KOKKOS_LAMBDA(int i, int j, double& sum) {
-        const int kb = wet(i, j);
-        if (kb >= nz) return;
-        const int gi = gi0 + i - g, gj = gj0 + j - g;
-        if (gi == 0 || gi == nx - 1 || gj == 0 || gj == ny - 1) {
-          for (int k = kb; k < nz; ++k) {
-            const int kn = o + k;
-            auto fx = [&](int ii) {
-              return U(ii, j, k) *
-                     face_value(limiter, U(ii, j, k), C(ii - 2, j, kn), C(ii - 1, j, kn), C(ii, j, kn), C(ii + 1, j, kn));
-            };
-            auto fy = [&](int jj) {
-              return V(i, jj, k) *
-                     face_value(limiter, V(i, jj, k), C(i, jj - 2, kn), C(i, jj - 1, kn), C(i, jj, kn), C(i, jj + 1, kn));
-            };
-            if (gi == 0) sum -= fx(i) * dy * dz(k);
-            if (gi == nx - 1) sum += fx(i + 1) * dy * dz(k);
-            if (gj == 0) sum -= fy(j) * dx * dz(k);
-            if (gj == ny - 1) sum += fy(j + 1) * dx * dz(k);
-          }
-        }
-        const double wf = W(i, j, nz);
-        const double c_mm = nz - 2 >= kb ? C(i, j, o + nz - 2) : 0.0;
-        sum += wf * face_value(limiter, wf, c_mm, C(i, j, o + nz - 1), 0.0, 0.0) * dx * dy;
-      },
-      total);
-  return grid::global_sum(grid_.comm(), total);
+void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, double dt, bool average_with_out,
+                                     std::vector<double>& outflow_rate) {
+  HorizontalStage stage;
+  stage.in = in_field.view(), stage.out = out_field.view();
+  stage.u = u_.view(), stage.v = v_.view(), stage.w = w_.view(), stage.kh = kh_.view();
+  stage.first_wet = bathymetry_.first_wet();
+  stage.inv_dz = inv_dz_, stage.dz = grid_.dz_view();
+  stage.row_outflow = row_outflow_;
+  stage.limiter = settings_.limiter;
+  stage.g = grid_.ghost(), stage.ni = grid_.owned().ni(), stage.nz = grid_.nz(), stage.nclasses = nclasses_;
+  stage.gi0 = grid_.owned().i_begin, stage.gj0 = grid_.owned().j_begin, stage.nx = grid_.nx(), stage.ny = grid_.ny();
+  stage.dt = dt, stage.dx = grid_.dx(), stage.dy = grid_.dy(), stage.inv_dx = 1.0 / grid_.dx(), stage.inv_dy = 1.0 / grid_.dy();
+  stage.average = average_with_out;
+  stage.run(grid_.owned().nj());
+  // Per-row rates summed in a fixed order: the ledger does not depend on the thread schedule.
+  Kokkos::deep_copy(row_outflow_host_, row_outflow_);
+  std::fill(outflow_rate.begin(), outflow_rate.end(), 0.0);
+  for (int j = 0; j < grid_.owned().nj(); ++j)
+    for (int n = 0; n < nclasses_; ++n) outflow_rate[n] += row_outflow_host_(j, n);
+  MPI_Allreduce(MPI_IN_PLACE, outflow_rate.data(), nclasses_, MPI_DOUBLE, MPI_SUM, grid_.comm());
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -411,7 +359,8 @@ void EulerianModel::advance(double time, double dt) {
     emit(time, time + dt);
   }
   vertical_step(0.5 * dt);
-  // SSP-RK2: c1 = c + dt L(c); c_new = (c + c1 + dt L(c1)) / 2, written in place of c.
+  // SSP-RK2: c1 = c + dt L(c); c_new = (c + c1 + dt L(c1)) / 2, written in place of c. Each stage
+  // also gives the rate at which its input leaves through the domain boundary.
   std::vector<double> out0(static_cast<std::size_t>(nclasses_)), out1(out0.size());
   for (auto [in, out, outflow, average] : {std::tuple<Field*, Field*, std::vector<double>*, bool>{&c_, &c_stage_, &out0, false},
                                           {&c_stage_, &c_, &out1, true}}) {
@@ -419,21 +368,18 @@ void EulerianModel::advance(double time, double dt) {
       profiling::Region region("halo");
       in->exchange_halo();
     }
-    {
-      profiling::Region region("outflow");
-      for (int n = 0; n < nclasses_; ++n) (*outflow)[n] = boundary_outflow_rate(*in, n);
-    }
     profiling::Region region("horizontal");
-    horizontal_stage(*in, *out, dt, average);
+    horizontal_stage(*in, *out, dt, average, *outflow);
   }
   for (int n = 0; n < nclasses_; ++n) outflow_[n] += 0.5 * dt * (out0[n] + out1[n]);
-  vertical_step(0.5 * dt);
+  // The second vertical half-step, with the exposure maps and the ledger of the new state.
+  ColumnSums sums;
   {
-    profiling::Region region("metrics");
-    update_metrics(dt);
+    profiling::Region region("vertical_metrics");
+    sums = run_columns(column_step(0.5 * dt, dt, true, true));
   }
   profiling::Region region("ledger");
-  check_balance();
+  record_metrics_and_balance(sums);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -474,42 +420,17 @@ double EulerianModel::deposited() const {
   return grid::global_sum(grid_.comm(), total);
 }
 
-void EulerianModel::check_balance() {
+void EulerianModel::record_metrics_and_balance(ColumnSums sums) {
+  double global[3] = {sums.suspended, sums.deposited, sums.volume_above};
+  MPI_Allreduce(MPI_IN_PLACE, global, 3, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  max_volume_above_ = std::max(max_volume_above_, global[2]);
   const double e = emitted();
-  const double residual = e - suspended() - deposited() - outflow();
+  const double residual = e - global[0] - global[1] - outflow();
   last_balance_error_ = e > 0.0 ? std::abs(residual) / e : 0.0;
   max_balance_error_ = std::max(max_balance_error_, last_balance_error_);
 }
 
-void EulerianModel::update_metrics(double dt) {
-  const auto C = c_.view(), CT = c_total_.view(), BED = bed_.view(), DEP = deposit_.view(), CMAX = column_max_.view(),
-             TA = time_above_.view();
-  const auto dry = device_.dry_density, thresholds = device_.concentration_thresholds;
-  const auto wet = bathymetry_.first_wet();
-  const auto dz = grid_.dz_view();
-  const int g = grid_.ghost(), nz = grid_.nz(), nn = nclasses_;
-  const double first_threshold = settings_.concentration_thresholds.front();
-  const double area = grid_.dx() * grid_.dy();
-  double volume_above = 0.0;
-  Kokkos::parallel_reduce(
-      "plume_metrics", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
-      KOKKOS_LAMBDA(int i, int j, double& volume) {
-        double column_max = 0.0;
-        for (int k = 0; k < nz; ++k) {
-          double total = 0.0;
-          for (int n = 0; n < nn; ++n) total += C(i, j, n * nz + k);
-          CT(i, j, k) = total;
-          if (k >= wet(i, j) && total >= first_threshold) volume += area * dz(k);
-          column_max = total > column_max ? total : column_max;
-        }
-        record_column_exposure(CMAX, TA, thresholds, i, j, column_max, dt);
-        double thickness = 0.0;
-        for (int n = 0; n < nn; ++n) thickness += BED(i, j, n) / dry(n);
-        DEP(i, j, 0) = thickness;
-      },
-      volume_above);
-  max_volume_above_ = std::max(max_volume_above_, grid::global_sum(grid_.comm(), volume_above));
-}
+void EulerianModel::update_metrics() { record_metrics_and_balance(run_columns(column_step(0.0, 0.0, false, true))); }
 
 void EulerianModel::after_step(long, double time) {
   if (stations_) stations_->sample(time);
@@ -624,7 +545,7 @@ void EulerianModel::restore(sim::CheckpointReader& checkpoint) {
   max_balance_error_ = checkpoint.scalar("max_balance_error");
   last_dt_ = checkpoint.scalar("last_dt");
   flow_->restore(checkpoint.file().path());
-  update_metrics(0.0);
+  update_metrics();
 }
 
 void EulerianModel::finish(io::Json& summary) {

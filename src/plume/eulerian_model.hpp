@@ -20,6 +20,7 @@
 #include "grid/stations.hpp"
 #include "io/csv.hpp"
 #include "plume/device_settings.hpp"
+#include "plume/kernels.hpp"
 #include "plume/settings.hpp"
 #include "plume/sources.hpp"
 #include "sim/simulation.hpp"
@@ -68,11 +69,21 @@ class EulerianModel : public sim::Model {
   /// Flow, diffusivities and Courant rate at `time` (skipped if already there).
   void ensure_flow(double time);
   void emit(double t0, double t1);
+  /// The column kernel for a vertical step of `dt` (0: none) whose new state is recorded in the maps
+  /// with `exposure_dt`; `solve` and `metrics` select its two halves.
+  ColumnStep column_step(double dt, double exposure_dt, bool solve, bool metrics);
+  struct ColumnSums {
+    double suspended = 0.0, deposited = 0.0, volume_above = 0.0;  ///< this rank's: kg, kg, m3
+  };
+  ColumnSums run_columns(const ColumnStep& step);
   void vertical_step(double dt);
-  void horizontal_stage(const grid::Field& in, grid::Field& out, double dt, bool average_with_out);
-  double boundary_outflow_rate(const grid::Field& in, int n) const;
-  void update_metrics(double dt);
-  void check_balance();
+  /// One forward-Euler stage in -> out (or the average with out); `outflow_rate` gets the global rate
+  /// at which each class leaves through the domain boundary at the stage's input state, kg s-1.
+  void horizontal_stage(const grid::Field& in, grid::Field& out, double dt, bool average_with_out,
+                        std::vector<double>& outflow_rate);
+  /// Exposure maps and ledger of the present state (after a restart, an added concentration).
+  void update_metrics();
+  void record_metrics_and_balance(ColumnSums sums);
   grid::Field class_field(int n) const;
 
   sim::RunContext& context_;
@@ -91,8 +102,9 @@ class EulerianModel : public sim::Model {
   grid::Field u_, v_, w_;     ///< face velocities
   grid::Field kh_, kz_;       ///< cell horizontal, face vertical diffusivity
   grid::Field tau_b_;         ///< bed shear stress, Pa (map)
-  grid::Field scratch_;       ///< Thomas coefficients, same shape as c_
   DeviceSettings device_;
+  Kokkos::View<double**> row_outflow_;                ///< per owned row and class, from the stage kernel
+  Kokkos::View<double**>::HostMirror row_outflow_host_;
   Kokkos::View<double*> inv_dz_;            ///< 1 / dz(k)
   Kokkos::View<double*> inv_face_spacing_;  ///< 1 / (z_center(k) - z_center(k-1)) at face k (0 at the ends)
 
@@ -128,7 +140,7 @@ void EulerianModel::add_concentration(int n, Profile profile) {
       }
   Kokkos::deep_copy(c_.view(), host);
   emitted_[n] += grid::global_sum(grid_.comm(), added);
-  update_metrics(0.0);
+  update_metrics();
 }
 
 }  // namespace hadal::plume

@@ -13,6 +13,7 @@
 #include "numerics/constants.hpp"
 #include "numerics/tides.hpp"
 #include "plume/closures.hpp"
+#include "plume/column_solve.hpp"
 #include "sim/registry.hpp"
 #include "sim/simulation.hpp"
 
@@ -218,6 +219,10 @@ void check_plume(const config::ConfigView& root, std::vector<Diagnostic>& proble
   } catch (const InputError& e) {
     problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
     return;
+  }
+  if (spec.nz > kMaxLevels) {
+    problems.push_back(root.child("grid").diagnostic(
+        "cells", strformat("%d levels: the plume's column kernels hold at most %d", spec.nz, kMaxLevels)));
   }
   const double x1 = spec.x0 + spec.lx, y1 = spec.y0 + spec.ly;
   const double z_top = spec.z_faces.back();

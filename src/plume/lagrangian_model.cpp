@@ -14,6 +14,7 @@
 #include "numerics/constants.hpp"
 #include "numerics/kokkos_math.hpp"
 #include "plume/flow_field.hpp"
+#include "plume/kernels.hpp"
 #include "plume/lagrangian_kernels.hpp"
 #include "plume/metrics.hpp"
 

@@ -13,19 +13,6 @@
 
 namespace hadal::plume {
 
-/// One column's exposure after a step of length dt, given the largest concentration in the column now:
-/// raises the running maximum (map `column_max`) and adds dt to the time above each threshold the
-/// column reaches (map `time_above`, one level per threshold). Both methods call it.
-template <class Map, class Thresholds>
-KOKKOS_INLINE_FUNCTION void record_column_exposure(const Map& column_max, const Map& time_above,
-                                                   const Thresholds& thresholds, int i, int j, double now_max,
-                                                   double dt) {
-  if (now_max > column_max(i, j, 0)) column_max(i, j, 0) = now_max;
-  for (int t = 0; t < static_cast<int>(thresholds.extent(0)); ++t) {
-    if (now_max >= thresholds(t)) time_above(i, j, t) += dt;
-  }
-}
-
 /// "%g" of a threshold, the key used in summary.json objects and field names.
 std::string threshold_key(double value);
 

@@ -24,7 +24,6 @@ struct Column {
   Column(int nz_, double h_, double ws, double kz, int kb_ = 0) : nz(nz_), kb(kb_), h(h_) {
     solve.nz = nz;
     solve.c = VerticalColumnSolve::View3("c", 1, 1, nz);
-    solve.scratch = VerticalColumnSolve::View3("scratch", 1, 1, nz);
     solve.bed = VerticalColumnSolve::View3("bed", 1, 1, 1);
     solve.kz = VerticalColumnSolve::View3("kz", 1, 1, nz + 1);
     solve.tau_b = VerticalColumnSolve::View3("tau_b", 1, 1, 1);
