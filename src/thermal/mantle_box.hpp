@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/// \file mantle_box.hpp
+/// \brief What the 2-D and 3-D convection boxes (MantleConvection2D, MantleConvection3D) have in
+/// common: the interface the case-file model (MantleModel) drives, the diagnostics, and the PETSc
+/// objects of the implicit energy step.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <mpi.h>
+#include <petscdmda.h>
+#include <petscksp.h>
+
+#include "thermal/settings.hpp"
+#include "thermal/stokes.hpp"
+
+namespace hadal::thermal {
+
+/// Global diagnostics (identical on all ranks). Wall fluxes are the upward conductive fluxes that the
+/// discrete energy equation carries through the wall, 2 (T_cell - T_wall) / dz, so that at steady
+/// state flux_top - flux_bottom equals the internal heating exactly; Nu = mean flux / (T_bottom - T_top).
+struct MantleDiagnostics {
+  double nu_top = 0.0, nu_bottom = 0.0;
+  double flux_top = 0.0, flux_bottom = 0.0;  ///< mean upward flux through top and bottom
+  double vrms = 0.0, vmax = 0.0;
+  /// 2-D only: Blankenbach's corner fluxes q1..q4 (top x=0, top x=L, bottom x=L, bottom x=0).
+  std::vector<double> corner_fluxes;
+  double t_mean = 0.0;
+  /// 1 + <w T> over the box: equals Nu at steady state without internal heating (dT = 1).
+  double nu_volume = 0.0;
+  std::vector<double> t_profile;  ///< horizontal mean T per cell layer, bottom to top
+};
+
+/// A convection box, nondimensional (length = height, time = height^2/kappa, T by the reference
+/// temperature difference). Blocks of owned cells are ordered x fastest, z slowest.
+class MantleBox {
+ public:
+  virtual ~MantleBox();
+  MantleBox(const MantleBox&) = delete;
+  MantleBox& operator=(const MantleBox&) = delete;
+
+  /// The initial temperature of the case (perturbed conductive or boundary-layer profile).
+  virtual void set_initial_temperature() = 0;
+  /// Solves Stokes for the current temperature (viscosity refreshed if temperature dependent).
+  virtual StokesSolveStats solve_stokes() = 0;
+  /// Largest dt with advective Courant number `cfl` (and, if `diffusive_cap`, at most 12.5 h^2 for
+  /// the accuracy of the implicit diffusion), rounded down to a geometric ladder (ratio 2^(1/8)) so
+  /// the implicit operator is rarely rebuilt.
+  virtual double stable_dt(double cfl, bool diffusive_cap = true) const = 0;
+  /// One step of the energy equation (IMEX, or implicit upwind advection with an explicit MUSCL
+  /// correction when physics().implicit_advection) followed by a Stokes solve.
+  virtual StokesSolveStats step(double dt) = 0;
+  virtual MantleDiagnostics diagnostics() const = 0;
+
+  /// Cells per axis (x first, z last), this rank's first owned cell and owned counts per axis.
+  const std::vector<int>& global_cells() const { return cells_; }
+  const std::vector<int>& owned_start() const { return start_; }
+  const std::vector<int>& owned_count() const { return count_; }
+  /// Box lengths per axis (height 1).
+  const std::vector<double>& lengths() const { return lengths_; }
+
+  virtual std::vector<double> temperature_block() const = 0;
+  virtual void set_temperature_block(const std::vector<double>& block) = 0;
+  virtual std::vector<double> viscosity_block() const = 0;
+  virtual std::vector<double> pressure_block() const = 0;
+  /// Cell-centred velocity (face averages), three components per cell: (x, y, z) in 3-D, (x, z, 0) in 2-D.
+  virtual std::vector<double> velocity_block() const = 0;
+  /// Global indices of the first non-finite temperature on this rank, or empty.
+  std::vector<int> first_non_finite() const;
+  virtual long long stokes_unknowns() const = 0;
+
+  virtual const MantlePhysics& physics() const = 0;
+  /// The bottom wall's value (temperature or flux); the coupled run moves it with the core.
+  virtual void set_bottom_temperature(double value) = 0;
+  const StokesSolveStats& last_stokes() const { return last_stokes_; }
+  /// With implicit advection: RMS over the cells of the residual of the discrete steady equations
+  /// (lap T - div(u T) + H, MUSCL fluxes, u from this T) at the start of the last step; 0 otherwise.
+  double last_steady_residual() const { return last_steady_residual_; }
+
+ protected:
+  explicit MantleBox(MPI_Comm comm) : comm_(comm) {}
+  /// Takes the layout of the box's Stokes grid and creates on it the cell-centred DMDAs (da_ with two
+  /// ghost layers and a box stencil, operator_da_ with a star stencil for the implicit operators) and
+  /// the work vectors.
+  template <int Dim>
+  void create_energy_grids(const StokesSolver<Dim>& stokes) {
+    lengths_.assign(stokes.lengths().begin(), stokes.lengths().end());
+    cells_.assign(stokes.cells().begin(), stokes.cells().end());
+    start_.assign(stokes.owned().start.begin(), stokes.owned().start.end());
+    count_.assign(stokes.owned().count.begin(), stokes.owned().count.end());
+    std::vector<int> ranks;
+    std::vector<std::vector<PetscInt>> ranges;
+    for (int a = 0; a < Dim; ++a) {
+      ranks.push_back(stokes.ranks(a));
+      ranges.push_back(stokes.ranges(a));
+    }
+    create_energy_grids(ranks, ranges);
+  }
+  void create_energy_grids(const std::vector<int>& ranks, const std::vector<std::vector<PetscInt>>& ranges);
+  /// A solver for the implicit energy operator: MUMPS LU with the direct Stokes method, else CG
+  /// (symmetric diffusion) or GMRES (with upwind advection) + BoomerAMG.
+  KSP create_energy_solver(bool symmetric) const;
+
+  MPI_Comm comm_;
+  std::vector<int> cells_, start_, count_;
+  std::vector<double> lengths_;
+  DM da_ = nullptr;           ///< cell-centred T with two ghost layers (box stencil)
+  DM operator_da_ = nullptr;  ///< same layout, star stencil: the implicit energy operators
+  Vec rhs_ = nullptr, sol_ = nullptr, local_ = nullptr;
+  Vec previous_ = nullptr;  ///< temperature before the step (implicit advection only)
+  StokesSolveStats last_stokes_;
+  double last_steady_residual_ = 0.0;
+};
+
+}  // namespace hadal::thermal
