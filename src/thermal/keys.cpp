@@ -118,6 +118,15 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
             "march: pseudo_time gives up after this many steps (summary: steady false); time.end does not apply")
       .min(1)
       .default_value(2000);
+  s.enumeration("acceleration", {"none", "anderson"},
+                "march: pseudo_time only: anderson mixes each pseudo-time step with the last anderson_depth ones "
+                "(Anderson acceleration of the fixed-point iteration; same steady state, far fewer steps when the "
+                "plain march converges slowly, e.g. a temperature-dependent viscosity)")
+      .default_value("none");
+  s.integer("anderson_depth", "How many earlier steps the Anderson acceleration mixes (acceleration: anderson)")
+      .min(1)
+      .max(50)
+      .default_value(10);
   auto& solver = root.object("stokes", "Stokes solver (FGMRES + fieldsplit Schur, AMG on velocity).");
   solver.enumeration("solver", {"multigrid", "direct"},
                      "multigrid: fieldsplit Schur with AMG (scalable); direct: MUMPS LU of the whole operator, reused "
@@ -298,6 +307,9 @@ void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, boo
       problems.push_back(steady.diagnostic("march", "pseudo_time marches to a steady state; it needs "
                                                     "steady_state.enabled: true"));
   }
+  if (steady.string("acceleration") != "none" && steady.string("march") != "pseudo_time")
+    problems.push_back(steady.diagnostic("acceleration", "accelerates the pseudo-time march to a steady state; it "
+                                                         "needs steady_state.march: pseudo_time"));
   if (three_d && root.child("stokes").string("solver") == "direct")
     problems.push_back(root.child("stokes").diagnostic(
         "solver", "the direct (LU) Stokes solver is for 2-D boxes; a 3-D box uses multigrid"));
@@ -353,6 +365,11 @@ void check_core(const ConfigView& root, std::vector<Diagnostic>& problems, bool 
     for (std::size_t k = 1; k < t.size(); ++k)
       if (t[k] <= t[k - 1]) problems.push_back(q.diagnostic("times", "must increase strictly"));
   }
+}
+
+int anderson_depth(const ConfigView& root) {
+  const auto steady = root.child("steady_state");
+  return steady.string("acceleration") == "anderson" ? static_cast<int>(steady.integer("anderson_depth")) : 0;
 }
 
 MantleSetup<MantleParameters3D> mantle_setup_3d(const ConfigView& root) {

@@ -26,6 +26,8 @@ CoreParameters core_parameters(const config::ConfigView& core);
 /// The 2-D box of a case and its scales (dimensional units: derived from mantle.physical; coupled:
 /// the bottom temperature is the core's initial CMB temperature).
 MantleSetup<MantleParameters> mantle_setup(const config::ConfigView& root, bool coupled);
+/// How many earlier pseudo-time steps the Anderson acceleration mixes; 0 without acceleration.
+int anderson_depth(const config::ConfigView& root);
 /// The 3-D box of a thermal.mantle case with three cells.
 MantleSetup<MantleParameters3D> mantle_setup_3d(const config::ConfigView& root);
 

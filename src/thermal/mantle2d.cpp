@@ -236,7 +236,7 @@ KSP MantleConvection2D::advection_diffusion_solver(double dt) {
   return advection_diffusion_ksp_;
 }
 
-StokesSolveStats MantleConvection2D::step(double dt) {
+void MantleConvection2D::advance_energy(double dt) {
   const auto o = stokes_->owned();
   // Explicit advective tendency -div(u T) with MUSCL face values (ghosts are current).
   {
@@ -301,7 +301,6 @@ StokesSolveStats MantleConvection2D::step(double dt) {
   }
   Kokkos::deep_copy(T_, hT);
   fill_ghosts();
-  return solve_stokes();
 }
 
 MantleDiagnostics MantleConvection2D::diagnostics() const {

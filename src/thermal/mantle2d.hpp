@@ -30,7 +30,7 @@ class MantleConvection2D : public MantleBox {
   void set_initial_temperature() override;
   StokesSolveStats solve_stokes() override;
   double stable_dt(double cfl, bool diffusive_cap = true) const override;
-  StokesSolveStats step(double dt) override;
+  void advance_energy(double dt) override;
   MantleDiagnostics diagnostics() const override;
 
   const OwnedCells<2>& owned() const { return stokes_->owned(); }

@@ -255,7 +255,7 @@ void MantleConvection3D::assemble_energy_operator(double dt) {
   matrix_dt_ = upwind ? -1.0 : dt;  // the upwind part changes with the velocity every step
 }
 
-StokesSolveStats MantleConvection3D::step(double dt) {
+void MantleConvection3D::advance_energy(double dt) {
   const auto& o = stokes_->owned();
   const auto& m = o.count;
   {  // Explicit advective tendency -div(u T) with MUSCL face values (ghosts are current).
@@ -330,7 +330,6 @@ StokesSolveStats MantleConvection3D::step(double dt) {
   }
   Kokkos::deep_copy(T_, hT);
   fill_ghosts();
-  return solve_stokes();
 }
 
 MantleDiagnostics MantleConvection3D::diagnostics() const {

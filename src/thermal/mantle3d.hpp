@@ -30,7 +30,7 @@ class MantleConvection3D : public MantleBox {
   void set_initial_temperature() override;
   StokesSolveStats solve_stokes() override;
   double stable_dt(double cfl, bool diffusive_cap = true) const override;
-  StokesSolveStats step(double dt) override;
+  void advance_energy(double dt) override;
   /// As in 2-D, without the corner fluxes.
   MantleDiagnostics diagnostics() const override;
 

@@ -49,8 +49,13 @@ class MantleBox {
   /// the implicit operator is rarely rebuilt.
   virtual double stable_dt(double cfl, bool diffusive_cap = true) const = 0;
   /// One step of the energy equation (IMEX, or implicit upwind advection with an explicit MUSCL
-  /// correction when physics().implicit_advection) followed by a Stokes solve.
-  virtual StokesSolveStats step(double dt) = 0;
+  /// correction when physics().implicit_advection); the velocity stays that of the old temperature.
+  virtual void advance_energy(double dt) = 0;
+  /// advance_energy followed by a Stokes solve.
+  StokesSolveStats step(double dt) {
+    advance_energy(dt);
+    return solve_stokes();
+  }
   virtual MantleDiagnostics diagnostics() const = 0;
 
   /// Cells per axis (x first, z last), this rank's first owned cell and owned counts per axis.

@@ -11,11 +11,12 @@
 namespace hadal::thermal {
 
 MantleModel::MantleModel(sim::RunContext& context, std::unique_ptr<MantleBox> box, const MantleScales& scales,
-                         std::unique_ptr<CoreModel> core)
+                         std::unique_ptr<CoreModel> core, int anderson_depth)
     : context_(context),
       box_(std::move(box)),
       scales_(scales),
       core_(std::move(core)),
+      anderson_(anderson_depth > 0 ? std::make_unique<AndersonMixing>(context.comm, anderson_depth) : nullptr),
       stop_(context.config.child("steady_state"), !core_, box_->physics().implicit_advection) {
   MPI_Comm_rank(context.comm, &rank_);
   {  // The MUSCL stencil needs two owned cells per axis on every rank.
@@ -95,7 +96,7 @@ void MantleModel::advance(double time, double dt) {
     core_->advance(dt, [q_cmb](double) { return q_cmb; });
     last_q_cmb_ = q_cmb;
   }
-  const auto stats = box_->step(dt / scales_.time);
+  const auto stats = anderson_ ? accelerated_step(dt / scales_.time) : box_->step(dt / scales_.time);
   total_stokes_its_ += stats.iterations;
   stokes_seconds_ += stats.seconds;
   ++steps_;
@@ -104,6 +105,25 @@ void MantleModel::advance(double time, double dt) {
   stop_.update(*context_.log, steps_, time + dt, scales_.time, dt / scales_.time, d.nu_top, d.vrms,
                box_->last_steady_residual());
   last_ = d;
+}
+
+StokesSolveStats MantleModel::accelerated_step(double dt_nd) {
+  const auto x = box_->temperature_block();
+  box_->advance_energy(dt_nd);
+  // The step measured the steady residual of x. Far from the steady state the map changes too much
+  // from step to step (the flow reorganises, the pseudo-time step grows) for a history to describe
+  // it: mix only once the residual has fallen by kAndersonStart, and start the history again when a
+  // mixed iterate is clearly worse than the best one so far.
+  constexpr double kAndersonStart = 1e-2, kRestartGrowth = 2.0;
+  const double residual = box_->last_steady_residual();
+  if (first_residual_ < 0.0) first_residual_ = residual;
+  if (best_residual_ < 0.0 || residual < best_residual_) best_residual_ = residual;
+  if (residual > kAndersonStart * first_residual_ || residual > kRestartGrowth * best_residual_) {
+    anderson_->restart();
+    return box_->solve_stokes();
+  }
+  box_->set_temperature_block(anderson_->next(x, box_->temperature_block()));
+  return box_->solve_stokes();
 }
 
 void MantleModel::after_step(long, double time) {

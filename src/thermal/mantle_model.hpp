@@ -11,6 +11,7 @@
 #include "io/csv.hpp"
 #include "io/xdmf.hpp"
 #include "sim/simulation.hpp"
+#include "thermal/anderson.hpp"
 #include "thermal/core_model.hpp"
 #include "thermal/mantle_box.hpp"
 #include "thermal/steady_stop.hpp"
@@ -19,9 +20,10 @@ namespace hadal::thermal {
 
 class MantleModel : public sim::Model {
  public:
-  /// `box` holds its initial temperature; `core` is null unless the run is coupled.
+  /// `box` holds its initial temperature; `core` is null unless the run is coupled; `anderson_depth`
+  /// > 0 accelerates the pseudo-time march (AndersonMixing).
   MantleModel(sim::RunContext& context, std::unique_ptr<MantleBox> box, const MantleScales& scales,
-              std::unique_ptr<CoreModel> core);
+              std::unique_ptr<CoreModel> core, int anderson_depth = 0);
 
   long long cells() const;
   double stable_dt(double time, double cfl) override;
@@ -44,12 +46,16 @@ class MantleModel : public sim::Model {
   double wall_size() const;
   std::string heat_flow_unit() const { return dimensions() == 2 ? "_W_per_m" : "_W"; }
   void write_mesh();
+  /// One pseudo-time step mixed with the earlier ones (Anderson), then Stokes for the mixed T.
+  StokesSolveStats accelerated_step(double dt_nd);
   void record(double time);
 
   sim::RunContext& context_;
   std::unique_ptr<MantleBox> box_;
   MantleScales scales_;
   std::unique_ptr<CoreModel> core_;
+  std::unique_ptr<AndersonMixing> anderson_;
+  double first_residual_ = -1.0, best_residual_ = -1.0;  ///< steady residuals seen by the Anderson steps
   std::unique_ptr<io::CsvSeries> csv_;
   std::unique_ptr<io::XdmfSeries> xdmf_;
   MantleDiagnostics last_;

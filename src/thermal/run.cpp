@@ -66,7 +66,7 @@ void run_mantle(sim::RunContext& context, bool coupled, const std::string& type)
     box = std::move(box2);
   }
   auto core = coupled ? std::make_unique<CoreModel>(core_parameters(config.child("core"))) : nullptr;
-  MantleModel model(context, std::move(box), scales, std::move(core));
+  MantleModel model(context, std::move(box), scales, std::move(core), anderson_depth(config));
   run_model(context, model, sim::time_settings_from_config(config), type, model.cells());
 }
 

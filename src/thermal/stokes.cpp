@@ -340,8 +340,10 @@ StokesSolveStats StokesSolver<Dim>::solve(const StokesCoefficients<Dim>& coeffic
     // Old LU factors of a slowly changing operator still precondition well; refactor once they
     // need more than a few Krylov iterations.
     constexpr int kRefactorIterations = 4;
-    HADAL_PETSC(KSPSetReusePreconditioner(
-        ksp_, direct && assembled_ && last_iterations_ <= kRefactorIterations ? PETSC_TRUE : PETSC_FALSE));
+    const bool reuse = direct && assembled_ && last_iterations_ <= kRefactorIterations;
+    HADAL_PETSC(KSPSetReusePreconditioner(ksp_, reuse ? PETSC_TRUE : PETSC_FALSE));
+    // Stale factors that need more than a few tens of iterations cost more than a new factorisation.
+    if (direct) HADAL_PETSC(KSPSetTolerances(ksp_, rtol_, PETSC_DEFAULT, PETSC_DEFAULT, reuse ? 30 : 200));
     assembled_ = true;
   }
   assemble_rhs(coefficients);
@@ -351,6 +353,20 @@ StokesSolveStats StokesSolver<Dim>::solve(const StokesCoefficients<Dim>& coeffic
   KSPConvergedReason reason;
   HADAL_PETSC(KSPGetIterationNumber(ksp_, &its));
   HADAL_PETSC(KSPGetConvergedReason(ksp_, &reason));
+  PetscBool reused = PETSC_FALSE;
+  HADAL_PETSC(KSPGetReusePreconditioner(ksp_, &reused));
+  if (reason < 0 && reused) {
+    // LU factors of an operator that has since changed a lot (a large pseudo-time step) no longer
+    // precondition: factor the current operator and solve again from the same start.
+    HADAL_PETSC(KSPSetReusePreconditioner(ksp_, PETSC_FALSE));
+    HADAL_PETSC(KSPSetTolerances(ksp_, rtol_, PETSC_DEFAULT, PETSC_DEFAULT, 200));
+    HADAL_PETSC(VecZeroEntries(x_));
+    HADAL_PETSC(KSPSolve(ksp_, b_, x_));
+    PetscInt more = 0;
+    HADAL_PETSC(KSPGetIterationNumber(ksp_, &more));
+    its += more;
+    HADAL_PETSC(KSPGetConvergedReason(ksp_, &reason));
+  }
   PetscReal rnorm = 0;
   HADAL_PETSC(KSPGetResidualNorm(ksp_, &rnorm));
   stats.iterations = static_cast<int>(its);
