@@ -2,6 +2,7 @@
 #include "thermal/keys.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
@@ -9,6 +10,8 @@
 #include <mpi.h>
 
 #include "core/units.hpp"
+#include "numerics/constants.hpp"
+#include "io/hdf5_file.hpp"
 #include "thermal/core_model.hpp"
 
 namespace hadal::thermal {
@@ -18,9 +21,11 @@ using config::ObjectSpec;
 
 void declare_mantle_schema(ObjectSpec& root, bool coupled) {
   using namespace units;
-  auto& m = root.object("mantle", coupled ? "2-D Cartesian box of infinite-Prandtl Boussinesq convection (x horizontal, z up)."
-                                          : "Cartesian box of infinite-Prandtl Boussinesq convection: 2-D (x, z) or 3-D "
-                                            "(x, y, z), z up; the length of mantle.cells chooses.");
+  auto& m = root.object("mantle", coupled ? "Infinite-Prandtl Boussinesq convection in a 2-D box (x horizontal, z up) or "
+                                            "a 2-D spherical annulus (mantle.geometry)."
+                                          : "Infinite-Prandtl Boussinesq convection in a Cartesian box, 2-D (x, z) or 3-D "
+                                            "(x, y, z), z up (the length of mantle.cells chooses), or in a 2-D spherical "
+                                            "annulus (mantle.geometry).");
   m.enumeration("units", {"nondimensional", "dimensional"},
                 "nondimensional: Ra, H and times in diffusion-time units; dimensional: SI inputs in mantle.physical")
       .default_value(coupled ? "dimensional" : "nondimensional");
@@ -28,6 +33,23 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
     m.integers("cells", "Cells [nx, nz]").items(2).required();
   else
     m.integers("cells", "Cells [nx, nz] for a 2-D box or [nx, ny, nz] for a 3-D box").min_items(2).max_items(3).required();
+  m.enumeration("geometry", {"box", "annulus"},
+                "box: Cartesian (2-D or 3-D); annulus: 2-D spherical annulus (polar grid periodic in phi, "
+                "cells [n_phi, n_r], radii rescaled to a spherical shell's area ratio; see mantle.annulus)")
+      .default_value("box");
+  auto& an = m.object("annulus", "The 2-D spherical annulus (geometry: annulus), thickness 1 (= mantle.physical.depth).");
+  an.enumeration("radii", {"sphere_area_ratio", "given"},
+                 "sphere_area_ratio: r_in/r_out = (core_radius/surface_radius)^2, so that the CMB and the surface "
+                 "carry a spherical shell's shares of the heat flow (van Keken 2001; Hernlund & Tackley 2008); "
+                 "given: inner_radius")
+      .default_value("sphere_area_ratio");
+  an.real("inner_radius", kDimensionless, "Inner radius in units of the thickness (radii: given; 1.22 for Davies et "
+                                          "al.'s cylindrical benchmark)")
+      .greater_than(0.0)
+      .optional();
+  an.real("core_radius", kLength, "CMB radius of the sphere the annulus stands for").greater_than(0.0).default_value(3480e3);
+  an.real("surface_radius", kLength, "Surface radius of that sphere").greater_than(0.0).default_value(6371e3);
+  an.integer("perturbation_mode", "m in the initial perturbation A cos(m phi) sin(pi (r - r_in))").min(0).default_value(4);
   m.real("aspect_ratio", kDimensionless, "Box width (x) / height").greater_than(0.0).default_value(1.0);
   if (!coupled)
     m.real("aspect_ratio_y", kDimensionless, "3-D only: box length in y / height (default 1)").greater_than(0.0).optional();
@@ -66,7 +88,7 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
       .default_value(0.1);
   if (!coupled)
     m.string("initial_temperature_file",
-             "2-D: start from the /temperature of an earlier run's fields_<step>.h5 (same box and units), "
+             "Start from the /temperature of an earlier run's fields_<step>.h5 (same box, dimension and units), "
              "interpolated onto this grid; for grid sequencing and continuation in Ra (default: the perturbed profile)")
         .optional();
   if (!coupled)
@@ -257,6 +279,41 @@ MantleSetup<MantleParameters> mantle_setup(const ConfigView& root, bool coupled)
   return s;
 }
 
+double annulus_inner_radius(const ConfigView& root) {
+  const auto an = root.child("mantle").child("annulus");
+  if (an.string("radii") == "given") return an.has("inner_radius") ? an.real("inner_radius") : 1.22;
+  const double f = std::pow(an.real("core_radius") / an.real("surface_radius"), 2);
+  return f / (1.0 - f);  // r_in / (r_in + 1) = f with unit thickness
+}
+
+namespace {
+
+void check_annulus(const ConfigView& root, std::vector<Diagnostic>& problems, bool coupled) {
+  const auto m = root.child("mantle");
+  const auto an = m.child("annulus");
+  if (m.integers("cells").size() != 2)
+    problems.push_back(m.diagnostic("cells", "the annulus is 2-D: give [n_phi, n_r]"));
+  if (an.string("radii") == "given" && !an.has("inner_radius"))
+    problems.push_back(an.diagnostic("radii", "radii: given needs mantle.annulus.inner_radius"));
+  if (an.real("core_radius") >= an.real("surface_radius"))
+    problems.push_back(an.diagnostic("core_radius", "must be below mantle.annulus.surface_radius"));
+  if (m.string("units") == "dimensional") {
+    const double thickness = an.real("surface_radius") - an.real("core_radius"), d = m.child("physical").real("depth");
+    if (std::abs(thickness - d) > 1e-6 * d)
+      problems.push_back(m.child("physical").diagnostic(
+          "depth", "the annulus's thickness is the mantle depth: surface_radius - core_radius = " +
+                       std::to_string(thickness) + " m, but depth is " + std::to_string(d) + " m"));
+  }
+  if (coupled && std::abs(an.real("core_radius") - root.child("core").real("core_radius")) >
+                     1e-9 * root.child("core").real("core_radius"))
+    problems.push_back(an.diagnostic("core_radius", "must equal core.core_radius in a coupled run"));
+  if (m.has("initial_profile") || m.has("aspect_ratio_y"))
+    problems.push_back(m.diagnostic(m.has("initial_profile") ? "initial_profile" : "aspect_ratio_y",
+                                    "only for a 3-D box, not for the annulus"));
+}
+
+}  // namespace
+
 void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, bool coupled) {
   const auto m = root.child("mantle");
   const auto cells = m.integers("cells");
@@ -266,6 +323,8 @@ void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, boo
     return n;
   }();
   const bool three_d = cells.size() == 3;
+  const bool annulus = m.string("geometry") == "annulus";
+  if (annulus) check_annulus(root, problems, coupled);
   for (long long c : cells)
     if (c < 4) {
       problems.push_back(m.diagnostic("cells", "need at least 4 cells in each direction"));
@@ -293,10 +352,18 @@ void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, boo
   }
   if (!coupled && m.has("initial_temperature_file")) {
     const std::string path = m.string("initial_temperature_file");
-    if (three_d)
-      problems.push_back(m.diagnostic("initial_temperature_file", "starting from a file is implemented for 2-D boxes only"));
-    else if (!std::filesystem::is_regular_file(path))
+    if (!std::filesystem::is_regular_file(path)) {
       problems.push_back(m.diagnostic("initial_temperature_file", "no such file: " + path));
+    } else {  // every rank validates the same case, so the collective open is safe here
+      io::H5File file(MPI_COMM_WORLD, path, io::H5File::Mode::Read);
+      if (!file.has("/temperature"))
+        problems.push_back(m.diagnostic("initial_temperature_file",
+                                        path + " has no /temperature (expected a fields_<step>.h5 of thermal.mantle)"));
+      else if (file.dims("/temperature").size() != cells.size())
+        problems.push_back(m.diagnostic("initial_temperature_file",
+                                        path + " holds a " + std::to_string(file.dims("/temperature").size()) +
+                                            "-D temperature; this box is " + std::to_string(cells.size()) + "-D"));
+    }
   }
   const auto steady = root.child("steady_state");
   if (steady.string("march") == "pseudo_time") {
@@ -315,13 +382,13 @@ void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, boo
         "solver", "the direct (LU) Stokes solver is for 2-D boxes; a 3-D box uses multigrid"));
   const std::size_t nzi = cells.size() - 1;
   // Square-ish cells: the staggered stencil and the CFL estimate assume comparable dx and dz.
-  const double aspect = m.real("aspect_ratio");
+  const double aspect = annulus ? 2.0 * numerics::kPi * (annulus_inner_radius(root) + 0.5) : m.real("aspect_ratio");
   const double cell_ratio = (aspect / cells[0]) / (1.0 / cells[nzi]);
   if (cell_ratio > 4.0 || cell_ratio < 0.25) {
     std::ostringstream msg;
     msg << "aspect ratio " << aspect << " on " << cells[0] << " x " << cells[nzi]
         << " cells gives dx/dz = " << cell_ratio << "; use between 0.25 and 4 (more cells in x for wide boxes)";
-    problems.push_back(m.diagnostic("aspect_ratio", msg.str()));
+    problems.push_back(m.diagnostic(annulus ? "cells" : "aspect_ratio", msg.str()));
   }
   // 3-D: PETSc splits the longest axes first; the run re-checks the actual decomposition.
   if (three_d ? std::max({cells[0], cells[1], cells[2]}) < 3 * ranks : (cells[0] < 3 * ranks || cells[nzi] < 3 * ranks))
@@ -365,6 +432,27 @@ void check_core(const ConfigView& root, std::vector<Diagnostic>& problems, bool 
     for (std::size_t k = 1; k < t.size(); ++k)
       if (t[k] <= t[k - 1]) problems.push_back(q.diagnostic("times", "must increase strictly"));
   }
+}
+
+MantleSetup<MantleParametersAnnulus> mantle_setup_annulus(const ConfigView& root, bool coupled) {
+  const auto common = mantle_setup(root, coupled);
+  const auto m = root.child("mantle");
+  const auto an = m.child("annulus");
+  MantleSetup<MantleParametersAnnulus> s;
+  s.scales = common.scales;
+  auto& p = s.params;
+  static_cast<MantlePhysics&>(p) = common.params;
+  p.n_phi = common.params.nx;
+  p.n_r = common.params.nz;
+  p.inner_radius = annulus_inner_radius(root);
+  p.walls = {common.params.velocity_bc.wall[1][0], common.params.velocity_bc.wall[1][1]};
+  p.perturbation_mode = static_cast<int>(an.integer("perturbation_mode"));
+  p.stokes_method = StokesMethod::Direct;  // the annulus factors Stokes and energy with MUMPS
+  if (s.scales.dimensional) {
+    s.scales.top_area = 4.0 * numerics::kPi * std::pow(an.real("surface_radius"), 2);
+    s.scales.bottom_area = 4.0 * numerics::kPi * std::pow(an.real("core_radius"), 2);
+  }
+  return s;
 }
 
 int anderson_depth(const ConfigView& root) {

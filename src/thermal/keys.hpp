@@ -26,6 +26,10 @@ CoreParameters core_parameters(const config::ConfigView& core);
 /// The 2-D box of a case and its scales (dimensional units: derived from mantle.physical; coupled:
 /// the bottom temperature is the core's initial CMB temperature).
 MantleSetup<MantleParameters> mantle_setup(const config::ConfigView& root, bool coupled);
+/// The annulus of a case (geometry: annulus; its walls are velocity_boundaries.bottom and top), and
+/// its inner radius in units of the thickness.
+MantleSetup<MantleParametersAnnulus> mantle_setup_annulus(const config::ConfigView& root, bool coupled);
+double annulus_inner_radius(const config::ConfigView& root);
 /// How many earlier pseudo-time steps the Anderson acceleration mixes; 0 without acceleration.
 int anderson_depth(const config::ConfigView& root);
 /// The 3-D box of a thermal.mantle case with three cells.

@@ -16,7 +16,7 @@ MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& pa
                                              std::array<double, 2>{params.aspect, 1.0}, params.velocity_bc,
                                              params.stokes_rtol, params.options_prefix, params.petsc_options,
                                              params.stokes_method);
-  create_energy_grids(*stokes_);
+  create_energy_grids(*stokes_, {params.nx, params.nz}, {params.aspect, 1.0});
   if (!params.implicit_advection)
     for (auto& d : diffusion_) {
       HADAL_PETSC(DMCreateMatrix(operator_da_, &d.matrix));
@@ -414,34 +414,6 @@ void MantleConvection2D::set_temperature_block(const std::vector<double>& block)
     for (int i = 0; i < o.count[0]; ++i) h(i + 2, j + 2) = block[static_cast<std::size_t>(j) * o.count[0] + i];
   Kokkos::deep_copy(T_, h);
   fill_ghosts();
-}
-
-void MantleConvection2D::set_temperature_from(int nx_src, int nz_src, const std::vector<double>& source) {
-  const auto o = stokes_->owned();
-  const double sdx = params_.aspect / nx_src, sdz = 1.0 / nz_src;
-  auto src = [&](int i, int j) { return source[static_cast<std::size_t>(j) * nx_src + i]; };
-  // Value at height z (source cell-centre interpolation in z) in source column i.
-  auto column = [&](int i, double z) {
-    const double fz = z / sdz - 0.5;
-    if (fz < 0.0 && params_.bottom.kind == ThermalBoundaryKind::Temperature)
-      return params_.bottom.value + (src(i, 0) - params_.bottom.value) * (z / (0.5 * sdz));
-    if (fz > nz_src - 1 && params_.top.kind == ThermalBoundaryKind::Temperature)
-      return params_.top.value + (src(i, nz_src - 1) - params_.top.value) * ((1.0 - z) / (0.5 * sdz));
-    const int j0 = std::min(std::max(static_cast<int>(std::floor(fz)), 0), std::max(nz_src - 2, 0));
-    const double w = std::min(std::max(fz - j0, 0.0), 1.0);
-    return nz_src == 1 ? src(i, 0) : (1.0 - w) * src(i, j0) + w * src(i, j0 + 1);
-  };
-  std::vector<double> block(static_cast<std::size_t>(o.count[0]) * o.count[1]);
-  for (int j = 0; j < o.count[1]; ++j)
-    for (int i = 0; i < o.count[0]; ++i) {
-      const double x = (o.start[0] + i + 0.5) * dx_, z = (o.start[1] + j + 0.5) * dz_;
-      const double fx = x / sdx - 0.5;
-      const int i0 = std::min(std::max(static_cast<int>(std::floor(fx)), 0), std::max(nx_src - 2, 0));
-      const double w = std::min(std::max(fx - i0, 0.0), 1.0);
-      block[static_cast<std::size_t>(j) * o.count[0] + i] =
-          nx_src == 1 ? column(0, z) : (1.0 - w) * column(i0, z) + w * column(i0 + 1, z);
-    }
-  set_temperature_block(block);
 }
 
 std::vector<double> MantleConvection2D::viscosity_block() const {

@@ -37,11 +37,6 @@ class MantleConvection2D : public MantleBox {
 
   std::vector<double> temperature_block() const override;
   void set_temperature_block(const std::vector<double>& block) override;
-  /// Starts from another run's temperature (nondimensional, global nz_src x nx_src array, x fastest),
-  /// interpolated bilinearly between cell centres and, next to a fixed-temperature wall, between the
-  /// wall and the first cell; constant towards insulating walls. Grid sequencing: a steady state on a
-  /// coarse grid is a close start on a finer one, which removes most of the transient.
-  void set_temperature_from(int nx_src, int nz_src, const std::vector<double>& source);
   std::vector<double> viscosity_block() const override;
   std::vector<double> pressure_block() const override { return stokes_->cell_pressure(); }
   std::vector<double> velocity_block() const override;

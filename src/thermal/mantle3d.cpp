@@ -18,7 +18,7 @@ MantleConvection3D::MantleConvection3D(MPI_Comm comm, const MantleParameters3D& 
   for (int a = 0; a < 3; ++a) h_[a] = len[a] / n[a];
   stokes_ = std::make_unique<StokesSolver3D>(comm, n, len, params.velocity_bc, params.stokes_rtol,
                                              params.options_prefix, params.petsc_options);
-  create_energy_grids(*stokes_);
+  create_energy_grids(*stokes_, {n[0], n[1], n[2]}, {len[0], len[1], len[2]});
   HADAL_PETSC(DMCreateMatrix(operator_da_, &D_));
   energy_ksp_ = create_energy_solver(!params.implicit_advection);
   const auto& m = stokes_->owned().count;

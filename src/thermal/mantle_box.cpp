@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "thermal/mantle_box.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "thermal/petsc_util.hpp"
 
@@ -16,15 +18,17 @@ MantleBox::~MantleBox() {
   DMDestroy(&da_);
 }
 
-void MantleBox::create_energy_grids(const std::vector<int>& ranks, const std::vector<std::vector<PetscInt>>& ranges) {
+void MantleBox::create_energy_grids(const std::vector<int>& ranks, const std::vector<std::vector<PetscInt>>& ranges,
+                                    bool periodic_first_axis) {
   const auto& cells = cells_;
+  const DMBoundaryType first = periodic_first_axis ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
   // The operators come from a twin DMDA with the star stencil and the same layout: on da_ (width-2
   // box, for the advection ghosts and the diagonal neighbours of the shear viscosities)
   // DMCreateMatrix would store 25 (2-D) or 125 (3-D) entries a row, almost all explicit zeros that
   // the factorisations and AMG would carry along.
   for (auto [dm, stencil, width] : {std::tuple{&da_, DMDA_STENCIL_BOX, 2}, std::tuple{&operator_da_, DMDA_STENCIL_STAR, 1}}) {
     if (cells.size() == 2)
-      HADAL_PETSC(DMDACreate2d(comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, stencil, cells[0], cells[1], ranks[0], ranks[1],
+      HADAL_PETSC(DMDACreate2d(comm_, first, DM_BOUNDARY_NONE, stencil, cells[0], cells[1], ranks[0], ranks[1],
                                1, width, ranges[0].data(), ranges[1].data(), dm));
     else
       HADAL_PETSC(DMDACreate3d(comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, stencil, cells[0], cells[1],
@@ -74,6 +78,56 @@ std::vector<int> MantleBox::first_non_finite() const {
     return at;
   }
   return {};
+}
+
+void MantleBox::set_temperature_from(const std::vector<int>& source_cells, const std::vector<double>& source) {
+  const std::size_t dims = cells_.size();
+  if (source_cells.size() != dims) throw std::invalid_argument("set_temperature_from: source has another dimension");
+  // Per axis, the two source layers around a target centre and the weight of the upper one. Along
+  // z the fixed-temperature walls are extra layers at index -1/2 and n - 1/2 (wall value -1: none).
+  struct Bracket {
+    int lo, hi;  ///< source layer indices; -1 / n stand for the bottom / top wall
+    double weight;
+  };
+  const auto& phys = physics();
+  const bool fixed_bottom = phys.bottom.kind == ThermalBoundaryKind::Temperature;
+  const bool fixed_top = phys.top.kind == ThermalBoundaryKind::Temperature;
+  auto bracket = [&](std::size_t a, double position) {  // position in units of the box length, 0..1
+    const int n = source_cells[a];
+    const double f = position * n - 0.5;  // source index coordinate of the point
+    const bool vertical = a + 1 == dims;
+    if (vertical && f < 0.0 && fixed_bottom) return Bracket{-1, 0, (f + 0.5) / 0.5};
+    if (vertical && f > n - 1 && fixed_top) return Bracket{n - 1, n, (f - (n - 1)) / 0.5};
+    const int lo = std::min(std::max(static_cast<int>(std::floor(f)), 0), std::max(n - 2, 0));
+    return Bracket{lo, std::min(lo + 1, n - 1), std::min(std::max(f - lo, 0.0), 1.0)};
+  };
+  auto value = [&](const std::vector<int>& index) {  // source value, walls included
+    const int k = index[dims - 1];
+    if (k < 0) return phys.bottom.value;
+    if (k >= source_cells[dims - 1]) return phys.top.value;
+    std::size_t offset = 0;
+    for (std::size_t a = dims; a-- > 0;) offset = offset * source_cells[a] + index[a];
+    return source.at(offset);
+  };
+  std::vector<double> block(temperature_block().size());
+  std::vector<int> local(dims, 0);
+  for (double& out : block) {
+    std::vector<Bracket> b(dims);
+    for (std::size_t a = 0; a < dims; ++a) b[a] = bracket(a, (start_[a] + local[a] + 0.5) / cells_[a]);
+    out = 0.0;
+    for (unsigned corner = 0; corner < (1u << dims); ++corner) {  // multilinear: 2^dims corners
+      std::vector<int> index(dims);
+      double weight = 1.0;
+      for (std::size_t a = 0; a < dims; ++a) {
+        const bool upper = corner >> a & 1u;
+        index[a] = upper ? b[a].hi : b[a].lo;
+        weight *= upper ? b[a].weight : 1.0 - b[a].weight;
+      }
+      if (weight != 0.0) out += weight * value(index);
+    }
+    for (std::size_t a = 0; a < dims && ++local[a] == count_[a]; ++a) local[a] = 0;
+  }
+  set_temperature_block(block);
 }
 
 }  // namespace hadal::thermal

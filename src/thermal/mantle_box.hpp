@@ -67,6 +67,12 @@ class MantleBox {
 
   virtual std::vector<double> temperature_block() const = 0;
   virtual void set_temperature_block(const std::vector<double>& block) = 0;
+  /// Starts from another run's temperature (nondimensional, `source_cells` per axis as global_cells(),
+  /// x fastest), interpolated linearly along each axis between cell centres and, next to a
+  /// fixed-temperature top or bottom, between the wall and the first cell; constant towards
+  /// insulating walls. Grid sequencing: a steady state on a coarse grid is a close start on a finer
+  /// one, which removes most of the transient.
+  void set_temperature_from(const std::vector<int>& source_cells, const std::vector<double>& source);
   virtual std::vector<double> viscosity_block() const = 0;
   virtual std::vector<double> pressure_block() const = 0;
   /// Cell-centred velocity (face averages), three components per cell: (x, y, z) in 3-D, (x, z, 0) in 2-D.
@@ -74,6 +80,9 @@ class MantleBox {
   /// Global indices of the first non-finite temperature on this rank, or empty.
   std::vector<int> first_non_finite() const;
   virtual long long stokes_unknowns() const = 0;
+  /// Node coordinates (x, y) of a curvilinear 2-D grid, [node j along axis 1][node i along axis 0][2],
+  /// nondimensional; empty for the rectilinear boxes (their nodes follow from lengths()).
+  virtual std::vector<double> node_xy() const { return {}; }
 
   virtual const MantlePhysics& physics() const = 0;
   /// The bottom wall's value (temperature or flux); the coupled run moves it with the core.
@@ -88,21 +97,24 @@ class MantleBox {
   /// Takes the layout of the box's Stokes grid and creates on it the cell-centred DMDAs (da_ with two
   /// ghost layers and a box stencil, operator_da_ with a star stencil for the implicit operators) and
   /// the work vectors.
-  template <int Dim>
-  void create_energy_grids(const StokesSolver<Dim>& stokes) {
-    lengths_.assign(stokes.lengths().begin(), stokes.lengths().end());
-    cells_.assign(stokes.cells().begin(), stokes.cells().end());
+  /// `periodic_first_axis`: the annulus's phi.
+  template <class Stokes>
+  void create_energy_grids(const Stokes& stokes, const std::vector<int>& cells, const std::vector<double>& lengths,
+                           bool periodic_first_axis = false) {
+    lengths_ = lengths;
+    cells_ = cells;
     start_.assign(stokes.owned().start.begin(), stokes.owned().start.end());
     count_.assign(stokes.owned().count.begin(), stokes.owned().count.end());
     std::vector<int> ranks;
     std::vector<std::vector<PetscInt>> ranges;
-    for (int a = 0; a < Dim; ++a) {
-      ranks.push_back(stokes.ranks(a));
-      ranges.push_back(stokes.ranges(a));
+    for (std::size_t a = 0; a < cells.size(); ++a) {
+      ranks.push_back(stokes.ranks(static_cast<int>(a)));
+      ranges.push_back(stokes.ranges(static_cast<int>(a)));
     }
-    create_energy_grids(ranks, ranges);
+    create_energy_grids(ranks, ranges, periodic_first_axis);
   }
-  void create_energy_grids(const std::vector<int>& ranks, const std::vector<std::vector<PetscInt>>& ranges);
+  void create_energy_grids(const std::vector<int>& ranks, const std::vector<std::vector<PetscInt>>& ranges,
+                           bool periodic_first_axis);
   /// A solver for the implicit energy operator: MUMPS LU with the direct Stokes method, else CG
   /// (symmetric diffusion) or GMRES (with upwind advection) + BoomerAMG.
   KSP create_energy_solver(bool symmetric) const;

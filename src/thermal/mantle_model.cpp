@@ -54,22 +54,34 @@ MantleModel::MantleModel(sim::RunContext& context, std::unique_ptr<MantleBox> bo
 void MantleModel::write_mesh() {
   const auto n = box_->global_cells();
   const auto len = box_->lengths();
+  const auto xy = box_->node_xy();
   const std::vector<std::string> axes = n.size() == 2 ? std::vector<std::string>{"x", "z"}
                                                       : std::vector<std::string>{"x", "y", "z"};
   if (rank_ == 0) {
     io::RectilinearMesh mesh{"mesh.h5", "/x", n.size() == 2 ? "/z" : "/y", n.size() == 2 ? "" : "/z",
                              static_cast<std::size_t>(n[0] + 1), static_cast<std::size_t>(n[1] + 1),
-                             n.size() == 2 ? 0 : static_cast<std::size_t>(n[2] + 1)};
+                             n.size() == 2 ? 0 : static_cast<std::size_t>(n[2] + 1), xy.empty() ? "" : "/xy"};
     xdmf_ = std::make_unique<io::XdmfSeries>(context_.output_dir + "/fields.xmf", "mantle", mesh,
                                              !context_.restart_file.empty());
   }
   io::H5File file(context_.comm, context_.output_dir + "/mesh.h5", io::H5File::Mode::Create);
   const char* unit = scales_.dimensional ? "m" : "1";
-  for (std::size_t a = 0; a < n.size(); ++a) {
-    std::vector<double> nodes(n[a] + 1);
-    for (int i = 0; i <= n[a]; ++i) nodes[i] = i * len[a] / n[a] * scales_.depth;
-    const std::string doc = axes[a] + " node coordinate" + (a + 1 == n.size() ? " (up)" : "");
-    file.write_replicated("/" + axes[a], nodes, {unit, doc, "node"});
+  if (!xy.empty()) {  // curvilinear (annulus): every node's (x, y), [n1 + 1][n0 + 1][2]
+    int rank = 0;
+    MPI_Comm_rank(context_.comm, &rank);
+    std::vector<double> scaled = xy;
+    for (double& v : scaled) v *= scales_.depth;
+    using ull = unsigned long long;
+    const ull rows = rank == 0 ? n[1] + 1 : 0;
+    io::Block b{{ull(n[1] + 1), ull(n[0] + 1), 2}, {0, 0, 0}, {rows, ull(n[0] + 1), 2}};
+    file.write("/xy", b, scaled.data(), {unit, "node coordinates (x, y)", "node"});
+  } else {
+    for (std::size_t a = 0; a < n.size(); ++a) {
+      std::vector<double> nodes(n[a] + 1);
+      for (int i = 0; i <= n[a]; ++i) nodes[i] = i * len[a] / n[a] * scales_.depth;
+      const std::string doc = axes[a] + " node coordinate" + (a + 1 == n.size() ? " (up)" : "");
+      file.write_replicated("/" + axes[a], nodes, {unit, doc, "node"});
+    }
   }
   file.close();
 }
@@ -80,8 +92,9 @@ long long MantleModel::cells() const {
   return c;
 }
 
-double MantleModel::wall_size() const {
-  return dimensions() == 2 ? scales_.width : scales_.width * scales_.width_y;
+double MantleModel::heat_flow(double flux, bool top) const {
+  if (scales_.top_area > 0.0) return flux * scales_.flux * (top ? scales_.top_area : scales_.bottom_area);
+  return flux * scales_.flux * (dimensions() == 2 ? scales_.width : scales_.width * scales_.width_y);
 }
 
 double MantleModel::stable_dt(double, double cfl) {
@@ -119,6 +132,10 @@ StokesSolveStats MantleModel::accelerated_step(double dt_nd) {
   if (first_residual_ < 0.0) first_residual_ = residual;
   if (best_residual_ < 0.0 || residual < best_residual_) best_residual_ = residual;
   if (residual > kAndersonStart * first_residual_ || residual > kRestartGrowth * best_residual_) {
+    // Clearly worse than the best: the mixed (or very long) steps have left the region where the
+    // iteration contracts; plain steps from the first step size bring it back (a strongly
+    // temperature-dependent viscosity otherwise settles into a two-step cycle).
+    if (residual > kRestartGrowth * best_residual_) stop_.restart_step_growth();
     anderson_->restart();
     return box_->solve_stokes();
   }
@@ -249,8 +266,8 @@ void MantleModel::finish(io::Json& summary) {
   if (sc.dimensional) {
     summary["heat_flux_top_W_m2"] = d.flux_top * sc.flux;
     summary["heat_flux_bottom_W_m2"] = d.flux_bottom * sc.flux;
-    summary["heat_flow_top" + heat_flow_unit()] = d.flux_top * sc.flux * wall_size();
-    summary["heat_flow_bottom" + heat_flow_unit()] = d.flux_bottom * sc.flux * wall_size();
+    summary["heat_flow_top" + heat_flow_unit()] = heat_flow(d.flux_top, true);
+    summary["heat_flow_bottom" + heat_flow_unit()] = heat_flow(d.flux_bottom, false);
     summary["vrms_m_s"] = d.vrms * sc.velocity;
     summary["temperature_scale_K"] = sc.temperature;
   }
@@ -280,7 +297,7 @@ void MantleModel::record(double time) {
   row.push_back(sc.t_top + sc.temperature * d.t_mean);
   row.push_back(static_cast<double>(box_->last_stokes().iterations));
   if (sc.dimensional)
-    for (double v : {d.flux_top * sc.flux * wall_size(), d.flux_bottom * sc.flux * wall_size(), d.flux_top * sc.flux,
+    for (double v : {heat_flow(d.flux_top, true), heat_flow(d.flux_bottom, false), d.flux_top * sc.flux,
                      d.flux_bottom * sc.flux, d.vrms * sc.velocity})
       row.push_back(v);
   if (core_) {

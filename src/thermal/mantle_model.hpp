@@ -42,9 +42,11 @@ class MantleModel : public sim::Model {
 
  private:
   int dimensions() const { return static_cast<int>(box_->global_cells().size()); }
-  /// Area of the top (3-D, m^2) or its width (2-D, m: heat flows per metre of the third dimension).
-  double wall_size() const;
-  std::string heat_flow_unit() const { return dimensions() == 2 ? "_W_per_m" : "_W"; }
+  /// Heat flow (W) through the top or bottom for a mean upward flux (nondimensional): over the
+  /// sphere's surface or CMB for the annulus, the top of a 3-D box, or per metre of the third
+  /// dimension for a 2-D box (W/m).
+  double heat_flow(double flux, bool top) const;
+  std::string heat_flow_unit() const { return dimensions() == 2 && scales_.top_area <= 0.0 ? "_W_per_m" : "_W"; }
   void write_mesh();
   /// One pseudo-time step mixed with the earlier ones (Anderson), then Stokes for the mixed T.
   StokesSolveStats accelerated_step(double dt_nd);

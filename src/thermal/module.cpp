@@ -15,7 +15,7 @@ void register_case_types() {
   auto& registry = sim::Registry::instance();
   registry.add_case_type(
       {"thermal.mantle",
-       "2-D or 3-D mantle convection box (Blankenbach and Busse benchmarks, T-dependent viscosity, internal heating)",
+       "Mantle convection in a 2-D or 3-D box or a 2-D spherical annulus (Blankenbach, Busse, Davies benchmarks; T-dependent viscosity, internal heating)",
        [](ObjectSpec& root) {
          sim::declare_time_schema(root);
          declare_mantle_schema(root, false);
@@ -31,7 +31,7 @@ void register_case_types() {
        [](const ConfigView& root, std::vector<Diagnostic>& problems) { check_core(root, problems, true); },
        run_core});
   registry.add_case_type(
-      {"thermal.coupled", "2-D mantle box over the 1-D core, coupled through T_CMB and Q_CMB",
+      {"thermal.coupled", "2-D mantle (box or spherical annulus) over the 1-D core, coupled through T_CMB and Q_CMB",
        [](ObjectSpec& root) {
          sim::declare_time_schema(root);
          declare_mantle_schema(root, true);

@@ -11,22 +11,26 @@
 #include "thermal/keys.hpp"
 #include "thermal/mantle2d.hpp"
 #include "thermal/mantle3d.hpp"
+#include "thermal/mantle_annulus.hpp"
 #include "thermal/mantle_model.hpp"
 
 namespace hadal::thermal {
 namespace {
 
-/// Replaces the initial temperature by that of an earlier 2-D run's fields file, interpolated onto
-/// this grid (grid sequencing, or continuation from a steady state at another Rayleigh number).
-void start_from_fields_file(const config::ConfigView& m, const MantleScales& sc, MPI_Comm comm, MantleConvection2D& mantle) {
+/// Replaces the initial temperature by that of an earlier run's fields file (same dimension),
+/// interpolated onto this grid (grid sequencing, or continuation from a steady state at another
+/// Rayleigh number).
+void start_from_fields_file(const config::ConfigView& m, const MantleScales& sc, MPI_Comm comm, MantleBox& mantle) {
   const std::string path = m.string("initial_temperature_file");
   if (!std::filesystem::is_regular_file(path)) m.fail("initial_temperature_file", "no such file: " + path);
   io::H5File file(comm, path, io::H5File::Mode::Read);
   if (!file.has("/temperature"))
     m.fail("initial_temperature_file", path + " has no /temperature (expected a fields_<step>.h5 of thermal.mantle)");
   const auto dims = file.dims("/temperature");
-  if (dims.size() != 2)
-    m.fail("initial_temperature_file", path + " holds a " + std::to_string(dims.size()) + "-D temperature; need 2-D");
+  const auto cells = mantle.global_cells();
+  if (dims.size() != cells.size())
+    m.fail("initial_temperature_file", path + " holds a " + std::to_string(dims.size()) + "-D temperature; need " +
+                                           std::to_string(cells.size()) + "-D");
   const std::string units = file.string_attribute("units", "/temperature");
   const std::string expected = sc.dimensional ? "K" : "1";
   if (units != expected)
@@ -34,7 +38,8 @@ void start_from_fields_file(const config::ConfigView& m, const MantleScales& sc,
                                            "' (both runs must use the same mantle.units)");
   auto t = file.read_replicated("/temperature");
   for (double& v : t) v = (v - sc.t_top) / sc.temperature;
-  mantle.set_temperature_from(static_cast<int>(dims[1]), static_cast<int>(dims[0]), t);
+  std::vector<int> source_cells(dims.rbegin(), dims.rend());  // the file is z slowest
+  mantle.set_temperature_from(source_cells, t);
 }
 
 void run_model(sim::RunContext& context, sim::Model& model, const sim::TimeSettings& settings,
@@ -51,20 +56,22 @@ void run_mantle(sim::RunContext& context, bool coupled, const std::string& type)
   const auto& config = context.config;
   std::unique_ptr<MantleBox> box;
   MantleScales scales;
-  if (config.child("mantle").integers("cells").size() == 3) {
+  if (config.child("mantle").string("geometry") == "annulus") {
+    auto setup = mantle_setup_annulus(config, coupled);
+    scales = setup.scales;
+    box = std::make_unique<MantleConvectionAnnulus>(context.comm, setup.params);
+  } else if (config.child("mantle").integers("cells").size() == 3) {
     auto setup = mantle_setup_3d(config);
     scales = setup.scales;
     box = std::make_unique<MantleConvection3D>(context.comm, setup.params);
-    box->set_initial_temperature();
   } else {
     auto setup = mantle_setup(config, coupled);
     scales = setup.scales;
-    auto box2 = std::make_unique<MantleConvection2D>(context.comm, setup.params);
-    box2->set_initial_temperature();
-    if (!coupled && config.child("mantle").has("initial_temperature_file"))
-      start_from_fields_file(config.child("mantle"), scales, context.comm, *box2);
-    box = std::move(box2);
+    box = std::make_unique<MantleConvection2D>(context.comm, setup.params);
   }
+  box->set_initial_temperature();
+  if (!coupled && config.child("mantle").has("initial_temperature_file"))
+    start_from_fields_file(config.child("mantle"), scales, context.comm, *box);
   auto core = coupled ? std::make_unique<CoreModel>(core_parameters(config.child("core"))) : nullptr;
   MantleModel model(context, std::move(box), scales, std::move(core), anderson_depth(config));
   run_model(context, model, sim::time_settings_from_config(config), type, model.cells());

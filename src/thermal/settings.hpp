@@ -76,11 +76,27 @@ struct MantleParameters3D : MantlePhysics {
   bool boundary_layer_profile = false;
 };
 
+/// The 2-D spherical annulus (phi, r): a cylindrical annulus of unit thickness whose radii are
+/// rescaled so that the ratio of its boundary lengths, r_in / r_out, equals the ratio of the areas
+/// of the core-mantle boundary and the surface of a spherical shell, (r_c / r_s)^2 (van Keken 2001,
+/// compared by Hernlund & Tackley 2008): the CMB then carries the share of the heat flow it carries
+/// in a sphere (docs/thermal.md).
+struct MantleParametersAnnulus : MantlePhysics {
+  int n_phi = 128, n_r = 32;
+  double inner_radius = 1.22;  ///< nondimensional (thickness 1); outer = inner + 1
+  /// Velocity condition at the inner (CMB) and outer (surface) walls.
+  std::array<VelocityBoundary, 2> walls{VelocityBoundary::FreeSlip, VelocityBoundary::FreeSlip};
+  int perturbation_mode = 4;  ///< initial T perturbation A cos(mode phi) sin(pi (r - r_in))
+};
+
 /// Scales between SI and the nondimensional mantle equations (all 1 in nondimensional units).
 struct MantleScales {
   bool dimensional = false;
   double depth = 1.0, time = 1.0, velocity = 1.0, temperature = 1.0, t_top = 0.0, flux = 1.0, viscosity = 1.0,
          pressure = 1.0, width = 1.0, width_y = 1.0;
+  /// Annulus: the areas (m^2) of the spherical surfaces its top and bottom stand for, 4 pi r^2; the
+  /// heat flows of a dimensional annulus are its mean wall fluxes times these. 0 for the boxes.
+  double top_area = 0.0, bottom_area = 0.0;
 };
 
 /// A mantle case: the box's parameters and the scales of its output.

@@ -52,6 +52,9 @@ class SteadyStop {
   /// box's steady residual (pseudo-time), `steps` counts this run's steps.
   void update(Logger& log, long steps, double time, double time_scale, double dt_nd, double nu, double vrms,
               double residual);
+  /// Back to the first pseudo-time step size (pseudo_courant): after a step that made the residual
+  /// much worse, the large steps have left the region where the iteration contracts.
+  void restart_step_growth() { control_.growth = 1.0; }
   /// Steady residual relative to the first step's (pseudo-time), for statistics.
   double relative_residual() const { return control_.relative_residual(); }
   /// The box model's progress-line status.

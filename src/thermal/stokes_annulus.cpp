@@ -318,10 +318,11 @@ FaceVelocities<2> AnnulusStokesSolver::face_velocities() const {
   HADAL_PETSC(DMStagGetLocationSlot(dm_, DMSTAG_DOWN, 0, &slot_r));
   HADAL_PETSC(DMStagVecGetArrayRead(dm_, local, &arr));
   const int js = owned_.start[0], is = owned_.start[1], mj = owned_.count[0], mi = owned_.count[1];
-  out.dims[0] = {mj, mi};
+  out.dims[0] = {mj + 1, mi};
   out.dims[1] = {mj, mi + 1};
+  // The phi-face east of the last owned column lies in the (periodic) ghost region.
   for (int i = 0; i < mi; ++i)
-    for (int j = 0; j < mj; ++j) out.v[0].push_back(arr[is + i][js + j][slot_phi] - omega * grid_.centre_radius(is + i));
+    for (int j = 0; j <= mj; ++j) out.v[0].push_back(arr[is + i][js + j][slot_phi] - omega * grid_.centre_radius(is + i));
   // The outer wall's r-faces of the last rank lie in the ghost region (zero by construction).
   for (int i = 0; i <= mi; ++i)
     for (int j = 0; j < mj; ++j) out.v[1].push_back(arr[is + i][js + j][slot_r]);

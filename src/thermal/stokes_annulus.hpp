@@ -59,7 +59,7 @@ class AnnulusStokesSolver {
 
   const OwnedCells<2>& owned() const { return owned_; }  ///< [0]: phi, [1]: r
   const AnnulusGrid& grid() const { return grid_; }
-  /// Face velocities touching the owned cells: component 0 = u_phi (count_phi x count_r), 1 = u_r
+  /// Face velocities touching the owned cells: component 0 = u_phi ((count_phi + 1) x count_r), 1 = u_r
   /// (count_phi x (count_r + 1)), phi fastest; rigid rotation removed when both walls are free slip.
   FaceVelocities<2> face_velocities() const;
   /// Pressure in owned cells (phi fastest), zero area mean.

@@ -96,11 +96,11 @@ TEST(ThermalMantle, StartingFromAnotherGridInterpolatesExactlyWhereTheFieldIsLin
   };
   const auto o = m.owned();
   const double dx = 1.0 / p.nx, dz = 1.0 / p.nz;
-  m.set_temperature_from(sx, sz, fill(0.0));
+  m.set_temperature_from({sx, sz}, fill(0.0));
   auto t = m.temperature_block();
   for (int j = 0; j < o.count[1]; ++j)
     for (int i = 0; i < o.count[0]; ++i) EXPECT_NEAR(t[j * o.count[0] + i], 1.0 - (o.start[1] + j + 0.5) * dz, 1e-14);
-  m.set_temperature_from(sx, sz, fill(0.3));
+  m.set_temperature_from({sx, sz}, fill(0.3));
   t = m.temperature_block();
   int checked = 0;
   for (int j = 0; j < o.count[1]; ++j)
