@@ -11,7 +11,7 @@
 
 namespace hadal::thermal {
 MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& params)
-    : MantleBox(comm), params_(params), dx_(params.aspect / params.nx), dz_(1.0 / params.nz) {
+    : MantleBox(comm, params_), params_(params), dx_(params.aspect / params.nx), dz_(1.0 / params.nz) {
   stokes_ = std::make_unique<StokesSolver2D>(comm, std::array<int, 2>{params.nx, params.nz},
                                              std::array<double, 2>{params.aspect, 1.0}, params.velocity_bc,
                                              params.stokes_rtol, params.options_prefix, params.petsc_options,
@@ -62,22 +62,7 @@ void MantleConvection2D::fill_ghosts() {
   const auto o = stokes_->owned();
   auto h = Kokkos::create_mirror_view(T_);
   Kokkos::deep_copy(h, T_);
-  PetscScalar** g;
-  Vec global;
-  HADAL_PETSC(DMGetGlobalVector(da_, &global));
-  HADAL_PETSC(DMDAVecGetArray(da_, global, &g));
-  for (int j = 0; j < o.count[1]; ++j)
-    for (int i = 0; i < o.count[0]; ++i) g[o.start[1] + j][o.start[0] + i] = h(i + 2, j + 2);
-  HADAL_PETSC(DMDAVecRestoreArray(da_, global, &g));
-  HADAL_PETSC(DMGlobalToLocal(da_, global, INSERT_VALUES, local_));
-  HADAL_PETSC(DMRestoreGlobalVector(da_, &global));
-  PetscInt gxs, gzs, gzz, gxm, gzm, gzk;
-  HADAL_PETSC(DMDAGetGhostCorners(da_, &gxs, &gzs, &gzz, &gxm, &gzm, &gzk));
-  const PetscScalar** l;
-  HADAL_PETSC(DMDAVecGetArrayRead(da_, local_, &l));
-  for (int j = gzs; j < gzs + gzm; ++j)
-    for (int i = gxs; i < gxs + gxm; ++i) h(i - o.start[0] + 2, j - o.start[1] + 2) = l[j][i];
-  HADAL_PETSC(DMDAVecRestoreArrayRead(da_, local_, &l));
+  exchange_ghosts(h);
 
   // Physical boundaries: odd reflection about a wall temperature, linear extension for a flux,
   // even reflection on the insulating side walls (applied last so corners are consistent).
@@ -117,17 +102,7 @@ void MantleConvection2D::fill_ghosts() {
   Kokkos::deep_copy(T_, h);
 }
 
-void MantleConvection2D::load_velocity() {
-  const auto f = stokes_->face_velocities();
-  auto hx = Kokkos::create_mirror_view(vx_);
-  auto hz = Kokkos::create_mirror_view(vz_);
-  for (int j = 0; j < f.dims[0][1]; ++j)
-    for (int i = 0; i < f.dims[0][0]; ++i) hx(i, j) = f(0, i, j);
-  for (int j = 0; j < f.dims[1][1]; ++j)
-    for (int i = 0; i < f.dims[1][0]; ++i) hz(i, j) = f(1, i, j);
-  Kokkos::deep_copy(vx_, hx);
-  Kokkos::deep_copy(vz_, hz);
-}
+void MantleConvection2D::load_velocity() { load_faces(stokes_->face_velocities(), vx_, vz_); }
 
 StokesSolveStats MantleConvection2D::solve_stokes() {
   const auto o = stokes_->owned();
@@ -396,23 +371,10 @@ MantleDiagnostics MantleConvection2D::diagnostics() const {
   return d;
 }
 
-std::vector<double> MantleConvection2D::temperature_block() const {
-  const auto o = stokes_->owned();
-  auto h = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(h, T_);
-  std::vector<double> out(static_cast<std::size_t>(o.count[0]) * o.count[1]);
-  for (int j = 0; j < o.count[1]; ++j)
-    for (int i = 0; i < o.count[0]; ++i) out[static_cast<std::size_t>(j) * o.count[0] + i] = h(i + 2, j + 2);
-  return out;
-}
+std::vector<double> MantleConvection2D::temperature_block() const { return owned_values(T_); }
 
 void MantleConvection2D::set_temperature_block(const std::vector<double>& block) {
-  const auto o = stokes_->owned();
-  auto h = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(h, T_);
-  for (int j = 0; j < o.count[1]; ++j)
-    for (int i = 0; i < o.count[0]; ++i) h(i + 2, j + 2) = block[static_cast<std::size_t>(j) * o.count[0] + i];
-  Kokkos::deep_copy(T_, h);
+  set_owned_values(T_, block);
   fill_ghosts();
 }
 

@@ -42,9 +42,7 @@ class MantleConvection2D : public MantleBox {
   std::vector<double> velocity_block() const override;
   long long stokes_unknowns() const override { return stokes_->unknowns(); }
 
-  const MantlePhysics& physics() const override { return params_; }
   const MantleParameters& parameters() const { return params_; }
-  void set_bottom_temperature(double value) override { params_.bottom.value = value; }
 
  private:
   void fill_ghosts();

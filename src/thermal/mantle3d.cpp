@@ -12,7 +12,7 @@
 namespace hadal::thermal {
 
 MantleConvection3D::MantleConvection3D(MPI_Comm comm, const MantleParameters3D& params)
-    : MantleBox(comm), params_(params) {
+    : MantleBox(comm, params_), params_(params) {
   const auto& n = params.cells;
   const std::array<double, 3> len = {params.aspect_x, params.aspect_y, 1.0};
   for (int a = 0; a < 3; ++a) h_[a] = len[a] / n[a];

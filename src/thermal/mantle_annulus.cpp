@@ -14,7 +14,7 @@
 namespace hadal::thermal {
 
 MantleConvectionAnnulus::MantleConvectionAnnulus(MPI_Comm comm, const MantleParametersAnnulus& params)
-    : MantleBox(comm), params_(params) {
+    : MantleBox(comm, params_), params_(params) {
   grid_.n_phi = params.n_phi;
   grid_.n_r = params.n_r;
   grid_.inner_radius = params.inner_radius;
@@ -59,24 +59,9 @@ void MantleConvectionAnnulus::set_initial_temperature() {
 void MantleConvectionAnnulus::fill_ghosts() {
   auto h = Kokkos::create_mirror_view(T_);
   Kokkos::deep_copy(h, T_);
-  const int js = start_[0], is = start_[1], mj = count_[0], mi = count_[1];
-  PetscScalar** g;
-  Vec global;
-  HADAL_PETSC(DMGetGlobalVector(da_, &global));
-  HADAL_PETSC(DMDAVecGetArray(da_, global, &g));
-  for (int i = 0; i < mi; ++i)
-    for (int j = 0; j < mj; ++j) g[is + i][js + j] = h(j + 2, i + 2);
-  HADAL_PETSC(DMDAVecRestoreArray(da_, global, &g));
-  HADAL_PETSC(DMGlobalToLocal(da_, global, INSERT_VALUES, local_));
-  HADAL_PETSC(DMRestoreGlobalVector(da_, &global));
-  PetscInt gj, gi, gk, gmj, gmi, gmk;
-  HADAL_PETSC(DMDAGetGhostCorners(da_, &gj, &gi, &gk, &gmj, &gmi, &gmk));
-  const PetscScalar** l;
-  HADAL_PETSC(DMDAVecGetArrayRead(da_, local_, &l));
   // Periodic in phi: the ghost columns come from the neighbours (or this rank) across phi = 0.
-  for (int i = gi; i < gi + gmi; ++i)
-    for (int j = gj; j < gj + gmj; ++j) h(j - js + 2, i - is + 2) = l[i][j];
-  HADAL_PETSC(DMDAVecRestoreArrayRead(da_, local_, &l));
+  exchange_ghosts(h);
+  const int is = start_[1], mj = count_[0], mi = count_[1];
   // Walls: odd reflection about a wall temperature, linear extension for a flux (as in the boxes).
   const double dr = grid_.dr();
   const int nj = mj + 4;
@@ -95,17 +80,7 @@ void MantleConvectionAnnulus::fill_ghosts() {
   Kokkos::deep_copy(T_, h);
 }
 
-void MantleConvectionAnnulus::load_velocity() {
-  const auto f = stokes_->face_velocities();
-  auto hp = Kokkos::create_mirror_view(vphi_);
-  auto hr = Kokkos::create_mirror_view(vr_);
-  for (int i = 0; i < f.dims[0][1]; ++i)
-    for (int j = 0; j < f.dims[0][0]; ++j) hp(j, i) = f(0, j, i);
-  for (int i = 0; i < f.dims[1][1]; ++i)
-    for (int j = 0; j < f.dims[1][0]; ++j) hr(j, i) = f(1, j, i);
-  Kokkos::deep_copy(vphi_, hp);
-  Kokkos::deep_copy(vr_, hr);
-}
+void MantleConvectionAnnulus::load_velocity() { load_faces(stokes_->face_velocities(), vphi_, vr_); }
 
 StokesSolveStats MantleConvectionAnnulus::solve_stokes() {
   auto h = Kokkos::create_mirror_view(T_);
@@ -274,7 +249,7 @@ void MantleConvectionAnnulus::advance_energy(double dt) {
 }
 
 MantleDiagnostics MantleConvectionAnnulus::diagnostics() const {
-  const int js = start_[0], is = start_[1], mj = count_[0], mi = count_[1], np = grid_.n_phi, nr = grid_.n_r;
+  const int is = start_[1], mj = count_[0], mi = count_[1], np = grid_.n_phi, nr = grid_.n_r;
   const double dr = grid_.dr(), dphi = grid_.dphi(), r_in = grid_.inner_radius, r_out = grid_.outer_radius;
   auto h = Kokkos::create_mirror_view(T_);
   Kokkos::deep_copy(h, T_);
@@ -334,22 +309,10 @@ MantleDiagnostics MantleConvectionAnnulus::diagnostics() const {
   return d;
 }
 
-std::vector<double> MantleConvectionAnnulus::temperature_block() const {
-  auto h = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(h, T_);
-  std::vector<double> out;
-  for (int i = 0; i < count_[1]; ++i)
-    for (int j = 0; j < count_[0]; ++j) out.push_back(h(j + 2, i + 2));
-  return out;
-}
+std::vector<double> MantleConvectionAnnulus::temperature_block() const { return owned_values(T_); }
 
 void MantleConvectionAnnulus::set_temperature_block(const std::vector<double>& block) {
-  auto h = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(h, T_);
-  std::size_t q = 0;
-  for (int i = 0; i < count_[1]; ++i)
-    for (int j = 0; j < count_[0]; ++j) h(j + 2, i + 2) = block.at(q++);
-  Kokkos::deep_copy(T_, h);
+  set_owned_values(T_, block);
   fill_ghosts();
 }
 

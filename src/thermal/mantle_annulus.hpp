@@ -46,9 +46,7 @@ class MantleConvectionAnnulus : public MantleBox {
   long long stokes_unknowns() const override { return stokes_->unknowns(); }
   std::vector<double> node_xy() const override;
 
-  const MantlePhysics& physics() const override { return params_; }
   const MantleParametersAnnulus& parameters() const { return params_; }
-  void set_bottom_temperature(double value) override { params_.bottom.value = value; }
 
  private:
   void fill_ghosts();

@@ -130,4 +130,53 @@ void MantleBox::set_temperature_from(const std::vector<int>& source_cells, const
   set_temperature_block(block);
 }
 
+std::vector<double> MantleBox::owned_values(const View2& field) const {
+  auto h = Kokkos::create_mirror_view(field);
+  Kokkos::deep_copy(h, field);
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(count_[0]) * count_[1]);
+  for (int j = 0; j < count_[1]; ++j)
+    for (int i = 0; i < count_[0]; ++i) out.push_back(h(i + 2, j + 2));
+  return out;
+}
+
+void MantleBox::set_owned_values(const View2& field, const std::vector<double>& block) const {
+  auto h = Kokkos::create_mirror_view(field);
+  Kokkos::deep_copy(h, field);
+  std::size_t q = 0;
+  for (int j = 0; j < count_[1]; ++j)
+    for (int i = 0; i < count_[0]; ++i) h(i + 2, j + 2) = block.at(q++);
+  Kokkos::deep_copy(field, h);
+}
+
+void MantleBox::exchange_ghosts(const View2::HostMirror& h) {
+  const int is = start_[0], js = start_[1];
+  PetscScalar** g;
+  Vec global;
+  HADAL_PETSC(DMGetGlobalVector(da_, &global));
+  HADAL_PETSC(DMDAVecGetArray(da_, global, &g));
+  for (int j = 0; j < count_[1]; ++j)
+    for (int i = 0; i < count_[0]; ++i) g[js + j][is + i] = h(i + 2, j + 2);
+  HADAL_PETSC(DMDAVecRestoreArray(da_, global, &g));
+  HADAL_PETSC(DMGlobalToLocal(da_, global, INSERT_VALUES, local_));
+  HADAL_PETSC(DMRestoreGlobalVector(da_, &global));
+  PetscInt gi, gj, gk, gmi, gmj, gmk;
+  HADAL_PETSC(DMDAGetGhostCorners(da_, &gi, &gj, &gk, &gmi, &gmj, &gmk));
+  const PetscScalar** l;
+  HADAL_PETSC(DMDAVecGetArrayRead(da_, local_, &l));
+  for (int j = gj; j < gj + gmj; ++j)
+    for (int i = gi; i < gi + gmi; ++i) h(i - is + 2, j - js + 2) = l[j][i];
+  HADAL_PETSC(DMDAVecRestoreArrayRead(da_, local_, &l));
+}
+
+void MantleBox::load_faces(const FaceVelocities<2>& f, const View2& first, const View2& second) {
+  const View2 views[2] = {first, second};
+  for (int d = 0; d < 2; ++d) {
+    auto h = Kokkos::create_mirror_view(views[d]);
+    for (int j = 0; j < f.dims[d][1]; ++j)
+      for (int i = 0; i < f.dims[d][0]; ++i) h(i, j) = f(d, i, j);
+    Kokkos::deep_copy(views[d], h);
+  }
+}
+
 }  // namespace hadal::thermal

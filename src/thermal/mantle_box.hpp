@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include <Kokkos_Core.hpp>
 #include <mpi.h>
 #include <petscdmda.h>
 #include <petscksp.h>
@@ -84,16 +85,17 @@ class MantleBox {
   /// nondimensional; empty for the rectilinear boxes (their nodes follow from lengths()).
   virtual std::vector<double> node_xy() const { return {}; }
 
-  virtual const MantlePhysics& physics() const = 0;
+  const MantlePhysics& physics() const { return *physics_; }
   /// The bottom wall's value (temperature or flux); the coupled run moves it with the core.
-  virtual void set_bottom_temperature(double value) = 0;
+  void set_bottom_temperature(double value) { physics_->bottom.value = value; }
   const StokesSolveStats& last_stokes() const { return last_stokes_; }
   /// With implicit advection: RMS over the cells of the residual of the discrete steady equations
   /// (lap T - div(u T) + H, MUSCL fluxes, u from this T) at the start of the last step; 0 otherwise.
   double last_steady_residual() const { return last_steady_residual_; }
 
  protected:
-  explicit MantleBox(MPI_Comm comm) : comm_(comm) {}
+  /// `physics`: the derived box's parameters (a member of it, so valid for the box's lifetime).
+  MantleBox(MPI_Comm comm, MantlePhysics& physics) : comm_(comm), physics_(&physics) {}
   /// Takes the layout of the box's Stokes grid and creates on it the cell-centred DMDAs (da_ with two
   /// ghost layers and a box stencil, operator_da_ with a star stencil for the implicit operators) and
   /// the work vectors.
@@ -115,11 +117,21 @@ class MantleBox {
   }
   void create_energy_grids(const std::vector<int>& ranks, const std::vector<std::vector<PetscInt>>& ranges,
                            bool periodic_first_axis);
+  using View2 = Kokkos::View<double**>;
+  /// The 2-D geometries' shared steps, on views with two ghost layers indexed (axis 0, axis 1):
+  /// owned values (axis 0 fastest), setting them, the exchange of the ghost layers through da_
+  /// (the walls are each geometry's own), and the face velocities of a Stokes solve.
+  std::vector<double> owned_values(const View2& field) const;
+  void set_owned_values(const View2& field, const std::vector<double>& block) const;
+  /// Refreshes the inter-rank (and periodic) ghosts of `mirror`, a host copy of the field.
+  void exchange_ghosts(const View2::HostMirror& mirror);
+  static void load_faces(const FaceVelocities<2>& faces, const View2& first, const View2& second);
   /// A solver for the implicit energy operator: MUMPS LU with the direct Stokes method, else CG
   /// (symmetric diffusion) or GMRES (with upwind advection) + BoomerAMG.
   KSP create_energy_solver(bool symmetric) const;
 
   MPI_Comm comm_;
+  MantlePhysics* physics_;
   std::vector<int> cells_, start_, count_;
   std::vector<double> lengths_;
   DM da_ = nullptr;           ///< cell-centred T with two ghost layers (box stencil)

@@ -102,12 +102,58 @@ struct LocalArray {
 
 }  // namespace
 
+void FactorReuse::operators_changed(KSP ksp, bool direct) {
+  constexpr int kRefactorIterations = 4;
+  const bool reuse = direct && factored_ && last_iterations_ <= kRefactorIterations;
+  HADAL_PETSC(KSPSetReusePreconditioner(ksp, reuse ? PETSC_TRUE : PETSC_FALSE));
+  // Stale factors that need more than a few tens of iterations cost more than a new factorisation.
+  if (direct) HADAL_PETSC(KSPSetTolerances(ksp, rtol_, PETSC_DEFAULT, PETSC_DEFAULT, reuse ? 30 : 200));
+  factored_ = true;
+}
+
+StokesSolveStats FactorReuse::solve(KSP ksp, Vec b, Vec x, double start_time, const std::string& what) {
+  HADAL_PETSC(KSPSolve(ksp, b, x));
+  PetscInt its = 0;
+  KSPConvergedReason reason;
+  HADAL_PETSC(KSPGetIterationNumber(ksp, &its));
+  HADAL_PETSC(KSPGetConvergedReason(ksp, &reason));
+  PetscBool reused = PETSC_FALSE;
+  HADAL_PETSC(KSPGetReusePreconditioner(ksp, &reused));
+  if (reason < 0 && reused) {
+    // LU factors of an operator that has since changed a lot (a large pseudo-time step) no longer
+    // precondition: factor the current operator and solve again from zero.
+    HADAL_PETSC(KSPSetReusePreconditioner(ksp, PETSC_FALSE));
+    HADAL_PETSC(KSPSetTolerances(ksp, rtol_, PETSC_DEFAULT, PETSC_DEFAULT, 200));
+    HADAL_PETSC(VecZeroEntries(x));
+    HADAL_PETSC(KSPSolve(ksp, b, x));
+    PetscInt more = 0;
+    HADAL_PETSC(KSPGetIterationNumber(ksp, &more));
+    its += more;
+    HADAL_PETSC(KSPGetConvergedReason(ksp, &reason));
+  }
+  PetscReal rnorm = 0;
+  HADAL_PETSC(KSPGetResidualNorm(ksp, &rnorm));
+  StokesSolveStats stats;
+  stats.iterations = static_cast<int>(its);
+  last_iterations_ = stats.iterations;
+  stats.residual_norm = rnorm;
+  stats.converged_reason = static_cast<int>(reason);
+  stats.seconds = MPI_Wtime() - start_time;
+  if (reason < 0 || !std::isfinite(rnorm)) {
+    std::ostringstream msg;
+    msg << what << " did not converge (" << KSPConvergedReasons[reason] << " after " << its << " iterations, residual "
+        << rnorm << ")";
+    throw NumericalError(msg.str());
+  }
+  return stats;
+}
+
 template <int Dim>
 StokesSolver<Dim>::StokesSolver(MPI_Comm comm, const Index& cells, const std::array<double, Dim>& lengths,
                                 const StokesBoundaries<Dim>& bc, double rtol, const std::string& options_prefix,
                                 const std::string& petsc_options, StokesMethod method)
     : comm_(comm), n_(cells), len_(lengths), bc_(bc), rtol_(rtol), prefix_(options_prefix),
-      user_options_(petsc_options), method_(method) {
+      user_options_(petsc_options), method_(method), reuse_(rtol) {
   for (int a = 0; a < Dim; ++a) h_[a] = len_[a] / n_[a];
   if constexpr (Dim == 2) {
     HADAL_PETSC(DMStagCreate2d(comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, n_[0], n_[1], PETSC_DECIDE, PETSC_DECIDE, 0,
@@ -337,50 +383,11 @@ StokesSolveStats StokesSolver<Dim>::solve(const StokesCoefficients<Dim>& coeffic
     assemble_operator(coefficients);
     const bool direct = method_ == StokesMethod::Direct;
     HADAL_PETSC(KSPSetOperators(ksp_, A_, direct ? A_ : P_));
-    // Old LU factors of a slowly changing operator still precondition well; refactor once they
-    // need more than a few Krylov iterations.
-    constexpr int kRefactorIterations = 4;
-    const bool reuse = direct && assembled_ && last_iterations_ <= kRefactorIterations;
-    HADAL_PETSC(KSPSetReusePreconditioner(ksp_, reuse ? PETSC_TRUE : PETSC_FALSE));
-    // Stale factors that need more than a few tens of iterations cost more than a new factorisation.
-    if (direct) HADAL_PETSC(KSPSetTolerances(ksp_, rtol_, PETSC_DEFAULT, PETSC_DEFAULT, reuse ? 30 : 200));
+    reuse_.operators_changed(ksp_, direct);
     assembled_ = true;
   }
   assemble_rhs(coefficients);
-  HADAL_PETSC(KSPSolve(ksp_, b_, x_));
-  StokesSolveStats stats;
-  PetscInt its = 0;
-  KSPConvergedReason reason;
-  HADAL_PETSC(KSPGetIterationNumber(ksp_, &its));
-  HADAL_PETSC(KSPGetConvergedReason(ksp_, &reason));
-  PetscBool reused = PETSC_FALSE;
-  HADAL_PETSC(KSPGetReusePreconditioner(ksp_, &reused));
-  if (reason < 0 && reused) {
-    // LU factors of an operator that has since changed a lot (a large pseudo-time step) no longer
-    // precondition: factor the current operator and solve again from the same start.
-    HADAL_PETSC(KSPSetReusePreconditioner(ksp_, PETSC_FALSE));
-    HADAL_PETSC(KSPSetTolerances(ksp_, rtol_, PETSC_DEFAULT, PETSC_DEFAULT, 200));
-    HADAL_PETSC(VecZeroEntries(x_));
-    HADAL_PETSC(KSPSolve(ksp_, b_, x_));
-    PetscInt more = 0;
-    HADAL_PETSC(KSPGetIterationNumber(ksp_, &more));
-    its += more;
-    HADAL_PETSC(KSPGetConvergedReason(ksp_, &reason));
-  }
-  PetscReal rnorm = 0;
-  HADAL_PETSC(KSPGetResidualNorm(ksp_, &rnorm));
-  stats.iterations = static_cast<int>(its);
-  last_iterations_ = stats.iterations;
-  stats.residual_norm = rnorm;
-  stats.converged_reason = static_cast<int>(reason);
-  stats.seconds = MPI_Wtime() - t0;
-  if (reason < 0 || !std::isfinite(rnorm)) {
-    std::ostringstream msg;
-    msg << Dim << "-D Stokes solve did not converge (" << KSPConvergedReasons[reason] << " after " << its
-        << " iterations, residual " << rnorm << ")";
-    throw NumericalError(msg.str());
-  }
-  return stats;
+  return reuse_.solve(ksp_, b_, x_, t0, std::to_string(Dim) + "-D Stokes solve");
 }
 
 template <int Dim>

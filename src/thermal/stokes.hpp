@@ -74,6 +74,24 @@ struct StokesSolveStats {
   int converged_reason = 0;
 };
 
+/// How a saddle-point KSP reuses LU factors across solves: old factors of a slowly changing
+/// operator still precondition well, so they are kept while the last solve took at most a few
+/// iterations; a solve with stale factors that fails is repeated with new ones.
+class FactorReuse {
+ public:
+  explicit FactorReuse(double rtol) : rtol_(rtol) {}
+  /// After new operators were set on `ksp`; `direct`: the preconditioner is an LU.
+  void operators_changed(KSP ksp, bool direct);
+  /// Solves ksp x = b (x holds the start) and reports; throws NumericalError naming `what` when the
+  /// solve fails even with fresh factors.
+  StokesSolveStats solve(KSP ksp, Vec b, Vec x, double start_time, const std::string& what);
+
+ private:
+  double rtol_;
+  int last_iterations_ = 0;
+  bool factored_ = false;
+};
+
 template <int Dim>
 class StokesSolver {
  public:
@@ -122,7 +140,7 @@ class StokesSolver {
   double rtol_;
   std::string prefix_, user_options_;
   StokesMethod method_;
-  int last_iterations_ = 0;
+  FactorReuse reuse_;
   OwnedCells<Dim> owned_;
   DM dm_ = nullptr;
   Mat A_ = nullptr, P_ = nullptr;

@@ -48,7 +48,8 @@ AnnulusStokesSolver::AnnulusStokesSolver(MPI_Comm comm, const AnnulusGrid& grid,
       walls_(walls),
       rotation_free_(walls[0] == VelocityBoundary::FreeSlip && walls[1] == VelocityBoundary::FreeSlip),
       rtol_(rtol),
-      prefix_(options_prefix) {
+      prefix_(options_prefix),
+      reuse_(rtol) {
   HADAL_PETSC(DMStagCreate2d(comm_, DM_BOUNDARY_PERIODIC, DM_BOUNDARY_NONE, grid_.n_phi, grid_.n_r, PETSC_DECIDE,
                              PETSC_DECIDE, 0, 1, 1, DMSTAG_STENCIL_BOX, 1, nullptr, nullptr, &dm_));
   HADAL_PETSC(DMSetFromOptions(dm_));
@@ -253,34 +254,11 @@ StokesSolveStats AnnulusStokesSolver::solve(const AnnulusStokesCoefficients& coe
   if (viscosity_changed || !assembled_) {
     assemble_operator(coefficients);
     HADAL_PETSC(KSPSetOperators(ksp_, A_, A_));
-    // Old factors of a slowly changing operator still precondition well; refactor once they need
-    // more than a few Krylov iterations.
-    constexpr int kRefactorIterations = 4;
-    HADAL_PETSC(KSPSetReusePreconditioner(ksp_, assembled_ && last_iterations_ <= kRefactorIterations ? PETSC_TRUE
-                                                                                                        : PETSC_FALSE));
+    reuse_.operators_changed(ksp_, true);
     assembled_ = true;
   }
   assemble_rhs(coefficients);
-  HADAL_PETSC(KSPSolve(ksp_, b_, x_));
-  PetscInt its = 0;
-  KSPConvergedReason reason;
-  HADAL_PETSC(KSPGetIterationNumber(ksp_, &its));
-  HADAL_PETSC(KSPGetConvergedReason(ksp_, &reason));
-  PetscReal rnorm = 0;
-  HADAL_PETSC(KSPGetResidualNorm(ksp_, &rnorm));
-  StokesSolveStats stats;
-  stats.iterations = static_cast<int>(its);
-  last_iterations_ = stats.iterations;
-  stats.residual_norm = rnorm;
-  stats.converged_reason = static_cast<int>(reason);
-  stats.seconds = MPI_Wtime() - t0;
-  if (reason < 0 || !std::isfinite(rnorm)) {
-    std::ostringstream msg;
-    msg << "annulus Stokes solve did not converge (" << KSPConvergedReasons[reason] << " after " << its
-        << " iterations, residual " << rnorm << ")";
-    throw NumericalError(msg.str());
-  }
-  return stats;
+  return reuse_.solve(ksp_, b_, x_, t0, "annulus Stokes solve");
 }
 
 double AnnulusStokesSolver::rigid_rotation() const {

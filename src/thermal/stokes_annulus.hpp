@@ -86,7 +86,7 @@ class AnnulusStokesSolver {
   Mat A_ = nullptr;
   Vec x_ = nullptr, b_ = nullptr;
   KSP ksp_ = nullptr;
-  int last_iterations_ = 0;
+  FactorReuse reuse_;
   bool assembled_ = false;
 };
 
