@@ -28,9 +28,7 @@ class CoreHistoryModel : public sim::Model {
   /// The core starts at `start` (time.start, s) in its initial state.
   CoreHistoryModel(sim::RunContext& context, double start)
       : context_(context), core_(core_parameters(context.config.child("core"))) {
-    CoreState s = core_.state();
-    s.time = start;
-    core_.set_state(s);
+    core_.set_time(start);
     const auto q = context.config.child("core").child("cmb_heat_flow");
     times_ = q.reals("times");
     values_ = q.reals("values");

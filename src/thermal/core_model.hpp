@@ -48,6 +48,8 @@ class CoreModel {
   const CoreParameters& parameters() const { return p_; }
   const CoreState& state() const { return s_; }
   void set_state(const CoreState& s) { s_ = s; }
+  /// Starts the core's clock (its radiogenic decay) at `time` (s), the run's time.start.
+  void set_time(double time) { s_.time = time; }
   /// The state as checkpoints store it: time, T_c, r_i, heat out, radiogenic energy.
   std::vector<double> state_values() const;
   /// Sets the state from state_values() stored at v[0..4].

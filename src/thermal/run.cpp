@@ -72,9 +72,11 @@ void run_mantle(sim::RunContext& context, bool coupled, const std::string& type)
   box->set_initial_temperature();
   if (!coupled && config.child("mantle").has("initial_temperature_file"))
     start_from_fields_file(config.child("mantle"), scales, context.comm, *box);
+  const auto settings = sim::time_settings_from_config(config);
   auto core = coupled ? std::make_unique<CoreModel>(core_parameters(config.child("core"))) : nullptr;
+  if (core) core->set_time(settings.start);
   MantleModel model(context, std::move(box), scales, std::move(core), anderson_depth(config));
-  run_model(context, model, sim::time_settings_from_config(config), type, model.cells());
+  run_model(context, model, settings, type, model.cells());
 }
 
 void run_core(sim::RunContext& context) {
