@@ -11,7 +11,7 @@
 
 namespace hadal::thermal {
 MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& params)
-    : MantleBox(comm, params_), params_(params), dx_(params.aspect / params.nx), dz_(1.0 / params.nz) {
+    : PlanarMantleBox(comm, params_), params_(params), dx_(params.aspect / params.nx), dz_(1.0 / params.nz) {
   stokes_ = std::make_unique<StokesSolver2D>(comm, std::array<int, 2>{params.nx, params.nz},
                                              std::array<double, 2>{params.aspect, 1.0}, params.velocity_bc,
                                              params.stokes_rtol, params.options_prefix, params.petsc_options,
@@ -142,12 +142,7 @@ double MantleConvection2D::stable_dt(double cfl, bool diffusive_cap) const {
         if (r > m) m = r;
       },
       Kokkos::Max<double>(rate));
-  double global = 0.0;
-  MPI_Allreduce(&rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
-  const double h = std::min(dx_, dz_);
-  double dt = diffusive_cap || global <= 0.0 ? 12.5 * h * h : std::numeric_limits<double>::max();
-  if (global > 0.0) dt = std::min(dt, cfl / global);
-  return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
+  return ladder_dt(rate, std::min(dx_, dz_), cfl, diffusive_cap);
 }
 
 KSP MantleConvection2D::diffusion_solver(double dt) {
@@ -178,28 +173,18 @@ void MantleConvection2D::assemble_energy_operator(Mat m, double dt, bool with_ad
   HADAL_PETSC(MatZeroEntries(m));
   for (int j = o.start[1]; j < o.start[1] + o.count[1]; ++j)
     for (int i = o.start[0]; i < o.start[0] + o.count[0]; ++i) {
-      MatStencil row{0, j, i, 0};
-      MatStencil cols[5];
-      PetscScalar vals[5];
-      int n = 0;
-      double diag = 1.0 / dt;
-      auto add = [&](int ii, int jj, double v) {
-        cols[n] = MatStencil{0, jj, ii, 0};
-        vals[n++] = v;
-      };
-      // Upwind flux divergence: an outflow face takes this cell's T, an inflow face the neighbour's.
-      // Wall faces carry no flow, so the same neighbours exist for both operators.
+      EnergyRow row(MatStencil{0, j, i, 0}, dt);
+      // Wall faces carry no flow, so the same neighbours exist with and without advection.
       const int li = i - o.start[0], lj = j - o.start[1];
       const double uw = with_advection ? hx(li, lj) : 0.0, ue = with_advection ? hx(li + 1, lj) : 0.0;
       const double ws = with_advection ? hz(li, lj) : 0.0, wn = with_advection ? hz(li, lj + 1) : 0.0;
-      if (i > 0) { add(i - 1, j, -idx2 - std::max(uw, 0.0) * idx); diag += idx2 - std::min(uw, 0.0) * idx; }
-      if (i < params_.nx - 1) { add(i + 1, j, -idx2 + std::min(ue, 0.0) * idx); diag += idx2 + std::max(ue, 0.0) * idx; }
-      if (j > 0) { add(i, j - 1, -idz2 - std::max(ws, 0.0) * idz); diag += idz2 - std::min(ws, 0.0) * idz; }
-      else if (params_.bottom.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
-      if (j < params_.nz - 1) { add(i, j + 1, -idz2 + std::min(wn, 0.0) * idz); diag += idz2 + std::max(wn, 0.0) * idz; }
-      else if (params_.top.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
-      add(i, j, diag);
-      HADAL_PETSC(MatSetValuesStencil(m, 1, &row, n, cols, vals, INSERT_VALUES));
+      if (i > 0) row.face(MatStencil{0, j, i - 1, 0}, idx2, -uw * idx);
+      if (i < params_.nx - 1) row.face(MatStencil{0, j, i + 1, 0}, idx2, ue * idx);
+      if (j > 0) row.face(MatStencil{0, j - 1, i, 0}, idz2, -ws * idz);
+      else if (params_.bottom.kind == ThermalBoundaryKind::Temperature) row.fixed_wall(2.0 * idz2);
+      if (j < params_.nz - 1) row.face(MatStencil{0, j + 1, i, 0}, idz2, wn * idz);
+      else if (params_.top.kind == ThermalBoundaryKind::Temperature) row.fixed_wall(2.0 * idz2);
+      row.insert(m);
     }
   HADAL_PETSC(MatAssemblyBegin(m, MAT_FINAL_ASSEMBLY));
   HADAL_PETSC(MatAssemblyEnd(m, MAT_FINAL_ASSEMBLY));
@@ -240,42 +225,7 @@ void MantleConvection2D::advance_energy(double dt) {
     Kokkos::fence();
   }
   KSP energy_ksp = params_.implicit_advection ? advection_diffusion_solver(dt) : diffusion_solver(dt);
-  auto hT = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(hT, T_);
-  auto hR = Kokkos::create_mirror_view(tendency_);
-  Kokkos::deep_copy(hR, tendency_);
-  {
-    PetscScalar **b, **x;
-    HADAL_PETSC(DMDAVecGetArray(da_, rhs_, &b));
-    HADAL_PETSC(DMDAVecGetArray(da_, sol_, &x));
-    const double idz = 1.0 / dz_, idz2 = idz * idz, H = params_.internal_heating;
-    for (int j = 0; j < o.count[1]; ++j)
-      for (int i = 0; i < o.count[0]; ++i) {
-        const int gj = o.start[1] + j;
-        double v = hT(i + 2, j + 2) / dt + hR(i, j) + H;
-        if (gj == 0)
-          v += params_.bottom.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.bottom.value * idz2
-                                                                        : params_.bottom.value * idz;
-        if (gj == params_.nz - 1)
-          v += params_.top.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.top.value * idz2
-                                                                     : -params_.top.value * idz;
-        b[gj][o.start[0] + i] = v;
-        x[gj][o.start[0] + i] = hT(i + 2, j + 2);
-      }
-    HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
-    HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
-  }
-  last_steady_residual_ = solve_energy_system(energy_ksp, rhs_, sol_, previous_,
-                                              static_cast<double>(params_.nx) * params_.nz, "energy equation");
-  {
-    const PetscScalar** x;
-    HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
-    for (int j = 0; j < o.count[1]; ++j)
-      for (int i = 0; i < o.count[0]; ++i) hT(i + 2, j + 2) = x[o.start[1] + j][o.start[0] + i];
-    HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
-  }
-  Kokkos::deep_copy(T_, hT);
-  fill_ghosts();
+  solve_energy_step(energy_ksp, dt, dz_, [](bool) { return 1.0; }, "energy equation");
 }
 
 MantleDiagnostics MantleConvection2D::diagnostics() const {
@@ -369,13 +319,6 @@ MantleDiagnostics MantleConvection2D::diagnostics() const {
   MPI_Allreduce(&mx, &d.vmax, 1, MPI_DOUBLE, MPI_MAX, comm_);
   d.vrms = std::sqrt((glob[0] + glob[1]) * dx_ * dz_ / params_.aspect);
   return d;
-}
-
-std::vector<double> MantleConvection2D::temperature_block() const { return owned_values(T_); }
-
-void MantleConvection2D::set_temperature_block(const std::vector<double>& block) {
-  set_owned_values(T_, block);
-  fill_ghosts();
 }
 
 std::vector<double> MantleConvection2D::viscosity_block() const {

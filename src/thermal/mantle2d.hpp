@@ -19,9 +19,8 @@
 
 namespace hadal::thermal {
 
-class MantleConvection2D : public MantleBox {
+class MantleConvection2D : public PlanarMantleBox {
  public:
-  using View2 = Kokkos::View<double**>;
 
   MantleConvection2D(MPI_Comm comm, const MantleParameters& params);
   ~MantleConvection2D() override;
@@ -35,8 +34,6 @@ class MantleConvection2D : public MantleBox {
 
   const OwnedCells<2>& owned() const { return stokes_->owned(); }
 
-  std::vector<double> temperature_block() const override;
-  void set_temperature_block(const std::vector<double>& block) override;
   std::vector<double> viscosity_block() const override;
   std::vector<double> pressure_block() const override { return stokes_->cell_pressure(); }
   std::vector<double> velocity_block() const override;
@@ -45,7 +42,7 @@ class MantleConvection2D : public MantleBox {
   const MantleParameters& parameters() const { return params_; }
 
  private:
-  void fill_ghosts();
+  void fill_ghosts() override;
   void load_velocity();
   /// The implicit-diffusion solver for this dt, assembled (and set up) only for a new dt.
   KSP diffusion_solver(double dt);
@@ -66,9 +63,7 @@ class MantleConvection2D : public MantleBox {
   int most_recent_diffusion_ = 0;
   Mat advection_diffusion_ = nullptr;  ///< only with implicit_advection
   KSP advection_diffusion_ksp_ = nullptr;
-  View2 T_;        ///< (xm+4) x (zm+4): two ghost layers
   View2 vx_, vz_;  ///< (xm+1) x zm and xm x (zm+1)
-  View2 tendency_;
 };
 
 }  // namespace hadal::thermal

@@ -189,12 +189,7 @@ double MantleConvection3D::stable_dt(double cfl, bool diffusive_cap) const {
         if (v > r) r = v;
       },
       Kokkos::Max<double>(rate));
-  double global = 0.0;
-  MPI_Allreduce(&rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
-  const double hmin = std::min({h_[0], h_[1], h_[2]});
-  double dt = diffusive_cap || global <= 0.0 ? 12.5 * hmin * hmin : std::numeric_limits<double>::max();
-  if (global > 0.0) dt = std::min(dt, cfl / global);
-  return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
+  return ladder_dt(rate, std::min({h_[0], h_[1], h_[2]}), cfl, diffusive_cap);
 }
 
 void MantleConvection3D::assemble_energy_operator(double dt) {
@@ -216,38 +211,24 @@ void MantleConvection3D::assemble_energy_operator(double dt) {
   for (int k = o.start[2]; k < o.start[2] + o.count[2]; ++k)
     for (int j = o.start[1]; j < o.start[1] + o.count[1]; ++j)
       for (int i = o.start[0]; i < o.start[0] + o.count[0]; ++i) {
-        MatStencil row{k, j, i, 0};
-        MatStencil cols[7];
-        PetscScalar vals[7];
-        int c = 0;
-        double diag = 1.0 / dt;
-        auto add = [&](int ii, int jj, int kk, double v) {
-          cols[c] = MatStencil{kk, jj, ii, 0};
-          vals[c++] = v;
-        };
-        // Side walls are insulating: no neighbour and no extra term. Upwind flux divergence: an
-        // outflow face takes this cell's T, an inflow face the neighbour's; wall faces carry no flow.
+        EnergyRow row(MatStencil{k, j, i, 0}, dt);
+        // Side walls are insulating: no neighbour and no extra term; wall faces carry no flow.
         const int li = i - o.start[0], lj = j - o.start[1], lk = k - o.start[2];
         const int idx[3] = {i, j, k};
         for (int a = 0; a < 3; ++a) {
           const int lo[3] = {a == 0, a == 1, a == 2};
           const double u_minus = upwind ? hv[a](li, lj, lk) : 0.0;
           const double u_plus = upwind ? hv[a](li + lo[0], lj + lo[1], lk + lo[2]) : 0.0;
-          if (idx[a] > 0) {
-            add(i - lo[0], j - lo[1], k - lo[2], -ih2[a] - std::max(u_minus, 0.0) * ih[a]);
-            diag += ih2[a] - std::min(u_minus, 0.0) * ih[a];
-          } else if (a == 2 && fixed_bottom) {
-            diag += 2.0 * ih2[2];
-          }
-          if (idx[a] < n[a] - 1) {
-            add(i + lo[0], j + lo[1], k + lo[2], -ih2[a] + std::min(u_plus, 0.0) * ih[a]);
-            diag += ih2[a] + std::max(u_plus, 0.0) * ih[a];
-          } else if (a == 2 && fixed_top) {
-            diag += 2.0 * ih2[2];
-          }
+          if (idx[a] > 0)
+            row.face(MatStencil{k - lo[2], j - lo[1], i - lo[0], 0}, ih2[a], -u_minus * ih[a]);
+          else if (a == 2 && fixed_bottom)
+            row.fixed_wall(2.0 * ih2[2]);
+          if (idx[a] < n[a] - 1)
+            row.face(MatStencil{k + lo[2], j + lo[1], i + lo[0], 0}, ih2[a], u_plus * ih[a]);
+          else if (a == 2 && fixed_top)
+            row.fixed_wall(2.0 * ih2[2]);
         }
-        add(i, j, k, diag);
-        HADAL_PETSC(MatSetValuesStencil(D_, 1, &row, c, cols, vals, INSERT_VALUES));
+        row.insert(D_);
       }
   HADAL_PETSC(MatAssemblyBegin(D_, MAT_FINAL_ASSEMBLY));
   HADAL_PETSC(MatAssemblyEnd(D_, MAT_FINAL_ASSEMBLY));

@@ -14,7 +14,7 @@
 namespace hadal::thermal {
 
 MantleConvectionAnnulus::MantleConvectionAnnulus(MPI_Comm comm, const MantleParametersAnnulus& params)
-    : MantleBox(comm, params_), params_(params) {
+    : PlanarMantleBox(comm, params_), params_(params) {
   grid_.n_phi = params.n_phi;
   grid_.n_r = params.n_r;
   grid_.inner_radius = params.inner_radius;
@@ -118,12 +118,7 @@ double MantleConvectionAnnulus::stable_dt(double cfl, bool diffusive_cap) const 
         if (v > m) m = v;
       },
       Kokkos::Max<double>(rate));
-  double global = 0.0;
-  MPI_Allreduce(&rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
-  const double h = std::min(dr, r_in * dphi);
-  double dt = diffusive_cap || global <= 0.0 ? 12.5 * h * h : std::numeric_limits<double>::max();
-  if (global > 0.0) dt = std::min(dt, cfl / global);
-  return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
+  return ladder_dt(rate, std::min(dr, r_in * dphi), cfl, diffusive_cap);
 }
 
 void MantleConvectionAnnulus::assemble_energy_operator(double dt) {
@@ -139,38 +134,19 @@ void MantleConvectionAnnulus::assemble_energy_operator(double dt) {
   for (int i = is; i < is + mi; ++i)
     for (int j = js; j < js + mj; ++j) {
       const double rc = grid_.centre_radius(i), r_lo = grid_.face_radius(i), r_hi = grid_.face_radius(i + 1);
-      MatStencil row{0, i, j, 0};
-      MatStencil cols[5];
-      PetscScalar vals[5];
-      int n = 0;
-      double diag = 1.0 / dt;
-      auto add = [&](int jj, int ii, double v) {
-        cols[n] = MatStencil{0, ii, jj, 0};
-        vals[n++] = v;
-      };
-      // Finite volume r dr dphi: diffusive conductances, upwind advective ones (outflow: own T).
+      EnergyRow row(MatStencil{0, i, j, 0}, dt);
+      // Finite volume r dr dphi: conductances and advective coefficients per face over the volume.
       const double kphi = 1.0 / (rc * rc * dphi * dphi), k_lo = r_lo / (rc * dr * dr), k_hi = r_hi / (rc * dr * dr);
       const int lj = j - js, li = i - is;
       const double uw = advection ? hp(lj, li) / (rc * dphi) : 0.0, ue = advection ? hp(lj + 1, li) / (rc * dphi) : 0.0;
       const double us = advection ? hr(lj, li) * r_lo / (rc * dr) : 0.0, un = advection ? hr(lj, li + 1) * r_hi / (rc * dr) : 0.0;
-      add(j - 1, i, -kphi - std::max(uw, 0.0));
-      diag += kphi - std::min(uw, 0.0);
-      add(j + 1, i, -kphi + std::min(ue, 0.0));
-      diag += kphi + std::max(ue, 0.0);
-      if (i > 0) {
-        add(j, i - 1, -k_lo - std::max(us, 0.0));
-        diag += k_lo - std::min(us, 0.0);
-      } else if (params_.bottom.kind == ThermalBoundaryKind::Temperature) {
-        diag += 2.0 * k_lo;
-      }
-      if (i < nr - 1) {
-        add(j, i + 1, -k_hi + std::min(un, 0.0));
-        diag += k_hi + std::max(un, 0.0);
-      } else if (params_.top.kind == ThermalBoundaryKind::Temperature) {
-        diag += 2.0 * k_hi;
-      }
-      add(j, i, diag);
-      HADAL_PETSC(MatSetValuesStencil(matrix_, 1, &row, n, cols, vals, ADD_VALUES));
+      row.face(MatStencil{0, i, j - 1, 0}, kphi, -uw);
+      row.face(MatStencil{0, i, j + 1, 0}, kphi, ue);
+      if (i > 0) row.face(MatStencil{0, i - 1, j, 0}, k_lo, -us);
+      else if (params_.bottom.kind == ThermalBoundaryKind::Temperature) row.fixed_wall(2.0 * k_lo);
+      if (i < nr - 1) row.face(MatStencil{0, i + 1, j, 0}, k_hi, un);
+      else if (params_.top.kind == ThermalBoundaryKind::Temperature) row.fixed_wall(2.0 * k_hi);
+      row.insert(matrix_);
     }
   HADAL_PETSC(MatAssemblyBegin(matrix_, MAT_FINAL_ASSEMBLY));
   HADAL_PETSC(MatAssemblyEnd(matrix_, MAT_FINAL_ASSEMBLY));
@@ -179,7 +155,7 @@ void MantleConvectionAnnulus::assemble_energy_operator(double dt) {
 }
 
 void MantleConvectionAnnulus::advance_energy(double dt) {
-  const int mj = count_[0], mi = count_[1], js = start_[0], is = start_[1];
+  const int mj = count_[0], mi = count_[1], is = start_[1];
   {  // Explicit advective tendency -div(u T) with MUSCL face values (ghosts are current).
     auto T = T_;
     auto vp = vphi_;
@@ -205,47 +181,11 @@ void MantleConvectionAnnulus::advance_energy(double dt) {
     Kokkos::fence();
   }
   assemble_energy_operator(dt);
-  auto hT = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(hT, T_);
-  auto hR = Kokkos::create_mirror_view(tendency_);
-  Kokkos::deep_copy(hR, tendency_);
-  {
-    PetscScalar **b, **x;
-    HADAL_PETSC(DMDAVecGetArray(da_, rhs_, &b));
-    HADAL_PETSC(DMDAVecGetArray(da_, sol_, &x));
-    const double dr = grid_.dr(), H = params_.internal_heating;
-    for (int i = 0; i < mi; ++i)
-      for (int j = 0; j < mj; ++j) {
-        const int gi = is + i;
-        const double rc = grid_.centre_radius(gi);
-        double v = hT(j + 2, i + 2) / dt + hR(j, i) + H;
-        if (gi == 0) {
-          const double r = grid_.inner_radius;
-          v += params_.bottom.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.bottom.value * r / (rc * dr * dr)
-                                                                        : params_.bottom.value * r / (rc * dr);
-        }
-        if (gi == grid_.n_r - 1) {
-          const double r = grid_.outer_radius;
-          v += params_.top.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.top.value * r / (rc * dr * dr)
-                                                                     : -params_.top.value * r / (rc * dr);
-        }
-        b[gi][js + j] = v;
-        x[gi][js + j] = hT(j + 2, i + 2);
-      }
-    HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
-    HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
-  }
-  last_steady_residual_ = solve_energy_system(energy_ksp_, rhs_, sol_, previous_,
-                                              static_cast<double>(grid_.n_phi) * grid_.n_r, "annulus energy equation");
-  {
-    const PetscScalar** x;
-    HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
-    for (int i = 0; i < mi; ++i)
-      for (int j = 0; j < mj; ++j) hT(j + 2, i + 2) = x[is + i][js + j];
-    HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
-  }
-  Kokkos::deep_copy(T_, hT);
-  fill_ghosts();
+  // The wall's conductance is r_wall dphi / (dr/2) over the volume r_cell dr dphi.
+  const double r_first = grid_.centre_radius(0), r_last = grid_.centre_radius(grid_.n_r - 1);
+  solve_energy_step(energy_ksp_, dt, grid_.dr(),
+                    [&](bool top) { return top ? grid_.outer_radius / r_last : grid_.inner_radius / r_first; },
+                    "annulus energy equation");
 }
 
 MantleDiagnostics MantleConvectionAnnulus::diagnostics() const {
@@ -307,13 +247,6 @@ MantleDiagnostics MantleConvectionAnnulus::diagnostics() const {
   d.t_profile.resize(nr);
   for (int i = 0; i < nr; ++i) d.t_profile[i] = sums[7 + i] / np;
   return d;
-}
-
-std::vector<double> MantleConvectionAnnulus::temperature_block() const { return owned_values(T_); }
-
-void MantleConvectionAnnulus::set_temperature_block(const std::vector<double>& block) {
-  set_owned_values(T_, block);
-  fill_ghosts();
 }
 
 std::vector<double> MantleConvectionAnnulus::viscosity_block() const {

@@ -20,9 +20,8 @@
 
 namespace hadal::thermal {
 
-class MantleConvectionAnnulus : public MantleBox {
+class MantleConvectionAnnulus : public PlanarMantleBox {
  public:
-  using View2 = Kokkos::View<double**>;
 
   MantleConvectionAnnulus(MPI_Comm comm, const MantleParametersAnnulus& params);
   ~MantleConvectionAnnulus() override;
@@ -37,8 +36,6 @@ class MantleConvectionAnnulus : public MantleBox {
   /// (Davies et al.'s definition); flux_top and flux_bottom are the mean upward fluxes on each wall.
   MantleDiagnostics diagnostics() const override;
 
-  std::vector<double> temperature_block() const override;
-  void set_temperature_block(const std::vector<double>& block) override;
   std::vector<double> viscosity_block() const override;
   std::vector<double> pressure_block() const override { return stokes_->cell_pressure(); }
   /// Cartesian (x, y, 0) velocity at cell centres (ParaView's true geometry).
@@ -49,7 +46,7 @@ class MantleConvectionAnnulus : public MantleBox {
   const MantleParametersAnnulus& parameters() const { return params_; }
 
  private:
-  void fill_ghosts();
+  void fill_ghosts() override;
   void load_velocity();
   /// 1/dt - lap (with the wall conditions) and, with implicit advection, upwind advection.
   void assemble_energy_operator(double dt);
@@ -60,9 +57,7 @@ class MantleConvectionAnnulus : public MantleBox {
   Mat matrix_ = nullptr;
   KSP energy_ksp_ = nullptr;
   double matrix_dt_ = -1.0;
-  View2 T_;          ///< (m_phi + 4) x (m_r + 4): two ghost layers
   View2 vphi_, vr_;  ///< (m_phi + 1) x m_r and m_phi x (m_r + 1) face velocities
-  View2 tendency_;
 };
 
 }  // namespace hadal::thermal

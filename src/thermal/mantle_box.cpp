@@ -3,11 +3,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "thermal/petsc_util.hpp"
 
 namespace hadal::thermal {
+
+void EnergyRow::insert(Mat m) {
+  cols_[n_] = cell_;
+  vals_[n_++] = diag_;
+  HADAL_PETSC(MatSetValuesStencil(m, 1, &cell_, n_, cols_, vals_, INSERT_VALUES));
+}
 
 MantleBox::~MantleBox() {
   VecDestroy(&rhs_);
@@ -177,6 +184,57 @@ void MantleBox::load_faces(const FaceVelocities<2>& f, const View2& first, const
       for (int i = 0; i < f.dims[d][0]; ++i) h(i, j) = f(d, i, j);
     Kokkos::deep_copy(views[d], h);
   }
+}
+
+double MantleBox::ladder_dt(double local_rate, double h_min, double cfl, bool diffusive_cap) const {
+  double global = 0.0;
+  MPI_Allreduce(&local_rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  double dt = diffusive_cap || global <= 0.0 ? 12.5 * h_min * h_min : std::numeric_limits<double>::max();
+  if (global > 0.0) dt = std::min(dt, cfl / global);
+  return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
+}
+
+void PlanarMantleBox::solve_energy_step(KSP ksp, double dt, double h, const std::function<double(bool)>& wall_weight,
+                                        const char* what) {
+  const auto& phys = physics();
+  auto hT = Kokkos::create_mirror_view(T_);
+  Kokkos::deep_copy(hT, T_);
+  auto hR = Kokkos::create_mirror_view(tendency_);
+  Kokkos::deep_copy(hR, tendency_);
+  const int is = start_[0], js = start_[1], last = cells_[1] - 1;
+  const double ih = 1.0 / h, ih2 = ih * ih, H = phys.internal_heating;
+  auto wall_term = [&](const ThermalBoundary& wall, bool top) {
+    const double term = wall.kind == ThermalBoundaryKind::Temperature ? 2.0 * wall.value * ih2
+                                                                      : (top ? -wall.value : wall.value) * ih;
+    return term * wall_weight(top);
+  };
+  {
+    PetscScalar **b, **x;
+    HADAL_PETSC(DMDAVecGetArray(da_, rhs_, &b));
+    HADAL_PETSC(DMDAVecGetArray(da_, sol_, &x));
+    for (int j = 0; j < count_[1]; ++j)
+      for (int i = 0; i < count_[0]; ++i) {
+        const int gj = js + j;
+        double v = hT(i + 2, j + 2) / dt + hR(i, j) + H;
+        if (gj == 0) v += wall_term(phys.bottom, false);
+        if (gj == last) v += wall_term(phys.top, true);
+        b[gj][is + i] = v;
+        x[gj][is + i] = hT(i + 2, j + 2);
+      }
+    HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
+    HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
+  }
+  last_steady_residual_ =
+      solve_energy_system(ksp, rhs_, sol_, previous_, static_cast<double>(cells_[0]) * cells_[1], what);
+  {
+    const PetscScalar** x;
+    HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
+    for (int j = 0; j < count_[1]; ++j)
+      for (int i = 0; i < count_[0]; ++i) hT(i + 2, j + 2) = x[js + j][is + i];
+    HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
+  }
+  Kokkos::deep_copy(T_, hT);
+  fill_ghosts();
 }
 
 }  // namespace hadal::thermal

@@ -5,6 +5,7 @@
 /// objects of the implicit energy step.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -31,6 +32,29 @@ struct MantleDiagnostics {
   /// 1 + <w T> over the box: equals Nu at steady state without internal heating (dT = 1).
   double nu_volume = 0.0;
   std::vector<double> t_profile;  ///< horizontal mean T per cell layer, bottom to top
+};
+
+/// One row of an implicit energy operator (1/dt - lap + upwind advection) on a DMDA: per face a
+/// diffusive conductance k and an advective coefficient a (the outward normal velocity times the
+/// face's area over the cell's volume); an outflow face (a > 0) takes this cell's T, an inflow face
+/// the neighbour's. A wall holding a temperature adds its conductance to the diagonal only.
+class EnergyRow {
+ public:
+  EnergyRow(MatStencil cell, double dt) : cell_(cell), diag_(1.0 / dt) {}
+  void face(MatStencil neighbour, double k, double a) {
+    cols_[n_] = neighbour;
+    vals_[n_++] = -k + (a < 0.0 ? a : 0.0);
+    diag_ += k + (a > 0.0 ? a : 0.0);
+  }
+  void fixed_wall(double k) { diag_ += k; }
+  void insert(Mat m);
+
+ private:
+  MatStencil cell_;
+  MatStencil cols_[7];
+  PetscScalar vals_[7];
+  int n_ = 0;
+  double diag_;
 };
 
 /// A convection box, nondimensional (length = height, time = height^2/kappa, T by the reference
@@ -117,6 +141,11 @@ class MantleBox {
   }
   void create_energy_grids(const std::vector<int>& ranks, const std::vector<std::vector<PetscInt>>& ranges,
                            bool periodic_first_axis);
+  /// The step of stable_dt from this rank's largest advective rate (|u|/h summed over the axes):
+  /// Courant number `cfl` over the global rate, at most 12.5 h_min^2 if `diffusive_cap` (the
+  /// accuracy of the implicit diffusion), rounded down to a geometric ladder of ratio 2^(1/8) so
+  /// the implicit operator is rarely rebuilt.
+  double ladder_dt(double local_rate, double h_min, double cfl, bool diffusive_cap) const;
   using View2 = Kokkos::View<double**>;
   /// The 2-D geometries' shared steps, on views with two ghost layers indexed (axis 0, axis 1):
   /// owned values (axis 0 fastest), setting them, the exchange of the ghost layers through da_
@@ -140,6 +169,30 @@ class MantleBox {
   Vec previous_ = nullptr;  ///< temperature before the step (implicit advection only)
   StokesSolveStats last_stokes_;
   double last_steady_residual_ = 0.0;
+};
+
+/// The 2-D geometries (box and annulus): the temperature on a view with two ghost layers, indexed
+/// (axis 0, axis 1).
+class PlanarMantleBox : public MantleBox {
+ public:
+  std::vector<double> temperature_block() const override { return owned_values(T_); }
+  void set_temperature_block(const std::vector<double>& block) override {
+    set_owned_values(T_, block);
+    fill_ghosts();
+  }
+
+ protected:
+  using MantleBox::MantleBox;
+  /// Refreshes the ghost layers of T_ (other ranks, periodic seams, walls) after its owned values changed.
+  virtual void fill_ghosts() = 0;
+  /// The implicit energy solve of a step: rhs = T/dt + tendency_ + H, plus in the cells next to the
+  /// bottom and top walls the wall's term (2 T_w/h^2 for a temperature, +-q/h for a flux; h the
+  /// spacing along axis 1) times wall_weight(top) (1 in the box, r_wall/r_cell in the annulus);
+  /// then T from `ksp` and its ghosts. Sets last_steady_residual_.
+  void solve_energy_step(KSP ksp, double dt, double h, const std::function<double(bool)>& wall_weight,
+                         const char* what);
+  View2 T_;
+  View2 tendency_;  ///< explicit advective tendency of the step, owned cells
 };
 
 }  // namespace hadal::thermal
