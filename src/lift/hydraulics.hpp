@@ -108,4 +108,11 @@ inline double supply_inertance(const Network& net) {
   return net.fluid.carrier_density() * net.supply.length() / (net.supply.count * net.supply.area());
 }
 
+/// Joukowsky pressure rise rho a |j| for stopping the riser flow j instantly, riser concentration c.
+inline double joukowsky_pressure(const Network& net, double c, double j) {
+  const double rho = RiserProperties::from(net).mixture_density(c);
+  const double a = korteweg_wave_speed(net.fluid.bulk_modulus, rho, net.riser.diameter, net.riser.wall_thickness, 207e9);
+  return rho * a * std::fabs(j);
+}
+
 }  // namespace hadal::lift

@@ -130,6 +130,25 @@ double Network::ore_volume_rate(double q) const {
   return feeder.mass_rate / ore.density;
 }
 
+void apply_settling(const SettlingClosure& s, double diameter, Network& net) {
+  const double rho_c = net.fluid.carrier_density();
+  const double sd = net.ore.density / rho_c - 1.0;
+  const double nu = net.fluid.carrier_viscosity();
+  double vt = s.given_velocity;
+  if (s.model != SettlingClosure::Model::Given) {
+    vt = s.model == SettlingClosure::Model::Newton
+             ? newton_settling_velocity(diameter, sd, s.drag_coefficient, net.fluid.gravity)
+             : ruby_zanke_settling_velocity(diameter, sd, nu, net.fluid.gravity);
+    const double ratio = diameter / net.riser.diameter;
+    if (s.wall == SettlingClosure::Wall::Munroe) vt *= std::max(0.0, 1.0 - std::pow(ratio, 1.5));
+    if (s.wall == SettlingClosure::Wall::RichardsonZaki) vt *= std::pow(10.0, -ratio);
+  }
+  net.ore.diameter = diameter;
+  net.ore.settling_velocity = vt;
+  net.ore.drag_coefficient = s.drag_coefficient;
+  net.ore.hindered_exponent = s.rowe ? rowe_exponent(vt * diameter / nu) : s.fixed_exponent;
+}
+
 Network reference_design() {
   const double pi = 3.14159265358979323846;
   Network n;

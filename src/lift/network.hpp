@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /// \file network.hpp
 /// \brief The circulating-slurry loop as data: fluid and ore, pumps, supply pipes, ore feeder, riser
-/// and separator. Everything in SI. Built from a case file by case_config.cpp or directly by tests.
+/// and separator. Everything in SI. Built from a case file by keys.cpp or directly by tests.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "lift/closures.hpp"
+#include "lift/settings.hpp"
 
 namespace hadal::lift {
 
@@ -164,6 +165,10 @@ struct Network {
   /// Ore volume rate fed in for loop flow q.
   double ore_volume_rate(double q) const;
 };
+
+/// Sets the ore's diameter, settling velocity (model and wall factor of `closure`, carrier properties
+/// and riser diameter of `net`) and hindered-settling exponent (also used by the envelope sweep).
+void apply_settling(const SettlingClosure& closure, double diameter, Network& net);
 
 /// The JOGMEC-type design of the issue (2 x 5-stage pumps in series, 2 supply pipes 206.38 mm, riser
 /// 230.17 mm, 2000 m, 5000 t/day), with the worked-example closures (v_t 1.2 m/s, n 2.4). The pump curve

@@ -96,6 +96,12 @@ void ProfileWriter::write(long step, double time, const PipeProfile& riser, cons
   }
 }
 
+int comm_rank(MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank;
+}
+
 void write_series_h5(MPI_Comm comm, const std::string& path, const std::vector<std::string>& names,
                      const std::vector<std::vector<double>>& columns, const std::vector<std::string>& units) {
   io::H5File f(comm, path, io::H5File::Mode::Create);

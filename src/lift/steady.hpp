@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lift/network.hpp"
+#include "lift/settings.hpp"
 
 namespace hadal::lift {
 
@@ -24,13 +25,6 @@ class InfeasibleInput : public std::runtime_error {
 
  private:
   std::string key_;
-};
-
-struct SteadyOptions {
-  bool fixed_flow = false;   ///< impose the flow and compute the pump pressure rise it needs
-  double flow = 0.2;         ///< m3/s, when fixed_flow
-  double speed_ratio = 1.0;  ///< N/N0 of the pumps (pump-curve mode)
-  double ore_scale = 1.0;    ///< multiplies the ore feed (continuation)
 };
 
 /// Term-by-term pressure budget of the loop (Pa); the terms add up to the pump pressure rise.

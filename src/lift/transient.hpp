@@ -13,25 +13,10 @@
 
 #include "lift/feeder.hpp"
 #include "lift/network.hpp"
+#include "lift/settings.hpp"
 #include "lift/steady.hpp"
 
 namespace hadal::lift {
-
-struct TransientEvent {
-  enum class Kind { Trip, Restart, Speed, FeederStop, FeederStart };
-  double time = 0.0;
-  Kind kind = Kind::Trip;
-  double speed_ratio = 1.0;  ///< Restart / Speed target N/N0
-  double ramp_time = 0.0;    ///< s, Restart / Speed
-};
-
-struct TransientOptions {
-  double cell_size = 5.0;          ///< m (riser and supply legs)
-  bool start_from_steady = true;   ///< false: riser full of carrier, feeder starts at t = 0
-  double speed_ratio = 1.0;        ///< initial N/N0
-  std::vector<TransientEvent> events;  ///< sorted by time
-  double fixed_flow = 0.0;         ///< > 0: hold the loop flow at this value (verification of transport)
-};
 
 /// First occurrence of an alarm.
 struct AlarmRecord {

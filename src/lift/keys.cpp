@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
-#include "lift/case_config.hpp"
+#include "lift/keys.hpp"
 
 #include <cmath>
 #include <sstream>
 
 #include "core/log.hpp"
 #include "numerics/constants.hpp"
+#include "sim/simulation.hpp"
 
 namespace hadal::lift {
 namespace {
 
 using numerics::kPi;
+
+enum class CaseKind { Steady, Transient, Envelope };
 
 void declare_pipe(config::ObjectSpec& pipe, bool supply) {
   using namespace units;
@@ -35,8 +38,6 @@ void declare_pipe(config::ObjectSpec& pipe, bool supply) {
       .default_value(0.02);
   if (supply) pipe.integer("count", "Identical supply pipes in parallel").min(1).default_value(1);
 }
-
-}  // namespace
 
 void declare_lift_schema(config::ObjectSpec& root, CaseKind kind) {
   using namespace units;
@@ -189,6 +190,21 @@ void declare_lift_schema(config::ObjectSpec& root, CaseKind kind) {
   }
 }
 
+}  // namespace
+
+void declare_steady_schema(config::ObjectSpec& root) { declare_lift_schema(root, CaseKind::Steady); }
+
+void declare_transient_schema(config::ObjectSpec& root) {
+  declare_lift_schema(root, CaseKind::Transient);
+  sim::declare_time_schema(root);
+}
+
+void declare_envelope_schema(config::ObjectSpec& root) { declare_lift_schema(root, CaseKind::Envelope); }
+
+void check_lift_case(const config::ConfigView& root, std::vector<Diagnostic>& problems) {
+  network_from_config(root.child("lift"), problems);
+}
+
 SettlingClosure settling_from_config(const config::ConfigView& ore) {
   SettlingClosure s;
   const std::string model = ore.string("settling_model");
@@ -202,25 +218,6 @@ SettlingClosure settling_from_config(const config::ConfigView& ore) {
   s.rowe = !ore.has("hindered_exponent");
   if (!s.rowe) s.fixed_exponent = ore.real("hindered_exponent");
   return s;
-}
-
-void apply_settling(const SettlingClosure& s, double diameter, Network& net) {
-  const double rho_c = net.fluid.carrier_density();
-  const double sd = net.ore.density / rho_c - 1.0;
-  const double nu = net.fluid.carrier_viscosity();
-  double vt = s.given_velocity;
-  if (s.model != SettlingClosure::Model::Given) {
-    vt = s.model == SettlingClosure::Model::Newton
-             ? newton_settling_velocity(diameter, sd, s.drag_coefficient, net.fluid.gravity)
-             : ruby_zanke_settling_velocity(diameter, sd, nu, net.fluid.gravity);
-    const double ratio = diameter / net.riser.diameter;
-    if (s.wall == SettlingClosure::Wall::Munroe) vt *= std::max(0.0, 1.0 - std::pow(ratio, 1.5));
-    if (s.wall == SettlingClosure::Wall::RichardsonZaki) vt *= std::pow(10.0, -ratio);
-  }
-  net.ore.diameter = diameter;
-  net.ore.settling_velocity = vt;
-  net.ore.drag_coefficient = s.drag_coefficient;
-  net.ore.hindered_exponent = s.rowe ? rowe_exponent(vt * diameter / nu) : s.fixed_exponent;
 }
 
 namespace {
@@ -415,6 +412,16 @@ Network network_from_config(const config::ConfigView& lift) {
   Network net = network_from_config(lift, problems);
   if (!problems.empty()) throw InputError(problems);
   return net;
+}
+
+SteadyOptions steady_options_from_config(const config::ConfigView& lift) {
+  SteadyOptions o;
+  const auto st = lift.child("steady");
+  o.fixed_flow = st.string("mode") == "fixed_flow";
+  if (o.fixed_flow) o.flow = st.real("flow");
+  const auto pumps = lift.child("pumps");
+  o.speed_ratio = pumps.has("speed") ? pumps.real("speed") / pumps.real("rated_speed") : 1.0;
+  return o;
 }
 
 TransientOptions transient_options_from_config(const config::ConfigView& lift) {
