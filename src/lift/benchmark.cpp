@@ -6,7 +6,7 @@
 #include "lift/envelope.hpp"
 #include "lift/run.hpp"
 #include "lift/steady.hpp"
-#include "lift/transient.hpp"
+#include "lift/rigid_loop.hpp"
 #include "sim/roofline.hpp"
 
 namespace hadal::lift {
@@ -27,7 +27,7 @@ void run_benchmark(MPI_Comm comm, const std::vector<std::string>& args, Logger& 
   cyc.feeder.cycle.control = TankCycle::Control::Timed;
   TransientOptions o;
   o.cell_size = 1.0;
-  LoopTransient loop(cyc, o);
+  RigidLoop loop(cyc, o);
   t0 = std::chrono::steady_clock::now();
   double t = 0.0;
   long steps = 0;

@@ -4,9 +4,18 @@
 /// the solvers take (tests fill them directly).
 #pragma once
 
+#include <string>
 #include <vector>
 
 namespace hadal::lift {
+
+/// Where a valve sits in the loop (see Valve in network.hpp).
+enum class ValveLocation : int {
+  PumpDischarge = 0,  ///< at the pumps' outlet, on the supply velocity (carrier)
+  Feeder = 1,         ///< at the feeder, on the riser velocity (mixture at the riser base)
+  RiserTop = 2,       ///< at the riser top before the separator, on the riser velocity (mixture at the top)
+};
+inline constexpr int kValveLocations = 3;
 
 /// How the ore's settling velocity and hindered-settling exponent follow from its size (`lift.ore`).
 struct SettlingClosure {
@@ -28,20 +37,44 @@ struct SteadyOptions {
 
 /// One scheduled operation of `lift.transient.events`.
 struct TransientEvent {
-  enum class Kind { Trip, Restart, Speed, FeederStop, FeederStart };
+  enum class Kind { Trip, Restart, Speed, FeederStop, FeederStart, ValveClose, ValveOpen };
   double time = 0.0;
   Kind kind = Kind::Trip;
   double speed_ratio = 1.0;  ///< Restart / Speed target N/N0
   double ramp_time = 0.0;    ///< s, Restart / Speed
+  ValveLocation valve = ValveLocation::Feeder;  ///< ValveClose / ValveOpen
+  double stroke_time = 0.0;      ///< s, ValveClose / ValveOpen: 0 = instantaneous
+  double stroke_exponent = 1.0;  ///< m of the law tau = tau_end + (tau_start - tau_end)(1 - s)^m, s = t/stroke
+  double final_opening = 0.0;    ///< tau at the end of the stroke (ValveClose: default 0, ValveOpen: 1)
+};
+
+/// A pressure/velocity probe of the elastic model.
+struct Station {
+  std::string name;
+  bool riser = true;      ///< riser or supply pipe
+  double position = 0.0;  ///< m along the pipe from its start (riser: feeder; supply: ship)
+};
+
+/// Settings of the elastic (compressible) model of `lift.transient`.
+struct ElasticOptions {
+  double courant = 1.0;             ///< acoustic Courant number of the fastest cell
+  bool unsteady_friction = true;    ///< Brunone's instantaneous-acceleration term
+  double brunone_coefficient = -1.0;  ///< k; < 0: Vardy-Brown from the initial Reynolds number
+  bool cavitation = true;           ///< discrete vapour cavities where the pressure reaches vapour pressure
+  std::vector<Station> stations;
+  double station_interval = 0.01;   ///< s between station samples
 };
 
 /// `lift.transient`: discretisation, initial state and schedule.
 struct TransientOptions {
+  enum class Model { Rigid, Elastic };
+  Model model = Model::Rigid;
   double cell_size = 5.0;          ///< m (riser and supply legs)
   bool start_from_steady = true;   ///< false: riser full of carrier, feeder starts at t = 0
   double speed_ratio = 1.0;        ///< initial N/N0
   std::vector<TransientEvent> events;  ///< sorted by time
   double fixed_flow = 0.0;         ///< > 0: hold the loop flow at this value (verification of transport)
+  ElasticOptions elastic;
 };
 
 }  // namespace hadal::lift

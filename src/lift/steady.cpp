@@ -82,12 +82,16 @@ PetscErrorCode residual(SNES, Vec xv, Vec fv, void* ctx) {
   const SupplyTerms sup = supply_terms(net, u.q);
   const RiserTotals ris = riser_totals(net, u.q, u.c);
   const double p0 = 0.0;  // gauge pressure at the pump suction (ship manifold, sea level)
-  f[0] = (u.p1 - p0 - u.pump_rise) / kPressureScale;
+  // Open valves (none unless the case declares them) are local losses where they sit.
+  const double valve_pump = valve_loss(net, ValveLocation::PumpDischarge, u.q, 0.0, 1.0);
+  const double valve_feeder = valve_loss(net, ValveLocation::Feeder, u.q, u.c.front(), 1.0);
+  const double valve_top = valve_loss(net, ValveLocation::RiserTop, u.q, u.c.back(), 1.0);
+  f[0] = (u.p1 - p0 - u.pump_rise + valve_pump) / kPressureScale;
   f[1] = (u.p2 - u.p1 - sup.statics + sup.friction + sup.minor) / kPressureScale;
-  f[2] = (u.p3 - u.p2 + feeder_loss(net, u.q, u.c.front())) / kPressureScale;
+  f[2] = (u.p3 - u.p2 + feeder_loss(net, u.q, u.c.front()) + valve_feeder) / kPressureScale;
   f[3] = (u.p4 - u.p3 + ris.statics + ris.friction + ris.excess + riser_minor_loss(net, u.q, u.c.back())) /
          kPressureScale;
-  f[4] = (u.p4 - separator_loss(net, u.q) - p0) / kPressureScale;
+  f[4] = (u.p4 - separator_loss(net, u.q) - valve_top - p0) / kPressureScale;
   const DriftFlux drift = net.drift_flux();
   const double j = u.q / net.riser.area();
   const double cd = delivered(pb, u.q);
@@ -330,7 +334,10 @@ SteadyResult solve_steady(const Network& net, const SteadyOptions& options) {
   b.riser_friction = ris.friction;
   b.riser_solids_friction = ris.excess;
   b.supply_friction = sup.friction;
-  b.local_losses = sup.minor + riser_minor_loss(net, u.q, u.c.back());
+  b.local_losses = sup.minor + riser_minor_loss(net, u.q, u.c.back()) +
+                   valve_loss(net, ValveLocation::PumpDischarge, u.q, 0.0, 1.0) +
+                   valve_loss(net, ValveLocation::Feeder, u.q, u.c.front(), 1.0) +
+                   valve_loss(net, ValveLocation::RiserTop, u.q, u.c.back(), 1.0);
   b.feeder = feeder_loss(net, u.q, u.c.front());
   b.separator = separator_loss(net, u.q);
   r.riser_loss = ris.statics - net.fluid.water_density * net.fluid.gravity * net.riser.rise() + ris.friction + ris.excess;

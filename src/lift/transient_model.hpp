@@ -11,7 +11,7 @@
 #include "io/csv.hpp"
 #include "lift/network.hpp"
 #include "lift/output.hpp"
-#include "lift/transient.hpp"
+#include "lift/loop.hpp"
 #include "sim/simulation.hpp"
 
 namespace hadal::lift {
@@ -22,16 +22,16 @@ class TransientModel : public sim::Model {
  public:
   TransientModel(sim::RunContext& ctx, const Network& net, const TransientOptions& options, double series_interval);
 
-  const LoopTransient& loop() const { return loop_; }
+  const LoopModel& loop() const { return *loop_; }
   double stable_dt(double time, double cfl) override;
-  void advance(double time, double dt) override { loop_.advance(time, dt); }
+  void advance(double time, double dt) override { loop_->advance(time, dt); }
   void check_finite(long step, double time) override;
   void write_output(long step, double time) override;
   void after_step(long, double time) override;
   void save(sim::CheckpointWriter& cp) override;
   void restore(sim::CheckpointReader& cp) override;
   void finish(io::Json& s) override;
-  double work_per_step() const override { return loop_.cells(); }
+  double work_per_step() const override { return loop_->work_of_last_step(); }
   std::string status() const override;
 
  private:
@@ -40,7 +40,7 @@ class TransientModel : public sim::Model {
 
   sim::RunContext& ctx_;
   Network net_;
-  LoopTransient loop_;
+  std::unique_ptr<LoopModel> loop_;
   double series_interval_;
   std::unique_ptr<ProfileWriter> writer_;
   std::unique_ptr<io::CsvSeries> csv_;
