@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "core/error.hpp"
-#include "lift/kernels.hpp"
 #include "numerics/limiter.hpp"
 
 namespace hadal::lift {
@@ -30,6 +29,15 @@ std::vector<double> copy_out(const AcousticPipes::View& src, int offset, int n) 
   return out;
 }
 
+// One field of an array of structs, for host copies of a pipe's range.
+template <class T, class F>
+std::vector<double> field_of(const Kokkos::View<T*>& view, int offset, int n, F field) {
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), view);
+  std::vector<double> out(n);
+  for (int i = 0; i < n; ++i) out[i] = field(h(offset + i));
+  return out;
+}
+
 }  // namespace
 
 AcousticPipes::AcousticPipes(const std::vector<AcousticPipeSpec>& pipes) : specs_(pipes) {
@@ -38,33 +46,20 @@ AcousticPipes::AcousticPipes(const std::vector<AcousticPipeSpec>& pipes) : specs
     count_.push_back(static_cast<int>(s.cells.s.size()));
     total_ += count_.back();
   }
-  faces_ = total_ + pipes.size();
+  faces_ = total_ + static_cast<int>(pipes.size());
   const int n = total_;
-  for (View* v : {&p_, &v_, &p_next_, &v_next_, &rho_, &modulus_, &z_, &a_, &dx_, &gz_, &fmul_, &brunone_,
-                  &vapour_, &area_, &gradient_, &friction_, &pm_, &vm_, &pp_, &vp_, &pmax_, &pmin_, &tmax_, &tmin_,
-                  &cavmax_, &tcav_})
-    *v = View("acoustic_cell_field", n);
-  pipe_of_ = Kokkos::View<int*>("acoustic_pipe_of", n);
-  edge_ = Kokkos::View<int*>("acoustic_edge", n);
-  ps_ = View("acoustic_face_pressure", faces_);
-  vs_left_ = View("acoustic_face_velocity_left", faces_);
-  vs_right_ = View("acoustic_face_velocity_right", faces_);
-  cavity_ = View("acoustic_face_cavity", faces_);
-  open_ = View("acoustic_face_open", faces_);
-  deficit_ = View("acoustic_cell_deficit", n);
-  volume_ = View("acoustic_face_volume", faces_);
-  face_left_ = Kokkos::View<int*>("acoustic_face_left", faces_);
-  face_right_ = Kokkos::View<int*>("acoustic_face_right", faces_);
+  p_ = View("acoustic_pressure", n);
+  v_ = View("acoustic_velocity", n);
+  p_next_ = View("acoustic_pressure_next", n);
+  v_next_ = View("acoustic_velocity_next", n);
+  cell_ = Kokkos::View<AcousticCell*>("acoustic_cells", n);
+  work_ = Kokkos::View<CellWork*>("acoustic_work", n);
+  envelope_ = Kokkos::View<CellEnvelope*>("acoustic_envelope", n);
+  face_ = Kokkos::View<AcousticFace*>("acoustic_faces", faces_);
 
-  auto h_dx = Kokkos::create_mirror_view(dx_);
-  auto h_gz = Kokkos::create_mirror_view(gz_);
-  auto h_br = Kokkos::create_mirror_view(brunone_);
-  auto h_vap = Kokkos::create_mirror_view(vapour_);
-  auto h_area = Kokkos::create_mirror_view(area_);
-  auto h_pipe = Kokkos::create_mirror_view(pipe_of_);
-  auto h_edge = Kokkos::create_mirror_view(edge_);
-  auto h_left = Kokkos::create_mirror_view(face_left_);
-  auto h_right = Kokkos::create_mirror_view(face_right_);
+  auto h_cell = Kokkos::create_mirror_view(cell_);
+  auto h_face = Kokkos::create_mirror_view(face_);
+  auto h_env = Kokkos::create_mirror_view(envelope_);
   table_ = Kokkos::View<double**>("acoustic_friction_table", pipes.size(), kTableIntervals + 1);
   inv_step_ = View("acoustic_friction_inv_step", pipes.size());
   auto h_table = Kokkos::create_mirror_view(table_);
@@ -73,19 +68,25 @@ AcousticPipes::AcousticPipes(const std::vector<AcousticPipeSpec>& pipes) : specs
     const AcousticPipeSpec& s = specs_[k];
     const int off = offset_[k], nk = count_[k];
     for (int i = 0; i < nk; ++i) {
-      const int c = off + i;
-      h_dx(c) = s.cells.length[i];
-      h_gz(c) = s.gravity * (s.ascending ? s.cells.sin_angle[i] : -s.cells.sin_angle[i]);
-      h_br(c) = s.unsteady_coefficient;
-      h_vap(c) = s.cavitation ? s.vapour_pressure : -std::numeric_limits<double>::max();
-      h_area(c) = s.count * s.area();
-      h_pipe(c) = k;
-      h_edge(c) = (i == 0 ? kFirstCell : 0) | (i == nk - 1 ? kLastCell : 0);
+      AcousticCell& c = h_cell(off + i);
+      c = AcousticCell{};
+      c.dx = s.cells.length[i];
+      c.gz = s.gravity * (s.ascending ? s.cells.sin_angle[i] : -s.cells.sin_angle[i]);
+      c.brunone = s.unsteady_coefficient;
+      c.inertia = 1.0 / (1.0 + s.unsteady_coefficient);
+      c.vapour = s.cavitation ? s.vapour_pressure : -std::numeric_limits<double>::max();
+      c.area = s.count * s.area();
+      c.inv_back = i > 0 ? 2.0 / (s.cells.length[i - 1] + s.cells.length[i]) : 0.0;
+      c.inv_ahead = i < nk - 1 ? 2.0 / (s.cells.length[i] + s.cells.length[i + 1]) : 0.0;
+      c.pipe = k;
+      c.edge = (i == 0 ? kFirstCell : 0) | (i == nk - 1 ? kLastCell : 0);
+      h_env(off + i) = {-std::numeric_limits<double>::max(), std::numeric_limits<double>::max(), 0.0, 0.0, 0.0, -1.0};
     }
     for (int j = 0; j <= nk; ++j) {
-      const int f = off + k + j;
-      h_left(f) = j > 0 ? off + j - 1 : -(k + 1);     // negative: the pipe's first boundary face
-      h_right(f) = j < nk ? off + j : -(k + 1);       // negative: the pipe's last boundary face
+      AcousticFace& f = h_face(off + k + j);
+      f = AcousticFace{};
+      f.left = j > 0 ? off + j - 1 : -(k + 1);   // negative: the pipe's first boundary face
+      f.right = j < nk ? off + j : -(k + 1);     // negative: the pipe's last boundary face
     }
     // Quasi-steady friction rate psi(|v|) = f |v| / (2D) on a uniform speed grid; psi(0) is the laminar limit.
     const double step = s.speed_range / kTableIntervals;
@@ -98,20 +99,11 @@ AcousticPipes::AcousticPipes(const std::vector<AcousticPipeSpec>& pipes) : specs
                                    speed / (2.0 * s.diameter);
     }
   }
-  Kokkos::deep_copy(dx_, h_dx);
-  Kokkos::deep_copy(gz_, h_gz);
-  Kokkos::deep_copy(brunone_, h_br);
-  Kokkos::deep_copy(vapour_, h_vap);
-  Kokkos::deep_copy(area_, h_area);
-  Kokkos::deep_copy(pipe_of_, h_pipe);
-  Kokkos::deep_copy(edge_, h_edge);
-  Kokkos::deep_copy(face_left_, h_left);
-  Kokkos::deep_copy(face_right_, h_right);
+  Kokkos::deep_copy(cell_, h_cell);
+  Kokkos::deep_copy(face_, h_face);
+  Kokkos::deep_copy(envelope_, h_env);
   Kokkos::deep_copy(table_, h_table);
   Kokkos::deep_copy(inv_step_, h_inv);
-  Kokkos::deep_copy(pmax_, -std::numeric_limits<double>::max());
-  Kokkos::deep_copy(pmin_, std::numeric_limits<double>::max());
-  Kokkos::deep_copy(tcav_, -1.0);
   ends_ = Kokkos::View<double**>("acoustic_ends", pipes.size(), 6);
   boundary_ = Kokkos::View<double**>("acoustic_boundary", pipes.size(), 6);
   ends_host_ = Kokkos::create_mirror_view(ends_);
@@ -145,17 +137,26 @@ double AcousticPipes::host_friction_rate(int pipe, double speed) const {
 
 void AcousticPipes::set_properties(int pipe, const std::vector<double>& density, const std::vector<double>& modulus,
                                    const std::vector<double>& friction_multiplier) {
-  const int n = count_[pipe];
-  std::vector<double> a(n), z(n);
+  const int n = count_[pipe], off = offset_[pipe];
+  auto h_cell = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), cell_);
+  auto h_face = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), face_);
+  std::vector<double> z(n);
   for (int i = 0; i < n; ++i) {
-    a[i] = std::sqrt(modulus[i] / density[i]);
-    z[i] = density[i] * a[i];
+    AcousticCell& c = h_cell(off + i);
+    c.rho = density[i];
+    c.modulus = modulus[i];
+    c.a = std::sqrt(modulus[i] / density[i]);
+    z[i] = density[i] * c.a;
+    c.k_dx = modulus[i] / c.dx;
+    c.inv_rho_dx = 1.0 / (density[i] * c.dx);
+    c.inv_z = 1.0 / z[i];
+    c.fmul = friction_multiplier[i];
   }
-  copy_in(rho_, offset_[pipe], density);
-  copy_in(modulus_, offset_[pipe], modulus);
-  copy_in(fmul_, offset_[pipe], friction_multiplier);
-  copy_in(a_, offset_[pipe], a);
-  copy_in(z_, offset_[pipe], z);
+  // Interior faces of the pipe: f = offset + pipe + j between cells j-1 and j.
+  for (int j = 1; j < n; ++j) h_face(off + pipe + j).weights = face_weights(z[j - 1], z[j]);
+  Kokkos::deep_copy(cell_, h_cell);
+  Kokkos::deep_copy(face_, h_face);
+  gradient_stale_ = true;
   end_z_first_[pipe] = z.front();
   end_z_last_[pipe] = z.back();
   host_rho_[pipe] = density;
@@ -185,17 +186,18 @@ double AcousticPipes::set_equilibrium(int pipe, double start_pressure, double ve
 }
 
 void AcousticPipes::set_state(int pipe, const std::vector<double>& pressure, const std::vector<double>& velocity) {
+  gradient_stale_ = true;
   copy_in(p_, offset_[pipe], pressure);
   copy_in(v_, offset_[pipe], velocity);
 }
 
 double AcousticPipes::max_wave_rate() const {
-  const View a = a_, dx = dx_;
+  const Kokkos::View<AcousticCell*> cell = cell_;
   double rate = 0.0;
   Kokkos::parallel_reduce(
       "lift::acoustic_rate", total_,
       KOKKOS_LAMBDA(const int i, double& m) {
-        const double r = a(i) / dx(i);
+        const double r = cell(i).a / cell(i).dx;
         if (r > m) m = r;
       },
       Kokkos::Max<double>(rate));
@@ -203,51 +205,58 @@ double AcousticPipes::max_wave_rate() const {
 }
 
 void AcousticPipes::predict(double dt) {
-  const View p = p_, v = v_, rho = rho_, modulus = modulus_, dx = dx_, gz = gz_, fmul = fmul_, vapour = vapour_;
-  const View gradient = gradient_, friction = friction_, pm = pm_, vm = vm_, pp = pp_, vp = vp_, cavity = cavity_;
-  const View inv_step = inv_step_;
+  const View p = p_, v = v_, inv_step = inv_step_;
+  const Kokkos::View<AcousticCell*> cell = cell_;
+  const Kokkos::View<CellWork*> work = work_;
+  const Kokkos::View<AcousticFace*> face = face_;
   const Kokkos::View<double**> table = table_;
-  const Kokkos::View<int*> pipe_of = pipe_of_, edge = edge_;
-  // Equilibrium gradient dp/ds of each cell (gravity and quasi-steady friction) and its friction rate.
-  Kokkos::parallel_for(
-      "lift::acoustic_gradient", total_, KOKKOS_LAMBDA(const int i) {
-        const int k = pipe_of(i);
-        const double fr = fmul(i) * friction_rate(table, k, inv_step(k), hadal::km::fabs(v(i)));
-        friction(i) = fr;
-        gradient(i) = -rho(i) * (gz(i) + fr * v(i));
-      });
+  // Equilibrium pressure increment across each cell (gravity and quasi-steady friction) and its friction
+  // rate; the update keeps them for the next step, so only after a change of properties or state.
+  if (gradient_stale_) {
+    Kokkos::parallel_for(
+        "lift::acoustic_gradient", total_, KOKKOS_LAMBDA(const int i) {
+          const AcousticCell& c = cell(i);
+          const double fr = c.fmul * friction_rate(table, c.pipe, inv_step(c.pipe), hadal::km::fabs(v(i)));
+          work(i).friction = fr;
+          work(i).gradient_dx = -c.rho * (c.gz + fr * v(i)) * c.dx;
+        });
+    gradient_stale_ = false;
+  }
   // MUSCL-Hancock: limited slopes of the pressure's deviation from equilibrium and of the velocity,
   // half-step evolution, face states (not below the vapour pressure). First order at pipe ends and next
   // to a cavity, where the state jumps.
   Kokkos::parallel_for(
       "lift::acoustic_predict", total_, KOKKOS_LAMBDA(const int i) {
-        const int fl = i + pipe_of(i);
+        const AcousticCell& c = cell(i);
+        const int fl = i + c.pipe;
+        const double gdx = work(i).gradient_dx;
         double dev = 0.0, dv = 0.0;
-        if (edge(i) == 0 && cavity(fl) <= 0.0 && cavity(fl + 1) <= 0.0) {
-          const double left = p(i) - p(i - 1) - 0.5 * (gradient(i - 1) * dx(i - 1) + gradient(i) * dx(i));
-          const double right = p(i + 1) - p(i) - 0.5 * (gradient(i) * dx(i) + gradient(i + 1) * dx(i + 1));
+        if (c.edge == 0 && face(fl).cavity <= 0.0 && face(fl + 1).cavity <= 0.0) {
+          const double left = p(i) - p(i - 1) - 0.5 * (work(i - 1).gradient_dx + gdx);
+          const double right = p(i + 1) - p(i) - 0.5 * (gdx + work(i + 1).gradient_dx);
           dev = numerics::limited_slope(numerics::Limiter::Minmod, left, right);
           dv = numerics::limited_slope(numerics::Limiter::Minmod, v(i) - v(i - 1), v(i + 1) - v(i));
         }
-        const double slope = gradient(i) * dx(i) + dev;
-        const double pt = p(i) - 0.5 * dt * modulus(i) * dv / dx(i);
-        const double vt = v(i) - 0.5 * dt * dev / (rho(i) * dx(i));
+        const double slope = gdx + dev;
+        const double pt = p(i) - 0.5 * dt * c.k_dx * dv;
+        const double vt = v(i) - 0.5 * dt * dev * c.inv_rho_dx;
         const double lo = pt - 0.5 * slope, hi = pt + 0.5 * slope;
-        pm(i) = lo > vapour(i) ? lo : vapour(i);
-        pp(i) = hi > vapour(i) ? hi : vapour(i);
-        vm(i) = vt - 0.5 * dv;
-        vp(i) = vt + 0.5 * dv;
+        CellWork& w = work(i);
+        w.pm = lo > c.vapour ? lo : c.vapour;
+        w.pp = hi > c.vapour ? hi : c.vapour;
+        w.vm = vt - 0.5 * dv;
+        w.vp = vt + 0.5 * dv;
       });
   const Kokkos::View<double**> ends = ends_;
   const Kokkos::View<int*> first = first_cell_, last = last_cell_;
   Kokkos::parallel_for(
       "lift::acoustic_ends", pipes(), KOKKOS_LAMBDA(const int k) {
-        ends(k, 0) = pm(first(k));
-        ends(k, 1) = vm(first(k));
-        ends(k, 2) = pp(last(k));
-        ends(k, 3) = vp(last(k));
-        ends(k, 4) = cavity(first(k) + k);     // first face of pipe k
-        ends(k, 5) = cavity(last(k) + k + 1);  // last face
+        ends(k, 0) = work(first(k)).pm;
+        ends(k, 1) = work(first(k)).vm;
+        ends(k, 2) = work(last(k)).pp;
+        ends(k, 3) = work(last(k)).vp;
+        ends(k, 4) = face(first(k) + k).cavity;     // first face of pipe k
+        ends(k, 5) = face(last(k) + k + 1).cavity;  // last face
       });
   Kokkos::deep_copy(ends_host_, ends_);
 }
@@ -273,16 +282,16 @@ void AcousticPipes::set_boundary(int pipe, bool last, double pressure, double ve
 
 void AcousticPipes::update(double time, double dt) {
   Kokkos::deep_copy(boundary_, boundary_host_);
-  const View p = p_, v = v_, p_next = p_next_, v_next = v_next_, rho = rho_, modulus = modulus_, z = z_, a = a_;
-  const View dx = dx_, gz = gz_, brunone = brunone_, vapour = vapour_, friction = friction_, area = area_;
-  const View pm = pm_, vm = vm_, pp = pp_, vp = vp_, ps = ps_, vs_left = vs_left_, vs_right = vs_right_;
-  const View cavity = cavity_, volume = volume_, open = open_, deficit = deficit_;
-  const View pmax = pmax_, pmin = pmin_, tmax = tmax_, tmin = tmin_, cavmax = cavmax_, tcav = tcav_;
-  const Kokkos::View<double**> boundary = boundary_;
-  const Kokkos::View<int*> left = face_left_, right = face_right_, pipe_of = pipe_of_, edge = edge_;
+  const View p = p_, v = v_, p_next = p_next_, v_next = v_next_, inv_step = inv_step_;
+  const Kokkos::View<AcousticCell*> cell = cell_;
+  const Kokkos::View<CellWork*> work = work_;
+  const Kokkos::View<CellEnvelope*> envelope = envelope_;
+  const Kokkos::View<AcousticFace*> face = face_;
+  const Kokkos::View<double**> boundary = boundary_, table = table_;
   Kokkos::parallel_for(
       "lift::acoustic_faces", faces_, KOKKOS_LAMBDA(const int f) {
-        const int l = left(f), r = right(f);
+        AcousticFace& fc = face(f);
+        const int l = fc.left, r = fc.right;
         double pf, ul, ur, cav;
         if (l < 0 || r < 0) {  // a pipe end: the node's state
           const int k = l < 0 ? -l - 1 : -r - 1, c = l < 0 ? 0 : 3;
@@ -290,85 +299,100 @@ void AcousticPipes::update(double time, double dt) {
           ul = ur = boundary(k, c + 1);
           cav = boundary(k, c + 2);
         } else {
-          cavitating_face(pp(l), vp(l), z(l), pm(r), vm(r), z(r), vapour(l), cavity(f), area(l), dt, pf, ul, ur, cav);
+          const AcousticCell& cl = cell(l);
+          cavitating_face(work(l).pp, work(l).vp, work(r).pm, work(r).vm, fc.weights, cl.inv_z, cell(r).inv_z,
+                          cl.vapour, fc.cavity, cl.area, dt, pf, ul, ur, cav);
         }
-        ps(f) = pf;
-        vs_left(f) = ul;
-        vs_right(f) = ur;
-        cavity(f) = cav;
-        open(f) = cav > 0.0 ? 1.0 : 0.0;
-        volume(f) += 0.5 * (ul + ur) * dt;
+        fc.pressure = pf;
+        fc.v_left = ul;
+        fc.v_right = ur;
+        fc.cavity = cav;
+        fc.open = cav > 0.0 ? 1.0 : 0.0;
+        fc.volume += 0.5 * (ul + ur) * dt;
       });
   const double t_new = time + dt;
-  Kokkos::parallel_for(
-      "lift::acoustic_update", total_, KOKKOS_LAMBDA(const int i) {
-        const int fl = i + pipe_of(i), fr = fl + 1;
-        const int e = edge(i);
+  int deficits = 0;
+  Kokkos::parallel_reduce(
+      "lift::acoustic_update", total_,
+      KOKKOS_LAMBDA(const int i, int& stretched) {
+        const AcousticCell& c = cell(i);
+        const AcousticFace &left = face(i + c.pipe), &right = face(i + c.pipe + 1);
+        CellWork& w = work(i);
         // Volume balance of the cell's liquid: in through the left face, out through the right face. The
         // liquid takes no tension: what would pull it below the vapour pressure (a slab between two
         // cavities rings about the vapour pressure) opens cavity volume on its faces instead.
-        double p_new = p(i) - dt * modulus(i) / dx(i) * (vs_left(fr) - vs_right(fl));
-        deficit(i) = 0.0;
-        if (p_new < vapour(i)) {
-          deficit(i) = area(i) * dx(i) * (vapour(i) - p_new) / modulus(i);
-          p_new = vapour(i);
+        double p_new = p(i) - dt * c.k_dx * (right.v_left - left.v_right);
+        w.deficit = 0.0;
+        if (p_new < c.vapour) {
+          w.deficit = c.area * c.dx * (c.vapour - p_new) / c.modulus;  // rare: a division is fine
+          p_new = c.vapour;
+          ++stretched;
         }
-        // Brunone-Vitkovsky unsteady friction k (dv/dt + a sign(v) |dv/ds|): the k dv/dt part implicit with
-        // the inertia, rho (1 + k) dv/dt (a lagged dv/dt destabilises the waves at Courant 1); the |dv/ds|
+        // Brunone-Vitkovsky unsteady friction k (dv/dt + a sign(v) |dv/ds|): the k dv/dt part with the
+        // inertia, rho (1 + k) dv/dt (a lagged dv/dt destabilises the waves at Courant 1); the |dv/ds|
         // part is a Hamilton-Jacobi term, w_t + k a |w_s| = 0 in w = sign(v) v, upwinded with Godunov's
         // flux for |p| (a centred difference would be an unstable forward-time advection).
-        const double k = brunone(i);
-        const double sign = v(i) > 0.0 ? 1.0 : (v(i) < 0.0 ? -1.0 : 0.0);
-        const double back = (e & kFirstCell) ? 0.0 : sign * (v(i) - v(i - 1)) / (0.5 * (dx(i - 1) + dx(i)));
-        const double ahead = (e & kLastCell) ? 0.0 : sign * (v(i + 1) - v(i)) / (0.5 * (dx(i) + dx(i + 1)));
-        const double rise = back > 0.0 ? back : 0.0, fall = ahead < 0.0 ? -ahead : 0.0;
-        const double unsteady = k * a(i) * sign * (rise > fall ? rise : fall);
-        // Quasi-steady friction implicit in the new velocity (stable for any friction rate).
-        const double u = ((1.0 + k) * v(i) - dt * ((ps(fr) - ps(fl)) / (rho(i) * dx(i)) + gz(i) + unsteady)) /
-                         (1.0 + k + dt * friction(i));
+        double unsteady = 0.0;
+        if (c.brunone > 0.0) {
+          const double sign = v(i) > 0.0 ? 1.0 : (v(i) < 0.0 ? -1.0 : 0.0);
+          const double back = (c.edge & kFirstCell) ? 0.0 : sign * (v(i) - v(i - 1)) * c.inv_back;
+          const double ahead = (c.edge & kLastCell) ? 0.0 : sign * (v(i + 1) - v(i)) * c.inv_ahead;
+          const double rise = back > 0.0 ? back : 0.0, fall = ahead < 0.0 ? -ahead : 0.0;
+          unsteady = c.brunone * c.a * sign * (rise > fall ? rise : fall);
+        }
+        // Quasi-steady friction explicit: its rate f|v|/(2D) times dt is below 1e-2 for any pipe flow at the
+        // acoustic time step (stable below 2), and no division is needed.
+        const double u = v(i) - dt * c.inertia *
+                                    ((right.pressure - left.pressure) * c.inv_rho_dx + c.gz + w.friction * v(i) +
+                                     unsteady);
         p_next(i) = p_new;
         v_next(i) = u;
-        if (p_new > pmax(i)) { pmax(i) = p_new; tmax(i) = t_new; }
-        if (p_new < pmin(i)) { pmin(i) = p_new; tmin(i) = t_new; }
+        // The next step's friction rate and equilibrium increment, at the new velocity.
+        const double fr = c.fmul * friction_rate(table, c.pipe, inv_step(c.pipe), hadal::km::fabs(u));
+        w.friction = fr;
+        w.gradient_dx = -c.rho * (c.gz + fr * u) * c.dx;
+        CellEnvelope& e = envelope(i);
+        if (p_new > e.pmax) { e.pmax = p_new; e.tmax = t_new; }
+        if (p_new < e.pmin) { e.pmin = p_new; e.tmin = t_new; }
         // The cell's share of the cavities on its faces (an end face's cavity is wholly its cell's).
-        const double share = ((e & kFirstCell) ? 1.0 : 0.5) * cavity(fl) + ((e & kLastCell) ? 1.0 : 0.5) * cavity(fr);
+        const double share = ((c.edge & kFirstCell) ? 1.0 : 0.5) * left.cavity +
+                             ((c.edge & kLastCell) ? 1.0 : 0.5) * right.cavity;
         if (share > 0.0) {
-          if (share > cavmax(i)) cavmax(i) = share;
-          if (tcav(i) < 0.0) tcav(i) = t_new;
+          if (share > e.cavmax) e.cavmax = share;
+          if (e.tcav < 0.0) e.tcav = t_new;
         }
-      });
+      },
+      deficits);
   // The cells' deficits go to their open faces (split if both are open); with none open, to the faces that
   // can open: interior faces, not a pipe end (a node opens its own cavities).
-  Kokkos::parallel_for(
-      "lift::acoustic_deficits", faces_, KOKKOS_LAMBDA(const int f) {
-        auto interior = [&](int g) { return left(g) >= 0 && right(g) >= 0; };
-        auto share = [&](int other) {  // fraction of an adjacent cell's deficit for face f; `other`: its other face
-          const bool open_f = open(f) > 0.0, open_o = open(other) > 0.0;
-          if (open_f) return open_o ? 0.5 : 1.0;
-          if (open_o || !interior(f)) return 0.0;
-          return interior(other) ? 0.5 : 1.0;
-        };
-        double added = 0.0;
-        const int l = left(f), r = right(f);
-        if (l >= 0 && deficit(l) > 0.0) added += deficit(l) * share(f - 1);  // f is cell l's right face
-        if (r >= 0 && deficit(r) > 0.0) added += deficit(r) * share(f + 1);  // f is cell r's left face
-        cavity(f) += added;
-      });
+  if (deficits > 0)
+    Kokkos::parallel_for(
+        "lift::acoustic_deficits", faces_, KOKKOS_LAMBDA(const int f) {
+          auto interior = [&](int g) { return face(g).left >= 0 && face(g).right >= 0; };
+          auto share = [&](int other) {  // fraction of an adjacent cell's deficit for face f; `other`: its other face
+            const bool open_f = face(f).open > 0.0, open_o = face(other).open > 0.0;
+            if (open_f) return open_o ? 0.5 : 1.0;
+            if (open_o || !interior(f)) return 0.0;
+            return interior(other) ? 0.5 : 1.0;
+          };
+          double added = 0.0;
+          const int l = face(f).left, r = face(f).right;
+          if (l >= 0 && work(l).deficit > 0.0) added += work(l).deficit * share(f - 1);  // f: cell l's right face
+          if (r >= 0 && work(r).deficit > 0.0) added += work(r).deficit * share(f + 1);  // f: cell r's left face
+          face(f).cavity += added;
+        });
   std::swap(p_, p_next_);
   std::swap(v_, v_next_);
 }
 
-std::vector<double> AcousticPipes::host_copy(const View& v, int pipe) const {
-  return copy_out(v, offset_[pipe], count_[pipe]);
-}
+std::vector<double> AcousticPipes::pressure(int pipe) const { return copy_out(p_, offset_[pipe], count_[pipe]); }
 
-std::vector<double> AcousticPipes::pressure(int pipe) const { return host_copy(p_, pipe); }
-
-std::vector<double> AcousticPipes::velocity(int pipe) const { return host_copy(v_, pipe); }
+std::vector<double> AcousticPipes::velocity(int pipe) const { return copy_out(v_, offset_[pipe], count_[pipe]); }
 
 std::vector<double> AcousticPipes::cavity_volume(int pipe) const {
   const int n = count_[pipe];
-  const std::vector<double> faces = copy_out(cavity_, offset_[pipe] + pipe, n + 1);
+  const std::vector<double> faces =
+      field_of(face_, offset_[pipe] + pipe, n + 1, [](const AcousticFace& f) { return f.cavity; });
   std::vector<double> cells(n);
   for (int i = 0; i < n; ++i)
     cells[i] = (i == 0 ? 1.0 : 0.5) * faces[i] + (i == n - 1 ? 1.0 : 0.5) * faces[i + 1];
@@ -376,17 +400,22 @@ std::vector<double> AcousticPipes::cavity_volume(int pipe) const {
 }
 
 double AcousticPipes::total_cavity_volume(int pipe) const {
-  const std::vector<double> faces = copy_out(cavity_, offset_[pipe] + pipe, count_[pipe] + 1);
+  const Kokkos::View<AcousticFace*> face = face_;
   double total = 0.0;
-  for (double c : faces) total += c;
+  Kokkos::parallel_reduce(
+      "lift::cavity_volume", Kokkos::RangePolicy<>(offset_[pipe] + pipe, offset_[pipe] + pipe + count_[pipe] + 1),
+      KOKKOS_LAMBDA(const int f, double& acc) { acc += face(f).cavity; }, total);
   return total;
 }
 
 std::vector<double> AcousticPipes::take_mean_face_velocity(int pipe, double duration) {
   const int first = offset_[pipe] + pipe, n = count_[pipe] + 1;
-  std::vector<double> v = copy_out(volume_, first, n);
+  std::vector<double> v = field_of(face_, first, n, [](const AcousticFace& f) { return f.volume; });
   for (double& x : v) x /= duration;
-  Kokkos::deep_copy(Kokkos::subview(volume_, std::make_pair(first, first + n)), 0.0);
+  const Kokkos::View<AcousticFace*> face = face_;
+  Kokkos::parallel_for(
+      "lift::acoustic_reset_volume", Kokkos::RangePolicy<>(first, first + n),
+      KOKKOS_LAMBDA(const int f) { face(f).volume = 0.0; });
   return v;
 }
 
@@ -409,12 +438,24 @@ void AcousticPipes::gather(const Kokkos::View<int*>& cells, std::vector<double>&
   }
 }
 
-std::vector<double> AcousticPipes::pressure_max(int pipe) const { return host_copy(pmax_, pipe); }
-std::vector<double> AcousticPipes::pressure_min(int pipe) const { return host_copy(pmin_, pipe); }
-std::vector<double> AcousticPipes::time_of_max(int pipe) const { return host_copy(tmax_, pipe); }
-std::vector<double> AcousticPipes::time_of_min(int pipe) const { return host_copy(tmin_, pipe); }
-std::vector<double> AcousticPipes::cavity_max(int pipe) const { return host_copy(cavmax_, pipe); }
-std::vector<double> AcousticPipes::first_cavity_time(int pipe) const { return host_copy(tcav_, pipe); }
+std::vector<double> AcousticPipes::pressure_max(int pipe) const {
+  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.pmax; });
+}
+std::vector<double> AcousticPipes::pressure_min(int pipe) const {
+  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.pmin; });
+}
+std::vector<double> AcousticPipes::time_of_max(int pipe) const {
+  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.tmax; });
+}
+std::vector<double> AcousticPipes::time_of_min(int pipe) const {
+  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.tmin; });
+}
+std::vector<double> AcousticPipes::cavity_max(int pipe) const {
+  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.cavmax; });
+}
+std::vector<double> AcousticPipes::first_cavity_time(int pipe) const {
+  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.tcav; });
+}
 
 bool AcousticPipes::finite() const {
   const View p = p_, v = v_;
@@ -429,27 +470,38 @@ bool AcousticPipes::finite() const {
 }
 
 std::vector<double> AcousticPipes::state() const {
-  std::vector<double> s;
-  for (const View* v : {&p_, &v_, &pmax_, &pmin_, &tmax_, &tmin_, &cavmax_, &tcav_}) {
-    const std::vector<double> h = copy_out(*v, 0, total_);
-    s.insert(s.end(), h.begin(), h.end());
+  std::vector<double> s = copy_out(p_, 0, total_);
+  const std::vector<double> vel = copy_out(v_, 0, total_);
+  s.insert(s.end(), vel.begin(), vel.end());
+  auto env = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), envelope_);
+  for (int i = 0; i < total_; ++i) {
+    const CellEnvelope& e = env(i);
+    s.insert(s.end(), {e.pmax, e.pmin, e.tmax, e.tmin, e.cavmax, e.tcav});
   }
-  for (const View* v : {&cavity_, &volume_}) {
-    const std::vector<double> h = copy_out(*v, 0, faces_);
-    s.insert(s.end(), h.begin(), h.end());
-  }
+  auto faces = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), face_);
+  for (int f = 0; f < faces_; ++f) s.insert(s.end(), {faces(f).cavity, faces(f).volume});
   return s;
 }
 
 void AcousticPipes::restore(const std::vector<double>& s, std::size_t& k) {
-  for (View* v : {&p_, &v_, &pmax_, &pmin_, &tmax_, &tmin_, &cavmax_, &tcav_}) {
-    copy_in(*v, 0, std::vector<double>(s.begin() + k, s.begin() + k + total_));
-    k += total_;
+  gradient_stale_ = true;
+  copy_in(p_, 0, std::vector<double>(s.begin() + k, s.begin() + k + total_));
+  k += total_;
+  copy_in(v_, 0, std::vector<double>(s.begin() + k, s.begin() + k + total_));
+  k += total_;
+  auto env = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), envelope_);
+  for (int i = 0; i < total_; ++i) {
+    env(i) = {s[k], s[k + 1], s[k + 2], s[k + 3], s[k + 4], s[k + 5]};
+    k += 6;
   }
-  for (View* v : {&cavity_, &volume_}) {
-    copy_in(*v, 0, std::vector<double>(s.begin() + k, s.begin() + k + faces_));
-    k += faces_;
+  Kokkos::deep_copy(envelope_, env);
+  auto faces = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), face_);
+  for (int f = 0; f < faces_; ++f) {
+    faces(f).cavity = s[k++];
+    faces(f).volume = s[k++];
+    faces(f).open = faces(f).cavity > 0.0 ? 1.0 : 0.0;
   }
+  Kokkos::deep_copy(face_, faces);
 }
 
 // ---------------------------------------------------------------- nodes

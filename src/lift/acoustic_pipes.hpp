@@ -29,9 +29,33 @@
 #include <Kokkos_Core.hpp>
 
 #include "lift/closures.hpp"
+#include "lift/kernels.hpp"
 #include "lift/steady.hpp"
 
 namespace hadal::lift {
+
+/// Per cell, what the kernels read: geometry, properties and coefficients kept so the kernels need (almost)
+/// no division (K/dx, 1/(rho dx), 1/Z, inverse distances to the neighbours' centres, 1/(1 + k)).
+struct AcousticCell {
+  double dx = 1.0, gz = 0.0, rho = 1.0, modulus = 1.0, a = 1.0, k_dx = 0.0, inv_rho_dx = 0.0, inv_z = 0.0, fmul = 1.0;
+  double brunone = 0.0, inertia = 1.0, vapour = 0.0, area = 1.0, inv_back = 0.0, inv_ahead = 0.0;
+  int pipe = 0, edge = 0;
+};
+/// Per cell, what a step computes: equilibrium increment G dx, friction rate, the half-step face states,
+/// and the cavity volume the liquid could not give up by stretching.
+struct CellWork {
+  double gradient_dx = 0.0, friction = 0.0, pm = 0.0, vm = 0.0, pp = 0.0, vp = 0.0, deficit = 0.0;
+};
+/// Per cell, the envelope of the run: pressure extremes and their times, largest cavity, first cavity time.
+struct CellEnvelope {
+  double pmax, pmin, tmax, tmin, cavmax, tcav;
+};
+/// Per face: neighbours (negative: a pipe end), impedance weights, and the state of the last step.
+struct AcousticFace {
+  int left = 0, right = 0;
+  FaceWeights weights;
+  double pressure = 0.0, v_left = 0.0, v_right = 0.0, cavity = 0.0, open = 0.0, volume = 0.0;
+};
 
 /// One pipe (or a set of identical pipes in parallel) of the solver.
 struct AcousticPipeSpec {
@@ -119,28 +143,24 @@ class AcousticPipes {
   void restore(const std::vector<double>& state, std::size_t& k);
 
  private:
-  std::vector<double> host_copy(const View& v, int pipe) const;
   double equilibrium_gradient(int pipe, int cell, double velocity) const;  ///< dp/ds of the steady balance
   double host_friction_rate(int pipe, double speed) const;
 
   std::vector<AcousticPipeSpec> specs_;
   std::vector<int> count_, offset_;
   int total_ = 0, faces_ = 0;
-  // Per cell.
-  View p_, v_, p_next_, v_next_, rho_, modulus_, z_, a_, dx_, gz_, fmul_, brunone_, vapour_, area_;
-  View gradient_, friction_, pm_, vm_, pp_, vp_;
-  View pmax_, pmin_, tmax_, tmin_, cavmax_, tcav_;
-  Kokkos::View<int*> pipe_of_, edge_;
-  // Per face: pressure, velocity seen by the left and by the right cell, cavity volume, volume passed.
-  View ps_, vs_left_, vs_right_, cavity_, open_, volume_;
-  View deficit_;  ///< per cell: cavity volume the liquid could not give up by stretching
-  Kokkos::View<int*> face_left_, face_right_;
+  View p_, v_, p_next_, v_next_;  ///< state per cell (double-buffered)
+  Kokkos::View<AcousticCell*> cell_;
+  Kokkos::View<CellWork*> work_;
+  Kokkos::View<CellEnvelope*> envelope_;
+  Kokkos::View<AcousticFace*> face_;
   // Friction tables and node exchange.
   Kokkos::View<double**> table_;
   Kokkos::View<double*> inv_step_;
   Kokkos::View<double**> ends_, boundary_;
   Kokkos::View<double**>::HostMirror ends_host_, boundary_host_;
   std::vector<double> end_z_first_, end_z_last_;
+  bool gradient_stale_ = true;  ///< friction rates and equilibrium increments need recomputing
   Kokkos::View<int*> first_cell_, last_cell_;
   // Host copies for the equilibrium initial state.
   std::vector<std::vector<double>> host_rho_, host_fmul_;

@@ -10,32 +10,44 @@
 
 namespace hadal::lift {
 
+/// The impedance weights of a face between cells of impedances zl and zr (rho a), computed once per
+/// property change so the Riemann solution needs no division.
+struct FaceWeights {
+  double left = 0.5, right = 0.5;  ///< zl/(zl+zr), zr/(zl+zr)
+  double series = 0.0;             ///< zl zr/(zl+zr)
+  double inverse_sum = 0.0;        ///< 1/(zl+zr)
+};
+KOKKOS_INLINE_FUNCTION FaceWeights face_weights(double zl, double zr) {
+  const double inv = 1.0 / (zl + zr);
+  return {zl * inv, zr * inv, zl * zr * inv, inv};
+}
+
 /// Exact solution of the Riemann problem of the water-hammer equations (dp/dt + K dv/ds = 0,
-/// rho dv/dt + dp/ds = 0) between a left state (pl, vl) of impedance zl = rho a and a right state
-/// (pr, vr) of impedance zr: the face pressure and velocity both waves leave behind. With zl = zr it is
-/// the method of characteristics' interior point; with zl != zr it transmits and reflects at the jump.
-KOKKOS_INLINE_FUNCTION void acoustic_riemann(double pl, double vl, double zl, double pr, double vr, double zr,
+/// rho dv/dt + dp/ds = 0) between a left state (pl, vl) and a right state (pr, vr): the face pressure and
+/// velocity both waves leave behind. With equal impedances it is the method of characteristics' interior
+/// point; with different ones it transmits and reflects at the jump.
+KOKKOS_INLINE_FUNCTION void acoustic_riemann(double pl, double vl, double pr, double vr, const FaceWeights& w,
                                              double& p, double& v) {
-  const double zsum = zl + zr;
-  v = (zl * vl + zr * vr + pl - pr) / zsum;
-  p = (zr * pl + zl * pr + zl * zr * (vl - vr)) / zsum;
+  v = w.left * vl + w.right * vr + w.inverse_sum * (pl - pr);
+  p = w.right * pl + w.left * pr + w.series * (vl - vr);
 }
 
 /// Face state where the liquid cannot take tension (discrete vapour cavity on the face). With a cavity of
 /// volume `cavity` already there, or where the Riemann solution would fall below the vapour pressure pv,
-/// both sides see pv and move on their own characteristics (left: p + zl v, right: p - zr v); the cavity
-/// grows by area (v_right - v_left) dt. When that brings it to zero or below it has collapsed and the
-/// liquid faces meet (Riemann solution). Returns the face pressure, the velocities seen by the left and by
-/// the right cell, and the new cavity volume.
-KOKKOS_INLINE_FUNCTION void cavitating_face(double pl, double vl, double zl, double pr, double vr, double zr, double pv,
-                                            double cavity, double area, double dt, double& p, double& v_left,
-                                            double& v_right, double& cavity_next) {
+/// both sides see pv and move on their own characteristics (left: p + zl v, right: p - zr v; inv_zl =
+/// 1/zl); the cavity grows by area (v_right - v_left) dt. When that brings it to zero or below it has
+/// collapsed and the liquid faces meet (Riemann solution). Returns the face pressure, the velocities seen
+/// by the left and by the right cell, and the new cavity volume.
+KOKKOS_INLINE_FUNCTION void cavitating_face(double pl, double vl, double pr, double vr, const FaceWeights& w,
+                                            double inv_zl, double inv_zr, double pv, double cavity, double area,
+                                            double dt, double& p, double& v_left, double& v_right,
+                                            double& cavity_next) {
   double v;
-  acoustic_riemann(pl, vl, zl, pr, vr, zr, p, v);
+  acoustic_riemann(pl, vl, pr, vr, w, p, v);
   v_left = v_right = v;
   cavity_next = 0.0;
   if (cavity <= 0.0 && p >= pv) return;
-  const double left = vl + (pl - pv) / zl, right = vr - (pr - pv) / zr;
+  const double left = vl + (pl - pv) * inv_zl, right = vr - (pr - pv) * inv_zr;
   const double grown = cavity + area * (right - left) * dt;
   if (grown <= 0.0) return;  // collapsed (or never opened): liquid contact
   p = pv;

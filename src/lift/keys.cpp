@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "lift/keys.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -14,6 +15,11 @@ namespace {
 using numerics::kPi;
 
 enum class CaseKind { Steady, Transient, Envelope };
+
+ValveLocation valve_location(const std::string& name) {
+  return name == "pump_discharge" ? ValveLocation::PumpDischarge
+                                  : (name == "feeder" ? ValveLocation::Feeder : ValveLocation::RiserTop);
+}
 
 void declare_pipe(config::ObjectSpec& pipe, bool supply) {
   using namespace units;
@@ -33,9 +39,14 @@ void declare_pipe(config::ObjectSpec& pipe, bool supply) {
   pipe.real("minor_loss_coefficient", kDimensionless, "Sum of local loss coefficients K on the pipe velocity")
       .min(0.0)
       .default_value(0.0);
-  pipe.real("wall_thickness", kLength, "Steel wall thickness (pressure-wave speed estimate only)")
-      .greater_than(0.0)
-      .default_value(0.02);
+  pipe.real("wall_thickness", kLength, "Wall thickness (pressure-wave speed)").greater_than(0.0).default_value(0.02);
+  pipe.real("wall_modulus", kPressure, "Young's modulus of the wall (steel 207 GPa)").greater_than(0.0)
+      .default_value(207e9);
+  pipe.real("poisson_ratio", kDimensionless, "Poisson ratio of the wall").min(0.0).less_than(0.5).default_value(0.3);
+  pipe.enumeration("support", {"expansion_joints", "anchored", "upstream_anchored"},
+                   "Axial restraint of the pipe (wave speed): axially free (a hanging riser), anchored throughout, "
+                   "or anchored at its upstream end only")
+      .default_value("expansion_joints");
   if (supply) pipe.integer("count", "Identical supply pipes in parallel").min(1).default_value(1);
 }
 
@@ -52,8 +63,13 @@ void declare_lift_schema(config::ObjectSpec& root, CaseKind kind) {
       .default_value(0.016);
   fluid.real("fines_density", kDensity, "Fines density (default: ore density)").greater_than(0.0).optional();
   fluid.real("gravity", kAcceleration, "Gravitational acceleration").greater_than(0.0).default_value(9.81);
-  fluid.real("bulk_modulus", kPressure, "Bulk modulus of seawater (water-hammer estimate)").greater_than(0.0)
-      .default_value(2.34e9);
+  fluid.real("bulk_modulus", kPressure, "Bulk modulus of seawater").greater_than(0.0).default_value(2.34e9);
+  fluid.real("vapour_pressure", kPressure, "Vapour pressure (absolute) of the carrier: column separation below it")
+      .min(0.0)
+      .default_value(2.3e3);
+  fluid.real("atmospheric_pressure", kPressure, "Absolute pressure at the ship (gauge pressures are above it)")
+      .greater_than(0.0)
+      .default_value(101325.0);
 
   auto& ore = lift.object("ore", "Coarse ore: slips and settles relative to the carrier.");
   ore.real("density", kDensity, "Ore density").greater_than(0.0).default_value(3500.0);
@@ -79,6 +95,8 @@ void declare_lift_schema(config::ObjectSpec& root, CaseKind kind) {
   ore.real("packing_limit", kDimensionless, "In-situ concentration of a settled, packed bed").greater_than(0.0)
       .less_than(1.0)
       .default_value(0.55);
+  ore.real("bulk_modulus", kPressure, "Bulk modulus of the ore grains (slurry wave speed, Wood)").greater_than(0.0)
+      .default_value(7.0e10);
 
   auto& pumps = lift.object("pumps", "Shipboard centrifugal pumps (identical units).");
   pumps.integer("count", "Number of pumps").min(1).default_value(2);
@@ -147,6 +165,16 @@ void declare_lift_schema(config::ObjectSpec& root, CaseKind kind) {
   hyd.real("durand_coefficient", kDimensionless, "K of the Durand excess (worster_denny)").greater_than(0.0)
       .default_value(81.0);
 
+  auto& valves = lift.object_list("valves", "Isolating valves that events can close and open (none by default)");
+  valves.enumeration("location", {"pump_discharge", "feeder", "riser_top"},
+                     "pump_discharge: at the pumps' outlet (supply velocity); feeder: at the riser base; riser_top: "
+                     "before the separator (riser velocity)")
+      .required();
+  valves.real("loss_coefficient", kDimensionless, "Loss coefficient K of the open valve (on that pipe's velocity)")
+      .greater_than(0.0)
+      .default_value(0.2);
+  lift.key("valves").optional();
+
   auto& blk = lift.object("blockage", "Blockage alarms.");
   blk.real("concentration", kDimensionless, "Alarm when the in-situ concentration reaches this").greater_than(0.0)
       .less_than(1.0)
@@ -169,6 +197,10 @@ void declare_lift_schema(config::ObjectSpec& root, CaseKind kind) {
   }
   if (kind == CaseKind::Transient) {
     auto& tr = lift.object("transient", "1-D drift-flux transient.");
+    tr.enumeration("model", {"rigid", "elastic"},
+                   "rigid: incompressible column (one loop flow); elastic: pressure waves in elastic pipes with "
+                   "column separation (water hammer)")
+        .default_value("rigid");
     tr.real("cell_size", kLength, "Finite-volume cell length").greater_than(0.0).default_value(5.0);
     tr.enumeration("initial", {"steady", "water"},
                    "steady: start from the steady operating point; water: riser full of carrier, feeder starts at t=0")
@@ -176,10 +208,59 @@ void declare_lift_schema(config::ObjectSpec& root, CaseKind kind) {
     tr.real("series_interval", kTime, "Simulated time between time-series rows").greater_than(0.0).default_value(1.0);
     auto& ev = tr.object_list("events", "Scheduled operations");
     ev.real("time", kTime, "When").min(0.0).required();
-    ev.enumeration("action", {"trip", "restart", "speed", "feeder_stop", "feeder_start"}, "What happens").required();
+    ev.enumeration("action", {"trip", "restart", "speed", "feeder_stop", "feeder_start", "valve_close", "valve_open"},
+                   "What happens")
+        .required();
     ev.real("speed_ratio", kDimensionless, "Target speed over rated speed (restart, speed)").min(0.0).default_value(1.0);
     ev.real("ramp_time", kTime, "Linear speed ramp duration (restart, speed)").min(0.0).default_value(0.0);
+    const std::vector<std::string> valve_actions = {"valve_close", "valve_open"};
+    ev.enumeration("valve", {"pump_discharge", "feeder", "riser_top"}, "Which valve (declared in lift.valves)")
+        .only_when("action", valve_actions)
+        .required();
+    ev.real("stroke_time", kTime, "Duration of the valve's stroke (0: instantaneous)")
+        .min(0.0)
+        .only_when("action", valve_actions)
+        .default_value(0.0);
+    ev.real("stroke_exponent", kDimensionless,
+            "m of the stroke law tau = tau_end + (tau_start - tau_end)(1 - t/stroke_time)^m (tau: relative opening)")
+        .greater_than(0.0)
+        .only_when("action", valve_actions)
+        .default_value(1.0);
+    ev.real("final_opening", kDimensionless, "Relative opening at the end of the stroke (default: 0 close, 1 open)")
+        .min(0.0)
+        .max(1.0)
+        .only_when("action", valve_actions)
+        .optional();
     tr.key("events").optional();
+    const std::vector<std::string> elastic = {"elastic"};
+    tr.real("acoustic_courant", kDimensionless, "Courant number of the pressure waves in the fastest cell (1: method "
+                                                "of characteristics, least dissipation)")
+        .greater_than(0.0)
+        .max(1.0)
+        .only_when("model", elastic)
+        .default_value(1.0);
+    tr.enumeration("unsteady_friction", {"brunone", "none"},
+                   "Unsteady wall friction: Brunone's instantaneous-acceleration model (Vitkovsky's sign) or none")
+        .only_when("model", elastic)
+        .default_value("brunone");
+    tr.real("brunone_coefficient", kDimensionless, "Brunone's k (default: Vardy-Brown from the initial Reynolds number)")
+        .min(0.0)
+        .only_when("model", elastic)
+        .optional();
+    tr.enumeration("cavitation", {"vapour_cavity", "none"},
+                   "Column separation: discrete vapour cavities where the pressure reaches vapour pressure, or none "
+                   "(the liquid then takes any tension)")
+        .only_when("model", elastic)
+        .default_value("vapour_cavity");
+    auto& st = tr.object_list("stations", "Pressure and velocity probes written every station_interval (elastic)");
+    st.string("name", "Column prefix in lift_stations.csv").required();
+    st.enumeration("pipe", {"riser", "supply"}, "Which pipe").required();
+    st.real("position", kLength, "Distance along the pipe from its start (riser: feeder; supply: ship)").min(0.0)
+        .required();
+    tr.key("stations").optional().only_when("model", elastic);
+    tr.real("station_interval", kTime, "Time between rows of lift_stations.csv").greater_than(0.0)
+        .only_when("model", elastic)
+        .default_value(0.01);
   }
   if (kind == CaseKind::Envelope) {
     auto& en = lift.object("envelope", "Operating-envelope sweep over riser velocity x concentration x particle size.");
@@ -202,7 +283,34 @@ void declare_transient_schema(config::ObjectSpec& root) {
 void declare_envelope_schema(config::ObjectSpec& root) { declare_lift_schema(root, CaseKind::Envelope); }
 
 void check_lift_case(const config::ConfigView& root, std::vector<Diagnostic>& problems) {
-  network_from_config(root.child("lift"), problems);
+  const auto lift = root.child("lift");
+  const Network net = network_from_config(lift, problems);
+  if (!lift.has("transient")) return;
+  const auto tr = lift.child("transient");
+  if (tr.has("events")) {
+    for (const auto& e : tr.children("events")) {
+      if (!e.has("valve")) continue;
+      if (net.valve(valve_location(e.string("valve"))) == nullptr)
+        problems.push_back(e.diagnostic("valve", "no valve at '" + e.string("valve") +
+                                                     "': declare it in lift.valves (location and loss_coefficient)"));
+    }
+  }
+  if (tr.has("stations")) {
+    std::vector<std::string> names;
+    for (const auto& st : tr.children("stations")) {
+      const bool riser = st.string("pipe") == "riser";
+      const double length = riser ? net.riser.length() : net.supply.length();
+      if (st.real("position") > length)
+        problems.push_back(st.diagnostic("position", strformat("beyond the end of the %s (%.3f m long)",
+                                                               riser ? "riser" : "supply pipes", length)));
+      const std::string name = st.string("name");
+      if (name.empty() || name.find_first_of(", \"\n") != std::string::npos)
+        problems.push_back(st.diagnostic("name", "must be a non-empty word (it prefixes CSV column names)"));
+      else if (std::find(names.begin(), names.end(), name) != names.end())
+        problems.push_back(st.diagnostic("name", "another station has the name '" + name + "'"));
+      names.push_back(name);
+    }
+  }
 }
 
 SettlingClosure settling_from_config(const config::ConfigView& ore) {
@@ -229,6 +337,12 @@ Pipe pipe_from(const config::ConfigView& v, const std::string& name, bool supply
   p.roughness = v.real("roughness");
   p.minor_loss = v.real("minor_loss_coefficient");
   p.wall_thickness = v.real("wall_thickness");
+  p.wall_modulus = v.real("wall_modulus");
+  p.poisson_ratio = v.real("poisson_ratio");
+  const std::string support = v.string("support");
+  p.support = support == "anchored"            ? PipeSupport::Anchored
+              : support == "upstream_anchored" ? PipeSupport::UpstreamAnchored
+                                               : PipeSupport::ExpansionJoints;
   p.count = supply ? static_cast<int>(v.integer("count")) : 1;
   const bool has_len = v.has("length"), has_prof = v.has("profile");
   if (has_len == has_prof) {
@@ -258,6 +372,9 @@ Network network_from_config(const config::ConfigView& lift, std::vector<Diagnost
   net.fluid.fines_density = fluid.has("fines_density") ? fluid.real("fines_density") : net.ore.density;
   net.fluid.gravity = fluid.real("gravity");
   net.fluid.bulk_modulus = fluid.real("bulk_modulus");
+  net.fluid.vapour_pressure = fluid.real("vapour_pressure");
+  net.fluid.atmospheric_pressure = fluid.real("atmospheric_pressure");
+  net.ore.bulk_modulus = ore.real("bulk_modulus");
   if (net.ore.density <= net.fluid.carrier_density())
     problems.push_back(ore.diagnostic("density", "ore must be denser than the carrier (" +
                                                      strformat("%.1f", net.fluid.carrier_density()) + " kg/m3)"));
@@ -384,6 +501,17 @@ Network network_from_config(const config::ConfigView& lift, std::vector<Diagnost
                                         : (sf == "mixture" ? SolidsFriction::Mixture : SolidsFriction::WorsterDenny);
   net.durand_coefficient = hyd.real("durand_coefficient");
 
+  if (lift.has("valves")) {
+    for (const auto& v : lift.children("valves")) {
+      const ValveLocation location = valve_location(v.string("location"));
+      if (net.valve(location) != nullptr)
+        problems.push_back(v.diagnostic("location", "a second valve at '" + v.string("location") +
+                                                        "': give at most one valve per location"));
+      else
+        net.valves.push_back({location, v.real("loss_coefficient")});
+    }
+  }
+
   const auto blk = lift.child("blockage");
   net.blockage.concentration = blk.real("concentration");
   net.blockage.velocity_ratio = blk.real("velocity_ratio");
@@ -427,7 +555,19 @@ SteadyOptions steady_options_from_config(const config::ConfigView& lift) {
 TransientOptions transient_options_from_config(const config::ConfigView& lift) {
   TransientOptions o;
   const auto tr = lift.child("transient");
+  o.model = tr.string("model") == "elastic" ? TransientOptions::Model::Elastic : TransientOptions::Model::Rigid;
   o.cell_size = tr.real("cell_size");
+  if (o.model == TransientOptions::Model::Elastic) {
+    ElasticOptions& e = o.elastic;
+    e.courant = tr.real("acoustic_courant");
+    e.unsteady_friction = tr.string("unsteady_friction") == "brunone";
+    if (tr.has("brunone_coefficient")) e.brunone_coefficient = tr.real("brunone_coefficient");
+    e.cavitation = tr.string("cavitation") == "vapour_cavity";
+    e.station_interval = tr.real("station_interval");
+    if (tr.has("stations"))
+      for (const auto& st : tr.children("stations"))
+        e.stations.push_back({st.string("name"), st.string("pipe") == "riser", st.real("position")});
+  }
   o.start_from_steady = tr.string("initial") == "steady";
   const auto pumps = lift.child("pumps");
   const double rated = pumps.real("rated_speed");
@@ -441,9 +581,18 @@ TransientOptions transient_options_from_config(const config::ConfigView& lift) {
                             : a == "restart" ? TransientEvent::Kind::Restart
                             : a == "speed" ? TransientEvent::Kind::Speed
                             : a == "feeder_stop" ? TransientEvent::Kind::FeederStop
-                                                 : TransientEvent::Kind::FeederStart;
+                            : a == "feeder_start" ? TransientEvent::Kind::FeederStart
+                            : a == "valve_close" ? TransientEvent::Kind::ValveClose
+                                                 : TransientEvent::Kind::ValveOpen;
       ev.speed_ratio = e.real("speed_ratio");
       ev.ramp_time = e.real("ramp_time");
+      if (e.has("valve")) {
+        ev.valve = valve_location(e.string("valve"));
+        ev.stroke_time = e.real("stroke_time");
+        ev.stroke_exponent = e.real("stroke_exponent");
+        ev.final_opening = e.has("final_opening") ? e.real("final_opening")
+                                                  : (ev.kind == TransientEvent::Kind::ValveClose ? 0.0 : 1.0);
+      }
       o.events.push_back(ev);
     }
   }

@@ -51,6 +51,8 @@ class LoopModel {
   /// Pressure (gauge) profiles of the present state.
   virtual PipeProfile riser_profile() const = 0;
   virtual PipeProfile supply_profile() const = 0;
+  /// Shaft energy the pumps took over the last step of length dt, J.
+  virtual double pump_energy(double dt) const { return pump_power() * dt; }
   /// Cell-updates of the last step (throughput figures).
   virtual double work_of_last_step() const { return solids_.cells(); }
 

@@ -119,6 +119,19 @@ double PumpSet::shaft_power(double q, double r) const {
   return count * single;
 }
 
+double PumpSet::run_down(double q, double r0, double dt) const {
+  const double rotor = inertia * count * rated_speed * rated_speed;  // J w0^2
+  auto balance = [&](double r) { return rotor * r * (r - r0) / dt + shaft_power(q, r); };
+  const double h = 1e-7;
+  double r = r0;
+  for (int it = 0; it < 50; ++it) {
+    const double step = balance(r) / ((balance(r + h) - balance(r - h)) / (2 * h));
+    r = std::max(r - step, 0.0);
+    if (std::fabs(step) < 1e-13) break;
+  }
+  return r;
+}
+
 double Network::delivered_concentration(double q) const {
   if (feeder.by_concentration) return feeder.delivered_concentration;
   if (q <= 0.0) return 0.0;

@@ -106,6 +106,9 @@ struct PumpSet {
   double efficiency(double q, double r) const;
   /// Shaft power of the whole set (W).
   double shaft_power(double q, double r) const;
+  /// Speed ratio after a free run-down over dt from r0 at loop flow q: backward Euler of
+  /// J w0^2 r dr/dt = -P_shaft(q, r) (all pumps), by Newton.
+  double run_down(double q, double r0, double dt) const;
   double pump_flow(double q) const { return series ? q : q / count; }
   double rated_flow() const;  ///< loop flow at the best-efficiency point at rated speed
 };

@@ -95,15 +95,7 @@ void RigidLoop::solve_flow(double time, double dt) {
   if (shut || (net_.pumps.check_valve && q < 0.0)) {
     // A shut valve or the closed non-return valve holds the column; the pumps run down against it.
     q = 0.0;
-    if (free_rundown) {
-      for (int it = 0; it < 50; ++it) {
-        const double b = f2(0.0, r);
-        const double db = (f2(0.0, r + hr) - f2(0.0, r - hr)) / (2 * hr);
-        const double step = b / db;
-        r = std::max(r - step, 0.0);
-        if (std::fabs(step) < 1e-13) break;
-      }
-    }
+    if (free_rundown) r = net_.pumps.run_down(0.0, r0, dt);
   }
   if (!std::isfinite(q) || !std::isfinite(r))
     throw NumericalError("lift transient: loop flow became non-finite at t = " + std::to_string(time) + " s");

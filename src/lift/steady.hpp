@@ -78,6 +78,8 @@ SteadyResult solve_steady(const Network& net, const SteadyOptions& options = {})
 /// Pressure (gauge) along a pipe at cell centres, for profiles. `concentration` per riser cell.
 struct PipeProfile {
   std::vector<double> s, depth, pressure, ambient, concentration, solids_velocity;
+  /// Elastic model only (empty otherwise): pressure envelope so far and the cavity volume per cell.
+  std::vector<double> pressure_max, pressure_min, cavity_volume;
 };
 /// Steady profiles with cells of about `cell_size` metres.
 PipeProfile steady_riser_profile(const Network& net, const SteadyResult& result, double cell_size);

@@ -5,13 +5,36 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "lift/elastic_loop.hpp"
 #include "lift/hydraulics.hpp"
 #include "lift/rigid_loop.hpp"
 
 namespace hadal::lift {
+namespace {
+
+std::unique_ptr<LoopModel> make_loop(const Network& net, const TransientOptions& options) {
+  if (options.model == TransientOptions::Model::Elastic) return std::make_unique<ElasticLoop>(net, options);
+  return std::make_unique<RigidLoop>(net, options);
+}
+
+io::Json extreme_json(const PressureExtreme& e, const char* unit_key) {
+  io::Json j;
+  j[unit_key] = e.value;
+  j["pipe"] = e.riser ? "riser" : "supply";
+  j["position_m"] = e.position;
+  j["depth_m"] = e.depth;
+  j["time_s"] = e.time;
+  return j;
+}
+
+}  // namespace
 
 TransientModel::TransientModel(sim::RunContext& ctx, const Network& net, const TransientOptions& options, double series_interval)
-    : ctx_(ctx), net_(net), loop_(std::make_unique<RigidLoop>(net, options)), series_interval_(series_interval) {
+    : ctx_(ctx),
+      net_(net),
+      loop_(make_loop(net, options)),
+      elastic_(dynamic_cast<ElasticLoop*>(loop_.get())),
+      series_interval_(series_interval) {
   const bool resume = !ctx.restart_file.empty();
   // On a restart the writer is opened in restore(), once the time to continue the XDMF index from is known.
   if (!resume)
@@ -44,6 +67,10 @@ void TransientModel::check_finite(long step, double time) {
   }
   if (!std::isfinite(loop_->flow()))
     throw NumericalError(strformat("lift.transient: non-finite loop flow at step %ld, t = %.3f s", step, time));
+  if (elastic_ && !elastic_->pipes().finite())
+    throw NumericalError(strformat("lift.transient (elastic): non-finite pressure or velocity in the pipes at step "
+                                   "%ld, t = %.3f s (acoustic step %.3g s)",
+                                   step, time, elastic_->acoustic_step()));
 }
 
 void TransientModel::write_output(long step, double time) {
@@ -51,9 +78,14 @@ void TransientModel::write_output(long step, double time) {
 }
 
 void TransientModel::after_step(long, double time) {
-  energy_ += loop_->pump_power() * (time - last_time_);
+  energy_ += loop_->pump_energy(time - last_time_);
   last_time_ = time;
   if (time >= next_sample_ - 1e-9) record(time);
+  if (elastic_) {
+    const auto rows = elastic_->take_station_rows();
+    if (stations_csv_)
+      for (const auto& row : rows) stations_csv_->row(row);
+  }
 }
 
 void TransientModel::save(sim::CheckpointWriter& cp) {
@@ -80,6 +112,8 @@ void TransientModel::restore(sim::CheckpointReader& cp) {
   series_.clear();
   for (std::size_t r = 0; r < rows; ++r) series_.emplace_back(flat.begin() + r * ncol, flat.begin() + (r + 1) * ncol);
   open_series(true, cp.time());
+  // Station rows of the restored state up to the checkpoint are already in the file: drop those sampled again.
+  if (elastic_) elastic_->take_station_rows();
   writer_ = std::make_unique<ProfileWriter>(ctx_.comm, ctx_.output_dir, loop_->riser_cells(), loop_->supply_cells(),
                                             cp.time());
 }
@@ -155,6 +189,8 @@ void TransientModel::finish(io::Json& s) {
     s["minimum_fluidisation_velocity_m_per_s"] = umf;
     s["restart_flow_resumed"] = loop_->flow() > 0.0;
   }
+  s["model"] = elastic_ ? "elastic" : "rigid";
+  if (elastic_) finish_elastic(s);
   {  // collective: every rank holds the same series
     std::vector<std::vector<double>> cols(series_columns().size());
     for (const auto& row : series_)
@@ -165,15 +201,66 @@ void TransientModel::finish(io::Json& s) {
   }
 }
 
+void TransientModel::finish_elastic(io::Json& s) const {
+  const ElasticLoop& e = *elastic_;
+  s["max_pressure"] = extreme_json(e.maximum_pressure(), "pressure_Pa");
+  s["min_pressure"] = extreme_json(e.minimum_pressure(), "pressure_Pa");
+  s["max_overpressure"] = extreme_json(e.maximum_overpressure(), "pressure_Pa");
+  s["max_underpressure"] = extreme_json(e.maximum_underpressure(), "pressure_Pa");
+  s["max_pressure_Pa"] = e.maximum_pressure().value;
+  s["min_pressure_Pa"] = e.minimum_pressure().value;
+  const PressureExtreme cavity = e.first_cavity();
+  s["cavitation"] = cavity.value > 0.0;
+  if (cavity.value > 0.0) {
+    io::Json c;
+    c["time_s"] = cavity.time;
+    c["pipe"] = cavity.riser ? "riser" : "supply";
+    c["position_m"] = cavity.position;
+    c["depth_m"] = cavity.depth;
+    c["largest_supply_volume_m3"] = e.largest_cavity_volume(ElasticLoop::kSupply);
+    c["largest_supply_volume_time_s"] = e.largest_cavity_time(ElasticLoop::kSupply);
+    c["largest_riser_volume_m3"] = e.largest_cavity_volume(ElasticLoop::kRiser);
+    c["largest_riser_volume_time_s"] = e.largest_cavity_time(ElasticLoop::kRiser);
+    s["first_cavity"] = c;
+  }
+  s["supply_wave_speed_m_per_s"] = e.supply_wave_speed();
+  s["riser_wave_speed_m_per_s"] = e.mean_riser_wave_speed();
+  s["acoustic_time_step_s"] = e.acoustic_step();
+  // Envelopes along each pipe (collective write of the CSV by rank 0 only).
+  if (comm_rank(ctx_.comm) != 0) return;
+  for (int pipe : {ElasticLoop::kSupply, ElasticLoop::kRiser}) {
+    const AcousticPipes& w = e.pipes();
+    const PipeCells& cells = pipe == ElasticLoop::kRiser ? loop_->riser_cells() : loop_->supply_cells();
+    const auto pmax = w.pressure_max(pipe), pmin = w.pressure_min(pipe), tmax = w.time_of_max(pipe),
+               tmin = w.time_of_min(pipe), cav = w.cavity_max(pipe), tcav = w.first_cavity_time(pipe);
+    io::CsvSeries table(ctx_.output_dir + (pipe == ElasticLoop::kRiser ? "/lift_envelope_riser.csv"
+                                                                        : "/lift_envelope_supply.csv"),
+                        {"position_m", "depth_m", "pressure_max_Pa", "time_of_max_s", "pressure_min_Pa",
+                         "time_of_min_s", "ambient_Pa", "max_overpressure_Pa", "max_underpressure_Pa",
+                         "cavity_volume_max_m3", "first_cavity_time_s"},
+                        false);
+    for (std::size_t i = 0; i < cells.s.size(); ++i) {
+      const double ambient = net_.fluid.water_density * net_.fluid.gravity * cells.depth[i];
+      table.row({cells.s[i], cells.depth[i], pmax[i], tmax[i], pmin[i], tmin[i], ambient, pmax[i] - ambient,
+                 ambient - pmin[i], cav[i], tcav[i]});
+    }
+  }
+}
+
 std::string TransientModel::status() const {
-  return strformat("Q %.1f m3/h, C_top %.4f, mass err %.1e", loop_->flow() * 3600, loop_->concentration().back(),
-                   loop_->conservation_error());
+  std::string line = strformat("Q %.1f m3/h, C_top %.4f, mass err %.1e", loop_->flow() * 3600,
+                               loop_->concentration().back(), loop_->conservation_error());
+  if (elastic_) line += strformat(", p max %.2f MPa", elastic_->maximum_pressure().value / 1e6);
+  return line;
 }
 
 void TransientModel::open_series(bool append, double keep_until) {
   if (comm_rank(ctx_.comm) != 0) return;
   (void)keep_until;  // CsvSeries keeps earlier rows up to the first new row's time itself
   csv_ = std::make_unique<io::CsvSeries>(ctx_.output_dir + "/lift_timeseries.csv", series_columns(), append);
+  if (elastic_)
+    stations_csv_ =
+        std::make_unique<io::CsvSeries>(ctx_.output_dir + "/lift_stations.csv", elastic_->station_columns(), append);
 }
 
 void TransientModel::record(double time) {

@@ -11,6 +11,7 @@
 #include "io/csv.hpp"
 #include "lift/network.hpp"
 #include "lift/output.hpp"
+#include "lift/elastic_loop.hpp"
 #include "lift/loop.hpp"
 #include "sim/simulation.hpp"
 
@@ -37,13 +38,16 @@ class TransientModel : public sim::Model {
  private:
   void open_series(bool append, double keep_until);
   void record(double time);
+  /// Pressure extremes, cavities and wave speeds of the elastic model; envelopes along the pipes.
+  void finish_elastic(io::Json& summary) const;
 
   sim::RunContext& ctx_;
   Network net_;
   std::unique_ptr<LoopModel> loop_;
+  ElasticLoop* elastic_;  ///< loop_ when the model is elastic, else null
   double series_interval_;
   std::unique_ptr<ProfileWriter> writer_;
-  std::unique_ptr<io::CsvSeries> csv_;
+  std::unique_ptr<io::CsvSeries> csv_, stations_csv_;
   std::vector<std::vector<double>> series_;
   double energy_ = 0.0, last_time_ = 0.0, next_sample_ = 0.0, start_time_ = 0.0;
 };
