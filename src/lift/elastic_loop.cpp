@@ -65,11 +65,12 @@ ElasticLoop::ElasticLoop(const Network& net, const TransientOptions& options)
   const double q = steady_.flow;
   pump_flow_ = feeder_flow_ = top_flow_ = q;
   refresh_riser_properties();
-  pump_discharge_pressure_ = net_.pumps.pressure_rise(q, r_) - valve_loss(net_, ValveLocation::PumpDischarge, q, 0.0, 1.0);
-  feeder_inlet_pressure_ = pipes_.set_equilibrium(kSupply, pump_discharge_pressure_, q / (s.count * s.area()));
   const double rho_c = net_.fluid.carrier_density(), vs = q / (s.count * s.area());
-  feeder_outlet_pressure_ = feeder_inlet_pressure_ - s.minor_loss * 0.5 * rho_c * vs * std::fabs(vs) -
-                            feeder_loss(net_, q, c_bottom_) - valve_loss(net_, ValveLocation::Feeder, q, c_bottom_, 1.0);
+  pump_discharge_pressure_ = net_.pumps.pressure_rise(q, r_) - s.minor_loss * 0.5 * rho_c * vs * std::fabs(vs) -
+                             valve_loss(net_, ValveLocation::PumpDischarge, q, 0.0, 1.0);
+  feeder_inlet_pressure_ = pipes_.set_equilibrium(kSupply, pump_discharge_pressure_, vs);
+  feeder_outlet_pressure_ =
+      feeder_inlet_pressure_ - feeder_loss(net_, q, c_bottom_) - valve_loss(net_, ValveLocation::Feeder, q, c_bottom_, 1.0);
   riser_top_pressure_ = pipes_.set_equilibrium(kRiser, feeder_outlet_pressure_, q / net_.riser.area());
   solids_.set_uniform_velocity(q / net_.riser.area());
   const bool with_the_flow = net_.feeder.by_concentration && net_.feeder.cycle.control == TankCycle::Control::Continuous;
@@ -150,7 +151,9 @@ void ElasticLoop::substep(double time, double dt) {
     pump = solve_node(
         suction, supply_in,
         [&](double q) {
-          return -net_.pumps.pressure_rise(q, r_pump) + valve_loss(net_, ValveLocation::PumpDischarge, q, 0.0, tau_pump);
+          const double v = q / (s.count * s.area());  // supply local losses sit at the ship end
+          return -net_.pumps.pressure_rise(q, r_pump) + s.minor_loss * 0.5 * rho_c * v * std::fabs(v) +
+                 valve_loss(net_, ValveLocation::PumpDischarge, q, 0.0, tau_pump);
         },
         pump_flow_, dt);
     if (net_.pumps.check_valve && pump.flow < 0.0) pump = shut_node(suction, supply_in, dt);
@@ -169,9 +172,7 @@ void ElasticLoop::substep(double time, double dt) {
           : solve_node(
                 supply_out, riser_in,
                 [&](double q) {
-                  const double v = q / (s.count * s.area());
-                  return s.minor_loss * 0.5 * rho_c * v * std::fabs(v) + feeder_loss(net_, q, c_bottom_) +
-                         valve_loss(net_, ValveLocation::Feeder, q, c_bottom_, tau_feeder);
+                  return feeder_loss(net_, q, c_bottom_) + valve_loss(net_, ValveLocation::Feeder, q, c_bottom_, tau_feeder);
                 },
                 feeder_flow_, dt);
   pipes_.set_boundary(kSupply, true, feeder.upstream_pressure, feeder.upstream_velocity, feeder.upstream_cavity);
