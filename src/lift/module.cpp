@@ -18,7 +18,9 @@ void register_module() {
   reg.add_case_type({"lift.envelope",
                      "Circulating-slurry lift: operating-envelope sweep (velocity x concentration x particle size)",
                      declare_envelope_schema, check_lift_case, run_envelope});
-  reg.add_benchmark({"lift", "Lift: steady solve time, 1 h transient at 1 m cells, 1000-case envelope sweep",
+  reg.add_benchmark({"lift",
+                     "Lift: steady solve time, 1 h rigid transient and elastic pressure waves at 1 m cells, "
+                     "1000-case envelope sweep (argument elastic-hour: a whole elastic hour)",
                      run_benchmark});
 }
 

@@ -123,50 +123,16 @@ double RigidLoop::feeder_pressure() const {
 }
 
 PipeProfile RigidLoop::supply_profile() const {
-  PipeProfile prof;
-  const double rho = net_.fluid.carrier_density();
-  const double v = q_ / (net_.supply.count * net_.supply.area());
-  const double fg = friction_gradient(net_.friction_law, rho, net_.fluid.carrier_viscosity(), net_.supply.diameter,
-                                      net_.supply.roughness, v);
-  const double accel = rho * dqdt_ / (net_.supply.count * net_.supply.area());
-  double p = pump_pressure() - valve_loss(net_, ValveLocation::PumpDischarge, q_, 0.0, openings(time_)[0]);
-  for (std::size_t i = 0; i < supply_cells_.s.size(); ++i) {
-    const double half =
-        0.5 * supply_cells_.length[i] * (fg + accel - rho * net_.fluid.gravity * supply_cells_.sin_angle[i]);
-    p -= half;
-    prof.s.push_back(supply_cells_.s[i]);
-    prof.depth.push_back(supply_cells_.depth[i]);
-    prof.pressure.push_back(p);
-    prof.ambient.push_back(net_.fluid.water_density * net_.fluid.gravity * supply_cells_.depth[i]);
-    prof.concentration.push_back(0.0);
-    prof.solids_velocity.push_back(0.0);
-    p -= half;
-  }
-  return prof;
+  const double accel = net_.fluid.carrier_density() * dqdt_ / (net_.supply.count * net_.supply.area());
+  const double top = pump_pressure() - valve_loss(net_, ValveLocation::PumpDischarge, q_, 0.0, openings(time_)[0]);
+  return lift::supply_profile(net_, supply_cells_, q_, top, accel);
 }
 
 PipeProfile RigidLoop::riser_profile() const {
-  PipeProfile prof;
   const std::vector<double> c = concentration();
-  const RiserProperties props = RiserProperties::from(net_);
-  const DriftFlux drift = net_.drift_flux();
-  const double j = riser_velocity();
-  const double accel = dqdt_ / net_.riser.area();
-  double p = feeder_pressure() - feeder_loss(net_, q_, c.front()) -
-             valve_loss(net_, ValveLocation::Feeder, q_, c.front(), openings(time_)[1]);
-  for (int i = 0; i < cells(); ++i) {
-    const RiserGradient g = props.gradient(c[i], j, riser_cells_.sin_angle[i], riser_cells_.cos_angle[i]);
-    const double grad = g.statics + g.friction + g.excess + props.mixture_density(c[i]) * accel;
-    p -= 0.5 * riser_cells_.length[i] * grad;
-    prof.s.push_back(riser_cells_.s[i]);
-    prof.depth.push_back(riser_cells_.depth[i]);
-    prof.pressure.push_back(p);
-    prof.ambient.push_back(net_.fluid.water_density * net_.fluid.gravity * riser_cells_.depth[i]);
-    prof.concentration.push_back(c[i]);
-    prof.solids_velocity.push_back(drift.solids_velocity(c[i], j, riser_cells_.sin_angle[i]));
-    p -= 0.5 * riser_cells_.length[i] * grad;
-  }
-  return prof;
+  const double bottom = feeder_pressure() - feeder_loss(net_, q_, c.front()) -
+                        valve_loss(net_, ValveLocation::Feeder, q_, c.front(), openings(time_)[1]);
+  return lift::riser_profile(net_, riser_cells_, q_, bottom, c, dqdt_ / net_.riser.area());
 }
 
 void RigidLoop::restore_flow_state(const std::vector<double>& s, std::size_t& k) {

@@ -344,9 +344,8 @@ SteadyResult solve_steady(const Network& net, const SteadyOptions& options) {
   return r;
 }
 
-namespace {
-PipeProfile riser_profile_from(const Network& net, double q, double p_bottom, const std::vector<double>& c_cells,
-                               const PipeCells& cells) {
+PipeProfile riser_profile(const Network& net, const PipeCells& cells, double q, double p_bottom,
+                          const std::vector<double>& c_cells, double acceleration) {
   PipeProfile prof;
   const RiserProperties props = RiserProperties::from(net);
   const DriftFlux drift = net.drift_flux();
@@ -354,7 +353,8 @@ PipeProfile riser_profile_from(const Network& net, double q, double p_bottom, co
   double p = p_bottom;
   for (std::size_t i = 0; i < cells.s.size(); ++i) {
     const RiserGradient g = props.gradient(c_cells[i], j, cells.sin_angle[i], cells.cos_angle[i]);
-    const double half = 0.5 * cells.length[i] * (g.statics + g.friction + g.excess);
+    const double half =
+        0.5 * cells.length[i] * (g.statics + g.friction + g.excess + props.mixture_density(c_cells[i]) * acceleration);
     p -= half;
     prof.s.push_back(cells.s[i]);
     prof.depth.push_back(cells.depth[i]);
@@ -366,7 +366,6 @@ PipeProfile riser_profile_from(const Network& net, double q, double p_bottom, co
   }
   return prof;
 }
-}  // namespace
 
 PipeProfile steady_riser_profile(const Network& net, const SteadyResult& result, double cell_size) {
   const PipeCells cells = make_cells(net.riser, cell_size, 0.0, true);
@@ -376,19 +375,19 @@ PipeProfile steady_riser_profile(const Network& net, const SteadyResult& result,
     const int n = std::max(1, static_cast<int>(std::lround(net.riser.sections[k].length / cell_size)));
     for (int i = 0; i < n; ++i) c.push_back(result.section_concentration[k]);
   }
-  return riser_profile_from(net, result.flow, result.pressure_feeder_outlet, c, cells);
+  return riser_profile(net, cells, result.flow, result.pressure_feeder_outlet, c, 0.0);
 }
 
-PipeProfile steady_supply_profile(const Network& net, const SteadyResult& result, double cell_size) {
-  const PipeCells cells = make_cells(net.supply, cell_size, 0.0, false);
+PipeProfile supply_profile(const Network& net, const PipeCells& cells, double flow, double top_pressure,
+                           double inertia_gradient) {
   PipeProfile prof;
   const double rho = net.fluid.carrier_density();
-  const double v = result.flow / (net.supply.count * net.supply.area());
+  const double v = flow / (net.supply.count * net.supply.area());
   const double fg = friction_gradient(net.friction_law, rho, net.fluid.carrier_viscosity(), net.supply.diameter,
                                       net.supply.roughness, v);
-  double p = result.pressure_discharge;
+  double p = top_pressure;
   for (std::size_t i = 0; i < cells.s.size(); ++i) {
-    const double half = 0.5 * cells.length[i] * (fg - rho * net.fluid.gravity * cells.sin_angle[i]);
+    const double half = 0.5 * cells.length[i] * (fg + inertia_gradient - rho * net.fluid.gravity * cells.sin_angle[i]);
     p -= half;
     prof.s.push_back(cells.s[i]);
     prof.depth.push_back(cells.depth[i]);
@@ -399,6 +398,11 @@ PipeProfile steady_supply_profile(const Network& net, const SteadyResult& result
     p -= half;
   }
   return prof;
+}
+
+PipeProfile steady_supply_profile(const Network& net, const SteadyResult& result, double cell_size) {
+  return supply_profile(net, make_cells(net.supply, cell_size, 0.0, false), result.flow, result.pressure_discharge,
+                        0.0);
 }
 
 }  // namespace hadal::lift

@@ -89,6 +89,14 @@ PipeProfile steady_supply_profile(const Network& net, const SteadyResult& result
 struct PipeCells {
   std::vector<double> s, depth, sin_angle, cos_angle, length;
 };
+/// Riser profile at loop flow q from `p_bottom` at the feeder outlet up, with the in-situ concentration per cell,
+/// the closures' gradient and an inertial term rho_m * acceleration (dj/dt, m/s2; 0 in a steady state).
+PipeProfile riser_profile(const Network& net, const PipeCells& cells, double q, double p_bottom,
+                          const std::vector<double>& c_cells, double acceleration);
+/// Supply-pipe profile at loop flow `flow` from `top_pressure` at the pumps down, with friction, the carrier's
+/// weight and an inertial gradient (rho dv/dt, Pa/m; 0 in a steady state).
+PipeProfile supply_profile(const Network& net, const PipeCells& cells, double flow, double top_pressure,
+                           double inertia_gradient);
 /// Cells of about `cell_size`, every section split into a whole number of equal cells. `ascending`:
 /// the riser is described from the feeder upwards, the supply legs from the ship downwards.
 PipeCells make_cells(const Pipe& pipe, double cell_size, double top_depth, bool ascending);

@@ -13,20 +13,11 @@
 #include "lift/hydraulics.hpp"
 #include "lift/rigid_loop.hpp"
 
+#include "loop_stepping.hpp"
+
 using namespace hadal::lift;
 
 namespace {
-
-double run_until(LoopModel& loop, double t, double t_end, double cfl = 0.9, double dt_max = 1e9) {
-  while (t < t_end - 1e-9) {
-    double dt = std::min({loop.stable_dt(cfl), t_end - t, dt_max});
-    const double to_event = loop.next_event_time() - t;
-    if (to_event > 1e-9) dt = std::min(dt, to_event);
-    loop.advance(t, dt);
-    t += dt;
-  }
-  return t;
-}
 
 TransientOptions elastic(double cell) {
   TransientOptions o;
@@ -165,12 +156,7 @@ TEST(LiftElasticLoop, SlowValveClosureAgreesWithTheRigidColumn) {
 }
 
 TEST(LiftElasticLoop, SolidsMassIsConservedToRoundOff) {
-  Network n = reference_design();
-  n.feeder.cycle.control = TankCycle::Control::Timed;
-  n.feeder.cycle.fill_time = 100.0;
-  n.feeder.cycle.hold_time = 60.0;
-  n.feeder.cycle.switch_time = 10.0;
-  n.feeder.cycle.discharge_time = 50.0;
+  const Network n = batch_feeding_design();
   TransientOptions o = elastic(10.0);
   o.events = {{300.0, TransientEvent::Kind::Trip}, {450.0, TransientEvent::Kind::Restart, 1.0, 20.0}};
   ElasticLoop loop(n, o);

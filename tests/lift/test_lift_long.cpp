@@ -9,6 +9,8 @@
 #include "lift/network.hpp"
 #include "lift/rigid_loop.hpp"
 
+#include "loop_stepping.hpp"
+
 using namespace hadal::lift;
 
 namespace {
@@ -32,12 +34,7 @@ double run_until(RigidLoop& loop, double t, double t_end, double cfl, double dt_
 }  // namespace
 
 TEST(LiftLong, BatchFeedingWavesConverge) {
-  Network n = reference_design();
-  n.feeder.cycle.control = TankCycle::Control::Timed;
-  n.feeder.cycle.fill_time = 100.0;
-  n.feeder.cycle.hold_time = 60.0;
-  n.feeder.cycle.switch_time = 10.0;
-  n.feeder.cycle.discharge_time = 50.0;
+  const Network n = batch_feeding_design();
   std::vector<std::vector<double>> tops;
   const double sizes[] = {4.0, 2.0, 1.0, 0.5};
   for (double dx : sizes) {

@@ -12,20 +12,11 @@
 #include "lift/steady.hpp"
 #include "lift/rigid_loop.hpp"
 
+#include "loop_stepping.hpp"
+
 using namespace hadal::lift;
 
 namespace {
-
-double run_until(RigidLoop& loop, double t, double t_end, double cfl = 0.9, double dt_max = 1e9) {
-  while (t < t_end - 1e-9) {
-    double dt = std::min({loop.stable_dt(cfl), t_end - t, dt_max});
-    const double to_event = loop.next_event_time() - t;
-    if (to_event > 1e-9) dt = std::min(dt, to_event);
-    loop.advance(t, dt);
-    t += dt;
-  }
-  return t;
-}
 
 Network by_concentration(double cd) {
   Network n = reference_design();
