@@ -112,8 +112,6 @@ void TransientModel::restore(sim::CheckpointReader& cp) {
   series_.clear();
   for (std::size_t r = 0; r < rows; ++r) series_.emplace_back(flat.begin() + r * ncol, flat.begin() + (r + 1) * ncol);
   open_series(true, cp.time());
-  // Station rows of the restored state up to the checkpoint are already in the file: drop those sampled again.
-  if (elastic_) elastic_->take_station_rows();
   writer_ = std::make_unique<ProfileWriter>(ctx_.comm, ctx_.output_dir, loop_->riser_cells(), loop_->supply_cells(),
                                             cp.time());
 }
