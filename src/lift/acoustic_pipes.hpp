@@ -31,6 +31,7 @@
 #include "lift/closures.hpp"
 #include "lift/kernels.hpp"
 #include "lift/steady.hpp"
+#include "numerics/constants.hpp"
 
 namespace hadal::lift {
 
@@ -70,7 +71,7 @@ struct AcousticPipeSpec {
   double vapour_pressure = -99e3;   ///< gauge, Pa
   double speed_range = 20.0;        ///< m/s covered by the friction table
   double gravity = 9.81;
-  double area() const { return 0.25 * 3.14159265358979323846 * diameter * diameter; }
+  double area() const { return 0.25 * numerics::kPi * diameter * diameter; }
 };
 
 /// The half-step state at a pipe end, from which a node reads its characteristic.

@@ -163,7 +163,7 @@ void apply_settling(const SettlingClosure& s, double diameter, Network& net) {
 }
 
 Network reference_design() {
-  const double pi = 3.14159265358979323846;
+  constexpr double pi = numerics::kPi;
   Network n;
   n.fluid = Fluid{};
   n.ore.settling_velocity = 1.2;

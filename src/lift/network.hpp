@@ -9,6 +9,7 @@
 
 #include "lift/closures.hpp"
 #include "lift/settings.hpp"
+#include "numerics/constants.hpp"
 
 namespace hadal::lift {
 
@@ -59,7 +60,7 @@ struct Pipe {
   PipeSupport support = PipeSupport::ExpansionJoints;
   std::vector<PipeSection> sections;
 
-  double area() const { return 0.25 * 3.14159265358979323846 * diameter * diameter; }
+  double area() const { return 0.25 * numerics::kPi * diameter * diameter; }
   double length() const;
   double rise() const;  ///< sum of L sin(angle)
   double restraint() const { return restraint_factor(support, diameter, wall_thickness, poisson_ratio); }

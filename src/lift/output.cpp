@@ -45,10 +45,10 @@ ProfileWriter::ProfileWriter(MPI_Comm comm, const std::string& directory, const 
   if (rank == 0) {
     riser_index_ = std::make_unique<io::XdmfSeries>(
         directory_ + "/lift_riser.xmf", "riser",
-        io::RectilinearMesh{mesh_file, "/riser/x", "/riser/y", "", n_riser_ + 1, 2, 0}, resume_time);
+        io::RectilinearMesh{mesh_file, "/riser/x", "/riser/y", "", n_riser_ + 1, 2, 0, ""}, resume_time);
     supply_index_ = std::make_unique<io::XdmfSeries>(
         directory_ + "/lift_supply.xmf", "supply",
-        io::RectilinearMesh{mesh_file, "/supply/x", "/supply/y", "", n_supply_ + 1, 2, 0}, resume_time);
+        io::RectilinearMesh{mesh_file, "/supply/x", "/supply/y", "", n_supply_ + 1, 2, 0, ""}, resume_time);
   }
 }
 

@@ -133,8 +133,8 @@ void run_transient(sim::RunContext& ctx) {
   const TransientOptions options = transient_options_from_config(lift);
   const double series_interval = lift.child("transient").real("series_interval");
   try {
-    TransientModel model(ctx, net, options, series_interval);
     const auto settings = sim::time_settings_from_config(ctx.config);
+    TransientModel model(ctx, net, options, series_interval, settings.start);
     int size = 1;
     MPI_Comm_size(ctx.comm, &size);
     sim::CheckpointIdentity identity{"lift.transient", sim::physics_hash(ctx.config.node()), size,

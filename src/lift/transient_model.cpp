@@ -29,7 +29,8 @@ io::Json extreme_json(const PressureExtreme& e, const char* unit_key) {
 
 }  // namespace
 
-TransientModel::TransientModel(sim::RunContext& ctx, const Network& net, const TransientOptions& options, double series_interval)
+TransientModel::TransientModel(sim::RunContext& ctx, const Network& net, const TransientOptions& options, double series_interval,
+                               double start_time)
     : ctx_(ctx),
       net_(net),
       loop_(make_loop(net, options)),
@@ -39,7 +40,7 @@ TransientModel::TransientModel(sim::RunContext& ctx, const Network& net, const T
   // On a restart the writer is opened in restore(), once the time to continue the XDMF index from is known.
   if (!resume)
     writer_ = std::make_unique<ProfileWriter>(ctx.comm, ctx.output_dir, loop_->riser_cells(), loop_->supply_cells());
-  start_time_ = ctx.config.child("time").real("start");
+  start_time_ = start_time;
   last_time_ = start_time_;
   next_sample_ = start_time_;
   if (!resume) {

@@ -21,7 +21,9 @@ namespace hadal::lift {
 /// series samples landed on exactly, checkpoints and restart).
 class TransientModel : public sim::Model {
  public:
-  TransientModel(sim::RunContext& ctx, const Network& net, const TransientOptions& options, double series_interval);
+  /// `start_time` is time.start (TimeSettings).
+  TransientModel(sim::RunContext& ctx, const Network& net, const TransientOptions& options, double series_interval,
+                 double start_time);
 
   const LoopModel& loop() const { return *loop_; }
   double stable_dt(double time, double cfl) override;
