@@ -67,23 +67,25 @@ struct VerticalColumnSolve {
   Deposition deposition = Deposition::Always;
   double tau_cd = 0.07;                       ///< Krone critical stress for deposition
 
+  /// Classes solved together: their recurrences are independent, so the core overlaps them.
+  static constexpr int kLanes = 4;
+
   /// Work arrays of one column (on the stack of the work item).
   struct Work {
     double diffusion[kMaxLevels + 1];  ///< Kz / h at face k (below level k); 0 at the bed and the top
-    double old[kMaxLevels], correction[kMaxLevels], rhs[kMaxLevels];
-    double lower[kMaxLevels], diagonal[kMaxLevels], upper[kMaxLevels];  ///< upper becomes Thomas's c'
+    double cp[kMaxLevels][kLanes];     ///< Thomas's c' per level and class of the group
   };
 
   /// Every class of column (i, j).
   KOKKOS_INLINE_FUNCTION void operator()(int i, int j) const {
     Work work;
     if (!prepare(i, j, work)) return;
-    for (int n = 0; n < nclasses; ++n) solve(i, j, n, work);
+    for (int n = 0; n < nclasses; n += kLanes) solve(i, j, n, n + kLanes < nclasses ? n + kLanes : nclasses, work);
   }
   /// Class n of column (i, j).
   KOKKOS_INLINE_FUNCTION void operator()(int i, int j, int n) const {
     Work work;
-    if (prepare(i, j, work)) solve(i, j, n, work);
+    if (prepare(i, j, work)) solve(i, j, n, n + 1, work);
   }
 
   /// The class-independent part: the diffusion coefficient of every face. False for a dry column.
@@ -97,85 +99,99 @@ struct VerticalColumnSolve {
     return true;
   }
 
-  KOKKOS_INLINE_FUNCTION void solve(int i, int j, int n, Work& work) const {
+  /// Classes [n0, n1) of column (i, j), at most kLanes of them.
+  KOKKOS_INLINE_FUNCTION void solve(int i, int j, int n0, int n1, Work& work) const {
     switch (limiter) {
-      case numerics::Limiter::Minmod: return solve_with<numerics::Limiter::Minmod>(i, j, n, work);
-      case numerics::Limiter::VanLeer: return solve_with<numerics::Limiter::VanLeer>(i, j, n, work);
-      case numerics::Limiter::MonotonizedCentral: return solve_with<numerics::Limiter::MonotonizedCentral>(i, j, n, work);
+      case numerics::Limiter::Minmod: return solve_with<numerics::Limiter::Minmod>(i, j, n0, n1, work);
+      case numerics::Limiter::VanLeer: return solve_with<numerics::Limiter::VanLeer>(i, j, n0, n1, work);
+      case numerics::Limiter::MonotonizedCentral: return solve_with<numerics::Limiter::MonotonizedCentral>(i, j, n0, n1, work);
     }
   }
 
-  /// Class n of column (i, j) with the limiter fixed at compile time. The system is set up in
-  /// branch-free loops over k; only the Thomas recurrences run level by level.
+  /// The solve of classes [n0, n1) with the limiter fixed at compile time. Each class is an
+  /// independent tridiagonal system; the loop over levels runs them side by side.
   template <numerics::Limiter L>
-  KOKKOS_INLINE_FUNCTION void solve_with(int i, int j, int n, Work& work) const {
-    const int kb = first_wet(i, j);
-    const int o = n * nz;
-    const double w = ws(n), inv_dt = 1.0 / dt;
-    const double pd = deposition_probability(deposition, tau_b(i, j, 0), tau_cd);
-    const auto col = column_of(c, i, j, o);
+  KOKKOS_INLINE_FUNCTION void solve_with(int i, int j, int n0, int n1, Work& work) const {
+    const int kb = first_wet(i, j), lanes = n1 - n0;
+    const double inv_dt = 1.0 / dt;
     const double* h = dz.data();
     const double* inv_h = inv_dz.data();
-    // Erosion, explicit and capped by the bed mass present.
-    const double flux = erosion_flux(erosion_m(n), tau_b(i, j, 0), tau_ce(n));
-    if (flux > 0.0) {
-      double eroded = flux * dt;
-      eroded = eroded < bed(i, j, n) ? eroded : bed(i, j, n);
-      bed(i, j, n) -= eroded;
-      col[kb] += eroded / h[kb];
+    const double tau = tau_b(i, j, 0);
+    const double pd_law = deposition_probability(deposition, tau, tau_cd);
+    ColumnOf<View3> col[kLanes];
+    double w[kLanes], pd_w[kLanes], mass_old[kLanes], previous_cp[kLanes], previous_d[kLanes];
+    double c_below_old[kLanes], correction_below[kLanes], bottom_old[kLanes];
+    for (int l = 0; l < lanes; ++l) {
+      const int n = n0 + l;
+      col[l] = column_of(c, i, j, n * nz);
+      w[l] = ws(n);
+      pd_w[l] = pd_law * w[l];
+      // Erosion, explicit and capped by the bed mass present.
+      const double flux = erosion_flux(erosion_m(n), tau, tau_ce(n));
+      if (flux > 0.0) {
+        double eroded = flux * dt;
+        eroded = eroded < bed(i, j, n) ? eroded : bed(i, j, n);
+        bed(i, j, n) -= eroded;
+        col[l][kb] += eroded / h[kb];
+      }
+      bottom_old[l] = col[l][kb];
+      mass_old[l] = previous_cp[l] = previous_d[l] = c_below_old[l] = correction_below[l] = 0.0;
     }
     // Operator A (mass per area per time): between k and k+1 settling carries w c(k+1) down and
     // diffusion acts with Kz/h; the bed takes pd w c(kb); nothing crosses the grid top. The theta
-    // scheme gives a tridiagonal system per column, solved by the Thomas algorithm.
+    // scheme gives a tridiagonal system per column, solved by the Thomas algorithm (rhs kept in c).
     // Second-order settling: an explicit limited correction to the implicit upwind flux through
     // interior faces, faded out as the settling Courant number w dt/dz approaches 1/2 so that coarse
     // grains (Courant >> 1) keep the positive first-order flux.
-    double* old = work.old;
-    for (int k = kb; k < nz; ++k) old[k] = col[k];
-    for (int k = kb; k + 1 < nz; ++k) {  // the face between k and k + 1
-      const double above2 = old[k + 2 < nz ? k + 2 : k];
-      const double blend = 1.0 - 2.0 * w * dt * inv_h[k + 1];
-      const double slope = numerics::limited_slope_of<L>(old[k + 1] - (k + 2 < nz ? above2 : 0.0), old[k] - old[k + 1]);
-      const double correction = w * 0.5 * blend * slope;
-      work.correction[k] = blend <= 0.0 ? 0.0 : correction;
-    }
     for (int k = kb; k < nz; ++k) {
       const bool top = k == nz - 1;
       const double d_up = work.diffusion[k + 1], d_down = work.diffusion[k];
-      const double c_below = k > kb ? old[k > kb ? k - 1 : k] : 0.0, c_above = top ? 0.0 : old[top ? k : k + 1];
-      const double correction_above = top ? 0.0 : work.correction[k];
-      const double correction_below = k > kb ? work.correction[k > kb ? k - 1 : k] : 0.0;
-      const double sub = d_down, sup = top ? 0.0 : w + d_up;
-      const double diag = -(k > kb ? w : pd * w) - d_up - d_down;
-      work.rhs[k] = h[k] * inv_dt * old[k] + (1.0 - theta) * (sub * c_below + diag * old[k] + sup * c_above) +
-                    correction_above - correction_below;
-      work.lower[k] = -theta * sub;
-      work.diagonal[k] = h[k] * inv_dt - theta * diag;
-      work.upper[k] = -theta * sup;
+      const double a = -theta * d_down;
+      for (int l = 0; l < lanes; ++l) {
+        const double c_old = col[l][k];
+        const double c_above_old = top ? 0.0 : col[l][k + 1];
+        const double c_above2_old = k < nz - 2 ? col[l][k + 2] : 0.0;
+        const double sup = top ? 0.0 : w[l] + d_up;
+        const double diag = -(k > kb ? w[l] : pd_w[l]) - d_up - d_down;
+        double correction_above = 0.0;
+        if (!top) {  // the face between k and k + 1
+          const double blend = 1.0 - 2.0 * w[l] * dt * inv_h[k + 1];
+          if (blend > 0.0) {
+            correction_above = w[l] * 0.5 * blend * numerics::limited_slope_of<L>(c_above_old - c_above2_old, c_old - c_above_old);
+          }
+        }
+        const double rhs = h[k] * inv_dt * c_old + (1.0 - theta) * (d_down * c_below_old[l] + diag * c_old + sup * c_above_old) +
+                           correction_above - correction_below[l];
+        const double b = h[k] * inv_dt - theta * diag, cc = -theta * sup;
+        const double denominator = 1.0 / (b - a * previous_cp[l]);
+        previous_cp[l] = cc * denominator;
+        previous_d[l] = (rhs - a * previous_d[l]) * denominator;
+        work.cp[k][l] = previous_cp[l];
+        col[l][k] = previous_d[l];
+        mass_old[l] += c_old * h[k];
+        c_below_old[l] = c_old;
+        correction_below[l] = correction_above;
+      }
     }
-    double mass_old = 0.0, previous_cp = 0.0, previous_d = 0.0;
-    for (int k = kb; k < nz; ++k) {
-      const double denominator = 1.0 / (work.diagonal[k] - work.lower[k] * previous_cp);
-      previous_cp = work.upper[k] * denominator;
-      previous_d = (work.rhs[k] - work.lower[k] * previous_d) * denominator;
-      work.upper[k] = previous_cp;
-      col[k] = previous_d;
-      mass_old += old[k] * h[k];
-    }
-    double mass_new = col[nz - 1] * h[nz - 1];
+    double mass_new[kLanes];
+    for (int l = 0; l < lanes; ++l) mass_new[l] = col[l][nz - 1] * h[nz - 1];
     for (int k = nz - 2; k >= kb; --k) {
-      col[k] -= work.upper[k] * col[k + 1];
-      mass_new += col[k] * h[k];
+      for (int l = 0; l < lanes; ++l) {
+        col[l][k] -= work.cp[k][l] * col[l][k + 1];
+        mass_new[l] += col[l][k] * h[k];
+      }
     }
-    // What left the bottom cell went to the bed (same theta weighting as the solve).
-    const double deposit = dt * pd * w * (theta * col[kb] + (1.0 - theta) * old[kb]);
-    bed(i, j, n) += deposit;
-    // The solve conserves mass up to round-off; rescaling the column to its exact budget keeps the
-    // ledger closed over millions of steps.
-    const double mass_expected = mass_old - deposit;
-    if (mass_new > 0.0 && mass_expected > 0.0 && mass_new != mass_expected) {
-      const double factor = mass_expected / mass_new;
-      for (int k = kb; k < nz; ++k) col[k] *= factor;
+    for (int l = 0; l < lanes; ++l) {
+      // What left the bottom cell went to the bed (same theta weighting as the solve).
+      const double deposit = dt * pd_law * w[l] * (theta * col[l][kb] + (1.0 - theta) * bottom_old[l]);
+      bed(i, j, n0 + l) += deposit;
+      // The solve conserves mass up to round-off; rescaling the column to its exact budget keeps the
+      // ledger closed over millions of steps.
+      const double mass_expected = mass_old[l] - deposit;
+      if (mass_new[l] > 0.0 && mass_expected > 0.0 && mass_new[l] != mass_expected) {
+        const double factor = mass_expected / mass_new[l];
+        for (int k = kb; k < nz; ++k) col[l][k] *= factor;
+      }
     }
   }
 };
