@@ -3,16 +3,20 @@
 /// \brief The plume's physical closures, written once for both methods: settling velocity laws, the
 /// bed's deposition probability, Partheniades erosion, the bottom-boundary-layer diffusivity and the
 /// law-of-the-wall drag. Device-callable: the Eulerian column solve and the particle kernel call the
-/// same functions, so "both methods agree" compares methods, not two copies of the physics.
+/// same functions, so "both methods agree" compares methods, not two copies of the physics. Depends on
+/// Kokkos and the numerics floor only (the device benchmark builds it without MPI, PETSc or yaml-cpp).
 #pragma once
 
 #include <Kokkos_Core.hpp>
 
 #include "numerics/constants.hpp"
 #include "numerics/kokkos_math.hpp"
-#include "plume/settings.hpp"
 
 namespace hadal::plume {
+
+/// What happens to grains reaching the bed: P_d = 1, Krone's max(0, 1 - tau_b / tau_cd), or P_d = 0
+/// (a reflecting bed).
+enum class Deposition : int { Always, Krone, None };
 
 // ------------------------------------------------------------------------------------------------
 // Settling velocity of a grain in still water (rho_s grain, rho_w water density, nu kinematic viscosity)

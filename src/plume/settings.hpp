@@ -10,6 +10,7 @@
 
 #include "core/config.hpp"
 #include "numerics/limiter.hpp"
+#include "plume/closures.hpp"
 
 namespace hadal::plume {
 
@@ -25,10 +26,6 @@ struct SedimentClass {
   double erosion_rate = 0.0;      ///< Partheniades M, kg m-2 s-1
   double dry_density() const { return grain_density * (1.0 - porosity); }
 };
-
-/// What happens to grains reaching the bed: P_d = 1, Krone's max(0, 1 - tau_b / tau_cd), or P_d = 0
-/// (a reflecting bed).
-enum class Deposition : int { Always, Krone, None };
 
 struct PlumeSettings {
   std::vector<SedimentClass> classes;
