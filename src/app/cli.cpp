@@ -33,7 +33,7 @@ const CommandHelp kCommands[] = {
 )"},
     {"info", R"(  info
         print versions of hadal and its libraries, the Kokkos execution space, ranks, git hash,
-        and the available case types, benchmarks and flow sources
+        and the available case types, benchmarks, flow sources and seabed models
 )"},
     {"keys", R"(  keys [TYPE]
         print the reference of every case-file key (Markdown) for one case type or all
@@ -84,6 +84,8 @@ int info(MPI_Comm comm, int rank) {
   for (const auto& b : sim::Registry::instance().benchmarks()) std::cout << "  " << b.name << ": " << b.description << '\n';
   std::cout << "flow sources:\n";
   for (const auto& f : sim::Registry::instance().flow_sources()) std::cout << "  " << f.name << '\n';
+  std::cout << "seabed models:\n";
+  for (const auto& m : sim::Registry::instance().seabed_models()) std::cout << "  " << m.name << '\n';
   return kExitSuccess;
 }
 

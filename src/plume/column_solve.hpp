@@ -54,6 +54,7 @@ struct VerticalColumnSolve {
   View3 bed;          ///< bed mass per class, (i, j, n), kg m-2; updated in place
   View3 kz;           ///< vertical diffusivity on bottom faces, (i, j, k) for k = 0..nz, m2 s-1
   View3 tau_b;        ///< bed shear stress, (i, j, 0), Pa
+  View3 deposited, eroded;  ///< optional (i, j, 0) accumulators of the mass settled / eroded, kg m-2 (all classes)
   Kokkos::View<int**> first_wet;              ///< first wet level per column (nz: a dry column)
   Kokkos::View<double*> ws, tau_ce, erosion_m;  ///< per class: settling velocity, critical shear, Partheniades M
   Kokkos::View<const double*> dz;             ///< cell heights
@@ -129,10 +130,11 @@ struct VerticalColumnSolve {
       // Erosion, explicit and capped by the bed mass present.
       const double flux = erosion_flux(erosion_m(n), tau, tau_ce(n));
       if (flux > 0.0) {
-        double eroded = flux * dt;
-        eroded = eroded < bed(i, j, n) ? eroded : bed(i, j, n);
-        bed(i, j, n) -= eroded;
-        col[l][kb] += eroded / h[kb];
+        double taken = flux * dt;
+        taken = taken < bed(i, j, n) ? taken : bed(i, j, n);
+        bed(i, j, n) -= taken;
+        col[l][kb] += taken / h[kb];
+        if (eroded.data()) eroded(i, j, 0) += taken;
       }
       bottom_old[l] = col[l][kb];
       mass_old[l] = previous_cp[l] = previous_d[l] = c_below_old[l] = correction_below[l] = 0.0;
@@ -185,6 +187,7 @@ struct VerticalColumnSolve {
       // What left the bottom cell went to the bed (same theta weighting as the solve).
       const double deposit = dt * pd_law * w[l] * (theta * col[l][kb] + (1.0 - theta) * bottom_old[l]);
       bed(i, j, n0 + l) += deposit;
+      if (deposited.data()) deposited(i, j, 0) += deposit;
       // The solve conserves mass up to round-off; rescaling the column to its exact budget keeps the
       // ledger closed over millions of steps.
       const double mass_expected = mass_old[l] - deposit;

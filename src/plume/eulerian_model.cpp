@@ -266,6 +266,41 @@ void EulerianModel::emit(double t0, double t1) {
 // ----------------------------------------------------------------------------------------------
 // Vertical: settling, diffusion, deposition (implicit), erosion (explicit, capped)
 
+void EulerianModel::attach_seabed_model(std::unique_ptr<sim::SeabedModel> model) {
+  seabed_model_ = std::move(model);
+  step_deposited_ = std::make_unique<Field>(grid_, "step_deposited", "kg m-2", "mass settled during the step", 1);
+  step_eroded_ = std::make_unique<Field>(grid_, "step_eroded", "kg m-2", "mass eroded during the step", 1);
+  near_bed_c_ = std::make_unique<Field>(grid_, "near_bed_concentration", "kg m-3", "concentration in the lowest wet cell", 1);
+  near_bed_u_ = std::make_unique<Field>(grid_, "near_bed_u", "m s-1", "eastward velocity in the lowest wet cell", 1);
+  near_bed_v_ = std::make_unique<Field>(grid_, "near_bed_v", "m s-1", "northward velocity in the lowest wet cell", 1);
+  for (Field* f : {step_deposited_.get(), step_eroded_.get(), near_bed_c_.get(), near_bed_u_.get(), near_bed_v_.get()}) {
+    f->fill(0.0);
+  }
+}
+
+void EulerianModel::expose_seabed(double time, double dt) {
+  // Cell-centred velocity of the lowest wet cell (the mean of its two faces in each direction).
+  const auto U = u_.view(), V = v_.view(), NU = near_bed_u_->view(), NV = near_bed_v_->view();
+  const auto wet = bathymetry_.first_wet();
+  const int g = grid_.ghost(), nz = grid_.nz();
+  Kokkos::parallel_for(
+      "plume_near_bed_velocity", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}), KOKKOS_LAMBDA(int i, int j) {
+        const int kb = wet(i, j);
+        NU(i, j, 0) = kb < nz ? 0.5 * (U(i, j, kb) + U(i + 1, j, kb)) : 0.0;
+        NV(i, j, 0) = kb < nz ? 0.5 * (V(i, j, kb) + V(i, j + 1, kb)) : 0.0;
+      });
+  sim::SeabedExposure exposure;
+  exposure.deposited = step_deposited_.get();
+  exposure.eroded = step_eroded_.get();
+  exposure.deposit_thickness = &deposit_;
+  exposure.near_bed_concentration = near_bed_c_.get();
+  exposure.bed_shear_stress = settings_.needs_bed_stress() ? &tau_b_ : nullptr;
+  exposure.near_bed_u = near_bed_u_.get();
+  exposure.near_bed_v = near_bed_v_.get();
+  profiling::Region region("seabed_model");
+  seabed_model_->advance(time, dt, exposure);
+}
+
 ColumnStep EulerianModel::column_step(double dt, double exposure_dt, bool solve, bool metrics) {
   ColumnStep step;
   auto& s = step.solve;
@@ -280,6 +315,10 @@ ColumnStep EulerianModel::column_step(double dt, double exposure_dt, bool solve,
   s.limiter = settings_.limiter;
   s.deposition = settings_.deposition;
   s.tau_cd = settings_.critical_shear_deposition;
+  if (seabed_model_) {
+    s.deposited = step_deposited_->view(), s.eroded = step_eroded_->view();
+    step.near_bed = near_bed_c_->view();
+  }
   step.solve_first = solve;
   step.with_metrics = metrics;
   step.c_total = c_total_.view(), step.deposit = deposit_.view(), step.column_max = column_max_.view();
@@ -358,6 +397,10 @@ void EulerianModel::advance(double time, double dt) {
     profiling::Region region("sources");
     emit(time, time + dt);
   }
+  if (seabed_model_) {
+    step_deposited_->fill(0.0);
+    step_eroded_->fill(0.0);
+  }
   vertical_step(0.5 * dt);
   // SSP-RK2: c1 = c + dt L(c); c_new = (c + c1 + dt L(c1)) / 2, written in place of c. Each stage
   // also gives the rate at which its input leaves through the domain boundary.
@@ -378,8 +421,11 @@ void EulerianModel::advance(double time, double dt) {
     profiling::Region region("vertical_metrics");
     sums = run_columns(column_step(0.5 * dt, dt, true, true));
   }
-  profiling::Region region("ledger");
-  record_metrics_and_balance(sums);
+  {
+    profiling::Region region("ledger");
+    record_metrics_and_balance(sums);
+  }
+  if (seabed_model_) expose_seabed(time, dt);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -512,6 +558,7 @@ void EulerianModel::write_output(long step, double time) {
   if (settings_.needs_bed_stress()) maps.push_back(&tau_b_);
   for (const auto& f : above) maps.push_back(&f);
   map_writer_->write(step, time, maps);
+  if (seabed_model_) seabed_model_->write_output(step, time);
   if (budget_) {
     const double e = emitted();
     budget_->row({time, e, suspended(), deposited(), outflow(), last_balance_error_});
@@ -532,6 +579,7 @@ void EulerianModel::save(sim::CheckpointWriter& checkpoint) {
   checkpoint.scalar("max_balance_error", max_balance_error_);
   checkpoint.scalar("last_dt", last_dt_);  // decides where the next flow evaluation happens
   flow_->save(checkpoint.file().path());   // a time-stepping flow (the ocean tide) keeps its own state
+  if (seabed_model_) seabed_model_->save(checkpoint);
 }
 
 void EulerianModel::restore(sim::CheckpointReader& checkpoint) {
@@ -545,6 +593,7 @@ void EulerianModel::restore(sim::CheckpointReader& checkpoint) {
   max_balance_error_ = checkpoint.scalar("max_balance_error");
   last_dt_ = checkpoint.scalar("last_dt");
   flow_->restore(checkpoint.file().path());
+  if (seabed_model_) seabed_model_->restore(checkpoint);
   update_metrics();
 }
 
@@ -573,6 +622,7 @@ void EulerianModel::finish(io::Json& summary) {
                          {"outflow_kg", outflow_[n]}});
   }
   summary["classes"] = per_class;
+  if (seabed_model_) seabed_model_->finish(summary);
 }
 
 }  // namespace hadal::plume

@@ -45,6 +45,10 @@ class EulerianModel : public sim::Model {
   double work_per_step() const override;
   std::string status() const override;
 
+  /// Drives `model` with this plume's exposure after every step; writes, checkpoints and summarises it
+  /// with the plume. Before the run starts.
+  void attach_seabed_model(std::unique_ptr<sim::SeabedModel> model);
+
   const grid::StructuredGrid& grid() const { return grid_; }
   const grid::Bathymetry& bathymetry() const { return bathymetry_; }
   /// Concentration of class n as a host array [nz][ny][nx] over owned cells (tests).
@@ -119,6 +123,11 @@ class EulerianModel : public sim::Model {
   double flow_rate_ = 0.0;                                        ///< courant_rate() of that flow
   bool constant_kh_filled_ = false, constant_kz_filled_ = false;
   bool substeps_logged_ = false;
+
+  // A seabed model and the maps of its exposure (allocated when one is attached).
+  std::unique_ptr<sim::SeabedModel> seabed_model_;
+  std::unique_ptr<grid::Field> step_deposited_, step_eroded_, near_bed_c_, near_bed_u_, near_bed_v_;
+  void expose_seabed(double time, double dt);
 
   bool write_files_;
   std::unique_ptr<grid::FieldSeriesWriter> volume_writer_, map_writer_;

@@ -177,6 +177,7 @@ struct ColumnStep {
   bool solve_first = true;   ///< false: only the metrics of the present state
   bool with_metrics = true;  ///< false: only the solve (the sums are then zero)
   View3 c_total, deposit, column_max, time_above;  ///< cell total; maps (deposit, running maximum, time above)
+  View3 near_bed;  ///< optional map: total concentration in the lowest wet cell
   Kokkos::View<double*> dry_density, thresholds;
   double cell_area = 1.0, exposure_dt = 0.0;  ///< exposure_dt: time added to the maps (0: none)
 
@@ -196,6 +197,7 @@ struct ColumnStep {
       mass += total * solve.dz(k);
     }
     suspended += mass * cell_area;
+    if (near_bed.data()) near_bed(i, j, 0) = kb < nz ? c_total(i, j, kb) : 0.0;
     record_column_exposure(column_max, time_above, thresholds, i, j, column_max_now, exposure_dt);
     double thickness = 0.0, bed_mass = 0.0;
     for (int n = 0; n < nn; ++n) {

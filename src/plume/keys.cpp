@@ -205,6 +205,13 @@ void declare_plume_schema(config::ObjectSpec& root) {
       .greater_than(0.0)
       .default_value(std::vector<double>{0.002});
   declare_lagrangian_schema(p);
+  // Seabed models registered by other modules (e.g. benthos): present block = the model runs.
+  for (const auto& model : sim::Registry::instance().seabed_models()) {
+    auto& block = p.object(model.name, "Seabed model '" + model.name + "' driven by this plume's deposition, erosion and "
+                                       "near-bed water (present: on)");
+    p.key(model.name).optional();
+    if (model.declare_schema) model.declare_schema(block);
+  }
 }
 
 void check_plume(const config::ConfigView& root, std::vector<Diagnostic>& problems) {
@@ -219,6 +226,12 @@ void check_plume(const config::ConfigView& root, std::vector<Diagnostic>& proble
   } catch (const InputError& e) {
     problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
     return;
+  }
+  for (const auto& model : sim::Registry::instance().seabed_models()) {
+    if (plume.has(model.name) && method_from_config(plume) == Method::Lagrangian) {
+      problems.push_back(plume.diagnostic(model.name, "a seabed model runs on the Eulerian deposition: use method "
+                                                      "eulerian or both"));
+    }
   }
   if (spec.nz > kMaxLevels) {
     problems.push_back(root.child("grid").diagnostic(

@@ -53,6 +53,11 @@ void run_plume(sim::RunContext& context) {
     lagrangian = std::make_unique<LagrangianModel>(context, spec, *seabed, settings, lagrangian_settings_from_config(plume),
                                                    sources, std::move(deferred), time.start);
   }
+  for (const auto& model : sim::Registry::instance().seabed_models()) {
+    if (plume.has(model.name)) {
+      eulerian->attach_seabed_model(model.create(plume.child(model.name), eulerian->grid(), eulerian->bathymetry(), context));
+    }
+  }
   const auto& grid = eulerian ? eulerian->grid() : lagrangian->grid();
   const auto& bathymetry = eulerian ? eulerian->bathymetry() : lagrangian->bathymetry();
   auto flow = make_flow(flow_settings, grid, bathymetry, context, time.start, time.end);
