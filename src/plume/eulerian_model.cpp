@@ -144,7 +144,8 @@ double EulerianModel::courant_rate() const {
   const auto dz = grid_.dz_view();
   double rate = 0.0;
   // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion, per second:
-  // dt * rate <= 1/2 keeps the limited scheme positive.
+  // dt * rate <= 1/2 keeps the limited scheme positive. Implicit w advection leaves w out.
+  const double w_weight = settings_.implicit_w ? 0.0 : 1.0;
   Kokkos::parallel_reduce(
       "plume_cfl", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz}),
       KOKKOS_LAMBDA(int i, int j, int k, double& m) {
@@ -152,7 +153,7 @@ double EulerianModel::courant_rate() const {
         const double uu = a(U(i, j, k)) > a(U(i + 1, j, k)) ? a(U(i, j, k)) : a(U(i + 1, j, k));
         const double vv = a(V(i, j, k)) > a(V(i, j + 1, k)) ? a(V(i, j, k)) : a(V(i, j + 1, k));
         const double ww = a(W(i, j, k)) > a(W(i, j, k + 1)) ? a(W(i, j, k)) : a(W(i, j, k + 1));
-        const double r = uu / dx + vv / dy + ww / dz(k) + 2.0 * KH(i, j, k) * (1.0 / (dx * dx) + 1.0 / (dy * dy));
+        const double r = uu / dx + vv / dy + w_weight * ww / dz(k) + 2.0 * KH(i, j, k) * (1.0 / (dx * dx) + 1.0 / (dy * dy));
         if (r > m) m = r;
       },
       Kokkos::Max<double>(rate));
@@ -358,6 +359,7 @@ void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, do
   stage.gi0 = grid_.owned().i_begin, stage.gj0 = grid_.owned().j_begin, stage.nx = grid_.nx(), stage.ny = grid_.ny();
   stage.dt = dt, stage.dx = grid_.dx(), stage.dy = grid_.dy(), stage.inv_dx = 1.0 / grid_.dx(), stage.inv_dy = 1.0 / grid_.dy();
   stage.average = average_with_out;
+  stage.implicit_w = settings_.implicit_w;
   stage.run(grid_.owned().nj());
   // Per-row rates summed in a fixed order: the ledger does not depend on the thread schedule.
   Kokkos::deep_copy(row_outflow_host_, row_outflow_);
@@ -520,12 +522,23 @@ std::vector<double> EulerianModel::bed_mass(int n) const {
   return std::vector<double>(all.begin() + static_cast<long>(n * columns), all.begin() + static_cast<long>((n + 1) * columns));
 }
 
+bool EulerianModel::volume_due(double time) const {
+  // Every output without an interval; with one, the outputs at or just after each multiple of it
+  // (counted from time.start); 0: never.
+  const double interval = settings_.volume_interval;
+  if (interval < 0.0) return true;
+  if (interval == 0.0) return false;
+  if (!std::isfinite(last_output_time_)) return true;
+  auto multiples = [&](double t) { return std::floor((t - start_time_) / interval + 1e-9); };
+  return multiples(time) > multiples(last_output_time_);
+}
+
 void EulerianModel::write_output(long step, double time) {
   if (!write_files_) return;
-  // Cell-centred velocities for viewing (the solver works on faces).
-  Field ue(grid_, "velocity_east", "m s-1", "eastward velocity"), vn(grid_, "velocity_north", "m s-1", "northward velocity"),
-      wu(grid_, "velocity_up", "m s-1", "upward velocity");
-  {
+  if (volume_due(time)) {
+    // Cell-centred velocities for viewing (the solver works on faces).
+    Field ue(grid_, "velocity_east", "m s-1", "eastward velocity"), vn(grid_, "velocity_north", "m s-1", "northward velocity"),
+        wu(grid_, "velocity_up", "m s-1", "upward velocity");
     const auto U = u_.view(), V = v_.view(), W = w_.view(), A = ue.view(), B = vn.view(), Cc = wu.view();
     const int g = grid_.ghost();
     Kokkos::parallel_for(
@@ -535,12 +548,13 @@ void EulerianModel::write_output(long step, double time) {
           B(i, j, k) = 0.5 * (V(i, j, k) + V(i, j + 1, k));
           Cc(i, j, k) = 0.5 * (W(i, j, k) + W(i, j, k + 1));
         });
+    std::vector<Field> classes;
+    for (int n = 0; n < nclasses_ && nclasses_ > 1; ++n) classes.push_back(class_field(n));
+    std::vector<const Field*> volume{&c_total_, &ue, &vn, &wu};
+    for (const auto& f : classes) volume.push_back(&f);
+    volume_writer_->write(step, time, volume);
   }
-  std::vector<Field> classes;
-  for (int n = 0; n < nclasses_ && nclasses_ > 1; ++n) classes.push_back(class_field(n));
-  std::vector<const Field*> volume{&c_total_, &ue, &vn, &wu};
-  for (const auto& f : classes) volume.push_back(&f);
-  volume_writer_->write(step, time, volume);
+  last_output_time_ = time;
 
   // Maps: one Field per threshold so ParaView lists them by name.
   std::vector<Field> above;

@@ -98,6 +98,8 @@ class EulerianModel : public sim::Model {
   std::vector<Source> sources_;
   std::unique_ptr<sim::FlowProvider> flow_;
   double start_time_;
+  double last_output_time_ = std::numeric_limits<double>::quiet_NaN();  ///< of the previous write_output call
+  bool volume_due(double time) const;
   int nclasses_;
 
   // Transport state: all classes in one field, index kn = n * nz + k.

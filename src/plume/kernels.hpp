@@ -4,8 +4,10 @@
 /// floor only (no grid, MPI or I/O types), so that they are unit-tested alone and built into the
 /// device benchmark.
 ///
-/// HorizontalStage: one forward-Euler stage of horizontal advection (limited upwind-biased face
-/// values), horizontal diffusion and explicit w advection, in flux form. A work item is one row (j)
+/// HorizontalStage: one stage of horizontal advection (limited upwind-biased face values), horizontal
+/// diffusion and w advection, in flux form: forward Euler for all of it, or (implicit_w) forward Euler
+/// for the horizontal terms and the limited part of the w flux with the upwind w flux backward Euler,
+/// one tridiagonal solve per column, so that fast w in thin cells does not limit the step. A work item is one row (j)
 /// of one class and sweeps i, so the flux through the face between two columns is computed once and
 /// handed from the west column to the east one; the vertical fluxes of a column are computed in a
 /// loop of their own. The loops over k are free of loop-carried dependencies.
@@ -48,13 +50,15 @@ struct HorizontalStage {
   int gi0 = 0, gj0 = 0, nx = 1, ny = 1;  ///< global index of the first owned cell, global grid size
   double dt = 0.0, inv_dx = 1.0, inv_dy = 1.0, dx = 1.0, dy = 1.0;
   bool average = false;  ///< second SSP-RK2 stage: out = (out + stage) / 2
+  bool implicit_w = false;  ///< upwind w flux backward Euler (see the file comment)
 
   /// Launches the stage over nj x nclasses rows.
   void run(int nj) const;
 };
 
-/// The stage's row sweep with the limiter fixed at compile time (branch-free face values).
-template <numerics::Limiter L>
+/// The stage's row sweep with the limiter and the w treatment fixed at compile time (branch-free face
+/// values).
+template <numerics::Limiter L, bool ImplicitW>
 struct HorizontalStageRows {
   HorizontalStage s;
   using View3 = HorizontalStage::View3;
@@ -108,7 +112,17 @@ struct HorizontalStageRows {
         const double below = c[k > kb ? k - 1 : k], above = c[k + 1 < nz ? k + 1 : k], above2 = c[k + 2 < nz ? k + 2 : k];
         const double c_mm = k > kb ? below : 0.0, c_p = k + 1 < nz ? above : 0.0, c_pp = k + 2 < nz ? above2 : 0.0;
         const double wf = wc[k + 1];
-        top[k + 1] = wf * face_value_of<L>(wf, c_mm, c[k], c_p, c_pp);
+        const double face = face_value_of<L>(wf, c_mm, c[k], c_p, c_pp);
+        if constexpr (ImplicitW) {
+          // Only the limited correction to the upwind flux is explicit, faded out as the face's Courant
+          // number reaches 1/2 (beyond it the positive implicit upwind flux alone carries the mass).
+          const double upwind = wf > 0.0 ? c[k] : c_p;
+          const double courant = (wf > 0.0 ? wf : -wf) * dt * inv_dz[wf > 0.0 || k + 1 >= nz ? k : k + 1];
+          const double blend = courant < 0.5 ? 1.0 - 2.0 * courant : 0.0;
+          top[k + 1] = k + 1 < nz ? wf * (face - upwind) * blend : 0.0;
+        } else {
+          top[k + 1] = wf * face;
+        }
       }
       // East, south and north faces, then the update: separate loops, each of which vectorises.
       double south[kMaxLevels], north[kMaxLevels];
@@ -132,13 +146,39 @@ struct HorizontalStageRows {
       }
       const auto result = column_of(s.out, i, j, o);
       const bool average = s.average;
+      double updated[kMaxLevels];
       HADAL_INDEPENDENT_ITERATIONS
       for (int k = kb; k < nz; ++k) {
         const double tendency = -(east[k] - west[k]) * inv_dx - (north[k] - south[k]) * inv_dy -
                                 (top[k + 1] - top[k]) * inv_dz[k];
-        const double updated = c[k] + dt * tendency;
-        const double averaged = 0.5 * (result[k] + updated);
-        result[k] = average ? averaged : updated;
+        updated[k] = c[k] + dt * tendency;
+      }
+      if constexpr (ImplicitW) {
+        // (1 + dt A) c_new = updated, A the upwind w flux divergence: nothing through the bed, the open
+        // top lets out what rises and brings in clean water. A column-diagonally dominant M-matrix: the
+        // Thomas recurrence is stable and keeps c_new positive; dz-weighted sums conserve mass.
+        double forward[kMaxLevels];
+        double previous_forward = 0.0, previous_d = 0.0;
+        for (int k = kb; k < nz; ++k) {
+          const double w_bottom = k > kb ? wc[k] : 0.0, w_top = wc[k + 1];
+          const double r = dt * inv_dz[k];
+          const double lower = k > kb ? -r * (w_bottom > 0.0 ? w_bottom : 0.0) : 0.0;
+          const double upper = k + 1 < nz ? r * (w_top < 0.0 ? w_top : 0.0) : 0.0;
+          const double diagonal = 1.0 + r * ((w_top > 0.0 ? w_top : 0.0) - (w_bottom < 0.0 ? w_bottom : 0.0));
+          const double inverse = 1.0 / (diagonal - lower * previous_forward);
+          previous_forward = upper * inverse;
+          previous_d = (updated[k] - lower * previous_d) * inverse;
+          forward[k] = previous_forward;
+          updated[k] = previous_d;
+        }
+        for (int k = nz - 2; k >= kb; --k) updated[k] -= forward[k] * updated[k + 1];
+        const double w_out = wc[nz];
+        top[nz] = w_out > 0.0 ? w_out * updated[nz - 1] : 0.0;  // the open top's (implicit) outflow
+      }
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        const double averaged = 0.5 * (result[k] + updated[k]);
+        result[k] = average ? averaged : updated[k];
       }
       // What leaves through the domain's boundary faces (outward positive; there the fluxes are
       // advective only).
@@ -158,14 +198,24 @@ struct HorizontalStageRows {
   }
 };
 
-inline void HorizontalStage::run(int nj) const {
-  const Kokkos::RangePolicy<> rows(0, nj * nclasses);
-  switch (limiter) {
-    case numerics::Limiter::Minmod: Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<numerics::Limiter::Minmod>{*this}); break;
-    case numerics::Limiter::VanLeer: Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<numerics::Limiter::VanLeer>{*this}); break;
-    case numerics::Limiter::MonotonizedCentral:
-      Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<numerics::Limiter::MonotonizedCentral>{*this});
+template <bool ImplicitW>
+void run_horizontal_stage(const HorizontalStage& stage, int nj) {
+  const Kokkos::RangePolicy<> rows(0, nj * stage.nclasses);
+  using numerics::Limiter;
+  switch (stage.limiter) {
+    case Limiter::Minmod: Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<Limiter::Minmod, ImplicitW>{stage}); break;
+    case Limiter::VanLeer: Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<Limiter::VanLeer, ImplicitW>{stage}); break;
+    case Limiter::MonotonizedCentral:
+      Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<Limiter::MonotonizedCentral, ImplicitW>{stage});
       break;
+  }
+}
+
+inline void HorizontalStage::run(int nj) const {
+  if (implicit_w) {
+    run_horizontal_stage<true>(*this, nj);
+  } else {
+    run_horizontal_stage<false>(*this, nj);
   }
 }
 

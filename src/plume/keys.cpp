@@ -161,6 +161,11 @@ void declare_plume_schema(config::ObjectSpec& root) {
   c.real("erosion_rate", kMassPerArea / kTime, "Partheniades erosion constant M").min(0.0).default_value(5e-5);
   auto& advection = p.object("advection", "Horizontal and w advection (second-order TVD, SSP-RK2).");
   advection.enumeration("limiter", numerics::limiter_names(), "Slope limiter").default_value("van_leer");
+  advection.enumeration("vertical", {"explicit", "implicit"},
+                        "w advection: explicit (in the Courant limit of the step), or implicit (upwind flux "
+                        "backward Euler plus the explicit limited correction, faded out above a face Courant "
+                        "number of 1/2: fast w in thin cells no longer limits the step)")
+      .default_value("explicit");
   auto& vertical = p.object("vertical", "Implicit vertical settling and diffusion per column.");
   vertical.enumeration("scheme", {"implicit_euler", "crank_nicolson"},
                        "implicit_euler: always positive; crank_nicolson: second order in time (positive while "
@@ -204,6 +209,11 @@ void declare_plume_schema(config::ObjectSpec& root) {
       .min_items(1)
       .greater_than(0.0)
       .default_value(std::vector<double>{0.002});
+  p.real("volume_interval", kTime,
+         "Simulated time between 3-D snapshots (plume_*.h5) at the output times; absent: every output; 0: none, "
+         "maps only (their maxima, times above thresholds and deposit accumulate over the whole run)")
+      .min(0.0)
+      .optional();
   declare_lagrangian_schema(p);
   // Seabed models registered by other modules (e.g. benthos): present block = the model runs.
   for (const auto& model : sim::Registry::instance().seabed_models()) {
@@ -330,6 +340,8 @@ PlumeSettings plume_settings_from_config(const config::ConfigView& plume) {
   }
   const auto advection = plume.child("advection");
   s.limiter = numerics::limiter_from_name(advection.string("limiter"));
+  s.implicit_w = advection.string("vertical") == "implicit";
+  if (plume.has("volume_interval")) s.volume_interval = plume.real("volume_interval");
   s.theta = plume.child("vertical").string("scheme") == "crank_nicolson" ? 0.5 : 1.0;
   const auto h = plume.child("diffusivity").child("horizontal");
   s.smagorinsky = h.string("type") == "smagorinsky";

@@ -32,6 +32,8 @@ struct PlumeSettings {
   double water_density = 1030.0;
   double kinematic_viscosity = 1.68e-6;
   numerics::Limiter limiter = numerics::Limiter::VanLeer;
+  double volume_interval = -1.0;      ///< s between 3-D snapshots (< 0: every output, 0: none)
+  bool implicit_w = false;            ///< w advection: upwind part backward Euler (HorizontalStage)
   double theta = 1.0;                 ///< vertical implicitness (1 backward Euler, 0.5 Crank-Nicolson)
   // Horizontal diffusivity: constant, or Smagorinsky Cs^2 dx dy |D| + minimum.
   bool smagorinsky = false;
