@@ -40,12 +40,17 @@ const GroupDefaults kDefaults[kPools] = {
     {},
     {"0.024 d-1", 1.0, 0.3, "0.0002 d-1", "0.0002 d-1", 0.0, "10 cm", "0 m/s", 0.0, "0 d-1"},     // bacteria
     {"0.05 d-1", 0.7, 0.4, "0.002 d-1", "0.002 d-1", 0.2, "5 cm", "0 m/s", 0.0, "0 d-1"},         // nanobenthos
-    {"0.2 d-1", 0.6, 0.4, "0.001 d-1", "0.001 d-1", 0.95, "3 mm", "1 mm/d", 0.5, "0.2 d-1"},      // meio epifauna
-    {"0.03 d-1", 0.6, 0.4, "0.0005 d-1", "0.0005 d-1", 0.8, "2 cm", "5 mm/d", 0.2, "0 d-1"},     // meio infauna
+    {"0.2 d-1", 0.6, 0.4, "0.001 d-1", "0.001 d-1", 0.95, "3 mm", "0.1 mm/d", 0.5, "0.2 d-1"},    // meio epifauna
+    {"0.03 d-1", 0.6, 0.4, "0.0005 d-1", "0.0005 d-1", 0.8, "4 mm", "0.2 mm/d", 0.2, "0 d-1"},   // meio infauna
     {"0.004 d-1", 0.5, 0.4, "0.0002 d-1", "0.0001 d-1", 0.9, "3 cm", "10 mm/d", 0.5, "0 d-1"},    // macrobenthos
     {}};
 const char* const kBaselineDefaults[kPools] = {"1000 mg/m^2", "1000 mg/m^2", "40 mg/m^2", "10 mg/m^2",
                                                "60 mg/m^2",   "100 mg/m^2",  nullptr};
+
+/// A dimensionless fraction in [0, 1].
+void fraction_key(config::ObjectSpec& block, const char* name, const char* doc, double value) {
+  block.real(name, units::kDimensionless, doc).min(0.0).max(1.0).default_value(value);
+}
 
 void declare_group(config::ObjectSpec& block, int pool, const std::string& what) {
   using namespace units;
@@ -58,18 +63,12 @@ void declare_group(config::ObjectSpec& block, int pool, const std::string& what)
   g.real("half_saturation_ratio", kDimensionless, "Half-saturation prey stock as a multiple of the prey's baseline")
       .greater_than(0.0)
       .default_value(1.0);
-  g.real("assimilation_efficiency", kDimensionless, "Fraction of ingestion assimilated (the rest egested as food)")
-      .min(0.0)
-      .max(1.0)
-      .default_value(d.assimilation);
-  g.real("growth_efficiency", kDimensionless, "Fraction of assimilation turned into biomass (the rest respired)")
-      .min(0.0)
-      .max(1.0)
-      .default_value(d.growth_efficiency);
+  fraction_key(g, "assimilation_efficiency", "Fraction of ingestion assimilated (the rest egested as food)", d.assimilation);
+  fraction_key(g, "growth_efficiency", "Fraction of assimilation turned into biomass (the rest respired)",
+               d.growth_efficiency);
   g.real("respiration_rate", kRate, "Basal respiration").min(0.0).default_value(d.respiration_rate);
   g.real("mortality_rate", kRate, "Linear mortality (dead carbon becomes food)").min(0.0).default_value(d.mortality_rate);
-  g.real("burial_sensitivity", kDimensionless, "Largest fraction a deep burial kills").min(0.0).max(1.0).default_value(
-      d.burial_sensitivity);
+  fraction_key(g, "burial_sensitivity", "Largest fraction a deep burial kills", d.burial_sensitivity);
   g.real("burial_half_thickness", kLength, "Effective burial that kills half of burial_sensitivity")
       .greater_than(0.0)
       .default_value(d.burial_half_thickness);
@@ -80,10 +79,8 @@ void declare_group(config::ObjectSpec& block, int pool, const std::string& what)
   g.real("escape_velocity", kVelocity, "Deposit accumulation the group escapes by moving up (rate tolerance)")
       .min(0.0)
       .default_value(d.escape_velocity);
-  g.real("turbidity_sensitivity", kDimensionless, "Largest fractional reduction of feeding under turbid near-bed water")
-      .min(0.0)
-      .max(1.0)
-      .default_value(d.turbidity_sensitivity);
+  fraction_key(g, "turbidity_sensitivity", "Largest fractional reduction of feeding under turbid near-bed water",
+               d.turbidity_sensitivity);
   g.real("washout_rate", kRate, "Removal by the near-bed turbid flow at saturating turbidity (exported with the plume)")
       .min(0.0)
       .default_value(d.washout_rate);
@@ -137,12 +134,8 @@ void declare_food_web_schema(config::ObjectSpec& block) {
       .min(0.0)
       .default_value("4e-3 m^2/s");
   auto& deposit = block.object("deposit", "Re-deposited sediment as food and the layer erosion removes");
-  deposit.real("organic_content", kDimensionless, "Organic carbon mass fraction of the deposit").min(0.0).max(1.0).default_value(
-      0.003);
-  deposit.real("labile_fraction", kDimensionless, "Fraction of the deposit's organic carbon that is food")
-      .min(0.0)
-      .max(1.0)
-      .default_value(0.1);
+  fraction_key(deposit, "organic_content", "Organic carbon mass fraction of the deposit", 0.003);
+  fraction_key(deposit, "labile_fraction", "Fraction of the deposit's organic carbon that is food", 0.1);
   deposit.real("active_layer_mass", kMassPerArea, "Dry mass per area of the surface layer that holds the fauna")
       .greater_than(0.0)
       .default_value("5 kg/m^2");

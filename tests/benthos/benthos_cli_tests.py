@@ -79,11 +79,13 @@ def test_restart_bitwise():
 
 def test_offline_recovery():
     """A plume run with the inline block, then 20 years of recovery from its state; and the same from a
-    plume run without the block (the deposit map applied at once)."""
+    plume run without the block (the deposit map applied at once). The source releases 50 kg/s so that
+    three hours lay centimetres of deposit near it."""
     d = workdir("benthos_offline")
     inline, plain = os.path.join(d, "inline"), os.path.join(d, "plain")
-    inline_run(inline, extra=["--set", "time.end=3 h"])
-    run(["run", CASE, "-o", plain] + SMALL + ["--set", "time.end=3 h", "--set", "plume.benthos=null"], check=0)
+    strong = ["--set", "time.end=3 h", "--set", "plume.sources[0].rate=50 kg/s"]
+    inline_run(inline, extra=strong)
+    run(["run", CASE, "-o", plain] + SMALL + strong + ["--set", "plume.benthos=null"], check=0)
     expect(not glob.glob(os.path.join(plain, "benthos_*.h5")), "plume.benthos=null still ran benthos")
     for source in (inline, plain):
         out = source + "_recovery"
