@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include <mpi.h>
 
@@ -52,6 +53,7 @@ BenthosModel::BenthosModel(const grid::StructuredGrid& grid, Kokkos::View<int**>
       recovered_at_(grid, "benthos_recovered_at", "s", "time back above the recovery fraction", kPools),
       larvae_(grid, "benthos_larvae", "mg m-2", "larval carbon", 1),
       larvae_next_(grid, "benthos_larvae_next", "mg m-2", "larval carbon after an exchange", 1),
+      turbidity_time_(grid, "benthos_turbidity_time", "s", "turbidity level x time since the last food-web step", 1),
       min_totals_() {
   const int nz = grid.nz();
   const auto wet = wet_;
@@ -77,7 +79,9 @@ BenthosModel::BenthosModel(const grid::StructuredGrid& grid, Kokkos::View<int**>
         }
         T(i, j, 0) = total;
       });
-  for (Field* f : {&burial_, &previous_thickness_, &ledger_, &max_loss_, &larvae_, &larvae_next_}) f->fill(0.0);
+  for (Field* f : {&burial_, &previous_thickness_, &ledger_, &max_loss_, &larvae_, &larvae_next_, &turbidity_time_}) {
+    f->fill(0.0);
+  }
   first_drop_.fill(-1.0);
   recovered_at_.fill(-1.0);
 
@@ -112,65 +116,79 @@ void BenthosModel::exchange_larvae(double dt) {
   const double diffusivity = settings_.web.larval_diffusivity;
   if (diffusivity <= 0.0) return;
   const double dx = grid_.dx(), dy = grid_.dy();
-  // Explicit five-point exchange, sub-stepped within its stability limit (dt D (1/dx2 + 1/dy2) <= 1/2).
-  const double limit = 0.4 / (diffusivity * (1.0 / (dx * dx) + 1.0 / (dy * dy)));
+  // Explicit five-point exchange, sub-stepped within its positivity limit (h D (1/dx2 + 1/dy2) <= 1/2).
+  const double limit = 0.45 / (diffusivity * (1.0 / (dx * dx) + 1.0 / (dy * dy)));
   const int substeps = std::max(1, static_cast<int>(std::ceil(dt / limit)));
   const double h = dt / substeps;
   const double rx = diffusivity * h / (dx * dx), ry = diffusivity * h / (dy * dy);
   const int g = grid_.ghost(), ni = grid_.owned().ni(), nj = grid_.owned().nj();
   const int i0 = grid_.owned().i_begin, j0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
-  const auto S = stocks_.view(), L = larvae_.view(), N = larvae_next_.view(), LED = ledger_.view();
+  const auto S = stocks_.view();
   const auto wet = wet_;
   const Range2 owned({g, g}, {g + ni, g + nj});
-  Kokkos::parallel_for(
-      "benthos_larvae_in", owned, KOKKOS_LAMBDA(int i, int j) { L(i, j, 0) = S(i, j, kLarvae); });
+  {
+    const auto L = larvae_.view();
+    Kokkos::parallel_for(
+        "benthos_larvae_in", owned, KOKKOS_LAMBDA(int i, int j) { L(i, j, 0) = S(i, j, kLarvae); });
+  }
   for (int s = 0; s < substeps; ++s) {
     larvae_.exchange_halo();
+    const auto L = larvae_.view(), N = larvae_next_.view();
     Kokkos::parallel_for(
         "benthos_larvae_exchange", owned, KOKKOS_LAMBDA(int i, int j) {
-          if (!wet(i, j)) return;
           const int gi = i - g + i0, gj = j - g + j0;
           // No exchange across the domain edge or with a dry column: larvae stay in the wet seabed.
           auto link = [&](int ii, int jj, int gii, int gjj) {
             return (gii >= 0 && gii < nx && gjj >= 0 && gjj < ny && wet(ii, jj)) ? L(ii, jj, 0) - L(i, j, 0) : 0.0;
           };
-          const double change = rx * (link(i - 1, j, gi - 1, gj) + link(i + 1, j, gi + 1, gj)) +
-                                ry * (link(i, j - 1, gi, gj - 1) + link(i, j + 1, gi, gj + 1));
-          N(i, j, 0) = L(i, j, 0) + change;
-          LED(i, j, kLedgerLateral) += change;
+          N(i, j, 0) = wet(i, j) ? L(i, j, 0) + rx * (link(i - 1, j, gi - 1, gj) + link(i + 1, j, gi + 1, gj)) +
+                                       ry * (link(i, j - 1, gi, gj - 1) + link(i, j + 1, gi, gj + 1))
+                                 : 0.0;
         });
-    Kokkos::parallel_for(
-        "benthos_larvae_copy", owned, KOKKOS_LAMBDA(int i, int j) { L(i, j, 0) = N(i, j, 0); });
+    std::swap(larvae_, larvae_next_);
   }
+  // The exchange changes the larvae alone: its net inflow per column is their change.
+  const auto L = larvae_.view(), LED = ledger_.view();
   Kokkos::parallel_for(
       "benthos_larvae_out", owned, KOKKOS_LAMBDA(int i, int j) {
-        if (wet(i, j)) S(i, j, kLarvae) = L(i, j, 0);
+        if (!wet(i, j)) return;
+        LED(i, j, kLedgerLateral) += L(i, j, 0) - S(i, j, kLarvae);
+        S(i, j, kLarvae) = L(i, j, 0);
       });
 }
 
 void BenthosModel::advance(double time, double dt, const Disturbance& d) {
-  exchange_larvae(dt);
+  apply_pulses(dt, d);
+  pending_dt_ += dt;
+  time_ = time + dt;
+  if (pending_dt_ >= settings_.food_web_interval) integrate(time + dt);
+}
+
+void BenthosModel::flush(double time) {
+  if (pending_dt_ > 0.0) integrate(time);
+}
+
+void BenthosModel::apply_pulses(double dt, const Disturbance& d) {
   const auto web = settings_.web;
-  const double recovery = settings_.report.recovery_fraction, t_end = time + dt;
   const auto S = stocks_.view(), B = burial_.view(), H = previous_thickness_.view(), LED = ledger_.view();
-  const auto LOSS = max_loss_.view(), DROP = first_drop_.view(), BACK = recovered_at_.view();
+  const auto TURBIDITY = turbidity_time_.view();
   const auto wet = wet_;
   const auto deposited = d.deposited, eroded = d.eroded, thickness = d.thickness, concentration = d.concentration;
   const bool has_deposit = deposited.data() != nullptr, has_erosion = eroded.data() != nullptr;
   const bool has_thickness = thickness.data() != nullptr, has_turbidity = concentration.data() != nullptr;
+  if (!has_deposit && !has_erosion && !has_thickness && !has_turbidity) return;
   const double carbon_per_kg = web.deposit_organic_content * web.deposit_labile_fraction / kKgPerMg;
   const int g = grid_.ghost();
   Kokkos::parallel_for(
-      "benthos_advance", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}), KOKKOS_LAMBDA(int i, int j) {
+      "benthos_pulses", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}), KOKKOS_LAMBDA(int i, int j) {
         if (!wet(i, j)) return;
-        double c[kPools], next[kPools];
+        double c[kPools];
         for (int p = 0; p < kPools; ++p) c[p] = S(i, j, p);
-        double input = 0.0, exported = 0.0;
         // Labile organic carbon delivered with the deposit: food.
         if (has_deposit) {
           const double food = deposited(i, j, 0) * carbon_per_kg;
           c[kFood] += food;
-          input += food;
+          LED(i, j, kLedgerInput) += food;
         }
         // Burial: the deposit a group could not escape kills by the dose-response; the dead become food.
         if (has_thickness) {
@@ -185,6 +203,7 @@ void BenthosModel::advance(double time, double dt, const Disturbance& d) {
             c[kFood] += killed;
           }
         }
+        double exported = 0.0;
         // Erosion takes the fauna and food of the eroded part of the active layer away with the plume.
         if (has_erosion && eroded(i, j, 0) > 0.0) {
           const double removed = eroded(i, j, 0) >= web.active_layer_mass ? 1.0 : eroded(i, j, 0) / web.active_layer_mass;
@@ -193,32 +212,55 @@ void BenthosModel::advance(double time, double dt, const Disturbance& d) {
             c[p] -= removed * c[p];
           }
         }
-        // The near-bed turbid flow carries epifauna away and reduces feeding.
+        // The near-bed turbid flow carries epifauna away; its feeding effect acts in the food-web step.
         const double turbidity = has_turbidity ? turbidity_level(concentration(i, j, 0), web.turbidity_half_concentration) : 0.0;
         if (turbidity > 0.0) {
+          TURBIDITY(i, j, 0) += turbidity * dt;
           for (int p = kBacteria; p <= kMacro; ++p) {
             const double removed = c[p] * (1.0 - km::exp(-web.groups[p].washout_rate * turbidity * dt));
             exported += removed;
             c[p] -= removed;
           }
         }
+        LED(i, j, kLedgerExported) += exported;
+        for (int p = 0; p < kPools; ++p) S(i, j, p) = c[p];
+      });
+}
+
+void BenthosModel::integrate(double time) {
+  const double dt = pending_dt_;
+  pending_dt_ = 0.0;
+  exchange_larvae(dt);
+  const auto web = settings_.web;
+  const double recovery = settings_.report.recovery_fraction;
+  const auto S = stocks_.view(), LED = ledger_.view(), TURBIDITY = turbidity_time_.view();
+  const auto LOSS = max_loss_.view(), DROP = first_drop_.view(), BACK = recovered_at_.view();
+  const auto wet = wet_;
+  const int g = grid_.ghost();
+  Kokkos::parallel_for(
+      "benthos_food_web", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}), KOKKOS_LAMBDA(int i, int j) {
+        if (!wet(i, j)) return;
+        double c[kPools], next[kPools];
+        for (int p = 0; p < kPools; ++p) c[p] = S(i, j, p);
+        // Feeding under the mean turbidity of the steps since the last food-web step.
+        const double turbidity = TURBIDITY(i, j, 0) / dt;
+        TURBIDITY(i, j, 0) = 0.0;
         const StepLedger step = mprk22_step(web, c, turbidity, dt, next);
-        LED(i, j, kLedgerInput) += input + step.input;
+        LED(i, j, kLedgerInput) += step.input;
         LED(i, j, kLedgerRespired) += step.respired;
-        LED(i, j, kLedgerExported) += exported + step.exported;
+        LED(i, j, kLedgerExported) += step.exported;
         for (int p = 0; p < kPools; ++p) {
           S(i, j, p) = next[p];
           const double ratio = next[p] / web.baseline[p];
           if (1.0 - ratio > LOSS(i, j, p)) LOSS(i, j, p) = 1.0 - ratio;
           if (ratio < recovery) {
-            if (DROP(i, j, p) < 0.0) DROP(i, j, p) = t_end;
+            if (DROP(i, j, p) < 0.0) DROP(i, j, p) = time;
             BACK(i, j, p) = -1.0;
           } else if (DROP(i, j, p) >= 0.0 && BACK(i, j, p) < 0.0) {
-            BACK(i, j, p) = t_end;
+            BACK(i, j, p) = time;
           }
         }
       });
-  last_time_ = t_end;
 }
 
 void BenthosModel::apply_deposit(const Field& thickness, double dry_density, double duration) {
@@ -229,7 +271,7 @@ void BenthosModel::apply_deposit(const Field& thickness, double dry_density, dou
       KOKKOS_LAMBDA(int i, int j) { M(i, j, 0) = T(i, j, 0) * dry_density; });
   // One step of the plume run's length: the escape allowance is that of the whole deposition period.
   advance(-duration, duration, Disturbance{mass.view(), {}, thickness.view(), {}});
-  last_time_ = 0.0;
+  flush(0.0);
 }
 
 void BenthosModel::load_state(const io::H5File& file) {
@@ -376,18 +418,22 @@ std::vector<double> BenthosModel::column(int li, int lj) const {
 
 void BenthosModel::save(sim::CheckpointWriter& checkpoint) {
   for (const Field* f : {&stocks_, &burial_, &previous_thickness_, &ledger_, &initial_total_, &max_loss_, &first_drop_,
-                         &recovered_at_}) {
+                         &recovered_at_, &turbidity_time_}) {
     checkpoint.field(*f);
   }
   checkpoint.scalars("benthos_min_totals", min_totals_);
+  checkpoint.scalar("benthos_pending_dt", pending_dt_);
+  checkpoint.scalar("benthos_time", time_);
 }
 
 void BenthosModel::restore(sim::CheckpointReader& checkpoint) {
   for (Field* f : {&stocks_, &burial_, &previous_thickness_, &ledger_, &initial_total_, &max_loss_, &first_drop_,
-                   &recovered_at_}) {
+                   &recovered_at_, &turbidity_time_}) {
     checkpoint.field(*f);
   }
   min_totals_ = checkpoint.scalars("benthos_min_totals");
+  pending_dt_ = checkpoint.scalar("benthos_pending_dt");
+  time_ = checkpoint.scalar("benthos_time");
 }
 
 void BenthosModel::check_finite(long step, double time) const {
@@ -401,6 +447,7 @@ void BenthosModel::check_finite(long step, double time) const {
 }
 
 void BenthosModel::finish(io::Json& summary) {
+  flush(time_);
   record_totals();
   const auto now = totals();
   const double cell_area = grid_.dx() * grid_.dy();

@@ -34,8 +34,11 @@ class BenthosModel {
   BenthosModel(const grid::StructuredGrid& grid, Kokkos::View<int**> first_wet, BenthosSettings settings,
                std::vector<grid::Station> stations, const std::string& output_dir, bool resume);
 
-  /// Advances from `time` over `dt` under one step's disturbance (collective).
+  /// Advances from `time` over `dt` under one step's disturbance (collective): the disturbance acts at once;
+  /// the food web (and the larval exchange) steps once `food_web_interval` of such steps has accumulated.
   void advance(double time, double dt, const Disturbance& disturbance);
+  /// Steps the food web over what has accumulated since its last step (at `time`, the current time).
+  void flush(double time);
   /// A finished plume run's deposit applied at once: food from its organic carbon, burial of what could
   /// not escape during `duration` (s).
   void apply_deposit(const grid::Field& thickness, double dry_density, double duration);
@@ -63,6 +66,8 @@ class BenthosModel {
   grid::Field& stocks() { return stocks_; }
 
  private:
+  void apply_pulses(double dt, const Disturbance& disturbance);
+  void integrate(double time);
   void exchange_larvae(double dt);
   void update_output_fields();
 
@@ -80,11 +85,13 @@ class BenthosModel {
   grid::Field recovered_at_;    ///< time it last came back above it (-1: not since its last drop)
   grid::Field larvae_;          ///< the larval stock with halos, for the lateral exchange
   grid::Field larvae_next_;
+  grid::Field turbidity_time_;  ///< integral of the turbidity level since the last food-web step
+  double pending_dt_ = 0.0;     ///< time since the last food-web step
+  double time_ = 0.0;           ///< end of the last step
   std::vector<grid::Field> output_;  ///< stock, change and largest-loss maps
   std::vector<double> min_totals_;
   std::unique_ptr<grid::FieldSeriesWriter> writer_;
   std::unique_ptr<grid::StationSeries> stations_;
-  double last_time_ = 0.0;
 };
 
 }  // namespace hadal::benthos

@@ -143,6 +143,9 @@ void declare_food_web_schema(config::ObjectSpec& block) {
       .real("half_concentration", kDensity, "Near-bed concentration at which the turbidity effects are half their largest")
       .greater_than(0.0)
       .default_value("10 mg/L");
+  block.real("food_web_interval", kTime, "Inline: time between food-web steps (the disturbance acts every plume step)")
+      .min(0.0)
+      .default_value("30 min");
   auto& report = block.object("report", "Reported losses and recovery");
   report.reals("loss_thresholds", kDimensionless, "Losses (fractions of baseline) whose area is reported")
       .min_items(1)
@@ -206,6 +209,7 @@ BenthosSettings settings_from_config(const config::ConfigView& block) {
   w.turbidity_half_concentration = block.child("turbidity").real("half_concentration");
   s.report.loss_fractions = block.child("report").reals("loss_thresholds");
   s.report.recovery_fraction = block.child("report").real("recovery_fraction");
+  s.food_web_interval = block.real("food_web_interval");
   const auto problems = calibrate_to_baseline(w);
   if (!problems.empty()) {
     std::vector<Diagnostic> diagnostics;

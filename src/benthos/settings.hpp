@@ -65,6 +65,7 @@ struct ReportSettings {
 struct BenthosSettings {
   FoodWebParameters web;
   ReportSettings report;
+  double food_web_interval = 0.0;  ///< s between food-web steps inline (the disturbance acts every step)
 };
 
 /// Offline recovery case: where the finished plume run is and how its deposit is read.

@@ -56,7 +56,8 @@ double relative_mean(BenthosModel& model, int pool, bool west) {
 
 struct Seabed {
   grid::StructuredGrid grid{MPI_COMM_WORLD, seabed_spec(), 2};
-  Kokkos::View<int**> first_wet{"first_wet", grid.local_ni(), grid.local_nj()};  // 0: every column wet
+  Kokkos::View<int**> first_wet{"first_wet", static_cast<std::size_t>(grid.local_ni()),
+                                static_cast<std::size_t>(grid.local_nj())};  // 0: every column wet
   BenthosModel model{grid, first_wet, default_settings(), {}, "", false};
   grid::Field deposited{grid, "deposited", "kg m-2", "", 1}, thickness{grid, "thickness", "m", "", 1};
   grid::Field concentration{grid, "concentration", "kg m-3", "", 1};

@@ -99,7 +99,9 @@ TEST(FoodWeb, ClosedUptakeMatchesExactSolutionAtSecondOrder) {
     if (previous > 0.0) {
       const double order = std::log2(previous / error);
       std::printf("steps %4d: error %.3e, observed order %.2f\n", steps, error, order);
-      if (steps >= 40) EXPECT_NEAR(order, 2.0, 0.15);
+      if (steps >= 40) {
+        EXPECT_NEAR(order, 2.0, 0.15);
+      }
     } else {
       std::printf("steps %4d: error %.3e\n", steps, error);
     }
