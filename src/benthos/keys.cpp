@@ -47,6 +47,11 @@ const GroupDefaults kDefaults[kPools] = {
 const char* const kBaselineDefaults[kPools] = {"1000 mg/m^2", "1000 mg/m^2", "40 mg/m^2", "10 mg/m^2",
                                                "60 mg/m^2",   "100 mg/m^2",  nullptr};
 
+/// A non-negative rate (s-1; the case file writes e.g. "0.05 d-1").
+void rate_key(config::ObjectSpec& block, const std::string& name, const std::string& doc, const char* value) {
+  block.real(name, kRate, doc).min(0.0).default_value(value);
+}
+
 /// A dimensionless fraction in [0, 1].
 void fraction_key(config::ObjectSpec& block, const char* name, const char* doc, double value) {
   block.real(name, units::kDimensionless, doc).min(0.0).max(1.0).default_value(value);
@@ -56,18 +61,17 @@ void declare_group(config::ObjectSpec& block, int pool, const std::string& what)
   using namespace units;
   const auto& d = kDefaults[pool];
   auto& g = block.object(kPoolNames[pool], what);
-  g.real("feeding_rate", kRate, pool == kBacteria ? "Maximum uptake of food per unit bacterial carbon"
-                                                  : "Maximum ingestion per unit consumer carbon")
-      .min(0.0)
-      .default_value(d.feeding_rate);
+  rate_key(g, "feeding_rate",
+           pool == kBacteria ? "Maximum uptake of food per unit bacterial carbon" : "Maximum ingestion per unit consumer carbon",
+           d.feeding_rate);
   g.real("half_saturation_ratio", kDimensionless, "Half-saturation prey stock as a multiple of the prey's baseline")
       .greater_than(0.0)
       .default_value(1.0);
   fraction_key(g, "assimilation_efficiency", "Fraction of ingestion assimilated (the rest egested as food)", d.assimilation);
   fraction_key(g, "growth_efficiency", "Fraction of assimilation turned into biomass (the rest respired)",
                d.growth_efficiency);
-  g.real("respiration_rate", kRate, "Basal respiration").min(0.0).default_value(d.respiration_rate);
-  g.real("mortality_rate", kRate, "Linear mortality (dead carbon becomes food)").min(0.0).default_value(d.mortality_rate);
+  rate_key(g, "respiration_rate", "Basal respiration", d.respiration_rate);
+  rate_key(g, "mortality_rate", "Linear mortality (dead carbon becomes food)", d.mortality_rate);
   fraction_key(g, "burial_sensitivity", "Largest fraction a deep burial kills", d.burial_sensitivity);
   g.real("burial_half_thickness", kLength, "Effective burial that kills half of burial_sensitivity")
       .greater_than(0.0)
@@ -81,9 +85,8 @@ void declare_group(config::ObjectSpec& block, int pool, const std::string& what)
       .default_value(d.escape_velocity);
   fraction_key(g, "turbidity_sensitivity", "Largest fractional reduction of feeding under turbid near-bed water",
                d.turbidity_sensitivity);
-  g.real("washout_rate", kRate, "Removal by the near-bed turbid flow at saturating turbidity (exported with the plume)")
-      .min(0.0)
-      .default_value(d.washout_rate);
+  rate_key(g, "washout_rate", "Removal by the near-bed turbid flow at saturating turbidity (exported with the plume)",
+           d.washout_rate);
 }
 
 GroupParameters group_from_config(const config::ConfigView& g) {
@@ -121,15 +124,12 @@ void declare_food_web_schema(config::ObjectSpec& block) {
   declare_group(block, kMeioEpi, "Epifaunal meiobenthos (32-500 um, at the surface): grazing on bacteria");
   declare_group(block, kMeioIn, "Infaunal meiobenthos (32-500 um, in the sediment): grazing on bacteria");
   declare_group(block, kMacro, "Macrobenthos (> 500 um): deposit feeding on food, predation on meiobenthos");
-  block.key("macrobenthos").object().real("predation_rate", kRate, "Maximum ingestion of each meiobenthos group")
-      .min(0.0)
-      .default_value("0.0005 d-1");
+  rate_key(block.key("macrobenthos").object(), "predation_rate", "Maximum ingestion of each meiobenthos group",
+           "0.0005 d-1");
   auto& larvae = block.object("larvae", "Nauplius larval pool: release, mortality, settlement, lateral exchange");
-  larvae.real("production_rate", kRate, "Larvae released per unit meiobenthos carbon").min(0.0).default_value("0.0005 d-1");
+  rate_key(larvae, "production_rate", "Larvae released per unit meiobenthos carbon", "0.0005 d-1");
   larvae.real("mortality_rate", kRate, "Larval mortality").greater_than(0.0).default_value("0.05 d-1");
-  larvae.real("settlement_rate", kRate, "Settlement into a meiobenthos group at zero stock (x its deficit)")
-      .min(0.0)
-      .default_value("0.1 d-1");
+  rate_key(larvae, "settlement_rate", "Settlement into a meiobenthos group at zero stock (x its deficit)", "0.1 d-1");
   larvae.real("lateral_diffusivity", kDiffusivity, "Lateral exchange of larvae between seabed cells")
       .min(0.0)
       .default_value("4e-3 m^2/s");
