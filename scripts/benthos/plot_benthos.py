@@ -49,6 +49,11 @@ figure.colorbar(mesh, ax=axes, label=f"largest loss of {args.group} (% of baseli
 axes.set_xlabel("x (m)")
 axes.set_ylabel("y (m)")
 axes.set_aspect("equal")
+# Zoom on the disturbed footprint (loss above 1 %) with a 150 m margin.
+jj, ii = np.nonzero(loss > 1.0)
+if ii.size:
+    axes.set_xlim(max(x[0], x[ii.min()] - 150.0), min(x[-1], x[ii.max() + 1] + 150.0))
+    axes.set_ylim(max(y[0], y[jj.min()] - 150.0), min(y[-1], y[jj.max() + 1] + 150.0))
 axes.set_title(f"{args.group}: largest loss up to t = {time / 86400.0:.3g} d")
 figure.tight_layout()
 figure.savefig(args.out_prefix + "_loss.png", dpi=120)
