@@ -63,6 +63,14 @@ def test_ranks_agree():
     for group in GROUPS:
         a, b = b1["groups"][group]["final_total_kg"], b2["groups"][group]["final_total_kg"]
         expect(abs(a - b) <= 1e-12 * abs(a), f"{group}: {a} vs {b}")
+    # The offline recovery from the same run on 1 and 2 ranks (larval exchange across the rank boundary).
+    offline = ["run", RECOVERY, "--set", f"benthos.source.directory={one}", "--set", "time.end=2 yr", "-q"]
+    run(offline + ["-o", one + "_recovery"], check=0)
+    run(offline + ["-o", two + "_recovery"], ranks=2, check=0)
+    r1, r2 = final_stocks(one + "_recovery"), final_stocks(two + "_recovery")
+    difference = np.abs(r1 - r2).max() / np.abs(r1).max()
+    print(f"offline recovery, 1 vs 2 ranks: largest relative difference {difference:.1e}")
+    expect(difference < 1e-12, f"offline ranks disagree: {difference}")
 
 
 def test_restart_bitwise():
