@@ -32,6 +32,7 @@ class InlineBenthos : public sim::SeabedModel {
                                view(exposure.near_bed_concentration)});
   }
   void write_output(long step, double time) override {
+    model_.flush(time);  // the maps (and an offline continuation from them) hold the food web up to `time`
     model_.record_totals();
     model_.write_output(step, time);
     model_.sample_stations(time);
