@@ -16,6 +16,8 @@ LAGRANGIAN = case_path("plume", "lagrangian_flat.yaml")
 CALDERA = case_path("plume", "caldera_analytic_tide.yaml")  # the default case with its tide prescribed
 SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "time.end=2 h", "--set", "output.interval=1 h",
          "--set", "checkpoint.interval=1 h", "-q"]
+# Particles only; the default case's benthos block needs the Eulerian deposition, so these runs drop it.
+PARTICLES = ["--set", "plume.method=lagrangian", "--set", "plume.benthos=null"]
 EIA_KEYS = ("mass_emitted_kg", "mass_suspended_kg", "mass_deposited_kg", "mass_outflow_kg", "mass_balance_rel_error",
             "max_deposit_thickness_m", "max_concentration_kg_m3", "turbidity_volume_max_m3", "deposit_area_m2",
             "turbidity_area_m2", "extent_m", "classes")
@@ -31,8 +33,7 @@ def test_lagrangian_case():
     """The default case file with method lagrangian: same summary keys, exact ledger, ParaView files."""
     d = workdir("particles_case")
     out = os.path.join(d, "run")
-    run(["run", CASE, "-o", out, "--set", "plume.method=lagrangian", "--set", "plume.lagrangian.output_particles=5000"]
-        + SMALL, check=0)
+    run(["run", CASE, "-o", out] + PARTICLES + ["--set", "plume.lagrangian.output_particles=5000"] + SMALL, check=0)
     s = summary(out)
     for key in EIA_KEYS:
         expect(key in s, f"summary lacks {key}")
@@ -60,7 +61,7 @@ def test_ranks_agree():
     """1 and 2 ranks: the same particles bit for bit (ids, positions, states), and the same metrics."""
     d = workdir("particles_ranks")
     one, two = os.path.join(d, "np1"), os.path.join(d, "np2")
-    args = ["--set", "plume.method=lagrangian", "--set", "plume.lagrangian.particles_per_second=5"] + SMALL
+    args = PARTICLES + ["--set", "plume.lagrangian.particles_per_second=5"] + SMALL
     run(["run", CASE, "-o", one] + args, check=0)
     run(["run", CASE, "-o", two] + args, ranks=2, check=0)
     last = sorted(n for n in os.listdir(one) if n.startswith("particles_") and n.endswith(".h5"))[-1]
@@ -177,7 +178,7 @@ def test_restart():
     """A Lagrangian run stopped and restarted gives the same particles as the uninterrupted one."""
     d = workdir("particles_restart")
     full, part = os.path.join(d, "full"), os.path.join(d, "part")
-    args = ["--set", "plume.method=lagrangian", "--set", "plume.lagrangian.particles_per_second=5"] + SMALL
+    args = PARTICLES + ["--set", "plume.lagrangian.particles_per_second=5"] + SMALL
     run(["run", CASE, "-o", full] + args, check=0)
     run(["run", CASE, "-o", part] + args + ["--set", "time.end=1 h"], check=0)
     run(["run", CASE, "-o", part, "--restart", "latest"] + args, check=0)
@@ -192,9 +193,9 @@ def test_bad_input():
     d = workdir("particles_bad")
     cases = {
         "method": (["--set", "plume.method=particles"], "plume.method"),
-        "rate": (["--set", "plume.method=lagrangian", "--set", "plume.lagrangian.particles_per_second=0"],
+        "rate": (PARTICLES + ["--set", "plume.lagrangian.particles_per_second=0"],
                  "plume.lagrangian.particles_per_second"),
-        "too many": (["--set", "plume.method=lagrangian", "--set", "plume.lagrangian.particles_per_second=1e5"],
+        "too many": (PARTICLES + ["--set", "plume.lagrangian.particles_per_second=1e5"],
                      "would release"),
         "block without method": (["--set", "plume.lagrangian={seed: 3}"], "plume.lagrangian"),
         "scheme": (["--set", "plume.method=both", "--set", "plume.lagrangian.advection=euler"],
