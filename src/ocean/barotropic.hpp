@@ -14,23 +14,9 @@
 #include "grid/field.hpp"
 #include "numerics/kokkos_math.hpp"
 #include "numerics/tides.hpp"
+#include "ocean/settings.hpp"
 
 namespace hadal::ocean {
-
-enum class EdgeKind { Wall, Open };
-enum Edge { kWest = 0, kEast = 1, kSouth = 2, kNorth = 3 };
-
-struct BarotropicSettings {
-  double gravity = 9.81;
-  double coriolis_f0 = 0.0;        ///< s-1, at y = beta_reference_y
-  double coriolis_beta = 0.0;      ///< m-1 s-1
-  double beta_reference_y = 0.0;   ///< m
-  double drag_coefficient = 0.0;   ///< quadratic bottom drag on the depth-mean velocity (used if >= 0)
-  double viscosity = 0.0;          ///< horizontal Laplacian viscosity, m2/s
-  double minimum_depth = 1.0;      ///< columns shallower than this are land
-  bool nonlinear = true;           ///< momentum advection and total depth h + eta in the fluxes
-  std::array<EdgeKind, 4> edges{EdgeKind::Wall, EdgeKind::Wall, EdgeKind::Wall, EdgeKind::Wall};
-};
 
 /// The external (outer) state that Flather open boundaries radiate against.
 struct ExternalState {
@@ -50,14 +36,7 @@ class BoundaryForcing {
 /// Spatially uniform tidal forcing plus a mean current, ramped in with a half-cosine over `ramp_time`.
 class HarmonicForcing : public BoundaryForcing {
  public:
-  struct Constituent {
-    std::string name;
-    double omega = 0.0;
-    double eta_amplitude = 0.0, eta_phase = 0.0;  ///< m, rad
-    double u_amplitude = 0.0, u_phase = 0.0;      ///< m/s (or m2/s if transport), rad
-    double v_amplitude = 0.0, v_phase = 0.0;
-    bool transport = false;                       ///< u/v amplitudes are transports (divided by depth)
-  };
+  using Constituent = TidalConstituent;
   HarmonicForcing(std::vector<Constituent> constituents, double mean_u, double mean_v, double ramp_time)
       : constituents_(std::move(constituents)), mean_u_(mean_u), mean_v_(mean_v), ramp_time_(ramp_time) {}
   ExternalState at(double time, double x, double y, double depth) const override;

@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "grid/bathymetry.hpp"
-#include "ocean/cases.hpp"
+#include "ocean/module.hpp"
 #include "ocean/flow.hpp"
 #include "sim/registry.hpp"
 #include "sim/roofline.hpp"

@@ -9,18 +9,9 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "ocean/settings.hpp"
 
 namespace hadal::ocean {
-
-/// Which variables to read and how the file maps onto the model frame.
-struct CoarseDataSpec {
-  std::string file;
-  std::string u, v, w;              ///< variable names; empty = try the usual names (w optional)
-  std::string time, depth, x, y;    ///< coordinate variable names; empty = from u's dimensions
-  bool geographic = false;          ///< lon/lat degrees mapped to local metres around `reference`
-  double reference_lon = 0.0, reference_lat = 0.0;
-  std::string reference_time;       ///< calendar time of model t = 0; empty = the first data time
-};
 
 class CoarseCurrents {
  public:

@@ -142,8 +142,9 @@ TidalFlow::TidalFlow(const config::ConfigView& block, const grid::StructuredGrid
     }
   }
   const double solver_start = start_time - config_.spin_up;
-  config_.forcing->set_ramp_start(solver_start);
-  solver_ = std::make_unique<BarotropicSolver>(grid, depth, config_.solver, config_.forcing, solver_start);
+  forcing_ = std::make_shared<HarmonicForcing>(config_.constituents, config_.mean_u, config_.mean_v, config_.ramp_time);
+  forcing_->set_ramp_start(solver_start);
+  solver_ = std::make_unique<BarotropicSolver>(grid, depth, config_.solver, forcing_, solver_start);
   if (config_.derive_drag) {
     grid::Field cd(grid, "drag_coefficient", "1", "bottom drag coefficient", 1);
     auto c = cd.view();
@@ -162,7 +163,7 @@ TidalFlow::TidalFlow(const config::ConfigView& block, const grid::StructuredGrid
 
 void TidalFlow::physical_eta(grid::Field& out) const {
   // eta = external tide + (model eta - external tide) * g'/g; the identity without acceleration.
-  const double external = config_.forcing->at(solver_->time(), 0.0, 0.0, 1.0).eta;
+  const double external = forcing_->at(solver_->time(), 0.0, 0.0, 1.0).eta;
   const double scale = config_.eta_scale;
   auto a = solver_->eta().view();
   auto b = out.view();
@@ -184,8 +185,8 @@ void TidalFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Fiel
 }
 
 double TidalFlow::speed_bound() const {
-  double forcing = std::hypot(config_.forcing->mean_u(), config_.forcing->mean_v());
-  for (const auto& c : config_.forcing->constituents()) {
+  double forcing = std::hypot(forcing_->mean_u(), forcing_->mean_v());
+  for (const auto& c : forcing_->constituents()) {
     const double scale = c.transport ? 1.0 / std::max(config_.solver.minimum_depth, 1.0) : 1.0;
     forcing += scale * std::hypot(c.u_amplitude, c.v_amplitude);
   }

@@ -14,7 +14,7 @@
 #include "grid/bathymetry.hpp"
 #include "ocean/barotropic.hpp"
 #include "ocean/coarse_data.hpp"
-#include "ocean/ocean_config.hpp"
+#include "ocean/keys.hpp"
 #include "ocean/projection.hpp"
 #include "ocean/vertical.hpp"
 
@@ -49,6 +49,7 @@ class TidalFlow {
   const grid::Bathymetry& bathymetry_;
   TidalConfig config_;
   LogLayer layer_;
+  std::shared_ptr<HarmonicForcing> forcing_;
   std::unique_ptr<BarotropicSolver> solver_;
 };
 

@@ -14,7 +14,7 @@
 
 #include "core/config.hpp"
 #include "grid/bathymetry.hpp"
-#include "ocean/cases.hpp"
+#include "ocean/module.hpp"
 #include "ocean/flow.hpp"
 #include "sim/registry.hpp"
 #include "test_support.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ocean/ocean_config.hpp"
+#include "ocean/keys.hpp"
 
 #include <cmath>
 
@@ -205,9 +205,8 @@ TidalConfig tidal_config(const config::ConfigView& block, const grid::Structured
   t.cfl = block.real("cfl");
   if (block.has("wave_speed")) t.wave_speed = block.real("wave_speed");
   t.spin_up = block.real("spin_up");
-  std::vector<HarmonicForcing::Constituent> constituents;
   for (const auto& c : items(block, "constituents")) {
-    HarmonicForcing::Constituent k;
+    TidalConstituent k;
     k.name = c.string("name");
     k.omega = numerics::constituent_frequency(k.name);
     if (k.omega < 0) c.fail("name", "unknown tidal constituent '" + k.name + "'");
@@ -223,10 +222,12 @@ TidalConfig tidal_config(const config::ConfigView& block, const grid::Structured
     if (k.transport && !c.has("v_transport_amplitude") && k.v_amplitude > 0)
       c.fail("v_amplitude", "mix of velocity and transport amplitudes in one constituent");
     t.constituent_names.push_back(k.name);
-    constituents.push_back(k);
+    t.constituents.push_back(k);
   }
   const auto mean = block.reals("mean_current");
-  t.forcing = std::make_shared<HarmonicForcing>(constituents, mean[0], mean[1], block.real("ramp_time"));
+  t.mean_u = mean[0];
+  t.mean_v = mean[1];
+  t.ramp_time = block.real("ramp_time");
   return t;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// \file ocean_config.hpp
-/// \brief The `ocean:` case-file block (tidal solver, downscaling, vertical structure, stations) and its
-/// translation into solver settings.
+/// \file keys.hpp
+/// \brief Every key of the `ocean:` case-file block (tidal solver, downscaling, vertical structure, stations),
+/// the cross-key checks, and the parsing of a block into the settings of settings.hpp.
 #pragma once
 
 #include <memory>
@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "core/config.hpp"
-#include "ocean/barotropic.hpp"
-#include "ocean/coarse_data.hpp"
-#include "ocean/projection.hpp"
-#include "ocean/vertical.hpp"
+#include "grid/grid.hpp"
+#include "ocean/closures.hpp"
+#include "ocean/settings.hpp"
 
 namespace hadal::ocean {
 
@@ -21,22 +20,6 @@ namespace hadal::ocean {
 void declare_ocean_block(config::ObjectSpec& block, bool with_model);
 /// Cross-key checks (constituent names, required sub-blocks); `model` is "tidal" or "downscale".
 void check_ocean_block(const config::ConfigView& block, const std::string& model, std::vector<Diagnostic>& problems);
-
-struct TidalConfig {
-  BarotropicSettings solver;
-  bool derive_drag = true;   ///< drag from the log layer per column (no drag_coefficient given)
-  double cfl = 0.8;          ///< Courant number of the internal sub-cycling
-  double spin_up = 0.0;      ///< s before the run's start at which the solver starts from rest
-  std::shared_ptr<HarmonicForcing> forcing;
-  std::vector<std::string> constituent_names;
-  double wave_speed = 0.0;   ///< accelerated free surface (0 = physical gravity)
-  double eta_scale = 1.0;    ///< physical elevation = model elevation * eta_scale (g' / g)
-};
-
-struct Station {
-  std::string name;
-  double x = 0.0, y = 0.0;
-};
 
 TidalConfig tidal_config(const config::ConfigView& block, const grid::StructuredGrid& grid);
 LogLayer log_layer_config(const config::ConfigView& block);
