@@ -95,23 +95,6 @@ struct SourceGrid {
   }
 };
 
-/// Indices of an axis (node positions `p` in model metres, file order) that lie in [lo, hi], as runs of
-/// consecutive file indices ordered by position. A longitude axis that wraps around the reference gives
-/// two runs (e.g. a 0..360 grid around a site near 0 E).
-std::vector<std::pair<std::size_t, std::size_t>> axis_runs(const std::vector<double>& p, double lo, double hi) {
-  std::vector<std::pair<std::size_t, std::size_t>> runs;
-  for (std::size_t n = 0; n < p.size(); ++n) {
-    if (p[n] < lo || p[n] > hi) continue;
-    if (!runs.empty() && runs.back().second + 1 == n) {
-      runs.back().second = n;
-    } else {
-      runs.emplace_back(n, n);
-    }
-  }
-  std::sort(runs.begin(), runs.end(), [&](const auto& a, const auto& b) { return p[a.first] < p[b.first]; });
-  return runs;
-}
-
 std::string extent_text(const std::vector<double>& a, double margin) {
   return strformat("%.6g..%.6g m", a.front() - margin, a.back() + margin);
 }
@@ -544,6 +527,20 @@ void blend_patch(ElevationLattice& merged, const ElevationLattice& patch, double
 }
 
 }  // namespace
+
+std::vector<std::pair<std::size_t, std::size_t>> axis_runs(const std::vector<double>& p, double lo, double hi) {
+  std::vector<std::pair<std::size_t, std::size_t>> runs;
+  for (std::size_t n = 0; n < p.size(); ++n) {
+    if (p[n] < lo || p[n] > hi) continue;
+    if (!runs.empty() && runs.back().second + 1 == n) {
+      runs.back().second = n;
+    } else {
+      runs.emplace_back(n, n);
+    }
+  }
+  std::sort(runs.begin(), runs.end(), [&](const auto& a, const auto& b) { return p[a.first] < p[b.first]; });
+  return runs;
+}
 
 ElevationLattice ElevationLattice::for_grid(const GridSpec& spec) {
   ElevationLattice l;

@@ -36,6 +36,12 @@ struct ElevationLattice {
 /// `what`) when the array holds no finite value.
 std::size_t fill_holes_harmonic(std::vector<double>& values, int nx, int ny, const std::string& what);
 
+/// The index runs [first, last] of a coordinate axis (node positions `p` in model metres, file order) whose
+/// positions lie in [lo, hi], ordered by position: one run, or two when a longitude axis wraps around the
+/// reference (a 0..360 grid around a site near 0 E, a -180..180 grid around a site near 180 E). Shared by
+/// the readers of gridded data (bathymetry, currents).
+std::vector<std::pair<std::size_t, std::size_t>> axis_runs(const std::vector<double>& p, double lo, double hi);
+
 /// The seabed a `bathymetry: {type: netcdf}` block describes, on the lattice of `spec`: the base `file`,
 /// then each entry of `patches` over it. `notes` receives one line per source (format, region read,
 /// registration, sign and units taken, holes filled, soundings coverage, patch coverage and blend).

@@ -28,23 +28,6 @@ void blend(const grid::Field& a, const grid::Field& b, double weight, grid::Fiel
       });
 }
 
-/// Bracketing records n, n+1 and the weight of n+1 for time t in an increasing list.
-void bracket(const std::vector<double>& times, double t, std::size_t& n, double& weight) {
-  if (times.size() == 1 || t <= times.front()) {
-    n = 0;
-    weight = 0.0;
-    if (times.size() > 1 && t < times.front()) weight = 0.0;
-    return;
-  }
-  if (t >= times.back()) {
-    n = times.size() - 2;
-    weight = 1.0;
-    return;
-  }
-  n = static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), t) - times.begin()) - 1;
-  weight = (t - times[n]) / (times[n + 1] - times[n]);
-}
-
 double run_time(const sim::RunContext& context, const char* key, double fallback) {
   const auto root = context.config;
   if (root.node().IsDefined() && root.has("time")) {
@@ -53,6 +36,14 @@ double run_time(const sim::RunContext& context, const char* key, double fallback
   }
   return fallback;
 }
+
+}  // namespace
+
+DomainBox domain_of(const grid::StructuredGrid& grid) {
+  return {grid.x_face(0), grid.x_face(grid.nx()), grid.y_face(0), grid.y_face(grid.ny())};
+}
+
+namespace {
 
 io::Block face_block(const grid::StructuredGrid& grid, int which) {
   // which: 0 = u faces (nx+1 in x), 1 = v faces (ny+1 in y), 2 = w faces (nz+1 levels)
@@ -196,21 +187,14 @@ double TidalFlow::speed_bound() const {
 
 // ------------------------------------------------------------------------------------------- downscale
 
-DownscaledFlow::DownscaledFlow(const config::ConfigView& block, const grid::StructuredGrid& grid,
-                               const grid::Bathymetry& bathymetry, double run_start, double run_end,
-                               const config::ConfigView& time_block, const std::string& time_key)
+DownscaledFlow::DownscaledFlow(const config::ConfigView& block, const config::ConfigView& root,
+                               const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry, double run_start,
+                               double run_end, const config::ConfigView& time_block, const std::string& time_key)
     : grid_(grid), bathymetry_(bathymetry), layer_(log_layer_config(block)), bottom_layer_(block.boolean("bottom_layer")) {
   if (!block.has("data")) block.fail("data", "downscaling needs a `data:` block naming the current file");
   const auto data_block = block.child("data");
-  data_ = std::make_unique<CoarseCurrents>(coarse_data_spec(data_block), data_block);
-  // The data must surround every face of the grid (no lateral extrapolation).
-  const double x0 = grid.x_face(0), x1 = grid.x_face(grid.nx()), y0 = grid.y_face(0), y1 = grid.y_face(grid.ny());
-  const double tol = 1e-6 * std::max({std::abs(x0), std::abs(x1), std::abs(y0), std::abs(y1), 1.0});
-  if (x0 < data_->x_min() - tol || x1 > data_->x_max() + tol || y0 < data_->y_min() - tol || y1 > data_->y_max() + tol) {
-    data_block.fail("file", strformat("the current data cover x %.6g..%.6g m, y %.6g..%.6g m; the model grid needs x "
-                                      "%.6g..%.6g m, y %.6g..%.6g m",
-                                      data_->x_min(), data_->x_max(), data_->y_min(), data_->y_max(), x0, x1, y0, y1));
-  }
+  data_ = std::make_unique<CoarseCurrents>(coarse_data_spec(data_block, root), data_block, domain_of(grid));
+  stencils_ = std::make_unique<FaceStencils>(*data_, grid);
   data_->require_cover(run_start, run_end, time_block, time_key);
   projector_ = std::make_unique<MassConsistentProjector>(grid, bathymetry.first_wet(), projection_config(block, grid));
 }
@@ -240,16 +224,16 @@ void DownscaledFlow::first_guess(std::size_t n, FaceVelocity& out) const {
         const double z = grid_.z_center(k);
         if (gj < box.j_end) {
           const double bed = std::max(bed_host(std::max(li - 1, 0), lj, 0), bed_host(li, lj, 0));
-          uh(li, lj, k) = data_->value(0, n, grid_.x_face(gi), grid_.y_center(gj), z) * factor(bed, k);
+          uh(li, lj, k) = data_->value(0, n, stencils_->u(li, lj), z) * factor(bed, k);
         }
         if (gi < box.i_end) {
           const double bed = std::max(bed_host(li, std::max(lj - 1, 0), 0), bed_host(li, lj, 0));
-          vh(li, lj, k) = data_->value(1, n, grid_.x_center(gi), grid_.y_face(gj), z) * factor(bed, k);
+          vh(li, lj, k) = data_->value(1, n, stencils_->v(li, lj), z) * factor(bed, k);
         }
       }
       if (data_->has_w() && gi < box.i_end && gj < box.j_end)
         for (int k = 0; k <= nz; ++k)
-          wh(li, lj, k) = data_->value(2, n, grid_.x_center(gi), grid_.y_center(gj), grid_.z_face(k));
+          wh(li, lj, k) = data_->value(2, n, stencils_->centre(li, lj), grid_.z_face(k));
     }
   Kokkos::deep_copy(out.u.view(), uh);
   Kokkos::deep_copy(out.v.view(), vh);
@@ -273,7 +257,7 @@ const FaceVelocity& DownscaledFlow::record(std::size_t n) {
 void DownscaledFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
   std::size_t n = 0;
   double weight = 0.0;
-  bracket(data_->times(), time, n, weight);
+  bracket_time(data_->times(), time, n, weight);
   if (data_->times().size() == 1 || weight == 0.0) {
     const auto& a = record(n);
     Kokkos::deep_copy(u.view(), a.u.view());
@@ -295,8 +279,8 @@ void DownscaledFlow::velocity(double time, grid::Field& u, grid::Field& v, grid:
 double DownscaledFlow::max_speed(double t0, double t1) {
   std::size_t n0 = 0, n1 = 0;
   double w0 = 0, w1 = 0;
-  bracket(data_->times(), t0, n0, w0);
-  bracket(data_->times(), t1, n1, w1);
+  bracket_time(data_->times(), t0, n0, w0);
+  bracket_time(data_->times(), t1, n1, w1);
   const std::size_t last = std::min(n1 + 1, data_->times().size() - 1);
   double m = 0.0;
   for (std::size_t n = n0; n <= last; ++n) {
@@ -399,7 +383,7 @@ void SavedFlow::load(std::size_t n, FaceVelocity& out) const { read_flow_file(fi
 void SavedFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
   std::size_t n = 0;
   double weight = 0.0;
-  bracket(times_, time, n, weight);
+  bracket_time(times_, time, n, weight);
   auto ensure = [&](long record, long keep) -> FaceVelocity& {
     for (int s = 0; s < 2; ++s)
       if (slot_record_[s] == record) return *slots_[s];
@@ -440,9 +424,9 @@ class OceanFlowProvider : public sim::FlowProvider {
       const auto& root = context.config;
       const bool has_time = root.node().IsDefined() && root.has("time");
       if (has_time) {
-        downscaled_ = std::make_unique<DownscaledFlow>(block, grid, bathymetry, start, end, root.child("time"), "end");
+        downscaled_ = std::make_unique<DownscaledFlow>(block, root, grid, bathymetry, start, end, root.child("time"), "end");
       } else {
-        downscaled_ = std::make_unique<DownscaledFlow>(block, grid, bathymetry, start, end, block, "data");
+        downscaled_ = std::make_unique<DownscaledFlow>(block, root, grid, bathymetry, start, end, block, "data");
       }
       if (context.log) context.log->info("ocean: downscaling " + downscaled_->data().describe());
     }

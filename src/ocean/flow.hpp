@@ -55,9 +55,11 @@ class TidalFlow {
 
 class DownscaledFlow {
  public:
-  /// `run_start`/`run_end` are checked against the data's time range (error at `time_key` of `root`).
-  DownscaledFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry,
-                 double run_start, double run_end, const config::ConfigView& time_block, const std::string& time_key);
+  /// `run_start`/`run_end` are checked against the data's time range (error at `time_key` of `time_block`);
+  /// `root` is the case (for bathymetry.reference), possibly undefined.
+  DownscaledFlow(const config::ConfigView& block, const config::ConfigView& root, const grid::StructuredGrid& grid,
+                 const grid::Bathymetry& bathymetry, double run_start, double run_end,
+                 const config::ConfigView& time_block, const std::string& time_key);
   /// Linear interpolation in time between the adjusted fields of the bracketing data records (each
   /// adjusted once, on first use).
   void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w);
@@ -75,6 +77,7 @@ class DownscaledFlow {
   const grid::StructuredGrid& grid_;
   const grid::Bathymetry& bathymetry_;
   std::unique_ptr<CoarseCurrents> data_;
+  std::unique_ptr<FaceStencils> stencils_;
   std::unique_ptr<MassConsistentProjector> projector_;
   LogLayer layer_;
   bool bottom_layer_ = true;
@@ -110,6 +113,9 @@ void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, 
 /// Reads a flow file written on a grid of the same shape (checked). Collective.
 double read_flow_file(const std::string& path, const grid::StructuredGrid& grid, grid::Field& u, grid::Field& v,
                       grid::Field& w);
+
+/// The model-frame box of a grid (its outer faces).
+DomainBox domain_of(const grid::StructuredGrid& grid);
 
 /// Registers the flow sources `ocean` and `ocean_file`.
 void register_flow_sources();

@@ -23,7 +23,8 @@ void check_ocean_block(const config::ConfigView& block, const std::string& model
 
 TidalConfig tidal_config(const config::ConfigView& block, const grid::StructuredGrid& grid);
 LogLayer log_layer_config(const config::ConfigView& block);
-CoarseDataSpec coarse_data_spec(const config::ConfigView& data);
+/// The `data:` block; `root` (the case, if any) supplies bathymetry.reference when data.reference is absent.
+CoarseDataSpec coarse_data_spec(const config::ConfigView& data, const config::ConfigView& root);
 ProjectionSettings projection_config(const config::ConfigView& block, const grid::StructuredGrid& grid);
 std::vector<Station> stations_config(const config::ConfigView& block);
 

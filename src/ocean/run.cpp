@@ -91,7 +91,7 @@ void run_downscale(sim::RunContext& context) {
   grid::Bathymetry bathymetry(grid, *shape);
   const auto settings = sim::time_settings_from_config(root);
   const auto t0 = std::chrono::steady_clock::now();
-  DownscaledFlow flow(block, grid, bathymetry, settings.start, settings.end, root.child("time"), "end");
+  DownscaledFlow flow(block, root, grid, bathymetry, settings.start, settings.end, root.child("time"), "end");
   const double setup = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   context.log->info("ocean: " + flow.data().describe());
   context.log->info(strformat("ocean: projection operator and multigrid set up in %.3g s", setup));

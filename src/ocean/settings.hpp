@@ -67,11 +67,14 @@ struct ProjectionSettings {
 /// Which variables to read and how the file maps onto the model frame.
 struct CoarseDataSpec {
   std::string file;
+  std::string grid_file;            ///< ROMS/CROCO: grid variables missing from `file` are read here
   std::string u, v, w;              ///< variable names; empty = try the usual names (w optional)
   std::string time, depth, x, y;    ///< coordinate variable names; empty = from u's dimensions
-  bool geographic = false;          ///< lon/lat degrees mapped to local metres around `reference`
-  double reference_lon = 0.0, reference_lat = 0.0;
+  std::string coordinates = "auto"; ///< auto | projected (metres) | geographic (lon/lat degrees)
+  bool has_reference = false;       ///< reference_lon/lat given (needed for geographic data)
+  double reference_lon = 0.0, reference_lat = 0.0;  ///< lon/lat of model x = y = 0
   std::string reference_time;       ///< calendar time of model t = 0; empty = the first data time
+  double averaging_period = -1.0;   ///< records are means over this interval; < 0: from the file (time bounds)
 };
 
 }  // namespace hadal::ocean

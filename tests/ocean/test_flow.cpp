@@ -257,15 +257,21 @@ ocean:
   // Data times: -6 h, 0, +6 h on the model clock.
   const auto resolved = resolve(base + "time: {start: 0, end: 10800}\n");
   const auto data_block = resolved.root().child("ocean").child("data");
-  CoarseCurrents data(coarse_data_spec(data_block), data_block);
+  CoarseCurrents data(coarse_data_spec(data_block, resolved.root()), data_block, DomainBox{0.0, 3200.0, 0.0, 3200.0});
+  auto value = [&](int c, std::size_t n, double x, double y, double z) {
+    DataStencil stencil;
+    EXPECT_TRUE(data.locate(x, y, stencil));
+    return data.value(c, n, stencil, z);
+  };
   ASSERT_EQ(data.times().size(), 3u);
   EXPECT_NEAR(data.times()[0], -21600.0, 1e-9);
   EXPECT_NEAR(data.times()[2], 21600.0, 1e-9);
   // Linear in x: one lon step (0.02 deg at 27.02 N) adds 0.01 m/s; the reference point is lon index 1.
   const double dx_lon = 6371000.0 * std::cos(27.02 * M_PI / 180.0) * 0.02 * M_PI / 180.0;
-  EXPECT_NEAR(data.value(0, 1, 0.5 * dx_lon, 0.0, -200.0), 0.065 + 0.005, 1e-9);
+  EXPECT_NEAR(value(0, 1, 0.5 * dx_lon, 0.0, -200.0), 0.065 + 0.005, 1e-9);
   // Below the coarse seabed the deepest valid value is carried down (the fill at the corner column).
-  EXPECT_NEAR(data.value(0, 0, -dx_lon, -2 * 2226.0, -1200.0), 0.05, 1e-9);
+  const double dy_lat = 6371000.0 * 0.02 * M_PI / 180.0;
+  EXPECT_NEAR(value(0, 0, -dx_lon, -dy_lat, -1200.0), 0.05, 1e-9);
 
   auto grid = ocean_test::make_grid(MPI_COMM_WORLD, 32, 32, 16, 3200.0, 3200.0, -1000.0, 0.0);
   TestSeabed shape;
