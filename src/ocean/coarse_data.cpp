@@ -326,6 +326,12 @@ FaceStencils::FaceStencils(const CoarseCurrents& data, const grid::StructuredGri
     }
 }
 
+double CoarseCurrents::max_speed() const {
+  double m = 0.0;
+  for (std::size_t i = 0; i < data_[0].size(); ++i) m = std::max(m, std::hypot(data_[0][i], data_[1][i]));
+  return m;
+}
+
 std::string CoarseCurrents::describe() const {
   double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
   for (std::size_t c = 0; c < x_.size(); ++c) {

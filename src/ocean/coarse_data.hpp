@@ -61,6 +61,8 @@ class CoarseCurrents {
   double depth_mean(int component, std::size_t n, const DataStencil& stencil, double bottom, double top) const;
   /// Elevations of the levels of column `column` at record n (ascending).
   std::vector<double> column_levels(std::size_t n, std::size_t column) const;
+  /// Largest horizontal speed of the data (every record, level and kept column).
+  double max_speed() const;
   bool has_w() const { return has_w_; }
   std::size_t levels() const { return nz_; }
   /// One line: file, format, records, columns, levels, extent, what was assumed.

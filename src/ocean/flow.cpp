@@ -116,11 +116,15 @@ FaceVelocity::FaceVelocity(const grid::StructuredGrid& grid, const std::string& 
 
 // ------------------------------------------------------------------------------------------------ tidal
 
-TidalFlow::TidalFlow(const config::ConfigView& block, const grid::StructuredGrid& grid,
-                     const grid::Bathymetry& bathymetry, double start_time)
+TidalFlow::TidalFlow(const config::ConfigView& block, const config::ConfigView& root, const grid::StructuredGrid& grid,
+                     const grid::Bathymetry& bathymetry, double start_time, double end_time)
     : grid_(grid), bathymetry_(bathymetry), config_(tidal_config(block, grid)), layer_(log_layer_config(block)) {
   grid::Field depth(grid, "depth", "m", "still-water depth", 1);
   depth_from_elevation(bathymetry.elevation(), depth);
+  if (depth.max_abs() < config_.solver.minimum_depth)
+    block.fail("minimum_depth", strformat("no water column of the grid is deeper than %.6g m: every column is land (a "
+                                          "bathymetry of depths read as elevations? see bathymetry.positive_down)",
+                                          config_.solver.minimum_depth));
   if (config_.wave_speed > 0.0) {
     // Accelerated free surface: g' = c^2 / H_max. The dynamic set-up (departure from the uniform external
     // tide) obeys g' grad(eta') = g grad(eta), so it is g/g' times the physical one; the uniform external
@@ -135,7 +139,22 @@ TidalFlow::TidalFlow(const config::ConfigView& block, const grid::StructuredGrid
   const double solver_start = start_time - config_.spin_up;
   forcing_ = std::make_shared<HarmonicForcing>(config_.constituents, config_.mean_u, config_.mean_v, config_.ramp_time);
   forcing_->set_ramp_start(solver_start);
-  solver_ = std::make_unique<BarotropicSolver>(grid, depth, config_.solver, forcing_, solver_start);
+  std::shared_ptr<const BoundaryForcing> forcing = forcing_;
+  if (block.has("data")) {
+    const auto data_block = block.child("data");
+    data_ = std::make_unique<CoarseCurrents>(coarse_data_spec(data_block, root), data_block, domain_of(grid));
+    if (root.node().IsDefined() && root.has("time")) data_->require_cover(start_time, end_time, root.child("time"), "end");
+    else data_->require_cover(start_time, end_time, data_block, "file");
+    stencils_ = std::make_unique<FaceStencils>(*data_, grid);
+    nested_ = std::make_shared<NestedForcing>(forcing_, *data_, grid, bathymetry);
+    forcing = nested_;
+    if (data_->levels() > 1) {
+      shear_ = std::make_unique<DataShear>(*data_, *stencils_, grid, bathymetry, layer_);
+      shear_u_ = std::make_unique<grid::Field>(grid, "u_shear", "m s-1", "data shear on west faces");
+      shear_v_ = std::make_unique<grid::Field>(grid, "v_shear", "m s-1", "data shear on south faces");
+    }
+  }
+  solver_ = std::make_unique<BarotropicSolver>(grid, depth, config_.solver, forcing, solver_start);
   if (config_.derive_drag) {
     grid::Field cd(grid, "drag_coefficient", "1", "bottom drag coefficient", 1);
     auto c = cd.view();
@@ -166,8 +185,15 @@ void TidalFlow::physical_eta(grid::Field& out) const {
       });
 }
 
-void TidalFlow::build_3d(grid::Field& u, grid::Field& v, grid::Field& w) const {
-  build_3d_velocity(grid_, bathymetry_.first_wet(), bathymetry_.elevation(), solver_->u(), solver_->v(), layer_, u, v, w);
+void TidalFlow::build_3d(grid::Field& u, grid::Field& v, grid::Field& w) {
+  build_3d(solver_->time(), solver_->u(), solver_->v(), u, v, w);
+}
+
+void TidalFlow::build_3d(double time, const grid::Field& ubar, const grid::Field& vbar, grid::Field& u, grid::Field& v,
+                         grid::Field& w) {
+  if (shear_) shear_->at(time, *shear_u_, *shear_v_);
+  build_3d_velocity(grid_, bathymetry_.first_wet(), bathymetry_.elevation(), ubar, vbar, layer_, u, v, w,
+                    shear_u_.get(), shear_v_.get());
 }
 
 void TidalFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
@@ -181,8 +207,11 @@ double TidalFlow::speed_bound() const {
     const double scale = c.transport ? 1.0 / std::max(config_.solver.minimum_depth, 1.0) : 1.0;
     forcing += scale * std::hypot(c.u_amplitude, c.v_amplitude);
   }
-  // The log layer's interior speed exceeds the depth mean slightly (interior_ratio ~ 1.0-1.1).
-  return 2.0 * std::max(forcing, solver_->max_speed()) * 1.2;
+  if (nested_) forcing += nested_->max_speed();
+  // The log layer's interior speed exceeds the depth mean slightly (interior_ratio ~ 1.0-1.1); the data's
+  // shear adds at most twice the data's speed.
+  const double shear = shear_ ? 2.0 * data_->max_speed() : 0.0;
+  return 2.0 * std::max(forcing, solver_->max_speed()) * 1.2 + shear;
 }
 
 // ------------------------------------------------------------------------------------------- downscale
@@ -413,7 +442,7 @@ class OceanFlowProvider : public sim::FlowProvider {
     const double start = run_time(context, "start", 0.0);
     const double end = run_time(context, "end", start);
     if (block.string("model") == "tidal") {
-      tidal_ = std::make_unique<TidalFlow>(block, grid, bathymetry, start);
+      tidal_ = std::make_unique<TidalFlow>(block, context.config, grid, bathymetry, start, end);
       if (context.log)
         context.log->info(strformat("ocean: tidal flow on the plume grid, solver step limit %.4g s (gravity waves, "
                                     "CFL 1), spin-up %.6g s",

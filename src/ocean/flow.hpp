@@ -15,6 +15,7 @@
 #include "ocean/barotropic.hpp"
 #include "ocean/coarse_data.hpp"
 #include "ocean/keys.hpp"
+#include "ocean/nesting.hpp"
 #include "ocean/projection.hpp"
 #include "ocean/vertical.hpp"
 
@@ -28,9 +29,12 @@ struct FaceVelocity {
 
 class TidalFlow {
  public:
-  /// The solver starts at `start_time - spin_up` from rest.
-  TidalFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry,
-            double start_time);
+  /// The solver starts at `start_time - spin_up` from rest. With a `data:` block the open boundaries are
+  /// nested in the data (see NestedForcing, DataShear), which must cover [start_time, end_time] (the
+  /// spin-up holds the data at their first time); errors at root.time.end (or the data block when `root`
+  /// has no time block).
+  TidalFlow(const config::ConfigView& block, const config::ConfigView& root, const grid::StructuredGrid& grid,
+            const grid::Bathymetry& bathymetry, double start_time, double end_time);
   /// Advances the solver to `time` (sub-cycling at its own stable step) and fills 3-D face velocities.
   void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w);
   /// Speed bound for [now, now + horizon]: the larger of the present maximum and the forcing's
@@ -40,7 +44,14 @@ class TidalFlow {
   const BarotropicSolver& solver() const { return *solver_; }
   const LogLayer& layer() const { return layer_; }
   const TidalConfig& config() const { return config_; }
-  void build_3d(grid::Field& u, grid::Field& v, grid::Field& w) const;
+  /// 3-D faces from the solver's present depth-mean velocity (and the data's shear at its time).
+  void build_3d(grid::Field& u, grid::Field& v, grid::Field& w);
+  /// 3-D faces from given depth-mean face velocities (maps) at `time`.
+  void build_3d(double time, const grid::Field& ubar, const grid::Field& vbar, grid::Field& u, grid::Field& v,
+                grid::Field& w);
+  /// The nesting in data, or null.
+  const NestedForcing* nesting() const { return nested_.get(); }
+  const CoarseCurrents* data() const { return data_.get(); }
   /// Physical sea-surface elevation (undoes the accelerated free surface's scaling of the set-up).
   void physical_eta(grid::Field& eta) const;
 
@@ -50,6 +61,11 @@ class TidalFlow {
   TidalConfig config_;
   LogLayer layer_;
   std::shared_ptr<HarmonicForcing> forcing_;
+  std::unique_ptr<CoarseCurrents> data_;
+  std::unique_ptr<FaceStencils> stencils_;
+  std::shared_ptr<NestedForcing> nested_;
+  std::unique_ptr<DataShear> shear_;
+  std::unique_ptr<grid::Field> shear_u_, shear_v_;
   std::unique_ptr<BarotropicSolver> solver_;
 };
 

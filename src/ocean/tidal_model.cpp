@@ -36,7 +36,7 @@ class TidalModel : public sim::Model {
         grid_(grid),
         bathymetry_(bathymetry),
         block_(context.config.child("ocean")),
-        flow_(block_, grid, bathymetry, settings.start),
+        flow_(block_, context.config, grid, bathymetry, settings.start, settings.end),
         faces_(grid),
         u3_(grid, "u", "m s-1", "eastward velocity (cell centre)"),
         v3_(grid, "v", "m s-1", "northward velocity (cell centre)"),

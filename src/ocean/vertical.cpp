@@ -20,8 +20,12 @@ Kokkos::View<double*> z_faces_view(const grid::StructuredGrid& grid) {
 
 void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
                        const grid::Field& seabed_elevation, const grid::Field& ubar, const grid::Field& vbar,
-                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w) {
+                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w,
+                       const grid::Field* u_shear, const grid::Field* v_shear) {
   const int g = grid.ghost(), nz = grid.nz(), lni = grid.local_ni(), lnj = grid.local_nj();
+  const bool sheared = u_shear && v_shear;
+  auto su = sheared ? u_shear->view() : u.view();
+  auto sv = sheared ? v_shear->view() : v.view();
   const int gi0 = grid.owned().i_begin, gj0 = grid.owned().j_begin, nx = grid.nx(), ny = grid.ny();
   auto zf = z_faces_view(grid);
   auto fw = first_wet;
@@ -52,7 +56,8 @@ void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int*
               bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
             }
             const double depth = -bed;
-            if (open && depth > 0.0) value = ub(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+            if (open && depth > 0.0)
+              value = ub(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth) + (sheared ? su(i, j, k) : 0.0);
           }
           u3(i, j, k) = value;
         }
@@ -71,7 +76,8 @@ void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int*
               bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
             }
             const double depth = -bed;
-            if (open && depth > 0.0) value = vb(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+            if (open && depth > 0.0)
+              value = vb(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth) + (sheared ? sv(i, j, k) : 0.0);
           }
           v3(i, j, k) = value;
         }

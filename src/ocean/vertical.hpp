@@ -16,10 +16,13 @@ namespace hadal::ocean {
 /// grid from depth-mean face velocities `ubar`, `vbar` (maps, halos filled, boundary faces set) and the
 /// still-water depth map. A face is open when the cells on both sides are wet at that level (at the
 /// domain edge, the inside cell); w is zero at the bottom face of each column's first wet cell and
-/// follows from continuity upwards. Halos are exchanged.
+/// follows from continuity upwards. Halos are exchanged. `u_shear`, `v_shear` (3-D face fields on every
+/// local face, or null) are added to the open faces before w is formed: a vertical shear whose
+/// full-column integral is zero (the data's, see DataShear) keeps the depth mean.
 void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
                        const grid::Field& seabed_elevation, const grid::Field& ubar, const grid::Field& vbar,
-                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w);
+                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w,
+                       const grid::Field* u_shear = nullptr, const grid::Field* v_shear = nullptr);
 
 /// w on bottom faces from continuity, column by column, given u and v on the faces (w = 0 on the
 /// bottom face of the first wet cell and below). Halos of w are exchanged.

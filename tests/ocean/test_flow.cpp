@@ -383,7 +383,7 @@ ocean:
       }
     } shape;
     grid::Bathymetry bathymetry(*grid, shape);
-    TidalFlow flow(resolved.root().child("ocean"), *grid, bathymetry, 0.0);
+    TidalFlow flow(resolved.root().child("ocean"), resolved.root(), *grid, bathymetry, 0.0, 7200.0);
     flow.solver().advance_to(7200.0, 0.8);
     grid::Field uc(*grid, "uc", "m s-1", "u", 1), vc(*grid, "vc", "m s-1", "v", 1);
     flow.solver().cell_velocity(uc, vc);
