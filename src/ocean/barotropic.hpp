@@ -79,6 +79,7 @@ class BarotropicSolver {
   const grid::Field& u() const { return u_; }
   const grid::Field& v() const { return v_; }
   const grid::Field& depth() const { return depth_; }
+  const grid::Field& drag() const { return drag_; }  ///< quadratic drag coefficient per column
   const BarotropicSettings& settings() const { return settings_; }
   /// Sets a uniform initial velocity on open faces (then halos).
   void set_uniform_velocity(double u0, double v0);
@@ -130,6 +131,11 @@ class BarotropicSolver {
   std::array<Kokkos::View<double*>::HostMirror, 4> ext_eta_host_, ext_normal_host_;
   grid::Field::HostView depth_host_;
 };
+
+/// Bottom friction velocity u* = sqrt(C_d) |u| per owned column from depth-mean face velocities (cell-centred
+/// averages), zero on land; halos exchanged.
+void friction_velocity(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
+                       const grid::Field& drag, const grid::Field& depth, grid::Field& ustar);
 
 /// Still-water depth map (-seabed elevation, 0 on land) from a bathymetry.
 void depth_from_elevation(const grid::Field& elevation, grid::Field& depth);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ocean/flow.hpp"
 
+#include "ocean/replay.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -45,42 +47,18 @@ DomainBox domain_of(const grid::StructuredGrid& grid) {
 
 namespace {
 
-io::Block face_block(const grid::StructuredGrid& grid, int which) {
-  // which: 0 = u faces (nx+1 in x), 1 = v faces (ny+1 in y), 2 = w faces (nz+1 levels)
+io::Block face_block(const grid::StructuredGrid& grid, int which, int nk) {
+  // which: 0 = u faces (nx+1 in x), 1 = v faces (ny+1 in y), 2 = w faces; nk levels
   const auto& box = grid.owned();
   using ull = unsigned long long;
   io::Block b;
-  const ull nx = grid.nx() + (which == 0 ? 1 : 0), ny = grid.ny() + (which == 1 ? 1 : 0),
-            nz = grid.nz() + (which == 2 ? 1 : 0);
+  const ull nx = grid.nx() + (which == 0 ? 1 : 0), ny = grid.ny() + (which == 1 ? 1 : 0);
   const ull ci = box.ni() + (which == 0 && box.i_end == grid.nx() ? 1 : 0);
   const ull cj = box.nj() + (which == 1 && box.j_end == grid.ny() ? 1 : 0);
-  b.global_dims = {nz, ny, nx};
+  b.global_dims = {ull(nk), ny, nx};
   b.offset = {0, ull(box.j_begin), ull(box.i_begin)};
-  b.count = {nz, cj, ci};
+  b.count = {ull(nk), cj, ci};
   return b;
-}
-
-std::vector<double> face_data(const grid::StructuredGrid& grid, const grid::Field& f, const io::Block& b) {
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), f.view());
-  std::vector<double> out;
-  out.reserve(b.count[0] * b.count[1] * b.count[2]);
-  const int g = grid.ghost();
-  for (unsigned long long k = 0; k < b.count[0]; ++k)
-    for (unsigned long long j = 0; j < b.count[1]; ++j)
-      for (unsigned long long i = 0; i < b.count[2]; ++i) out.push_back(host(g + int(i), g + int(j), int(k)));
-  return out;
-}
-
-void set_face_data(const grid::StructuredGrid& grid, grid::Field& f, const io::Block& b, const std::vector<double>& data) {
-  auto host = Kokkos::create_mirror_view(f.view());
-  Kokkos::deep_copy(host, 0.0);
-  const int g = grid.ghost();
-  std::size_t n = 0;
-  for (unsigned long long k = 0; k < b.count[0]; ++k)
-    for (unsigned long long j = 0; j < b.count[1]; ++j)
-      for (unsigned long long i = 0; i < b.count[2]; ++i) host(g + int(i), g + int(j), int(k)) = data[n++];
-  Kokkos::deep_copy(f.view(), host);
-  f.exchange_halo();
 }
 
 double face_max_speed(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
@@ -105,6 +83,35 @@ double face_max_speed(const grid::StructuredGrid& grid, const grid::Field& u, co
 }
 }  // namespace
 
+void write_face_dataset(io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
+                        const grid::Field& field, int which, const io::DatasetInfo& info) {
+  const io::Block block = face_block(grid, which, field.nk());
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), field.view());
+  std::vector<double> data;
+  data.reserve(block.count[0] * block.count[1] * block.count[2]);
+  const int g = grid.ghost();
+  for (unsigned long long k = 0; k < block.count[0]; ++k)
+    for (unsigned long long j = 0; j < block.count[1]; ++j)
+      for (unsigned long long i = 0; i < block.count[2]; ++i) data.push_back(host(g + int(i), g + int(j), int(k)));
+  file.write(name, block, data.data(), info, false);
+}
+
+void read_face_dataset(const io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
+                       grid::Field& field, int which) {
+  const io::Block block = face_block(grid, which, field.nk());
+  std::vector<double> data(block.count[0] * block.count[1] * block.count[2]);
+  file.read(name, block, data.data());
+  auto host = Kokkos::create_mirror_view(field.view());
+  Kokkos::deep_copy(host, 0.0);
+  const int g = grid.ghost();
+  std::size_t n = 0;
+  for (unsigned long long k = 0; k < block.count[0]; ++k)
+    for (unsigned long long j = 0; j < block.count[1]; ++j)
+      for (unsigned long long i = 0; i < block.count[2]; ++i) host(g + int(i), g + int(j), int(k)) = data[n++];
+  Kokkos::deep_copy(field.view(), host);
+  field.exchange_halo();
+}
+
 FaceVelocity::FaceVelocity(const grid::StructuredGrid& grid, const std::string& suffix)
     : u(grid, "u_face" + suffix, "m s-1", "x velocity on west cell faces"),
       v(grid, "v_face" + suffix, "m s-1", "y velocity on south cell faces"),
@@ -118,8 +125,12 @@ FaceVelocity::FaceVelocity(const grid::StructuredGrid& grid, const std::string& 
 
 TidalFlow::TidalFlow(const config::ConfigView& block, const config::ConfigView& root, const grid::StructuredGrid& grid,
                      const grid::Bathymetry& bathymetry, double start_time, double end_time)
-    : grid_(grid), bathymetry_(bathymetry), config_(tidal_config(block, grid)), layer_(log_layer_config(block)) {
-  grid::Field depth(grid, "depth", "m", "still-water depth", 1);
+    : grid_(grid),
+      bathymetry_(bathymetry),
+      config_(tidal_config(block, grid)),
+      layer_(log_layer_config(block)),
+      depth_(grid, "depth", "m", "still-water depth", 1) {
+  grid::Field& depth = depth_;
   depth_from_elevation(bathymetry.elevation(), depth);
   if (depth.max_abs() < config_.solver.minimum_depth)
     block.fail("minimum_depth", strformat("no water column of the grid is deeper than %.6g m: every column is land (a "
@@ -154,11 +165,16 @@ TidalFlow::TidalFlow(const config::ConfigView& block, const config::ConfigView& 
       shear_v_ = std::make_unique<grid::Field>(grid, "v_shear", "m s-1", "data shear on south faces");
     }
   }
-  solver_ = std::make_unique<BarotropicSolver>(grid, depth, config_.solver, forcing, solver_start);
+  solver_ = make_solver(forcing, solver_start);
+}
+
+std::unique_ptr<BarotropicSolver> TidalFlow::make_solver(std::shared_ptr<const BoundaryForcing> forcing,
+                                                         double start) const {
+  auto solver = std::make_unique<BarotropicSolver>(grid_, depth_, config_.solver, std::move(forcing), start);
   if (config_.derive_drag) {
-    grid::Field cd(grid, "drag_coefficient", "1", "bottom drag coefficient", 1);
+    grid::Field cd(grid_, "drag_coefficient", "1", "bottom drag coefficient", 1);
     auto c = cd.view();
-    auto h = depth.view();
+    auto h = depth_.view();
     const LogLayer layer = layer_;
     const double hmin = config_.solver.minimum_depth;
     Kokkos::parallel_for(
@@ -166,9 +182,10 @@ TidalFlow::TidalFlow(const config::ConfigView& block, const config::ConfigView& 
         KOKKOS_LAMBDA(const int i, const int j) {
           c(i, j, 0) = h(i, j, 0) >= hmin && h(i, j, 0) > layer.roughness ? layer.drag_coefficient(h(i, j, 0)) : 0.0;
         });
-    solver_->set_drag_coefficient_field(cd);
+    solver->set_drag_coefficient_field(cd);
   }
-  solver_->set_uniform_velocity(0.0, 0.0);
+  solver->set_uniform_velocity(0.0, 0.0);
+  return solver;
 }
 
 void TidalFlow::physical_eta(grid::Field& out) const {
@@ -338,11 +355,7 @@ void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, 
   const char* names[3] = {"/u_face", "/v_face", "/w_face"};
   const char* long_names[3] = {"x velocity on west cell faces", "y velocity on south cell faces",
                                "upward velocity on bottom cell faces"};
-  for (int c = 0; c < 3; ++c) {
-    const auto block = face_block(grid, c);
-    const auto data = face_data(grid, *fields[c], block);
-    file.write(names[c], block, data.data(), {"m s-1", long_names[c], "face"}, false);
-  }
+  for (int c = 0; c < 3; ++c) write_face_dataset(file, names[c], grid, *fields[c], c, {"m s-1", long_names[c], "face"});
   file.close();
 }
 
@@ -357,12 +370,7 @@ double read_flow_file(const std::string& path, const grid::StructuredGrid& grid,
                    grid.nx(), grid.ny(), grid.nz())}});
   grid::Field* fields[3] = {&u, &v, &w};
   const char* names[3] = {"/u_face", "/v_face", "/w_face"};
-  for (int c = 0; c < 3; ++c) {
-    const auto block = face_block(grid, c);
-    std::vector<double> data(block.count[0] * block.count[1] * block.count[2]);
-    file.read(names[c], block, data.data());
-    set_face_data(grid, *fields[c], block, data);
-  }
+  for (int c = 0; c < 3; ++c) read_face_dataset(file, names[c], grid, *fields[c], c);
   const double time = file.real_attribute("time");
   file.close();
   return time;
@@ -438,15 +446,31 @@ class OceanFlowProvider : public sim::FlowProvider {
  public:
   OceanFlowProvider(const config::ConfigView& block, const grid::StructuredGrid& grid,
                     const grid::Bathymetry& bathymetry, sim::RunContext& context)
-      : grid_(grid) {
+      : grid_(grid), context_(context), replay_settings_(replay_settings(block)) {
     const double start = run_time(context, "start", 0.0);
     const double end = run_time(context, "end", start);
     if (block.string("model") == "tidal") {
-      tidal_ = std::make_unique<TidalFlow>(block, context.config, grid, bathymetry, start, end);
-      if (context.log)
+      // The replay solves its record from the run's start, possibly beyond a short run's end.
+      const double solved_until = replay_settings_.enabled ? std::max(end, start + replay_settings_.record) : end;
+      tidal_ = std::make_unique<TidalFlow>(block, context.config, grid, bathymetry, start,
+                                           replay_settings_.from_file ? end : solved_until);
+      record_start_ = start;
+      if (replay_settings_.enabled) {
+        replay_block_ = std::make_unique<config::ConfigView>(block.child("replay"));
+        ubar_ = std::make_unique<grid::Field>(grid, "ubar_replay", "m s-1", "replayed depth-mean u", 1);
+        vbar_ = std::make_unique<grid::Field>(grid, "vbar_replay", "m s-1", "replayed depth-mean v", 1);
+      }
+      if (context.log) {
         context.log->info(strformat("ocean: tidal flow on the plume grid, solver step limit %.4g s (gravity waves, "
-                                    "CFL 1), spin-up %.6g s",
-                                    tidal_->solver().gravity_wave_dt_limit(), tidal_->config().spin_up));
+                                    "CFL 1), spin-up %.6g s%s",
+                                    tidal_->solver().gravity_wave_dt_limit(), tidal_->config().spin_up,
+                                    replay_settings_.enabled ? ", replayed from its harmonic analysis" : ""));
+        if (tidal_->data()) {
+          context.log->info("ocean: nested in " + tidal_->data()->describe());
+          for (const auto& note : tidal_->data()->notes()) context.log->info("ocean: " + note);
+        }
+        for (const auto& note : bathymetry.notes()) context.log->info("bathymetry: " + note);
+      }
     } else {
       // Never copy-assign a ConfigView: yaml-cpp's Node::operator= rebinds the shared node, which
       // would overwrite the block it previously viewed.
@@ -462,26 +486,59 @@ class OceanFlowProvider : public sim::FlowProvider {
   }
 
   void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) override {
-    if (tidal_) tidal_->velocity(time, u, v, w);
-    else downscaled_->velocity(time, u, v, w);
+    if (replay_settings_.enabled) {
+      replay().depth_mean(time, *ubar_, *vbar_);
+      tidal_->build_3d(time, *ubar_, *vbar_, u, v, w);
+    } else if (tidal_) {
+      tidal_->velocity(time, u, v, w);
+    } else {
+      downscaled_->velocity(time, u, v, w);
+    }
   }
 
   double max_speed(double t0, double t1) override {
+    if (replay_settings_.enabled) {
+      // Log-layer interior ratio (<= 1.2) and, nested, the data's shear (at most twice the data's speed).
+      const double shear = tidal_->data() && tidal_->data()->levels() > 1 ? 2.0 * tidal_->data()->max_speed() : 0.0;
+      return 1.2 * replay().speed_bound() + shear;
+    }
     if (tidal_) return tidal_->speed_bound();
     return downscaled_->max_speed(t0, t1);
   }
 
   bool friction_velocity(double time, grid::Field& ustar) override {
     if (!tidal_) return false;
-    tidal_->solver().advance_to(time, tidal_->config().cfl);
-    tidal_->solver().friction_velocity(ustar);
+    auto& s = tidal_->solver();
+    if (replay_settings_.enabled) {
+      replay().depth_mean(time, *ubar_, *vbar_);
+      ocean::friction_velocity(grid_, *ubar_, *vbar_, s.drag(), s.depth(), ustar);
+      return true;
+    }
+    s.advance_to(time, tidal_->config().cfl);
+    s.friction_velocity(ustar);
     return true;
   }
 
   void save(const std::string& checkpoint_file) override {
     if (!tidal_) return;  // the downscaled field is a pure function of time
-    auto& s = tidal_->solver();
     io::H5File file(grid_.comm(), checkpoint_file + ".ocean.h5", io::H5File::Mode::Create);
+    if (replay_settings_.enabled) {
+      // The replay is a function of time given its coefficients: they are the whole state.
+      auto& r = replay();
+      std::string names;
+      std::vector<double> omegas;
+      for (const auto& c : r.constituents()) {
+        names += (names.empty() ? "" : ",") + c.name;
+        omegas.push_back(c.omega);
+      }
+      file.set_attribute("replay_constituents", names);
+      file.write_replicated("/ocean/replay_omega", omegas, {"rad s-1", "constituent frequencies", "none"});
+      write_local(file, r.u_coefficients(), "replay_u");
+      write_local(file, r.v_coefficients(), "replay_v");
+      file.close();
+      return;
+    }
+    auto& s = tidal_->solver();
     file.set_attribute("time", s.time());
     file.set_attribute("steps", double(s.steps()));
     const char* names[5] = {"eta", "u", "v", "u_previous", "v_previous"};
@@ -492,8 +549,24 @@ class OceanFlowProvider : public sim::FlowProvider {
 
   void restore(const std::string& checkpoint_file) override {
     if (!tidal_) return;
-    auto& s = tidal_->solver();
     io::H5File file(grid_.comm(), checkpoint_file + ".ocean.h5", io::H5File::Mode::Read);
+    if (replay_settings_.enabled) {
+      const auto omegas = file.read_replicated("/ocean/replay_omega");
+      std::string names = file.string_attribute("replay_constituents");
+      std::vector<HarmonicReplay::Constituent> constituents;
+      for (double omega : omegas) {
+        const auto comma = names.find(',');
+        constituents.push_back({names.substr(0, comma), omega});
+        names = comma == std::string::npos ? "" : names.substr(comma + 1);
+      }
+      replay_ = std::make_unique<HarmonicReplay>(*tidal_, constituents);
+      read_local(file, replay_->u_coefficients(), "replay_u");
+      read_local(file, replay_->v_coefficients(), "replay_v");
+      replay_->refresh();
+      file.close();
+      return;
+    }
+    auto& s = tidal_->solver();
     s.set_time(file.real_attribute("time"), long(file.real_attribute("steps")));
     const char* names[5] = {"eta", "u", "v", "u_previous", "v_previous"};
     grid::Field* fields[5] = {&s.eta(), &s.u(), &s.v(), &s.u_previous(), &s.v_previous()};
@@ -524,9 +597,42 @@ class OceanFlowProvider : public sim::FlowProvider {
     Kokkos::deep_copy(f.view(), host);
   }
 
+  /// The replay, analysed (or read) on first use: a restart restores it from the checkpoint instead.
+  HarmonicReplay& replay() {
+    if (replay_) return *replay_;
+    if (replay_settings_.from_file) {
+      replay_ = std::make_unique<HarmonicReplay>(*tidal_, replay_settings_.file, *replay_block_);
+      if (context_.log) context_.log->info("ocean replay: analysis read from " + replay_settings_.file);
+    } else {
+      replay_ = std::make_unique<HarmonicReplay>(*tidal_, replay_settings_, record_start_, context_.log);
+      if (!replay_settings_.file.empty()) {
+        replay_->save(replay_settings_.file);
+        if (context_.log) context_.log->info("ocean replay: analysis written to " + replay_settings_.file);
+      }
+    }
+    if (context_.summary) {
+      io::Json j;
+      j["analysis_seconds"] = replay_->analysis_seconds();
+      j["samples"] = replay_->samples();
+      j["independent_shapes"] = replay_->fitted_shapes();
+      j["speed_bound_m_s"] = replay_->speed_bound();
+      io::Json names = io::Json::array();
+      for (const auto& c : replay_->constituents()) names.push_back(c.name);
+      j["constituents"] = names;
+      (*context_.summary)["ocean_replay"] = j;
+    }
+    return *replay_;
+  }
+
   const grid::StructuredGrid& grid_;
+  sim::RunContext& context_;
+  ReplaySettings replay_settings_;
+  std::unique_ptr<config::ConfigView> replay_block_;
+  double record_start_ = 0.0;
   std::unique_ptr<TidalFlow> tidal_;
   std::unique_ptr<DownscaledFlow> downscaled_;
+  std::unique_ptr<HarmonicReplay> replay_;
+  std::unique_ptr<grid::Field> ubar_, vbar_;
 };
 
 class SavedFlowProvider : public sim::FlowProvider {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "grid/bathymetry.hpp"
+#include "io/hdf5_file.hpp"
 #include "ocean/barotropic.hpp"
 #include "ocean/coarse_data.hpp"
 #include "ocean/keys.hpp"
@@ -49,6 +50,10 @@ class TidalFlow {
   /// 3-D faces from given depth-mean face velocities (maps) at `time`.
   void build_3d(double time, const grid::Field& ubar, const grid::Field& vbar, grid::Field& u, grid::Field& v,
                 grid::Field& w);
+  /// A solver of this flow's equations, depth and drag started from rest at `start` with another forcing
+  /// (the replay's response solves).
+  std::unique_ptr<BarotropicSolver> make_solver(std::shared_ptr<const BoundaryForcing> forcing, double start) const;
+  const grid::Field& depth() const { return depth_; }
   /// The nesting in data, or null.
   const NestedForcing* nesting() const { return nested_.get(); }
   const CoarseCurrents* data() const { return data_.get(); }
@@ -60,6 +65,7 @@ class TidalFlow {
   const grid::Bathymetry& bathymetry_;
   TidalConfig config_;
   LogLayer layer_;
+  grid::Field depth_;
   std::shared_ptr<HarmonicForcing> forcing_;
   std::unique_ptr<CoarseCurrents> data_;
   std::unique_ptr<FaceStencils> stencils_;
@@ -129,6 +135,14 @@ void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, 
 /// Reads a flow file written on a grid of the same shape (checked). Collective.
 double read_flow_file(const std::string& path, const grid::StructuredGrid& grid, grid::Field& u, grid::Field& v,
                       grid::Field& w);
+
+/// Owned faces (and the east/north faces closing the domain) of a face field: u faces (`which` 0), v faces (1)
+/// or w faces (2), as dataset [nk][ny(+1)][nx(+1)]. Collective.
+void write_face_dataset(io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
+                        const grid::Field& field, int which, const io::DatasetInfo& info);
+/// Inverse of write_face_dataset; halos exchanged. Collective.
+void read_face_dataset(const io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
+                       grid::Field& field, int which);
 
 /// The model-frame box of a grid (its outer faces).
 DomainBox domain_of(const grid::StructuredGrid& grid);

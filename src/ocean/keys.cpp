@@ -154,6 +154,29 @@ void declare_ocean_block(config::ObjectSpec& b, bool with_model) {
   b.real("station_interval", kTime, "Sampling interval of station series").greater_than(0.0).default_value(600.0);
   b.boolean("write_flow_files", "Write face velocities (flow_*.h5, float64) for `ocean_file` flow sources")
       .default_value(true);
+  if (!with_model) return;
+  // --- harmonic replay (flow sources only)
+  auto& r = b.object("replay",
+                     "Harmonic replay for long runs (model: tidal): solve `record` from the run's start (after the "
+                     "spin-up), analyse every face into a mean, constituent amplitudes and phases (response method: "
+                     "one admittance per tidal species and forcing direction, plus the compound tides) and, nested in "
+                     "data, the response to the data's boundary current; then rebuild the flow at any time from them "
+                     "without solving (3-D faces and divergence-free cells exactly as for the solved flow)");
+  b.key("replay").optional();
+  r.real("record", kTime, "Length of the solved record that is analysed (a day or two suffices for one species)")
+      .greater_than(0.0)
+      .default_value(172800.0);
+  r.real("response_time", kTime,
+         "Nesting in data: length of each of the two solves of the steady response to a uniform boundary current "
+         "(towards east, towards north)")
+      .min(7200.0)
+      .default_value(86400.0);
+  r.enumeration("source", {"solve", "file"},
+                "solve: solve and analyse in this run (and write `file` if given); file: read the analysis from `file`")
+      .default_value("solve");
+  r.string("file", "HDF5 file of the analysis (per face: mean, in-phase and quadrature amplitude of each constituent, "
+                   "response to the data current), for later runs and sweep members")
+      .optional();
 }
 
 void check_ocean_block(const config::ConfigView& block, const std::string& model, std::vector<Diagnostic>& problems) {
@@ -173,6 +196,15 @@ void check_ocean_block(const config::ConfigView& block, const std::string& model
       problems.push_back(c.diagnostic("u_transport_amplitude", "give u_amplitude or u_transport_amplitude, not both"));
     if (c.has("v_transport_amplitude") && c.real("v_amplitude") > 0.0)
       problems.push_back(c.diagnostic("v_transport_amplitude", "give v_amplitude or v_transport_amplitude, not both"));
+  }
+  if (block.has("replay")) {
+    const auto r = block.child("replay");
+    if (model != "tidal") problems.push_back(block.diagnostic("replay", "the harmonic replay needs model: tidal"));
+    if (r.string("source") == "file" && !r.has("file"))
+      problems.push_back(r.diagnostic("file", "source: file needs the file to read"));
+    if (block.real("spin_up") < block.real("ramp_time"))
+      problems.push_back(block.diagnostic("spin_up", "the replay analyses the flow from the run's start: the spin-up must "
+                                                     "cover the ramp (ramp_time) and its transient"));
   }
   if (model == "downscale") {
     if (!block.has("data")) {
@@ -273,6 +305,18 @@ CoarseDataSpec coarse_data_spec(const config::ConfigView& data, const config::Co
   if (data.has("reference_time")) spec.reference_time = data.string("reference_time");
   if (data.has("averaging_period")) spec.averaging_period = data.real("averaging_period");
   return spec;
+}
+
+ReplaySettings replay_settings(const config::ConfigView& block) {
+  ReplaySettings r;
+  if (!block.has("replay")) return r;
+  const auto c = block.child("replay");
+  r.enabled = true;
+  r.record = c.real("record");
+  r.response_time = c.real("response_time");
+  r.from_file = c.string("source") == "file";
+  if (c.has("file")) r.file = c.string("file");
+  return r;
 }
 
 ProjectionSettings projection_config(const config::ConfigView& block, const grid::StructuredGrid& grid) {

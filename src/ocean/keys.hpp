@@ -27,5 +27,6 @@ LogLayer log_layer_config(const config::ConfigView& block);
 CoarseDataSpec coarse_data_spec(const config::ConfigView& data, const config::ConfigView& root);
 ProjectionSettings projection_config(const config::ConfigView& block, const grid::StructuredGrid& grid);
 std::vector<Station> stations_config(const config::ConfigView& block);
+ReplaySettings replay_settings(const config::ConfigView& block);
 
 }  // namespace hadal::ocean

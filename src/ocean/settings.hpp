@@ -64,6 +64,15 @@ struct ProjectionSettings {
   std::string petsc_options;         ///< extra options, prefix "ocean_projection_" (e.g. "-ksp_monitor")
 };
 
+/// Harmonic replay of a tidal flow source (see replay.hpp).
+struct ReplaySettings {
+  bool enabled = false;
+  double record = 2.0 * 86400.0;         ///< s of solved flow analysed, from the run's start
+  double response_time = 86400.0;        ///< s of each solve of the response to a uniform boundary current
+  bool from_file = false;                ///< load the analysis instead of solving
+  std::string file;                      ///< written after solving, or read (from_file)
+};
+
 /// Which variables to read and how the file maps onto the model frame.
 struct CoarseDataSpec {
   std::string file;
