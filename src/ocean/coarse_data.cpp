@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <stdexcept>
 
@@ -124,6 +125,8 @@ double s_level_elevation(int vtransform, double s, double stretching, double hc,
 
 CoarseCurrents::CoarseCurrents(const CoarseDataSpec& spec, const config::ConfigView& block, const DomainBox& domain)
     : path_(spec.file) {
+  if (!io::NetcdfFile::looks_like_netcdf(spec.file))
+    block.fail("file", std::ifstream(spec.file) ? "'" + spec.file + "' is not a NetCDF file" : "no such file '" + spec.file + "'");
   io::NetcdfFile file(spec.file);
   const bool roms = is_roms_history(file, spec);
   Columns c = roms ? read_roms_currents(file, spec, block, domain, notes_) : read_cf_currents(file, spec, block, domain, notes_);

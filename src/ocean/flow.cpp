@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -648,6 +649,54 @@ class SavedFlowProvider : public sim::FlowProvider {
 
 }  // namespace
 
+void check_ocean_inputs(const config::ConfigView& block, const config::ConfigView& root, const std::string& model,
+                        std::vector<Diagnostic>& problems) {
+  auto collect = [&](const std::function<void()>& check) {
+    try {
+      check();
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  };
+  if (!root.has("grid") || !root.has("time")) return;
+  grid::GridSpec spec;
+  try {
+    spec = grid::grid_spec_from_config(root.child("grid"));
+  } catch (const InputError&) {
+    return;  // reported by the grid's own checks
+  }
+  const auto time = root.child("time");
+  const double start = time.real("start"), end = time.real("end");
+  const ReplaySettings replay = replay_settings(block);
+  if (block.has("data") && !(replay.enabled && replay.from_file && model == "tidal")) {
+    collect([&] {
+      const auto data_block = block.child("data");
+      const CoarseCurrents data(coarse_data_spec(data_block, root), data_block,
+                                DomainBox{spec.x0, spec.x0 + spec.lx, spec.y0, spec.y0 + spec.ly});
+      const double needed = replay.enabled ? std::max(end, start + replay.record) : end;
+      data.require_cover(start, needed, time, "end");
+    });
+  }
+  if (replay.enabled && replay.from_file) {
+    const auto r = block.child("replay");
+    if (!std::filesystem::exists(replay.file)) {
+      problems.push_back(r.diagnostic("file", "no replay file '" + replay.file + "' (written by a run with replay.source: "
+                                               "solve and this file)"));
+    } else {
+      collect([&] {
+        io::H5File file(MPI_COMM_SELF, replay.file, io::H5File::Mode::Read);
+        if (!file.has_attribute("nx") || !file.has("/u_coefficients"))
+          r.fail("file", "'" + replay.file + "' is not a replay file (no nx attribute or /u_coefficients)");
+        if (int(file.real_attribute("nx")) != spec.nx || int(file.real_attribute("ny")) != spec.ny)
+          r.fail("file", strformat("replay file %s is for a %d x %d grid; this case's grid has %d x %d columns",
+                                   replay.file.c_str(), int(file.real_attribute("nx")), int(file.real_attribute("ny")),
+                                   spec.nx, spec.ny));
+        file.close();
+      });
+    }
+  }
+}
+
 void register_flow_sources() {
   auto& registry = sim::Registry::instance();
   registry.add_flow_source(
@@ -658,6 +707,10 @@ void register_flow_sources() {
          check_ocean_block(block, block.string("model"), problems);
          if (!problems.empty()) throw InputError(problems);
          return std::make_unique<OceanFlowProvider>(block, grid, bathymetry, context);
+       },
+       [](const config::ConfigView& block, const config::ConfigView& root, std::vector<Diagnostic>& problems) {
+         check_ocean_block(block, block.string("model"), problems);
+         if (problems.empty()) check_ocean_inputs(block, root, block.string("model"), problems);
        }});
   registry.add_flow_source(
       {"ocean_file",
@@ -668,6 +721,19 @@ void register_flow_sources() {
        [](const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry&,
           sim::RunContext& context) -> std::unique_ptr<sim::FlowProvider> {
          return std::make_unique<SavedFlowProvider>(block, grid, context);
+       },
+       [](const config::ConfigView& block, const config::ConfigView&, std::vector<Diagnostic>& problems) {
+         const std::string directory = block.string("directory");
+         bool found = false;
+         std::error_code ec;
+         for (auto it = std::filesystem::directory_iterator(directory, ec); !ec && it != std::filesystem::directory_iterator();
+              it.increment(ec)) {
+           const std::string name = it->path().filename().string();
+           found = found || (name.rfind("flow_", 0) == 0 && it->path().extension() == ".h5");
+         }
+         if (!found)
+           problems.push_back(block.diagnostic("directory", "no flow_*.h5 files in '" + directory +
+                                                                "' (written by ocean.tidal/ocean.downscale runs)"));
        }});
 }
 

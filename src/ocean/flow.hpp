@@ -147,6 +147,12 @@ void read_face_dataset(const io::H5File& file, const std::string& name, const gr
 /// The model-frame box of a grid (its outer faces).
 DomainBox domain_of(const grid::StructuredGrid& grid);
 
+/// Opens and checks the input files an `ocean:` block names, as a run would: the current data (variables,
+/// the grid's region, the run's times) and a replay file (present, same grid). `model` is tidal or
+/// downscale; problems are appended (for `hadal check`).
+void check_ocean_inputs(const config::ConfigView& block, const config::ConfigView& root, const std::string& model,
+                        std::vector<Diagnostic>& problems);
+
 /// Registers the flow sources `ocean` and `ocean_file`.
 void register_flow_sources();
 

@@ -25,6 +25,21 @@ namespace hadal::ocean {
 namespace {
 using Policy2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
 
+/// The ocean block's checks, then the files the case names (bathymetry, current data), opened as the run
+/// would open them.
+void check_case_inputs(const config::ConfigView& root, const std::string& model, std::vector<Diagnostic>& problems) {
+  check_ocean_block(root.child("ocean"), model, problems);
+  if (!problems.empty()) return;
+  try {
+    const auto spec = grid::grid_spec_from_config(root.child("grid"));
+    grid::make_seabed_shape(root.child("bathymetry"), spec);
+  } catch (const InputError& e) {
+    problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    return;
+  }
+  check_ocean_inputs(root.child("ocean"), root, model, problems);
+}
+
 void declare_common(config::ObjectSpec& root) {
   grid::declare_grid_schema(root);
   grid::declare_bathymetry_schema(root);
@@ -173,7 +188,7 @@ void register_case_types() {
          declare_ocean_block(root.object("ocean", "Ocean flow: tidal solver settings"), false);
        },
        [](const config::ConfigView& root, std::vector<Diagnostic>& problems) {
-         check_ocean_block(root.child("ocean"), "tidal", problems);
+         check_case_inputs(root, "tidal", problems);
        },
        run_tidal});
   registry.add_case_type(
@@ -183,7 +198,7 @@ void register_case_types() {
          declare_ocean_block(root.object("ocean", "Ocean flow: downscaling settings"), false);
        },
        [](const config::ConfigView& root, std::vector<Diagnostic>& problems) {
-         check_ocean_block(root.child("ocean"), "downscale", problems);
+         check_case_inputs(root, "downscale", problems);
        },
        run_downscale});
 }
