@@ -90,6 +90,8 @@ class BarotropicSolver {
   grid::Field& u_previous() { return u_next_; }
   grid::Field& v_previous() { return v_next_; }
   void set_time(double time, long steps) { time_ = time; steps_ = steps; }
+  /// Replaces the boundary forcing (the state is kept).
+  void set_forcing(std::shared_ptr<const BoundaryForcing> forcing) { forcing_ = std::move(forcing); }
 
   /// Global diagnostics.
   double volume_anomaly() const;  ///< sum of eta * cell area over wet cells, m3

@@ -456,6 +456,7 @@ class OceanFlowProvider : public sim::FlowProvider {
       tidal_ = std::make_unique<TidalFlow>(block, context.config, grid, bathymetry, start,
                                            replay_settings_.from_file ? end : solved_until);
       record_start_ = start;
+      run_end_ = end;
       if (replay_settings_.enabled) {
         replay_block_ = std::make_unique<config::ConfigView>(block.child("replay"));
         ubar_ = std::make_unique<grid::Field>(grid, "ubar_replay", "m s-1", "replayed depth-mean u", 1);
@@ -534,6 +535,8 @@ class OceanFlowProvider : public sim::FlowProvider {
       }
       file.set_attribute("replay_constituents", names);
       file.write_replicated("/ocean/replay_omega", omegas, {"rad s-1", "constituent frequencies", "none"});
+      if (!r.anchor_times().empty())
+        file.write_replicated("/ocean/replay_anchor_time", r.anchor_times(), {"s", "times of the steady responses", "none"});
       write_local(file, r.u_coefficients(), "replay_u");
       write_local(file, r.v_coefficients(), "replay_v");
       file.close();
@@ -560,7 +563,9 @@ class OceanFlowProvider : public sim::FlowProvider {
         constituents.push_back({names.substr(0, comma), omega});
         names = comma == std::string::npos ? "" : names.substr(comma + 1);
       }
-      replay_ = std::make_unique<HarmonicReplay>(*tidal_, constituents);
+      std::vector<double> anchors;
+      if (file.has("/ocean/replay_anchor_time")) anchors = file.read_replicated("/ocean/replay_anchor_time");
+      replay_ = std::make_unique<HarmonicReplay>(*tidal_, constituents, anchors);
       read_local(file, replay_->u_coefficients(), "replay_u");
       read_local(file, replay_->v_coefficients(), "replay_v");
       replay_->refresh();
@@ -605,7 +610,7 @@ class OceanFlowProvider : public sim::FlowProvider {
       replay_ = std::make_unique<HarmonicReplay>(*tidal_, replay_settings_.file, *replay_block_);
       if (context_.log) context_.log->info("ocean replay: analysis read from " + replay_settings_.file);
     } else {
-      replay_ = std::make_unique<HarmonicReplay>(*tidal_, replay_settings_, record_start_, context_.log);
+      replay_ = std::make_unique<HarmonicReplay>(*tidal_, replay_settings_, record_start_, run_end_, context_.log);
       if (!replay_settings_.file.empty()) {
         replay_->save(replay_settings_.file);
         if (context_.log) context_.log->info("ocean replay: analysis written to " + replay_settings_.file);
@@ -629,7 +634,7 @@ class OceanFlowProvider : public sim::FlowProvider {
   sim::RunContext& context_;
   ReplaySettings replay_settings_;
   std::unique_ptr<config::ConfigView> replay_block_;
-  double record_start_ = 0.0;
+  double record_start_ = 0.0, run_end_ = 0.0;
   std::unique_ptr<TidalFlow> tidal_;
   std::unique_ptr<DownscaledFlow> downscaled_;
   std::unique_ptr<HarmonicReplay> replay_;

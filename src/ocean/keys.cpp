@@ -160,15 +160,16 @@ void declare_ocean_block(config::ObjectSpec& b, bool with_model) {
                      "Harmonic replay for long runs (model: tidal): solve `record` from the run's start (after the "
                      "spin-up), analyse every face into a mean, constituent amplitudes and phases (response method: "
                      "one admittance per tidal species and forcing direction, plus the compound tides) and, nested in "
-                     "data, the response to the data's boundary current; then rebuild the flow at any time from them "
+                     "data, the steady flow the data's boundary current drives at each record; then rebuild the flow at "
+                     "any time from them "
                      "without solving (3-D faces and divergence-free cells exactly as for the solved flow)");
   b.key("replay").optional();
   r.real("record", kTime, "Length of the solved record that is analysed (a day or two suffices for one species)")
       .greater_than(0.0)
       .default_value(172800.0);
   r.real("response_time", kTime,
-         "Nesting in data: length of each of the two solves of the steady response to a uniform boundary current "
-         "(towards east, towards north)")
+         "Nesting in data: length of the solve of the steady flow (no tide) forced by the data's boundary current of "
+         "each data record spanning the run (the first from rest, the next ones from the previous)")
       .min(7200.0)
       .default_value(86400.0);
   r.enumeration("source", {"solve", "file"},

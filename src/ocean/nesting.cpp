@@ -27,8 +27,7 @@ NestedForcing::NestedForcing(std::shared_ptr<const HarmonicForcing> tide, const 
     : tide_(std::move(tide)), grid_(grid), times_(data.times()) {
   const auto& box = grid.owned();
   const std::size_t nt = times_.size();
-  std::vector<std::array<double, 2>> sums(nt, {0.0, 0.0});
-  double owned_faces = 0.0, fastest = 0.0;
+  double fastest = 0.0;
   for (int e = 0; e < 4; ++e) {
     const bool x_edge = e == kWest || e == kEast;
     const bool on = e == kWest ? box.i_begin == 0 : e == kEast ? box.i_end == grid.nx() : e == kSouth ? box.j_begin == 0
@@ -54,30 +53,29 @@ NestedForcing::NestedForcing(std::shared_ptr<const HarmonicForcing> tide, const 
       const double bed = bathymetry.seabed(grid.local_i(ci), grid.local_j(cj));
       DataStencil stencil;
       data.locate(x, y, stencil);  // the reader checked that the domain lies within the data
-      const bool owned = x_edge ? (g >= box.j_begin && g < box.j_end) : (g >= box.i_begin && g < box.i_end);
-      if (owned && bed < 0.0) owned_faces += 1.0;
       for (std::size_t n = 0; n < nt; ++n) {
         const double u = bed < 0.0 ? data.depth_mean(0, n, stencil, bed, 0.0) : 0.0;
         const double v = bed < 0.0 ? data.depth_mean(1, n, stencil, bed, 0.0) : 0.0;
         edge.u[n * std::size_t(edge.count) + std::size_t(m)] = u;
         edge.v[n * std::size_t(edge.count) + std::size_t(m)] = v;
         fastest = std::max(fastest, std::hypot(u, v));
-        if (owned && bed < 0.0) {
-          sums[n][0] += u;
-          sums[n][1] += v;
-        }
       }
     }
   }
-  const double faces = grid::global_sum(grid.comm(), owned_faces);
-  boundary_mean_.resize(nt);
-  for (std::size_t n = 0; n < nt; ++n)
-    for (int c = 0; c < 2; ++c) boundary_mean_[n][c] = grid::global_sum(grid.comm(), sums[n][c]) / std::max(faces, 1.0);
   max_speed_ = grid::global_max(grid.comm(), fastest);
 }
 
 ExternalState NestedForcing::at(double time, double x, double y, double depth) const {
   ExternalState s = tide_->at(time, x, y, depth);
+  const ExternalState d = data_at(time, x, y);
+  const double r = tide_->ramp(time);
+  s.u += r * d.u;
+  s.v += r * d.v;
+  return s;
+}
+
+ExternalState NestedForcing::data_at(double data_time, double x, double y) const {
+  ExternalState s;
   // Which boundary face line (x, y) lies on: the solver asks at the faces' exact positions.
   const double tx = 1e-6 * grid_.dx(), ty = 1e-6 * grid_.dy();
   int e = -1;
@@ -89,23 +87,14 @@ ExternalState NestedForcing::at(double time, double x, double y, double depth) c
   const Edge& edge = edges_[e];
   const bool x_edge = e == kWest || e == kEast;
   const long g = x_edge ? std::lround((y - grid_.y_center(0)) / grid_.dy()) : std::lround((x - grid_.x_center(0)) / grid_.dx());
-  const long m = std::clamp<long>(g - edge.first, 0, edge.count - 1);
+  const std::size_t m = std::size_t(std::clamp<long>(g - edge.first, 0, edge.count - 1));
   std::size_t n = 0;
   double w = 0.0;
-  bracket_time(times_, time, n, w);
+  bracket_time(times_, data_time, n, w);
   const std::size_t n1 = std::min(n + 1, times_.size() - 1), count = std::size_t(edge.count);
-  const double r = tide_->ramp(time);
-  s.u += r * ((1 - w) * edge.u[n * count + std::size_t(m)] + w * edge.u[n1 * count + std::size_t(m)]);
-  s.v += r * ((1 - w) * edge.v[n * count + std::size_t(m)] + w * edge.v[n1 * count + std::size_t(m)]);
+  s.u = (1 - w) * edge.u[n * count + m] + w * edge.u[n1 * count + m];
+  s.v = (1 - w) * edge.v[n * count + m] + w * edge.v[n1 * count + m];
   return s;
-}
-
-std::array<double, 2> NestedForcing::boundary_mean(double time) const {
-  std::size_t n = 0;
-  double w = 0.0;
-  bracket_time(times_, time, n, w);
-  const std::size_t n1 = std::min(n + 1, times_.size() - 1);
-  return {(1 - w) * boundary_mean_[n][0] + w * boundary_mean_[n1][0], (1 - w) * boundary_mean_[n][1] + w * boundary_mean_[n1][1]};
 }
 
 DataShear::DataShear(const CoarseCurrents& data, const FaceStencils& stencils, const grid::StructuredGrid& grid,

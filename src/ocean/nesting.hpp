@@ -24,8 +24,9 @@ class NestedForcing : public BoundaryForcing {
   NestedForcing(std::shared_ptr<const HarmonicForcing> tide, const CoarseCurrents& data,
                 const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry);
   ExternalState at(double time, double x, double y, double depth) const override;
-  /// The data's sub-tidal current (not ramped) at time t, averaged over every open-boundary face (global).
-  std::array<double, 2> boundary_mean(double time) const;
+  /// The data part alone (no tide, no ramp) at boundary face (x, y) and time `data_time`; zero off the
+  /// boundary faces of this rank.
+  ExternalState data_at(double data_time, double x, double y) const;
   /// Largest data speed on the boundary faces over all records (global).
   double max_speed() const { return max_speed_; }
   const HarmonicForcing& tide() const { return *tide_; }
@@ -40,7 +41,6 @@ class NestedForcing : public BoundaryForcing {
   const grid::StructuredGrid& grid_;
   std::vector<double> times_;
   std::array<Edge, 4> edges_;
-  std::vector<std::array<double, 2>> boundary_mean_;  ///< per record
   double max_speed_ = 0.0;
 };
 

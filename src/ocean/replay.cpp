@@ -42,6 +42,7 @@ struct Shape {
 class ShapeBuilder {
  public:
   std::vector<HarmonicReplay::Constituent> constituents;
+  std::vector<bool> replayed;  ///< false: fitted so that it biases nothing, left out of the replay
   std::vector<Shape> shapes;
 
   /// Re(series) (quadrature: Im(series) = Re(-i series)) as a new shape; an empty series adds nothing.
@@ -76,6 +77,7 @@ class ShapeBuilder {
     for (const auto& known : numerics::constituent_names())
       if (std::abs(numerics::constituent_frequency(known) - omega) < 1e-9 * omega) label = known;
     constituents.push_back({label, omega});
+    replayed.push_back(label != "inertial");
     return constituents.size() - 1;
   }
 };
@@ -124,6 +126,38 @@ struct Cholesky {
   }
 };
 
+/// Boundary forcing of the steady responses: the data's boundary current frozen at `to_time`, switched on
+/// from the one frozen at `from_time` (from rest when from_time is NaN) with a half-cosine ramp.
+class AnchorForcing : public BoundaryForcing {
+ public:
+  AnchorForcing(const NestedForcing& nested, double from_time, double to_time, double switch_start, double ramp_time)
+      : nested_(nested), from_(from_time), to_(to_time), ramp_({}, 0.0, 0.0, ramp_time) {
+    ramp_.set_ramp_start(switch_start);
+  }
+  ExternalState at(double time, double x, double y, double) const override {
+    const double r = ramp_.ramp(time);
+    const ExternalState b = nested_.data_at(to_, x, y);
+    const ExternalState a = std::isnan(from_) ? ExternalState{} : nested_.data_at(from_, x, y);
+    return {0.0, (1 - r) * a.u + r * b.u, (1 - r) * a.v + r * b.v};
+  }
+
+ private:
+  const NestedForcing& nested_;
+  double from_, to_;
+  HarmonicForcing ramp_;
+};
+
+/// Linear-interpolation weights of time t between increasing anchor times (held beyond the ends).
+void anchor_weights(const std::vector<double>& anchors, double t, double* weights) {
+  for (std::size_t n = 0; n < anchors.size(); ++n) weights[n] = 0.0;
+  if (anchors.empty()) return;
+  std::size_t n = 0;
+  double w = 0.0;
+  bracket_time(anchors, t, n, w);
+  weights[n] += 1.0 - w;
+  if (anchors.size() > 1) weights[n + 1] += w;
+}
+
 /// Value of every shape at time t.
 void evaluate(const std::vector<Shape>& shapes, const std::vector<HarmonicReplay::Constituent>& constituents, double t,
               std::vector<double>& out) {
@@ -136,20 +170,21 @@ void evaluate(const std::vector<Shape>& shapes, const std::vector<HarmonicReplay
   }
 }
 
-/// The shapes of the response method for the forced constituents over a record of `record` seconds.
-ShapeBuilder build_shapes(const std::vector<TidalConstituent>& forced, double record) {
+/// The shapes of the response method for the forced constituents over a record of `record` seconds; with a
+/// Coriolis parameter f, also an inertial oscillation (the start-up's, undamped in a barotropic model) that
+/// is fitted but not replayed.
+ShapeBuilder build_shapes(const std::vector<TidalConstituent>& forced, double record, double coriolis) {
   ShapeBuilder b;
   Shape constant;
   constant.constant = 1.0;
   b.shapes.push_back(constant);
   // Complex forcing amplitudes (x = Re(A e^{-i G} e^{i w t})) and species (cycles per day, rounded).
   std::map<long, std::pair<Series, Series>> species;
-  Series all_u, all_v;
   for (const auto& k : forced) {
     const Term u{k.omega, std::polar(k.u_amplitude, -k.u_phase), k.name}, v{k.omega, std::polar(k.v_amplitude, -k.v_phase), k.name};
     const long s = std::lround(k.omega * 86400.0 / (2.0 * kPi));
-    if (k.u_amplitude > 0.0) species[s].first.push_back(u), all_u.push_back(u);
-    if (k.v_amplitude > 0.0) species[s].second.push_back(v), all_v.push_back(v);
+    if (k.u_amplitude > 0.0) species[s].first.push_back(u);
+    if (k.v_amplitude > 0.0) species[s].second.push_back(v);
   }
   // Linear response: one complex admittance per species and forcing component.
   for (const auto& [s, uv] : species) {
@@ -158,8 +193,10 @@ ShapeBuilder build_shapes(const std::vector<TidalConstituent>& forced, double re
       b.add(*series, true);
     }
   }
-  // Quadratic response (advection, drag): sum frequencies always; difference frequencies when the record
-  // spans half their period (slower ones are indistinguishable from the mean over the record).
+  // Quadratic response (advection, drag) within each species: the sum frequencies (M4, MS4, MN4 from the
+  // semi-diurnal tides) always; the difference frequencies (MSf, ...) when the record spans half their
+  // period (slower ones are indistinguishable from the mean over the record). Products across species would
+  // fall on the frequencies of other species (M2 - K1 = O1, K1 + O1 = M2) and alias with their shapes.
   auto product = [&](const Series& a, const Series& c, bool conjugate) {
     Series out;
     for (const auto& p : a)
@@ -170,79 +207,124 @@ ShapeBuilder build_shapes(const std::vector<TidalConstituent>& forced, double re
       }
     return out;
   };
-  for (const auto& [a, c] : {std::make_pair(&all_u, &all_u), std::make_pair(&all_u, &all_v), std::make_pair(&all_v, &all_v)}) {
-    const Series sum = product(*a, *c, false);
-    b.add(sum, false);
-    b.add(sum, true);
+  for (const auto& [s, uv] : species) {
+    const Series &u = uv.first, &v = uv.second;
+    for (const auto& [a, c] : {std::make_pair(&u, &u), std::make_pair(&u, &v), std::make_pair(&v, &v)}) {
+      const Series sum = product(*a, *c, false);
+      b.add(sum, false);
+      b.add(sum, true);
+    }
+    b.add(product(u, u, true), false);  // real: no quadrature part
+    const Series cross = product(u, v, true);
+    b.add(cross, false);
+    b.add(cross, true);
+    b.add(product(v, v, true), false);
   }
-  b.add(product(all_u, all_u, true), false);  // real: no quadrature part
-  const Series cross = product(all_u, all_v, true);
-  b.add(cross, false);
-  b.add(cross, true);
-  b.add(product(all_v, all_v, true), false);
+  const double f = std::abs(coriolis);
+  bool separable = f * record >= 2.0 * kPi;
+  for (const auto& k : forced) separable = separable && std::abs(k.omega - f) * record >= kPi;
+  if (separable) {
+    const Series inertial{{f, Complex(1.0), "inertial"}};
+    b.add(inertial, false);
+    b.add(inertial, true);
+  }
   for (auto& shape : b.shapes) shape.per_constituent.resize(b.constituents.size(), Complex(0.0));
   return b;
 }
 
 }  // namespace
 
-HarmonicReplay::HarmonicReplay(TidalFlow& flow, const ReplaySettings& settings, double record_start, Logger* log)
+HarmonicReplay::HarmonicReplay(TidalFlow& flow, const ReplaySettings& settings, double record_start, double run_end,
+                               Logger* log)
     : flow_(flow),
       u_coef_(flow.solver().u().grid(), "replay_u", "m s-1", "replay coefficients of depth-mean u", 1),
       v_coef_(flow.solver().u().grid(), "replay_v", "m s-1", "replay coefficients of depth-mean v", 1) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto& grid = flow.solver().u().grid();
-  const ShapeBuilder shapes = build_shapes(flow.config().constituents, settings.record);
-  constituents_ = shapes.constituents;
-  const int ns = int(shapes.shapes.size()), nc = int(constituents_.size()), ncoef = 3 + 2 * nc;
-  u_coef_ = grid::Field(grid, "replay_u", "m s-1", "replay coefficients of depth-mean u", ncoef);
-  v_coef_ = grid::Field(grid, "replay_v", "m s-1", "replay coefficients of depth-mean v", ncoef);
+  const ShapeBuilder shapes = build_shapes(flow.config().constituents, settings.record, flow.config().solver.coriolis_f0);
+  std::vector<int> replayed_index;  // fitted constituent -> replayed constituent (-1: not replayed)
+  for (std::size_t c = 0; c < shapes.constituents.size(); ++c) {
+    replayed_index.push_back(shapes.replayed[c] ? int(constituents_.size()) : -1);
+    if (shapes.replayed[c]) constituents_.push_back(shapes.constituents[c]);
+  }
+  const int ns = int(shapes.shapes.size()), nc = int(constituents_.size()), nfit = int(shapes.constituents.size());
 
-  // Nested flows: the steady response to a uniform boundary current towards east and north.
-  grid::Field response_u(grid, "response_u", "1", "response of u faces", 2);
-  grid::Field response_v(grid, "response_v", "1", "response of v faces", 2);
-  response_u.fill(0.0);
-  response_v.fill(0.0);
+  // Nested flows: the steady response to the data's boundary current at each data record spanning the run
+  // (anchors), solved in sequence, each from the previous one with the boundary current switched over 3 h.
   const NestedForcing* nested = flow.nesting();
   if (nested) {
-    const double speed = std::max(0.01, nested->max_speed());
-    for (int d = 0; d < 2; ++d) {
-      auto forcing = std::make_shared<HarmonicForcing>(std::vector<TidalConstituent>{}, d == 0 ? speed : 0.0,
-                                                       d == 1 ? speed : 0.0, 3.0 * 3600.0);
-      forcing->set_ramp_start(0.0);
-      auto solver = flow.make_solver(forcing, 0.0);
-      solver->advance_to(settings.response_time - 3600.0, flow.config().cfl);
-      grid::Field before(grid, "before", "m s-1", "u an hour earlier", 1);
-      Kokkos::deep_copy(before.view(), solver->u().view());
-      solver->advance_to(settings.response_time, flow.config().cfl);
-      auto ru = response_u.view(), rv = response_v.view(), su = solver->u().view(), sv = solver->v().view(), b = before.view();
-      double change = 0.0;
-      Kokkos::parallel_reduce(
-          "ocean::replay_response", Policy2({0, 0}, {long(ru.extent(0)), long(ru.extent(1))}),
-          KOKKOS_LAMBDA(const int i, const int j, double& m) {
-            ru(i, j, d) = su(i, j, 0) / speed;
-            rv(i, j, d) = sv(i, j, 0) / speed;
-            const double x = km::fabs(su(i, j, 0) - b(i, j, 0));
-            m = x > m ? x : m;
-          },
-          Kokkos::Max<double>(change));
-      change = grid::global_max(grid.comm(), change);
-      if (log)
-        log->info(strformat("ocean replay: response to a %.3g m/s boundary current towards %s solved over %.4g h; "
-                            "largest change in its last hour %.2g %%",
-                            speed, d == 0 ? "east" : "north", settings.response_time / 3600.0, 100.0 * change / speed));
+    const auto& times = flow.data()->times();
+    const double last = std::max(run_end, record_start + settings.record);
+    for (std::size_t n = 0; n < times.size(); ++n) {
+      const bool before_next = n + 1 < times.size() && times[n + 1] <= record_start;
+      const bool after_previous = n > 0 && times[n - 1] >= last;
+      if (!before_next && !after_previous) anchor_times_.push_back(times[n]);
     }
   }
+  const int na = int(anchor_times_.size()), ncoef = 1 + 2 * nc + na;
+  u_coef_ = grid::Field(grid, "replay_u", "m s-1", "replay coefficients of depth-mean u", ncoef);
+  v_coef_ = grid::Field(grid, "replay_v", "m s-1", "replay coefficients of depth-mean v", ncoef);
+  u_coef_.fill(0.0);
+  v_coef_.fill(0.0);
+  std::unique_ptr<BarotropicSolver> steady;
+  for (int a = 0; a < na; ++a) {
+    const double begin = a * settings.response_time;
+    auto forcing = std::make_shared<AnchorForcing>(*nested, a == 0 ? std::nan("") : anchor_times_[std::size_t(a - 1)],
+                                                   anchor_times_[std::size_t(a)], begin, 3.0 * 3600.0);
+    if (!steady) {
+      steady = flow.make_solver(forcing, 0.0);
+    } else {
+      steady->set_forcing(forcing);
+    }
+    // The steady flow is the mean over the last inertial period (an hour without rotation): a barotropic
+    // model keeps the inertial oscillation the switch excites.
+    const double f = std::abs(flow.config().solver.coriolis_f0);
+    const double period = f > 0.0 ? std::min(2.0 * kPi / f, 0.5 * settings.response_time) : 3600.0;
+    const double end = begin + settings.response_time;
+    steady->advance_to(end - period, flow.config().cfl);
+    auto cu = u_coef_.view(), cv = v_coef_.view(), su = steady->u().view(), sv = steady->v().view();
+    const int slot = 1 + 2 * nc + a, averages = 24;
+    Kokkos::parallel_for(
+        "ocean::replay_anchor_zero", Policy2({0, 0}, {long(cu.extent(0)), long(cu.extent(1))}),
+        KOKKOS_LAMBDA(const int i, const int j) { cu(i, j, slot) = cv(i, j, slot) = 0.0; });
+    for (int m = 0; m < averages; ++m) {
+      steady->advance_to(end - period + (m + 0.5) * period / averages, flow.config().cfl);
+      Kokkos::parallel_for(
+          "ocean::replay_anchor_sum", Policy2({0, 0}, {long(cu.extent(0)), long(cu.extent(1))}),
+          KOKKOS_LAMBDA(const int i, const int j) {
+            cu(i, j, slot) += su(i, j, 0) / averages;
+            cv(i, j, slot) += sv(i, j, 0) / averages;
+          });
+    }
+    steady->advance_to(end, flow.config().cfl);
+    double change = 0.0, speed = 0.0;
+    Kokkos::parallel_reduce(
+        "ocean::replay_anchor_departure", Policy2({0, 0}, {long(cu.extent(0)), long(cu.extent(1))}),
+        KOKKOS_LAMBDA(const int i, const int j, double& mx) {
+          const double x = km::fmax(km::fabs(su(i, j, 0) - cu(i, j, slot)), km::fabs(sv(i, j, 0) - cv(i, j, slot)));
+          mx = x > mx ? x : mx;
+        },
+        Kokkos::Max<double>(change));
+    change = grid::global_max(grid.comm(), change);
+    speed = steady->max_speed();
+    if (log)
+      log->info(strformat("ocean replay: steady response to the data current of t = %.6g s solved over %.4g h: max "
+                          "speed %.3g m/s, largest departure from its mean over the last inertial period %.2g %% of it",
+                          anchor_times_[std::size_t(a)], settings.response_time / 3600.0, speed,
+                          100.0 * change / std::max(speed, 1e-12)));
+  }
+  // The steady responses interpolated in time, subtracted from the solved record before the fit.
+  std::vector<double> weights(std::size_t(std::max(na, 1)), 0.0);
 
   // Samples of the record: 24 per period of the fastest constituent, at most 15 min apart.
   double fastest = 0.0;
-  for (const auto& c : constituents_) fastest = std::max(fastest, c.omega);
+  for (const auto& c : shapes.constituents) fastest = std::max(fastest, c.omega);
   const double interval = fastest > 0.0 ? std::min(900.0, 2.0 * kPi / fastest / 24.0) : 900.0;
   const int samples = int(std::floor(settings.record / interval + 1e-9)) + 1;
   std::vector<std::vector<double>> phi(static_cast<std::size_t>(samples));
   std::vector<double> norm(static_cast<std::size_t>(ns), 0.0);
   for (int s = 0; s < samples; ++s) {
-    evaluate(shapes.shapes, constituents_, record_start + s * interval, phi[std::size_t(s)]);
+    evaluate(shapes.shapes, shapes.constituents, record_start + s * interval, phi[std::size_t(s)]);
     for (int j = 0; j < ns; ++j) norm[std::size_t(j)] += phi[std::size_t(s)][std::size_t(j)] * phi[std::size_t(s)][std::size_t(j)];
   }
   // Shapes scaled to unit norm over the record (the forcing's squares are tiny next to 1).
@@ -255,43 +337,50 @@ HarmonicReplay::HarmonicReplay(TidalFlow& flow, const ReplaySettings& settings, 
           gram[std::size_t(a) * std::size_t(ns) + std::size_t(b)] +=
               p[std::size_t(a)] * p[std::size_t(b)] / (norm[std::size_t(a)] * norm[std::size_t(b)]);
 
-  // Accumulate shape x (velocity - response to the data's boundary current) on every local face.
+  // Accumulate shape x (velocity - steady response to the data's boundary current) on every local face.
   grid::Field rhs_u(grid, "rhs_u", "m s-1", "replay right-hand side", ns), rhs_v(grid, "rhs_v", "m s-1", "replay right-hand side", ns);
   rhs_u.fill(0.0);
   rhs_v.fill(0.0);
-  Kokkos::View<double*> weights("ocean::replay_weights", std::size_t(ns));
-  auto weights_host = Kokkos::create_mirror_view(weights);
+  Kokkos::View<double*> shape_weights("ocean::replay_weights", std::size_t(ns)), time_weights("ocean::anchor_weights", std::size_t(std::max(na, 1)));
+  auto shape_host = Kokkos::create_mirror_view(shape_weights);
+  auto time_host = Kokkos::create_mirror_view(time_weights);
   auto& solver = flow.solver();
   for (int s = 0; s < samples; ++s) {
     const double t = record_start + s * interval;
     solver.advance_to(t, flow.config().cfl);
     for (int j = 0; j < ns; ++j)
-      weights_host(j) = norm[std::size_t(j)] > 0.0 ? phi[std::size_t(s)][std::size_t(j)] / norm[std::size_t(j)] : 0.0;
-    Kokkos::deep_copy(weights, weights_host);
-    const auto b = nested ? nested->boundary_mean(t) : std::array<double, 2>{0.0, 0.0};
-    auto ru = response_u.view(), rv = response_v.view(), su = solver.u().view(), sv = solver.v().view();
+      shape_host(j) = norm[std::size_t(j)] > 0.0 ? phi[std::size_t(s)][std::size_t(j)] / norm[std::size_t(j)] : 0.0;
+    anchor_weights(anchor_times_, t, weights.data());
+    for (int a = 0; a < na; ++a) time_host(a) = weights[std::size_t(a)];
+    Kokkos::deep_copy(shape_weights, shape_host);
+    Kokkos::deep_copy(time_weights, time_host);
+    auto cu = u_coef_.view(), cv = v_coef_.view(), su = solver.u().view(), sv = solver.v().view();
     auto au = rhs_u.view(), av = rhs_v.view();
-    const double bu = b[0], bv = b[1];
+    const int first_anchor = 1 + 2 * nc;
     Kokkos::parallel_for(
         "ocean::replay_accumulate", Policy2({0, 0}, {long(au.extent(0)), long(au.extent(1))}),
         KOKKOS_LAMBDA(const int i, const int j) {
-          const double yu = su(i, j, 0) - ru(i, j, 0) * bu - ru(i, j, 1) * bv;
-          const double yv = sv(i, j, 0) - rv(i, j, 0) * bu - rv(i, j, 1) * bv;
+          double yu = su(i, j, 0), yv = sv(i, j, 0);
+          for (int a = 0; a < na; ++a) {
+            yu -= time_weights(a) * cu(i, j, first_anchor + a);
+            yv -= time_weights(a) * cv(i, j, first_anchor + a);
+          }
           for (int k = 0; k < ns; ++k) {
-            au(i, j, k) += weights(k) * yu;
-            av(i, j, k) += weights(k) * yv;
+            au(i, j, k) += shape_weights(k) * yu;
+            av(i, j, k) += shape_weights(k) * yv;
           }
         });
   }
 
   // Least squares per face, then the shapes written per constituent.
-  const Cholesky factor(gram, ns, 1e-10);
+  // Shapes whose part independent of the earlier ones is below 0.1 % of their norm over the record are
+  // dropped: their coefficients would cancel within the record and diverge beyond it.
+  const Cholesky factor(gram, ns, 1e-6);
   fitted_shapes_ = factor.rank();
   samples_ = samples;
-  auto coefficients = [&](const grid::Field& rhs, const grid::Field& response, grid::Field& out) {
+  auto coefficients = [&](const grid::Field& rhs, grid::Field& out) {
     auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rhs.view());
-    auto resp = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), response.view());
-    auto o = Kokkos::create_mirror_view(out.view());
+    auto o = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out.view());
     std::vector<double> b(static_cast<std::size_t>(ns)), x(static_cast<std::size_t>(ns));
     for (std::size_t i = 0; i < r.extent(0); ++i)
       for (std::size_t j = 0; j < r.extent(1); ++j) {
@@ -303,20 +392,20 @@ HarmonicReplay::HarmonicReplay(TidalFlow& flow, const ReplaySettings& settings, 
           if (norm[std::size_t(k)] <= 0.0) continue;
           const double a = x[std::size_t(k)] / norm[std::size_t(k)];
           mean += a * shapes.shapes[std::size_t(k)].constant;
-          for (int c = 0; c < nc; ++c) z[std::size_t(c)] += a * shapes.shapes[std::size_t(k)].per_constituent[std::size_t(c)];
+          for (int c = 0; c < nfit; ++c)
+            if (replayed_index[std::size_t(c)] >= 0)
+              z[std::size_t(replayed_index[std::size_t(c)])] += a * shapes.shapes[std::size_t(k)].per_constituent[std::size_t(c)];
         }
         o(i, j, 0) = mean;
         for (int c = 0; c < nc; ++c) {
           o(i, j, 1 + 2 * c) = z[std::size_t(c)].real();   // Re(Z e^{iwt}) = Re Z cos wt - Im Z sin wt
           o(i, j, 2 + 2 * c) = -z[std::size_t(c)].imag();
         }
-        o(i, j, 1 + 2 * nc) = resp(i, j, 0);
-        o(i, j, 2 + 2 * nc) = resp(i, j, 1);
       }
     Kokkos::deep_copy(out.view(), o);
   };
-  coefficients(rhs_u, response_u, u_coef_);
-  coefficients(rhs_v, response_v, v_coef_);
+  coefficients(rhs_u, u_coef_);
+  coefficients(rhs_v, v_coef_);
   set_speed_bound();
   analysis_seconds_ = seconds_since(t0);
   if (log) {
@@ -356,7 +445,10 @@ HarmonicReplay::HarmonicReplay(TidalFlow& flow, const std::string& path, const c
     constituents_.push_back({names.substr(0, comma), omegas[n]});
     names = comma == std::string::npos ? "" : names.substr(comma + 1);
   }
-  const int ncoef = 3 + 2 * int(constituents_.size());
+  if (file.has("/anchor_time")) anchor_times_ = file.read_replicated("/anchor_time");
+  if (!anchor_times_.empty() && !flow.nesting())
+    block.fail("file", "replay file " + path + " was made nested in current data, this flow is not (ocean.data)");
+  const int ncoef = 1 + 2 * int(constituents_.size()) + int(anchor_times_.size());
   u_coef_ = grid::Field(grid, "replay_u", "m s-1", "replay coefficients of depth-mean u", ncoef);
   v_coef_ = grid::Field(grid, "replay_v", "m s-1", "replay coefficients of depth-mean v", ncoef);
   read_face_dataset(file, "/u_coefficients", grid, u_coef_, 0);
@@ -365,13 +457,14 @@ HarmonicReplay::HarmonicReplay(TidalFlow& flow, const std::string& path, const c
   set_speed_bound();
 }
 
-HarmonicReplay::HarmonicReplay(TidalFlow& flow, std::vector<Constituent> constituents)
+HarmonicReplay::HarmonicReplay(TidalFlow& flow, std::vector<Constituent> constituents, std::vector<double> anchor_times)
     : flow_(flow),
       constituents_(std::move(constituents)),
+      anchor_times_(std::move(anchor_times)),
       u_coef_(flow.solver().u().grid(), "replay_u", "m s-1", "replay coefficients of depth-mean u",
-              3 + 2 * int(constituents_.size())),
+              1 + 2 * int(constituents_.size()) + int(anchor_times_.size())),
       v_coef_(flow.solver().u().grid(), "replay_v", "m s-1", "replay coefficients of depth-mean v",
-              3 + 2 * int(constituents_.size())) {
+              1 + 2 * int(constituents_.size()) + int(anchor_times_.size())) {
   u_coef_.fill(0.0);
   v_coef_.fill(0.0);
 }
@@ -395,18 +488,21 @@ void HarmonicReplay::save(const std::string& path) const {
   file.set_attribute("constituents", names);
   file.set_attribute("layout",
                      "depth-mean velocity of each face u(t) = c[0] + sum_k (c[1+2k] cos(w_k t) + c[2+2k] sin(w_k t)) + "
-                     "c[1+2n] B_east(t) + c[2+2n] B_north(t), t the model time (s), w_k = /constituent_omega, B the "
-                     "boundary-mean sub-tidal data current; amplitude hypot(c[1+2k], c[2+2k]), phase lag "
-                     "atan2(c[2+2k], c[1+2k]). /u_coefficients on west faces [3+2n][ny][nx+1], /v_coefficients on "
-                     "south faces [3+2n][ny+1][nx]");
+                     "sum_a h_a(t) c[1+2n+a], t the model time (s), w_k = /constituent_omega (n of them), h_a the "
+                     "linear interpolation weights of t between the times /anchor_time of the steady responses to "
+                     "the data's sub-tidal current (none when not nested); amplitude hypot(c[1+2k], c[2+2k]), phase "
+                     "lag atan2(c[2+2k], c[1+2k]). /u_coefficients on west faces [1+2n+a][ny][nx+1], "
+                     "/v_coefficients on south faces [1+2n+a][ny+1][nx]");
   file.write_replicated("/constituent_omega", omegas, {"rad s-1", "angular frequency of each constituent", "none"});
+  if (!anchor_times_.empty())
+    file.write_replicated("/anchor_time", anchor_times_, {"s", "model times of the steady responses to the data", "none"});
   write_face_dataset(file, "/u_coefficients", grid, u_coef_, 0, {"m s-1", "replay coefficients of the depth-mean u", "face"});
   write_face_dataset(file, "/v_coefficients", grid, v_coef_, 1, {"m s-1", "replay coefficients of the depth-mean v", "face"});
   file.close();
 }
 
 void HarmonicReplay::depth_mean(double time, grid::Field& ubar, grid::Field& vbar) const {
-  const int nc = int(constituents_.size()), ncoef = 3 + 2 * nc;
+  const int nc = int(constituents_.size()), na = int(anchor_times_.size()), ncoef = 1 + 2 * nc + na;
   Kokkos::View<double*> basis("ocean::replay_basis", std::size_t(ncoef));
   auto host = Kokkos::create_mirror_view(basis);
   host(0) = 1.0;
@@ -414,9 +510,7 @@ void HarmonicReplay::depth_mean(double time, grid::Field& ubar, grid::Field& vba
     host(1 + 2 * c) = std::cos(constituents_[std::size_t(c)].omega * time);
     host(2 + 2 * c) = std::sin(constituents_[std::size_t(c)].omega * time);
   }
-  const auto b = flow_.nesting() ? flow_.nesting()->boundary_mean(time) : std::array<double, 2>{0.0, 0.0};
-  host(1 + 2 * nc) = b[0];
-  host(2 + 2 * nc) = b[1];
+  if (na > 0) anchor_weights(anchor_times_, time, &host(1 + 2 * nc));
   Kokkos::deep_copy(basis, host);
   auto cu = u_coef_.view(), cv = v_coef_.view(), u = ubar.view(), v = vbar.view();
   Kokkos::parallel_for(
@@ -433,8 +527,7 @@ void HarmonicReplay::depth_mean(double time, grid::Field& ubar, grid::Field& vba
 }
 
 void HarmonicReplay::set_speed_bound() {
-  const int nc = int(constituents_.size());
-  const double data = flow_.nesting() ? flow_.nesting()->max_speed() : 0.0;
+  const int nc = int(constituents_.size()), na = int(anchor_times_.size());
   auto cu = u_coef_.view(), cv = v_coef_.view();
   double m = 0.0;
   Kokkos::parallel_reduce(
@@ -445,8 +538,13 @@ void HarmonicReplay::set_speed_bound() {
           a += km::sqrt(cu(i, j, 1 + 2 * k) * cu(i, j, 1 + 2 * k) + cu(i, j, 2 + 2 * k) * cu(i, j, 2 + 2 * k));
           c += km::sqrt(cv(i, j, 1 + 2 * k) * cv(i, j, 1 + 2 * k) + cv(i, j, 2 + 2 * k) * cv(i, j, 2 + 2 * k));
         }
-        a += (km::fabs(cu(i, j, 1 + 2 * nc)) + km::fabs(cu(i, j, 2 + 2 * nc))) * data;
-        c += (km::fabs(cv(i, j, 1 + 2 * nc)) + km::fabs(cv(i, j, 2 + 2 * nc))) * data;
+        double sa = 0.0, sc = 0.0;  // the steady part: the largest anchor (interpolation stays between them)
+        for (int k = 0; k < na; ++k) {
+          sa = km::fmax(sa, km::fabs(cu(i, j, 1 + 2 * nc + k)));
+          sc = km::fmax(sc, km::fabs(cv(i, j, 1 + 2 * nc + k)));
+        }
+        a += sa;
+        c += sc;
         s = a > s ? a : s;
         s = c > s ? c : s;
       },

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /// \file replay.hpp
 /// \brief Harmonic replay of a tidal flow for long runs: the depth-mean velocity of every face of a solved
-/// record is analysed into a mean, constituent amplitudes and phases and (nested runs) the response to the
-/// data's sub-tidal boundary current; the flow is then rebuilt at any time from them without solving, and
+/// record is analysed into a mean, constituent amplitudes and phases and (nested runs) the steady response to
+/// the data's sub-tidal boundary current at each data record; the flow is then rebuilt at any time from them
+/// without solving, and
 /// the 3-D faces follow exactly as for the solved flow (log layer, data shear, w from continuity), so every
 /// cell stays divergence-free.
 ///
@@ -12,9 +13,10 @@
 /// S2 share one, so a record of a day or two suffices instead of the 14.8 days that separate them), their
 /// quadratic products (the compound tides M4, MS4, ... that advection and drag make; and, when the record
 /// spans half their period, the long-period ones such as MSf) and a constant. The fitted shapes are then
-/// written as one amplitude and phase per constituent and face. Nested runs first solve the steady response
-/// to a uniform boundary current towards east and towards north and subtract it, scaled by the data's
-/// boundary-mean current, before the fit; the replay adds it back at the replay time.
+/// written as one amplitude and phase per constituent and face. Nested runs first solve the steady flow (no
+/// tide) forced by the data's boundary current of each data record spanning the run (the anchors, solved in
+/// sequence), subtract it, interpolated linearly in time like the data, before the fit, and add it back at
+/// the replay time: the sub-tidal flow follows the data through the whole run, beyond the analysed record.
 #pragma once
 
 #include <complex>
@@ -35,14 +37,15 @@ class HarmonicReplay {
   };
 
   /// Solves `flow` from its present time (its start, spin-up included) to record_start + settings.record and
-  /// analyses [record_start, record_start + record]; nested flows first get their two response solves.
-  /// Collective.
-  HarmonicReplay(TidalFlow& flow, const ReplaySettings& settings, double record_start, Logger* log);
+  /// analyses [record_start, record_start + record]; nested flows first get the steady responses at the data
+  /// records spanning [record_start, run_end]. Collective.
+  HarmonicReplay(TidalFlow& flow, const ReplaySettings& settings, double record_start, double run_end, Logger* log);
   /// Reads an analysis written by save() for this grid (checked); collective.
   HarmonicReplay(TidalFlow& flow, const std::string& path, const config::ConfigView& block);
 
-  /// An empty analysis for `constituents`, to be filled from a checkpoint (then call refresh()).
-  HarmonicReplay(TidalFlow& flow, std::vector<Constituent> constituents);
+  /// An empty analysis for `constituents` and steady responses at `anchor_times`, to be filled from a
+  /// checkpoint (then call refresh()).
+  HarmonicReplay(TidalFlow& flow, std::vector<Constituent> constituents, std::vector<double> anchor_times);
   /// Recomputes what follows from the coefficients after they were set from outside.
   void refresh() { set_speed_bound(); }
 
@@ -51,9 +54,10 @@ class HarmonicReplay {
   /// Upper bound of the replayed depth-mean speed: per face |mean| + sum of amplitudes + response.
   double speed_bound() const { return speed_bound_; }
   const std::vector<Constituent>& constituents() const { return constituents_; }
+  const std::vector<double>& anchor_times() const { return anchor_times_; }
   /// Writes the analysis (owned faces): per face the mean, the in-phase and quadrature amplitude of every
-  /// constituent (a cos(wt) + b sin(wt) = A cos(wt - G), A = hypot(a, b), G = atan2(b, a)) and the response
-  /// to the boundary current. Collective.
+  /// constituent (a cos(wt) + b sin(wt) = A cos(wt - G), A = hypot(a, b), G = atan2(b, a)) and the steady
+  /// responses to the data. Collective.
   void save(const std::string& path) const;
   /// Checkpoint companions: the coefficients of every local face, bitwise.
   grid::Field& u_coefficients() { return u_coef_; }
@@ -67,8 +71,9 @@ class HarmonicReplay {
   void set_speed_bound();
   TidalFlow& flow_;
   std::vector<Constituent> constituents_;
-  /// Coefficients per face: [0] mean, [1 + 2c] cos and [2 + 2c] sin of constituent c, then the responses to
-  /// the east and north boundary-mean data current.
+  std::vector<double> anchor_times_;  ///< model times of the steady responses to the data
+  /// Coefficients per face: [0] mean, [1 + 2c] cos and [2 + 2c] sin of constituent c, then the steady
+  /// response at each anchor.
   grid::Field u_coef_, v_coef_;
   double speed_bound_ = 0.0;
   double analysis_seconds_ = 0.0;

@@ -99,8 +99,6 @@ TEST(Nesting, BoundaryForcingInteriorFlowAndShearFollowTheData) {
     EXPECT_NEAR(ext.u, 0.025 + 2e-6 * y, 1e-12);
     EXPECT_NEAR(ext.v, -0.01, 1e-12);
   }
-  const auto mean = flow->nesting()->boundary_mean(t);
-  EXPECT_NEAR(mean[1], -0.01, 1e-12);
 
   // Interior depth-mean flow after the spin-up follows the forcing (flat bed, no tide, no rotation).
   FaceVelocity f(*grid);

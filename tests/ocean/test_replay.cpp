@@ -106,7 +106,7 @@ TEST(Replay, LinearTideIsReproduced) {
   ReplaySettings settings;
   settings.enabled = true;
   settings.record = 1.5 * 86400.0;
-  HarmonicReplay replay(flow, settings, 0.0, nullptr);
+  HarmonicReplay replay(flow, settings, 0.0, 4.0 * 86400.0, nullptr);
   const auto e = replay_error(flow, replay, 4.0 * 86400.0, 1800.0);
   if (rank() == 0)
     std::printf("linear tide replayed over 2.5 d after a 1.5 d record: RMS error %.2e m/s, max %.2e m/s (RMS speed %.2e "
@@ -125,7 +125,7 @@ TEST(Replay, NonlinearTideOverASeamountWithRotation) {
   ReplaySettings settings;
   settings.enabled = true;
   settings.record = 2.0 * 86400.0;
-  HarmonicReplay replay(flow, settings, 0.0, nullptr);
+  HarmonicReplay replay(flow, settings, 0.0, 4.0 * 86400.0, nullptr);
   std::string names;
   for (const auto& c : replay.constituents()) names += c.name + " ";
   const auto e = replay_error(flow, replay, 5.0 * 86400.0, 1800.0);
@@ -233,8 +233,8 @@ TEST(Replay, NestedInTimeVaryingData) {
   ReplaySettings settings;
   settings.enabled = true;
   settings.record = 86400.0;
-  settings.response_time = 43200.0;
-  HarmonicReplay replay(flow, settings, 0.0, nullptr);
+  settings.response_time = 86400.0;
+  HarmonicReplay replay(flow, settings, 0.0, 4.0 * 86400.0, nullptr);
   const auto e = replay_error(flow, replay, 4.0 * 86400.0, 1800.0);
   if (rank() == 0)
     std::printf("nested replay over 3 d after a 1 d record: RMS error %.2e m/s (%.2f %% of the RMS speed %.2e m/s), max "
