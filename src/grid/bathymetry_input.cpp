@@ -2,7 +2,6 @@
 #include "grid/bathymetry_input.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -20,12 +19,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+using io::lowercase;
+using io::starts_with;
 
 /// One source of a merged seabed: the base `file` or one of `patches`, with where to report problems.
 struct Layer {
@@ -52,7 +47,7 @@ Layer layer_from(const config::ConfigView& item, const numerics::LocalProjection
 
 /// Scale from an elevation `units` attribute to metres (0 when the unit is not a length we know).
 double length_scale(const std::string& units) {
-  const std::string u = lower(units);
+  const std::string u = lowercase(units);
   if (u.empty() || u == "m" || starts_with(u, "meter") || starts_with(u, "metre")) return 1.0;
   if (u == "km" || starts_with(u, "kilometer") || starts_with(u, "kilometre")) return 1000.0;
   return 0.0;
@@ -169,11 +164,11 @@ SourceGrid read_netcdf_grid(const Layer& layer, const ElevationLattice& lattice,
 
   // Geographic or projected, and the model-metre positions.
   std::string mode = layer.coordinates;
-  const std::string xunits = lower(file.attribute(xname, "units"));
+  const std::string xunits = lowercase(file.attribute(xname, "units"));
   if (mode == "auto") {
-    const std::string xstd = lower(file.attribute(xname, "standard_name"));
-    const bool degrees = starts_with(xunits, "degree") || xstd == "longitude" || lower(xname) == "lon" ||
-                         lower(xname) == "longitude";
+    const std::string xstd = lowercase(file.attribute(xname, "standard_name"));
+    const bool degrees = starts_with(xunits, "degree") || xstd == "longitude" || lowercase(xname) == "lon" ||
+                         lowercase(xname) == "longitude";
     mode = degrees ? "geographic" : "projected";
   }
   const bool geographic = mode == "geographic";
@@ -255,9 +250,9 @@ SourceGrid read_netcdf_grid(const Layer& layer, const ElevationLattice& lattice,
   }
 
   // Sign: depth when the variable says so (name, CF positive or standard_name) unless positive_down is given.
-  const std::string positive = lower(file.attribute(var, "positive"));
-  const std::string standard = lower(file.attribute(var, "standard_name"));
-  const bool file_says_depth = lower(var) == "depth" || positive == "down" || standard.find("depth") != std::string::npos;
+  const std::string positive = lowercase(file.attribute(var, "positive"));
+  const std::string standard = lowercase(file.attribute(var, "standard_name"));
+  const bool file_says_depth = lowercase(var) == "depth" || positive == "down" || standard.find("depth") != std::string::npos;
   const bool depth = layer.positive_down >= 0 ? layer.positive_down == 1 : file_says_depth;
   if (depth)
     for (auto& v : out.z) v = -v;
@@ -344,7 +339,7 @@ Soundings read_soundings(const Layer& layer, std::vector<std::string>& notes) {
       int fx = -1, fy = -1, fz = -1, down = -1;
       std::string frame;
       for (std::size_t n = 0; n < fields.size(); ++n) {
-        const std::string f = lower(fields[n]);
+        const std::string f = lowercase(fields[n]);
         if (f == "lon" || f == "longitude" || f == "long") fx = int(n), frame = "geographic";
         else if (f == "lat" || f == "latitude") fy = int(n);
         else if (f == "x" || f == "easting") fx = int(n), frame = "projected";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "io/netcdf.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -18,6 +19,13 @@ namespace {
 }
 
 }  // namespace
+
+std::string lowercase(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
 NetcdfFile::NetcdfFile(const std::string& path) : path_(path) {
   const int status = nc_open(path.c_str(), NC_NOWRITE, &id_);

@@ -9,6 +9,10 @@
 
 namespace hadal::io {
 
+/// Lower-case copy of `text`: CF attribute values (units, positive, axis, standard_name) compare without case.
+std::string lowercase(std::string text);
+bool starts_with(const std::string& text, const std::string& prefix);
+
 /// A read-only NetCDF file. Every rank reads what it needs (inputs are small relative to fields, and
 /// large grids are read as hyperslabs of the region a run needs).
 class NetcdfFile {

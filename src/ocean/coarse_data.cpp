@@ -26,11 +26,6 @@ long days_from_civil(long y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<long>(doe) - 719468;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 /// Fractions (s, t) of (x, y) in the quadrilateral p00, p10, p11, p01 (bilinear map inverted by Newton
 /// iterations); false when the point lies outside it.
 bool inverse_bilinear(const double* px, const double* py, double x, double y, double& s, double& t) {
@@ -87,7 +82,7 @@ double parse_iso_time(const std::string& text) {
 }
 
 void parse_cf_time_units(const std::string& units, double& seconds_per_unit, double& epoch) {
-  const std::string u = lower(units);
+  const std::string u = io::lowercase(units);
   const auto pos = u.find(" since ");
   if (pos == std::string::npos) throw std::invalid_argument("time units '" + units + "' are not '<unit> since <date>'");
   const std::string unit = u.substr(0, pos);

@@ -2,7 +2,6 @@
 #include "ocean/current_readers.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -20,16 +19,12 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+using io::lowercase;
+using io::starts_with;
 
 /// Scale to m/s from a velocity `units` attribute.
 double velocity_scale(const std::string& units) {
-  const std::string u = lower(units);
+  const std::string u = lowercase(units);
   if (starts_with(u, "cm") || starts_with(u, "centimet")) return 0.01;
   if (starts_with(u, "mm") || starts_with(u, "millimet")) return 0.001;
   return 1.0;
@@ -52,14 +47,14 @@ Frame frame_for(const CoarseDataSpec& spec, bool looks_geographic, const std::st
     block.fail("reference", "the coordinates of " + spec.file + " are longitude/latitude: give reference: [lon, lat] "
                             "(degrees) of model x = y = 0 here or in bathymetry.reference");
   f.projection = numerics::LocalProjection(spec.reference_lon, spec.reference_lat);
-  const std::string u = lower(x_units);
+  const std::string u = lowercase(x_units);
   if (!f.geographic && (u == "km" || starts_with(u, "kilomet"))) f.metres_per_unit = 1000.0;
   return f;
 }
 
 bool degrees(const io::NetcdfFile& file, const std::string& var) {
-  const std::string units = lower(file.attribute(var, "units")), standard = lower(file.attribute(var, "standard_name"));
-  const std::string name = lower(var);
+  const std::string units = lowercase(file.attribute(var, "units")), standard = lowercase(file.attribute(var, "standard_name"));
+  const std::string name = lowercase(var);
   return starts_with(units, "degree") || standard == "longitude" || standard == "latitude" || name == "lon" ||
          name == "longitude" || name == "nav_lon" || name == "lon_rho";
 }
@@ -76,7 +71,7 @@ void model_times(const io::NetcdfFile& file, const std::string& tname, const Coa
     if (!spec.reference_time.empty())
       block.fail("reference_time", std::string("cannot relate the data times to reference_time: ") + e.what() +
                                        " (variable '" + tname + "' in " + spec.file + ")");
-    const std::string u = lower(units);
+    const std::string u = lowercase(units);
     seconds_per_unit = starts_with(u, "day") ? 86400.0 : starts_with(u, "hour") ? 3600.0 : 1.0;
     epoch = 0.0;
     notes.push_back(spec.file + ": time units '" + units + "' name no date: model t = 0 is the first record");
@@ -176,15 +171,15 @@ std::string extent_text(const std::vector<double>& x, const std::vector<double>&
 /// The role of one dimension of a velocity variable: 'T', 'Z', 'Y', 'X' or '?'.
 char dimension_role(const io::NetcdfFile& file, const std::string& dim) {
   if (file.has_variable(dim)) {
-    const std::string axis = lower(file.attribute(dim, "axis"));
+    const std::string axis = lowercase(file.attribute(dim, "axis"));
     if (axis == "t" || axis == "z" || axis == "y" || axis == "x") return static_cast<char>(std::toupper(axis[0]));
-    const std::string standard = lower(file.attribute(dim, "standard_name")), units = lower(file.attribute(dim, "units"));
+    const std::string standard = lowercase(file.attribute(dim, "standard_name")), units = lowercase(file.attribute(dim, "units"));
     if (units.find(" since ") != std::string::npos || standard == "time") return 'T';
     if (standard == "depth" || !file.attribute(dim, "positive").empty()) return 'Z';
     if (standard == "latitude" || starts_with(units, "degrees_n") || starts_with(units, "degree_n")) return 'Y';
     if (standard == "longitude" || starts_with(units, "degrees_e") || starts_with(units, "degree_e")) return 'X';
   }
-  const std::string name = lower(dim);
+  const std::string name = lowercase(dim);
   for (const char* t : {"time", "t", "ocean_time", "mt", "time_counter"})
     if (name == t) return 'T';
   for (const char* z : {"depth", "z", "lev", "level", "deptht", "depthu", "depthv"})
@@ -214,7 +209,7 @@ std::string pick(const io::NetcdfFile& file, const std::string& given, const std
     if (file.has_variable(name)) return name;
   if (!standard_name.empty())
     for (const auto& name : file.variable_names())
-      if (lower(file.attribute(name, "standard_name")) == standard_name) return name;
+      if (lowercase(file.attribute(name, "standard_name")) == standard_name) return name;
   if (!required) return {};
   std::string names;
   for (const auto& name : usual) names += (names.empty() ? "" : ", ") + name;
@@ -320,7 +315,7 @@ CoarseCurrents::Columns read_cf_currents(const io::NetcdfFile& file, const Coars
   if (spec.x.empty() && spec.y.empty() && (!file.has_variable(xdim) || !file.has_variable(ydim))) {
     for (const auto& c : words(file.attribute(uname, "coordinates"))) {
       if (!file.has_variable(c) || file.shape(c).size() != 2) continue;
-      const std::string standard = lower(file.attribute(c, "standard_name")), name = lower(c);
+      const std::string standard = lowercase(file.attribute(c, "standard_name")), name = lowercase(c);
       if (standard == "longitude" || name.find("lon") != std::string::npos) xname = c;
       if (standard == "latitude" || name.find("lat") != std::string::npos) yname = c;
     }
@@ -384,15 +379,15 @@ CoarseCurrents::Columns read_cf_currents(const io::NetcdfFile& file, const Coars
   if (zname.empty())
     for (const auto& c : words(file.attribute(uname, "coordinates")))
       if (file.has_variable(c) && file.shape(c).empty() &&
-          (lower(file.attribute(c, "standard_name")) == "depth" || !file.attribute(c, "positive").empty() ||
-           lower(c) == "depth"))
+          (lowercase(file.attribute(c, "standard_name")) == "depth" || !file.attribute(c, "positive").empty() ||
+           lowercase(c) == "depth"))
         zname = c;
   if (!zname.empty() && file.has_variable(zname)) {
     const auto depth = file.read(zname);
     if (depth.size() != nz)
       block.fail("variables.depth", "depth coordinate '" + zname + "' in " + spec.file + " has " +
                                         std::to_string(depth.size()) + " values for " + std::to_string(nz) + " levels");
-    const std::string positive = lower(file.attribute(zname, "positive"));
+    const std::string positive = lowercase(file.attribute(zname, "positive"));
     const bool up = positive == "up" || (positive.empty() && *std::max_element(depth.begin(), depth.end()) <= 0.0);
     for (double d : depth) levels.push_back(std::isfinite(d) ? (up ? d : -d) : 0.0);
   } else if (has_z) {

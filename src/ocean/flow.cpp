@@ -19,18 +19,6 @@ namespace {
 using Policy2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
 using Policy3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
 
-/// Linear blend out = (1 - a) A + a B over whole views (halos included, so no exchange is needed).
-void blend(const grid::Field& a, const grid::Field& b, double weight, grid::Field& out) {
-  auto x = a.view();
-  auto y = b.view();
-  auto z = out.view();
-  Kokkos::parallel_for(
-      "ocean::blend", Policy3({0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
-      KOKKOS_LAMBDA(const int i, const int j, const int k) {
-        z(i, j, k) = (1.0 - weight) * x(i, j, k) + weight * y(i, j, k);
-      });
-}
-
 double run_time(const sim::RunContext& context, const char* key, double fallback) {
   const auto root = context.config;
   if (root.node().IsDefined() && root.has("time")) {
@@ -318,9 +306,9 @@ void DownscaledFlow::velocity(double time, grid::Field& u, grid::Field& v, grid:
   const auto& b = record(n + 1);
   protect_ = -1;
   const auto& a = record(n);
-  blend(a.u, b.u, weight, u);
-  blend(a.v, b.v, weight, v);
-  blend(a.w, b.w, weight, w);
+  blend_fields(a.u, b.u, weight, u);
+  blend_fields(a.v, b.v, weight, v);
+  blend_fields(a.w, b.w, weight, w);
 }
 
 double DownscaledFlow::max_speed(double t0, double t1) {
@@ -434,9 +422,9 @@ void SavedFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Fiel
   const long second = times_.size() > 1 ? long(n) + 1 : long(n);
   FaceVelocity& a = ensure(long(n), second);
   FaceVelocity& b = ensure(second, long(n));
-  blend(a.u, b.u, weight, u);
-  blend(a.v, b.v, weight, v);
-  blend(a.w, b.w, weight, w);
+  blend_fields(a.u, b.u, weight, u);
+  blend_fields(a.v, b.v, weight, v);
+  blend_fields(a.w, b.w, weight, w);
 }
 
 // ------------------------------------------------------------------------------------------ providers

@@ -5,22 +5,9 @@
 #include <cmath>
 
 #include "grid/field.hpp"
+#include "ocean/vertical.hpp"
 
 namespace hadal::ocean {
-
-namespace {
-using Policy3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
-
-/// out = (1 - w) a + w b over whole views (halos included).
-void blend_fields(const grid::Field& a, const grid::Field& b, double w, grid::Field& out) {
-  auto x = a.view();
-  auto y = b.view();
-  auto z = out.view();
-  Kokkos::parallel_for(
-      "ocean::blend_shear", Policy3({0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
-      KOKKOS_LAMBDA(const int i, const int j, const int k) { z(i, j, k) = (1.0 - w) * x(i, j, k) + w * y(i, j, k); });
-}
-}  // namespace
 
 NestedForcing::NestedForcing(std::shared_ptr<const HarmonicForcing> tide, const CoarseCurrents& data,
                              const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry)

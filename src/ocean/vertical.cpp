@@ -152,6 +152,17 @@ double relative_divergence(const grid::StructuredGrid& grid, const Kokkos::View<
   return max_div * std::min(dx, dy) / max_speed;
 }
 
+void blend_fields(const grid::Field& a, const grid::Field& b, double weight, grid::Field& out) {
+  auto x = a.view();
+  auto y = b.view();
+  auto z = out.view();
+  Kokkos::parallel_for(
+      "ocean::blend", Policy3({0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
+      KOKKOS_LAMBDA(const int i, const int j, const int k) {
+        z(i, j, k) = (1.0 - weight) * x(i, j, k) + weight * y(i, j, k);
+      });
+}
+
 void cell_centred_velocity(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
                            const grid::Field& w, grid::Field& uc, grid::Field& vc, grid::Field& wc) {
   const int g = grid.ghost(), ni = grid.owned().ni(), nj = grid.owned().nj(), nz = grid.nz();

@@ -34,6 +34,10 @@ void vertical_velocity_from_continuity(const grid::StructuredGrid& grid, const K
 double relative_divergence(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
                            const grid::Field& u, const grid::Field& v, const grid::Field& w);
 
+/// out = (1 - weight) a + weight b over whole views (halos included, so no exchange is needed): fields of
+/// two records blended in time.
+void blend_fields(const grid::Field& a, const grid::Field& b, double weight, grid::Field& out);
+
 /// Cell-centred components (averages of the two faces), for output.
 void cell_centred_velocity(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
                            const grid::Field& w, grid::Field& uc, grid::Field& vc, grid::Field& wc);

@@ -7,12 +7,11 @@
 // variables name the key and the file.
 #include <gtest/gtest.h>
 
+#include "support/test_files.hpp"
+
 #include <cmath>
-#include <filesystem>
-#include <functional>
 
 #include <netcdf.h>
-#include <unistd.h>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -20,6 +19,7 @@
 #include "ocean/keys.hpp"
 
 using namespace hadal;
+using namespace hadal_test;
 using namespace hadal::ocean;
 
 namespace {
@@ -27,29 +27,6 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kEarthRadius = 6371000.0;
 const std::string kData = std::string(HADAL_SOURCE_DIR) + "/data/currents/";
-
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-
-std::string scratch() {
-  static std::string dir;
-  if (dir.empty()) {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    dir = (std::filesystem::temp_directory_path() / ("hadal_coarse_data_test_" + std::to_string(pid))).string();
-    if (rank() == 0) std::filesystem::create_directories(dir);
-    MPI_Barrier(MPI_COMM_WORLD);
-  }
-  return dir;
-}
-
-void on_rank0(const std::function<void()>& write) {
-  if (rank() == 0) write();
-  MPI_Barrier(MPI_COMM_WORLD);
-}
 
 /// A `data:` block (keys of the ocean block) resolved and read for the domain box.
 struct Read {
@@ -72,17 +49,6 @@ double at(const CoarseCurrents& data, int component, std::size_t n, double x, do
   DataStencil s;
   EXPECT_TRUE(data.locate(x, y, s)) << x << ", " << y;
   return data.value(component, n, s, z);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    std::string text = e.what();
-    for (const auto& d : e.diagnostics()) text += " | " + d.format();
-    return text;
-  }
-  return "";
 }
 
 std::vector<double> read_all(const std::string& path, const std::string& name) {
@@ -148,17 +114,17 @@ TEST(CoarseData, CmemsSurfaceFiveDayMeans) {
   // The run must lie within the covered times: 30 days fit, 30.5 do not; without the averaging period only
   // the stamps (2.5 .. 27.5 d) are covered.
   data->require_cover(0.0, 30.0 * 86400.0, r.root(), "ocean");
-  std::string e = error_of([&] { data->require_cover(0.0, 30.5 * 86400.0, r.root().child("ocean"), "data"); });
+  std::string e = input_error_text([&] { data->require_cover(0.0, 30.5 * 86400.0, r.root().child("ocean"), "data"); });
   EXPECT_NE(e.find("cmems_azores_surface_1deg_5day_2024-01.nc"), std::string::npos) << e;
   EXPECT_NE(e.find("ocean.data"), std::string::npos) << e;
   const auto strict = read(resolve(base + "}"), box);
   EXPECT_NEAR(strict->time_begin(), 2.5 * 86400.0, 1e-6);
   // A site outside the file (lon -32.28 + 20 deg) is refused naming the file and both extents.
-  e = error_of([&] { read(resolve("{file: " + file + ", reference: [-12.28, 37.29]}"), box); });
+  e = input_error_text([&] { read(resolve("{file: " + file + ", reference: [-12.28, 37.29]}"), box); });
   EXPECT_NE(e.find("ocean.data.file"), std::string::npos) << e;
   EXPECT_NE(e.find("the model grid needs"), std::string::npos) << e;
   // Geographic data need a reference point.
-  e = error_of([&] { read(resolve("{file: " + file + "}"), box); });
+  e = input_error_text([&] { read(resolve("{file: " + file + "}"), box); });
   EXPECT_NE(e.find("ocean.data.reference"), std::string::npos) << e;
 }
 
@@ -166,7 +132,8 @@ TEST(CoarseData, HycomSurfaceAndCurvilinearCf) {
   // HYCOM names on (time, lat, lon) without a depth dimension, packed shorts in cm/s; and a CF file on a
   // curvilinear grid whose 2-D lon/lat are named in the velocity's `coordinates` attribute. Both carry a
   // field linear in lon and lat, which the bilinear interpolation must reproduce.
-  const std::string hycom = scratch() + "/hycom_surface.nc", curvi = scratch() + "/curvilinear.nc";
+  const std::string dir = scratch_directory("coarse_data_test");
+  const std::string hycom = dir + "/hycom_surface.nc", curvi = dir + "/curvilinear.nc";
   auto u_of = [](double lon, double lat) { return 0.10 + 0.5 * (lon - 140.0) - 0.3 * (lat - 30.0); };
   on_rank0([&] {
     int nc, dt, dy, dx, vt, vy, vx, vu, vv;
@@ -307,7 +274,8 @@ TEST(CoarseData, RomsOnARotatedGridWithMasksAndPackedValues) {
   // u/v packed as shorts with a fill value, a land cell in one corner, and h, angle, x/y_rho, mask_rho in a
   // separate grid file. The flow is uniform in each level: east 0.10 + 0.02 k, north 0.05 m/s; the reader
   // must return it at each level's elevation, away from the land, to the packing step (1e-4 m/s).
-  const std::string his = scratch() + "/roms_his.nc", grd = scratch() + "/roms_grd.nc";
+  const std::string dir = scratch_directory("coarse_data_test");
+  const std::string his = dir + "/roms_his.nc", grd = dir + "/roms_grd.nc";
   const int L = 8, M = 7, N = 4;
   const double theta = kPi / 6.0, d = 1000.0, hc = 50.0;
   const double s_rho[N] = {-0.875, -0.625, -0.375, -0.125}, cs_r[N] = {-0.95, -0.7, -0.4, -0.1};
@@ -430,12 +398,11 @@ TEST(CoarseData, RomsOnARotatedGridWithMasksAndPackedValues) {
   EXPECT_NEAR(data->depth_mean(1, 0, st, -3000.0, 0.0), north, 2e-4);
 
   // Without the grid file the grid variables are missing: the error names the variable and the key.
-  std::string e = error_of([&] { read(resolve("{file: " + his + "}"), box); });
+  std::string e = input_error_text([&] { read(resolve("{file: " + his + "}"), box); });
   EXPECT_NE(e.find("ocean.data.grid_file"), std::string::npos) << e;
   EXPECT_NE(e.find("x_rho"), std::string::npos) << e;
   // A domain beyond the rotated grid is refused.
-  e = error_of([&] { read(resolve("{file: " + his + ", grid_file: " + grd + "}"), DomainBox{20000, 21000, 0, 1000}); });
+  e = input_error_text([&] { read(resolve("{file: " + his + ", grid_file: " + grd + "}"), DomainBox{20000, 21000, 0, 1000}); });
   EXPECT_NE(e.find("roms_his.nc"), std::string::npos) << e;
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank() == 0) std::filesystem::remove_all(scratch());
+  remove_scratch_directory("coarse_data_test");
 }

@@ -5,12 +5,13 @@
 // round-trip, and bad input names the key.
 #include <gtest/gtest.h>
 
+#include "support/test_files.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 
 #include <netcdf.h>
-#include <unistd.h>
 
 #include "core/config.hpp"
 #include "grid/bathymetry.hpp"
@@ -20,15 +21,10 @@
 #include "test_support.hpp"
 
 using namespace hadal;
+using namespace hadal_test;
 using namespace hadal::ocean;
 
 namespace {
-
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
 
 /// A caldera-like seabed: 1000 m plain, a 1 km crater 150 m deep inside a 300 m high rim, one mound.
 class TestSeabed : public grid::SeabedShape {
@@ -50,35 +46,10 @@ config::ResolvedCase resolve(const std::string& yaml) {
   return config::validate(YAML::Load(yaml), root, "test.yaml");
 }
 
-/// A scratch directory unique to this test job (rank 0's pid), shared by its ranks, under the system
-/// temporary directory: tests never write into the source or build tree.
-std::string scratch() {
-  static std::string dir;
-  if (dir.empty()) {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    dir = (std::filesystem::temp_directory_path() / ("hadal_ocean_test_" + std::to_string(pid))).string();
-    if (rank() == 0) std::filesystem::create_directories(dir);
-    MPI_Barrier(MPI_COMM_WORLD);
-  }
-  return dir;
-}
-
 void ensure_registered() {
   static bool done = false;
   if (!done) register_flow_sources();
   done = true;
-}
-
-std::string error_text(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    std::string text = e.what();
-    for (const auto& d : e.diagnostics()) text += " | " + d.format();
-    return text;
-  }
-  return "";
 }
 
 /// A HYCOM-like file: water_u/water_v (time, depth, lat, lon) packed as shorts with scale 0.001 and a
@@ -242,7 +213,7 @@ time: {start: 0, end: 7200}
 
 TEST(OceanFlow, DownscalingNetcdfCurrents) {
   ensure_registered();
-  const std::string file = scratch() + "/currents.nc";
+  const std::string file = scratch_directory("ocean_test") + "/currents.nc";
   if (rank() == 0) write_currents(file);
   MPI_Barrier(MPI_COMM_WORLD);
   const std::string base = R"(
@@ -289,7 +260,7 @@ ocean:
   EXPECT_GT(bound, 0.05);
 
   // Saved face velocities round-trip through ocean_file.
-  const std::string dir = scratch() + "/flow";
+  const std::string dir = scratch_directory("ocean_test") + "/flow";
   if (rank() == 0) std::filesystem::create_directories(dir);
   MPI_Barrier(MPI_COMM_WORLD);
   write_flow_file(dir + "/flow_000000.h5", *grid, f.u, f.v, f.w, 0.0);
@@ -310,7 +281,7 @@ ocean:
 
 TEST(OceanFlow, BadInputNamesTheKey) {
   ensure_registered();
-  const std::string file = scratch() + "/currents_bad.nc";
+  const std::string file = scratch_directory("ocean_test") + "/currents_bad.nc";
   if (rank() == 0) write_currents(file);
   MPI_Barrier(MPI_COMM_WORLD);
   auto grid = ocean_test::make_grid(MPI_COMM_WORLD, 16, 16, 8, 3200.0, 3200.0, -1000.0, 0.0);
@@ -318,7 +289,7 @@ TEST(OceanFlow, BadInputNamesTheKey) {
   grid::Bathymetry bathymetry(*grid, shape);
   const auto* source = sim::Registry::instance().find_flow_source("ocean");
   auto attempt = [&](const std::string& yaml) {
-    return error_text([&] {
+    return input_error_text([&] {
       const auto resolved = resolve(yaml);
       sim::RunContext context;
       context.config = resolved.root();
@@ -355,8 +326,7 @@ ocean:
   // Bad reference time.
   e = attempt(data + "    reference_time: yesterday\ntime: {end: 3600}\n");
   EXPECT_NE(e.find("reference_time"), std::string::npos) << e;
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank() == 0) std::filesystem::remove_all(scratch());
+  remove_scratch_directory("ocean_test");
 }
 
 TEST(OceanFlow, AcceleratedFreeSurfaceKeepsTheCurrents) {

@@ -5,37 +5,20 @@
 // divergence-free, and 1 and 2 ranks agree.
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <filesystem>
+#include "support/test_files.hpp"
 
-#include <unistd.h>
+#include <cmath>
+
 
 #include "grid/bathymetry.hpp"
 #include "ocean/flow.hpp"
 #include "test_support.hpp"
 
 using namespace hadal;
+using namespace hadal_test;
 using namespace hadal::ocean;
 
 namespace {
-
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-
-std::string scratch() {
-  static std::string dir;
-  if (dir.empty()) {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    dir = (std::filesystem::temp_directory_path() / ("hadal_nesting_test_" + std::to_string(pid))).string();
-    if (rank() == 0) std::filesystem::create_directories(dir);
-    MPI_Barrier(MPI_COMM_WORLD);
-  }
-  return dir;
-}
 
 class FlatBed : public grid::SeabedShape {
  public:
@@ -71,7 +54,7 @@ time: {start: 0, end: 129600}
 }  // namespace
 
 TEST(Nesting, BoundaryForcingInteriorFlowAndShearFollowTheData) {
-  const std::string file = scratch() + "/subtidal.nc";
+  const std::string file = scratch_directory("nesting_test") + "/subtidal.nc";
   if (rank() == 0)
     ocean_test::write_projected_currents(file, {-3000, -1000, 1000, 3000, 5000}, {-3000, -1000, 1000, 3000, 5000},
                                          {0.0, 500.0, 1000.0}, {0.0, 12.0, 24.0, 36.0},
@@ -140,7 +123,7 @@ TEST(Nesting, BoundaryForcingInteriorFlowAndShearFollowTheData) {
 }
 
 TEST(Nesting, DataMustCoverTheRun) {
-  const std::string file = scratch() + "/short.nc";
+  const std::string file = scratch_directory("nesting_test") + "/short.nc";
   if (rank() == 0)
     ocean_test::write_projected_currents(file, {-3000, 5000}, {-3000, 5000}, {0.0}, {0.0, 12.0},
                                          [](int, double, double, double, double) { return 0.01; });
@@ -157,6 +140,5 @@ TEST(Nesting, DataMustCoverTheRun) {
     EXPECT_NE(text.find("time.end"), std::string::npos) << text;
     EXPECT_NE(text.find("short.nc"), std::string::npos) << text;
   }
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank() == 0) std::filesystem::remove_all(scratch());
+  remove_scratch_directory("nesting_test");
 }

@@ -5,10 +5,10 @@
 // the checkpoint round trips (bitwise), nesting in time-varying data, and 1 rank = 2 ranks.
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <filesystem>
+#include "support/test_files.hpp"
 
-#include <unistd.h>
+#include <cmath>
+
 
 #include "grid/bathymetry.hpp"
 #include "ocean/module.hpp"
@@ -17,28 +17,10 @@
 #include "test_support.hpp"
 
 using namespace hadal;
+using namespace hadal_test;
 using namespace hadal::ocean;
 
 namespace {
-
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-
-/// A scratch directory of this test job (rank 0's pid), made if missing; tests remove it when done.
-std::string scratch() {
-  static std::string dir;
-  if (dir.empty()) {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    dir = (std::filesystem::temp_directory_path() / ("hadal_replay_test_" + std::to_string(pid))).string();
-  }
-  if (rank() == 0) std::filesystem::create_directories(dir);
-  MPI_Barrier(MPI_COMM_WORLD);
-  return dir;
-}
 
 /// 1000 m deep with a 300 m seamount in a 2.4 km box.
 class Seamount : public grid::SeabedShape {
@@ -146,7 +128,7 @@ TEST(Replay, FlowSourceFileCheckpointAndRanks) {
   registered = true;
   const auto* source = sim::Registry::instance().find_flow_source("ocean");
   ASSERT_NE(source, nullptr);
-  const std::string file = scratch() + "/harmonics.h5";
+  const std::string file = scratch_directory("replay_test") + "/harmonics.h5";
   const auto solve = resolve(kTide + "  latitude: 37.3 deg\n  replay: {record: 1 d, file: " + file + "}\n", 3 * 86400.0);
   const auto load = resolve(kTide + "  latitude: 37.3 deg\n  replay: {source: file, file: " + file + "}\n", 3 * 86400.0);
   auto s = setup(MPI_COMM_WORLD);
@@ -175,7 +157,7 @@ TEST(Replay, FlowSourceFileCheckpointAndRanks) {
   EXPECT_EQ(max_difference(*s.grid, a.w, b.w), 0.0);
 
   // A checkpoint restores the replay without solving: bitwise the same faces.
-  const std::string checkpoint = scratch() + "/checkpoint_1.h5";
+  const std::string checkpoint = scratch_directory("replay_test") + "/checkpoint_1.h5";
   provider->save(checkpoint);
   context.config = solve.root();
   auto restarted = source->create(solve.root().child("ocean"), *s.grid, *s.bathymetry, context);
@@ -201,15 +183,14 @@ TEST(Replay, FlowSourceFileCheckpointAndRanks) {
         diff = std::max(diff, std::abs(x(s.grid->local_i(gi), s.grid->local_j(gj), k) -
                                        y(serial.grid->local_i(gi), serial.grid->local_j(gj), k)));
   EXPECT_EQ(grid::global_max(MPI_COMM_WORLD, diff), 0.0);
-  const std::string dir = scratch();
-  if (rank() == 0) std::filesystem::remove_all(dir);
+  remove_scratch_directory("replay_test");
 }
 
 TEST(Replay, NestedInTimeVaryingData) {
   if (distributed()) GTEST_SKIP() << "error study on one rank only";
   // Sub-tidal data switching between 2 and 3 cm/s every 12 h under an M2 tide: the response to the data's
   // boundary current (solved once towards east and north) carries the slow changes the record never saw.
-  const std::string file = scratch() + "/subtidal.nc";
+  const std::string file = scratch_directory("replay_test") + "/subtidal.nc";
   if (rank() == 0)
     ocean_test::write_projected_currents(file, {-3000, 0, 3000, 6000}, {-3000, 0, 3000, 6000}, {0.0, 2000.0},
                                          {0, 12, 24, 36, 48, 60, 72, 84, 96},
@@ -241,5 +222,5 @@ TEST(Replay, NestedInTimeVaryingData) {
                 "%.2e m/s\n",
                 e.rms, 100 * e.rms / e.rms_speed, e.rms_speed, e.max);
   EXPECT_LT(e.rms, 0.03 * e.rms_speed);
-  std::filesystem::remove_all(scratch());  // one rank only (error studies)
+  remove_scratch_directory("replay_test");
 }

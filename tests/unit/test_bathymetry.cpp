@@ -6,13 +6,13 @@
 // regional grid. Bad input names the key and the file. Runs on 1 and 2 ranks.
 #include <gtest/gtest.h>
 
+#include "support/test_files.hpp"
+
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 
 #include <netcdf.h>
-#include <unistd.h>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -21,35 +21,12 @@
 #include "grid/field.hpp"
 
 using namespace hadal;
+using namespace hadal_test;
 
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kEarthRadius = 6371000.0;
-
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-
-std::string scratch() {
-  static std::string dir;
-  if (dir.empty()) {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    dir = (std::filesystem::temp_directory_path() / ("hadal_bathymetry_test_" + std::to_string(pid))).string();
-    if (rank() == 0) std::filesystem::create_directories(dir);
-    MPI_Barrier(MPI_COMM_WORLD);
-  }
-  return dir;
-}
-
-/// Runs `write` on rank 0 only (files are shared by the ranks), then waits.
-void on_rank0(const std::function<void()>& write) {
-  if (rank() == 0) write();
-  MPI_Barrier(MPI_COMM_WORLD);
-}
 
 grid::GridSpec spec(double x0, double y0, double lx, double ly, int nx, int ny) {
   grid::GridSpec s;
@@ -77,17 +54,6 @@ Built build(const std::string& yaml, const grid::GridSpec& s) {
   b.shape = grid::make_seabed_shape(resolved.root().child("bathymetry"), s);
   b.notes = b.shape->notes();
   return b;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    std::string text = e.what();
-    for (const auto& d : e.diagnostics()) text += " | " + d.format();
-    return text;
-  }
-  return "";
 }
 
 std::string joined(const std::vector<std::string>& lines) {
@@ -186,7 +152,7 @@ TEST(Bathymetry, AzoresGridAroundLuckyStrike) {
   EXPECT_NEAR(b.shape->elevation(0.5 * dlon, 0.5 * dlat), expected, 1e-9);
   // With coordinates: auto the unit-less x/y axes are taken as metres: the data then miss the site, and
   // the error names the file, both extents and the remedy.
-  const std::string e = error_of([&] { build("bathymetry: {type: netcdf, file: " + file + "}", s); });
+  const std::string e = input_error_text([&] { build("bathymetry: {type: netcdf, file: " + file + "}", s); });
   EXPECT_NE(e.find("bathymetry.file"), std::string::npos) << e;
   EXPECT_NE(e.find("azores_lucky_strike_1arcmin.nc"), std::string::npos) << e;
   EXPECT_NE(e.find("coordinates: geographic"), std::string::npos) << e;
@@ -196,7 +162,8 @@ TEST(Bathymetry, AzoresGridAroundLuckyStrike) {
 TEST(Bathymetry, PixelRegistrationCoversHalfACellMore) {
   // Gridline vs pixel registration of the same node values: a pixel grid's data reach half a cell beyond
   // the outer nodes (constant there), a gridline grid's stop at them.
-  const std::string gridline = scratch() + "/gridline.nc", pixel = scratch() + "/pixel.nc";
+  const std::string dir = scratch_directory("bathymetry_test");
+  const std::string gridline = dir + "/gridline.nc", pixel = dir + "/pixel.nc";
   on_rank0([&] {
     GridFile g;
     g.path = gridline;
@@ -213,7 +180,7 @@ TEST(Bathymetry, PixelRegistrationCoversHalfACellMore) {
   EXPECT_NEAR(p.shape->elevation(-20.0, 500.0), plane(0.0, 500.0), 1e-3);     // held beyond the first node
   EXPECT_NEAR(p.shape->elevation(500.0, 500.0), plane(500.0, 500.0), 1e-3);   // bilinear = exact for a plane
   EXPECT_NE(joined(p.notes).find("pixel registration"), std::string::npos) << joined(p.notes);
-  const std::string e = error_of([&] { build("bathymetry: {type: netcdf, file: " + gridline + "}", s); });
+  const std::string e = input_error_text([&] { build("bathymetry: {type: netcdf, file: " + gridline + "}", s); });
   EXPECT_NE(e.find("bathymetry.file"), std::string::npos) << e;
   EXPECT_NE(e.find("covers x 0..1000 m"), std::string::npos) << e;
 }
@@ -221,7 +188,7 @@ TEST(Bathymetry, PixelRegistrationCoversHalfACellMore) {
 TEST(Bathymetry, PackedKilometresWithHolesAreFilledHarmonically) {
   // Elevation in km, packed as shorts (scale 1e-4 km, offset -2 km), with NaN and fill-value holes inside.
   // A plane is harmonic, so the filled values must reproduce it up to the packing resolution (0.1 m).
-  const std::string path = scratch() + "/packed_km.nc";
+  const std::string path = scratch_directory("bathymetry_test") + "/packed_km.nc";
   on_rank0([&] {
     GridFile g;
     g.path = path;
@@ -255,7 +222,8 @@ TEST(Bathymetry, PackedKilometresWithHolesAreFilledHarmonically) {
 TEST(Bathymetry, GebcoClassicDescendingLatitudeAndDepthVariables) {
   // GEBCO names (lat, lon, elevation) in a netCDF classic file with latitude stored north to south; then
   // the same relief as a `depth` variable, and as `z` with positive = "down": both must give elevations.
-  const std::string gebco = scratch() + "/gebco.nc", depth = scratch() + "/depth.nc", down = scratch() + "/down.nc";
+  const std::string dir = scratch_directory("bathymetry_test");
+  const std::string gebco = dir + "/gebco.nc", depth = dir + "/depth.nc", down = dir + "/down.nc";
   const double lon0 = 140.0, lat0 = 27.0;
   const double mx = kEarthRadius * std::cos(lat0 * kPi / 180.0) * kPi / 180.0, my = kEarthRadius * kPi / 180.0;
   auto relief = [&](double lon, double lat) { return plane((lon - lon0) * mx, (lat - lat0) * my); };
@@ -294,11 +262,11 @@ TEST(Bathymetry, GebcoClassicDescendingLatitudeAndDepthVariables) {
     else EXPECT_NE(joined(b.notes).find("netCDF classic"), std::string::npos) << joined(b.notes);
   }
   // A depth grid forced to be read as elevation is all land: refused, naming the remedy.
-  const std::string e = error_of([&] {
+  const std::string e = input_error_text([&] {
     build("bathymetry: {type: netcdf, file: " + depth + ", reference: [140, 27], variable: depth}", s);
   });
   EXPECT_EQ(e, "");  // the name alone says depth
-  const std::string land = scratch() + "/land.nc";
+  const std::string land = scratch_directory("bathymetry_test") + "/land.nc";
   on_rank0([&] {
     GridFile g;
     g.path = land;
@@ -307,7 +275,7 @@ TEST(Bathymetry, GebcoClassicDescendingLatitudeAndDepthVariables) {
     g.z = [](double x, double y) { return 1500.0 + 0.01 * x + 0.01 * y; };  // depths, no name or attribute
     g.write();
   });
-  const std::string f = error_of([&] { build("bathymetry: {type: netcdf, file: " + land + "}", spec(0, 0, 1000, 1000, 10, 10)); });
+  const std::string f = input_error_text([&] { build("bathymetry: {type: netcdf, file: " + land + "}", spec(0, 0, 1000, 1000, 10, 10)); });
   EXPECT_NE(f.find("positive_down: true"), std::string::npos) << f;
   const auto fixed = build("bathymetry: {type: netcdf, file: " + land + ", positive_down: true}", spec(0, 0, 1000, 1000, 10, 10));
   EXPECT_NEAR(fixed.shape->elevation(550.0, 450.0), -1510.0, 1e-3);
@@ -316,7 +284,7 @@ TEST(Bathymetry, GebcoClassicDescendingLatitudeAndDepthVariables) {
 TEST(Bathymetry, GmtLegacyLayoutWithNodeOffset) {
   // GMT's legacy layout (as GEBCO_08 was distributed): z(xysize) stored row by row from the north, with
   // x_range, y_range, dimension, spacing and node_offset = 1 (pixel registration).
-  const std::string path = scratch() + "/legacy.grd";
+  const std::string path = scratch_directory("bathymetry_test") + "/legacy.grd";
   const int nx = 12, ny = 10;
   const double x0 = 0.0, x1 = 1200.0, y0 = 0.0, y1 = 1000.0;  // outer edges: 100 m pixels
   on_rank0([&] {
@@ -357,7 +325,7 @@ TEST(Bathymetry, GmtLegacyLayoutWithNodeOffset) {
 TEST(Bathymetry, SoundingsAreGriddedAndGapsFilledHarmonically) {
   // Soundings of a plane at some cell centres: a ring around the domain, a ship track across it, and a
   // cell with two soundings (averaged). A plane is discretely harmonic, so the filled cells reproduce it.
-  const std::string path = scratch() + "/track.xyz";
+  const std::string path = scratch_directory("bathymetry_test") + "/track.xyz";
   const int n = 16;
   const double d = 100.0;
   int with_data = 0;
@@ -393,24 +361,25 @@ TEST(Bathymetry, SoundingsAreGriddedAndGapsFilledHarmonically) {
   EXPECT_NE(joined(b.notes).find("depth (positive down) (from the header)"), std::string::npos) << joined(b.notes);
 
   // No header and values of both signs: the sign must be stated.
-  const std::string mixed = scratch() + "/mixed.xyz";
+  const std::string mixed = scratch_directory("bathymetry_test") + "/mixed.xyz";
   on_rank0([&] { std::ofstream(mixed) << "10 10 -5\n20 20 3\n"; });
-  std::string e = error_of([&] { build("bathymetry: {type: netcdf, file: " + mixed + "}", spec(0, 0, 100, 100, 4, 4)); });
+  std::string e = input_error_text([&] { build("bathymetry: {type: netcdf, file: " + mixed + "}", spec(0, 0, 100, 100, 4, 4)); });
   EXPECT_NE(e.find("bathymetry.positive_down"), std::string::npos) << e;
   // A malformed line is reported with its line number.
-  const std::string bad = scratch() + "/bad.xyz";
+  const std::string bad = scratch_directory("bathymetry_test") + "/bad.xyz";
   on_rank0([&] { std::ofstream(bad) << "lon lat depth\n-32.1 37.2 1700\n-32.1 37.2\n"; });
-  e = error_of([&] { build("bathymetry: {type: netcdf, file: " + bad + "}", spec(0, 0, 100, 100, 4, 4)); });
+  e = input_error_text([&] { build("bathymetry: {type: netcdf, file: " + bad + "}", spec(0, 0, 100, 100, 4, 4)); });
   EXPECT_NE(e.find("bad.xyz:3"), std::string::npos) << e;
   // A missing file is named.
-  e = error_of([&] { build("bathymetry: {type: netcdf, file: /no/such/bathymetry.nc}", spec(0, 0, 100, 100, 4, 4)); });
+  e = input_error_text([&] { build("bathymetry: {type: netcdf, file: /no/such/bathymetry.nc}", spec(0, 0, 100, 100, 4, 4)); });
   EXPECT_NE(e.find("/no/such/bathymetry.nc"), std::string::npos) << e;
 }
 
 TEST(Bathymetry, SurveyPatchOverARegionalGrid) {
   // A regional plane with a local survey grid of a 60 m mound over the middle third: the patch wins where it
   // has data, the regional grid holds beyond blend_width, and in between the seabed changes continuously.
-  const std::string regional = scratch() + "/regional.nc", survey = scratch() + "/survey.nc";
+  const std::string dir = scratch_directory("bathymetry_test");
+  const std::string regional = dir + "/regional.nc", survey = dir + "/survey.nc";
   auto mound = [](double x, double y) {
     return plane(x, y) + 60.0 * std::exp(-((x - 1500) * (x - 1500) + (y - 1500) * (y - 1500)) / (300.0 * 300.0));
   };
@@ -446,7 +415,7 @@ TEST(Bathymetry, SurveyPatchOverARegionalGrid) {
   EXPECT_NE(joined(b.notes).find("survey.nc: covers"), std::string::npos) << joined(b.notes);
   if (rank() == 0) std::printf("%s", joined(b.notes).c_str());
   // A patch outside the domain is refused, naming the patch's key.
-  const std::string e = error_of([&] {
+  const std::string e = input_error_text([&] {
     build("bathymetry: {type: netcdf, file: " + regional + ", patches: [{file: " + survey + "}]}",
           spec(2200.0, 200.0, 800.0, 800.0, 8, 8));
   });
@@ -492,6 +461,5 @@ TEST(Bathymetry, SameSeabedOnOneAndTwoRanks) {
   EXPECT_EQ(grid::global_max(MPI_COMM_WORLD, diff), 0.0);
   EXPECT_EQ(wet_diff, 0);
   EXPECT_FALSE(a.notes().empty());
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank() == 0) std::filesystem::remove_all(scratch());
+  remove_scratch_directory("bathymetry_test");
 }
