@@ -2,6 +2,9 @@
 add_library(hadal_warnings INTERFACE)
 target_compile_options(hadal_warnings INTERFACE
   $<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-Wall -Wextra -Wno-unused-parameter>)
+# FP operations may be computed where a branch-free kernel then discards them (hadal does not use FP
+# traps), which lets the compiler vectorise inner loops with selections. Values are unchanged.
+add_compile_options($<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-fno-trapping-math>)
 if(HADAL_NATIVE)
   add_compile_options(-march=native)
 endif()

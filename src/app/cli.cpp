@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "app/cli.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -15,19 +16,37 @@ namespace hadal::app {
 
 namespace {
 
-const char* kUsage = R"(usage: hadal <command> [options]
-
-commands:
-  run CASE.yaml [-o DIR] [--restart FILE|latest] [--set key.path=value ...] [--quiet]
-        run a case; results, log and summary.json go to DIR (default: output.directory)
-  check CASE.yaml [--set key.path=value ...] [--quiet]
+// One entry per command: its usage lines, shown by `hadal --help` (all) and `hadal CMD --help` (one).
+struct CommandHelp {
+  const char* name;
+  const char* text;
+};
+const CommandHelp kCommands[] = {
+    {"run", R"(  run CASE.yaml [-o DIR] [--restart FILE|latest] [--set key.path=value ...] [--quiet] [--profile]
+        run a case; results, log and summary.json go to DIR (default: output.directory, else
+        runs/<case.name>); --restart continues from a checkpoint of an earlier run in DIR;
+        --set overrides a key of the case file (repeatable); --quiet prints only warnings and errors;
+        --profile times the work by region (kernels, halos, flow, output) and prints a table at the end
+)"},
+    {"check", R"(  check CASE.yaml [--set key.path=value ...] [--quiet]
         validate a case file and print the resolved case; reports every problem at once
-  info  print versions of hadal and its libraries, the Kokkos execution space, ranks, git hash,
-        and the available case types and benchmarks
-  keys [TYPE]
+)"},
+    {"info", R"(  info
+        print versions of hadal and its libraries, the Kokkos execution space, ranks, git hash,
+        and the available case types, benchmarks, flow sources and seabed models
+)"},
+    {"keys", R"(  keys [TYPE]
         print the reference of every case-file key (Markdown) for one case type or all
-  bench NAME [args...]
-        run a registered benchmark and print its figures (JSON, also written to bench_NAME.json)
+)"},
+    {"bench", R"(  bench NAME [args...]
+        run a registered benchmark and print its figures (JSON, also written to bench_NAME.json);
+        `hadal info` lists the benchmarks and their arguments
+)"},
+};
+
+const char* kUsageHead = "usage: hadal <command> [options]    (hadal <command> --help: one command)\n\ncommands:\n";
+const char* kKokkosNote = R"(
+Kokkos options (--kokkos-num-threads=N, --kokkos-device-id=D, ...) go to Kokkos; --kokkos-help lists them.
 )";
 
 const char* kExitCodes = R"(
@@ -35,7 +54,20 @@ exit codes: 0 success, 1 other failure, 2 invalid input, 3 numerical failure,
             75 checkpoint written on a signal or wall-time limit (restart with --restart latest)
 )";
 
-std::string usage() { return kUsage + sweep::usage() + kExitCodes; }
+std::string usage() {
+  std::string text = kUsageHead;
+  for (const auto& c : kCommands) text += c.text;
+  return text + sweep::usage() + kExitCodes + kKokkosNote;
+}
+
+/// Usage of one command, or empty if there is no such command.
+std::string command_usage(const std::string& command) {
+  for (const auto& c : kCommands) {
+    if (command == c.name) return std::string("usage: hadal ") + (c.text + 2) + kExitCodes;
+  }
+  if (command == "sweep" || command == "submit") return "usage: hadal " + sweep::usage(command).substr(2) + kExitCodes;
+  return {};
+}
 
 int usage_error(int rank, const std::string& message) {
   if (rank == 0) std::cerr << "hadal: error: " << message << "\n\n" << usage();
@@ -52,6 +84,8 @@ int info(MPI_Comm comm, int rank) {
   for (const auto& b : sim::Registry::instance().benchmarks()) std::cout << "  " << b.name << ": " << b.description << '\n';
   std::cout << "flow sources:\n";
   for (const auto& f : sim::Registry::instance().flow_sources()) std::cout << "  " << f.name << '\n';
+  std::cout << "seabed models:\n";
+  for (const auto& m : sim::Registry::instance().seabed_models()) std::cout << "  " << m.name << '\n';
   return kExitSuccess;
 }
 
@@ -110,6 +144,13 @@ int main_command(MPI_Comm comm, const std::vector<std::string>& args) {
     return args.empty() ? kExitInvalidInput : kExitSuccess;
   }
   const std::string& command = args[0];
+  const bool wants_help = std::any_of(args.begin() + 1, args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
+  if (wants_help) {
+    const std::string text = command_usage(command);
+    if (text.empty()) return usage_error(rank, "unknown command '" + command + "'");
+    if (rank == 0) std::cout << text;
+    return kExitSuccess;
+  }
   if (command == "info") return info(comm, rank);
   if (command == "keys") return keys(rank, args);
   if (command == "bench") return bench(comm, rank, args);
@@ -134,6 +175,8 @@ int main_command(MPI_Comm comm, const std::vector<std::string>& args) {
         options.overrides.push_back(value(a));
       } else if (a == "--quiet" || a == "-q") {
         options.quiet = true;
+      } else if (a == "--profile" && command == "run") {
+        options.profile = true;
       } else if (!a.empty() && a[0] == '-') {
         return usage_error(rank, "unknown option '" + a + "'");
       } else if (options.case_file.empty()) {

@@ -8,6 +8,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "build_info.hpp"
 
@@ -20,7 +22,19 @@ Runtime::Runtime(int& argc, char**& argv) {
   // Our own SIGTERM/SIGUSR1 handling must see queue signals, so PETSc's handler stays off.
   PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
   PetscInitializeNoArguments();
-  Kokkos::initialize(argc, argv);
+  // Kokkos also reads unprefixed arguments (--help, --threads ...), which are hadal's to interpret:
+  // it sees only the --kokkos-* ones, and those leave argv (--kokkos-help prints its list).
+  std::vector<char*> kokkos_args{argv[0]}, rest{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    (std::string(argv[i]).rfind("--kokkos-", 0) == 0 ? kokkos_args : rest).push_back(argv[i]);
+  }
+  int kokkos_argc = static_cast<int>(kokkos_args.size());
+  kokkos_arguments_ = kokkos_argc - 1;
+  kokkos_args.push_back(nullptr);
+  Kokkos::initialize(kokkos_argc, kokkos_args.data());
+  for (std::size_t i = 0; i < rest.size(); ++i) argv[i] = rest[i];
+  argc = static_cast<int>(rest.size());
+  argv[argc] = nullptr;
 }
 
 Runtime::~Runtime() {

@@ -12,6 +12,7 @@ namespace hadal {
 
 /// RAII owner of the parallel runtime: MPI -> PETSc -> Kokkos, torn down in reverse.
 /// PETSc's own signal handlers are disabled so that hadal's SIGTERM/SIGUSR1 handling works.
+/// Kokkos is given only the --kokkos-* arguments, which are removed from argc/argv.
 class Runtime {
  public:
   Runtime(int& argc, char**& argv);
@@ -20,8 +21,13 @@ class Runtime {
   Runtime& operator=(const Runtime&) = delete;
 
   MPI_Comm comm() const { return MPI_COMM_WORLD; }
+  /// Number of --kokkos-* arguments Kokkos was given (and removed from argv).
+  int kokkos_arguments() const { return kokkos_arguments_; }
   int rank() const;
   int size() const;
+
+ private:
+  int kokkos_arguments_ = 0;
 };
 
 /// name/value pairs describing the build and the runtime (versions, git hash, Kokkos space, ranks).

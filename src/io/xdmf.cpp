@@ -90,6 +90,11 @@ void XdmfSeries::write() const {
       item(m.nx_nodes, m.x_path);
       item(m.ny_nodes, m.y_path);
       item(m.nz_nodes, m.z_path);
+    } else if (!m.xy_path.empty()) {
+      x << "    <Topology TopologyType=\"2DSMesh\" Dimensions=\"" << m.ny_nodes << " " << m.nx_nodes << "\"/>\n";
+      x << "    <Geometry GeometryType=\"XY\">\n";
+      x << "     <DataItem Dimensions=\"" << m.ny_nodes << " " << m.nx_nodes << " 2\" NumberType=\"Float\" "
+        << "Precision=\"8\" Format=\"HDF\">" << m.coordinates_file << ":" << m.xy_path << "</DataItem>\n";
     } else {
       x << "    <Topology TopologyType=\"2DRectMesh\" Dimensions=\"" << m.ny_nodes << " " << m.nx_nodes << "\"/>\n";
       x << "    <Geometry GeometryType=\"VXVY\">\n";

@@ -8,11 +8,14 @@
 
 namespace hadal::io {
 
-/// A rectilinear mesh given by node coordinates (VXVYVZ). 2-D meshes leave z empty.
+/// A rectilinear mesh given by node coordinates (VXVYVZ). 2-D meshes leave z empty. A 2-D mesh
+/// with `xy_path` is curvilinear instead (2DSMesh): that dataset holds every node's (x, y),
+/// [ny_nodes][nx_nodes][2], and x_path/y_path are not used.
 struct RectilinearMesh {
   std::string coordinates_file;  ///< HDF5 file, relative to the .xmf
   std::string x_path, y_path, z_path;
   std::size_t nx_nodes = 0, ny_nodes = 0, nz_nodes = 0;  ///< nz_nodes == 0 => 2-D
+  std::string xy_path;
 };
 
 struct XdmfAttribute {

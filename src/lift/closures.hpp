@@ -192,10 +192,52 @@ KOKKOS_INLINE_FUNCTION double durand_phi(double coefficient, double velocity, do
   return coefficient * std::pow(psi, -1.5);
 }
 
-/// Korteweg pressure-wave speed in an elastic pipe.
+/// How a pipe is held axially; sets how much axial strain accompanies the hoop strain of a pressure wave.
+enum class PipeSupport : int {
+  ExpansionJoints = 0,   ///< axially free (a hanging riser, pipes with expansion joints)
+  Anchored = 1,          ///< anchored throughout against axial movement
+  UpstreamAnchored = 2,  ///< anchored at its upstream end only
+};
+
+/// Restraint factor psi of a thick-walled elastic pipe (Wylie & Streeter 1993, sec. 1.4):
+/// psi = 2 (e/D)(1 + nu) + D/(D + e) x {1, 1 - nu^2, 1 - nu/2} for the three supports. Thin walls
+/// (e << D) give the Korteweg factors 1, 1 - nu^2, 1 - nu/2.
+inline double restraint_factor(PipeSupport support, double diameter, double wall_thickness, double poisson_ratio) {
+  const double radial = 2.0 * wall_thickness / diameter * (1.0 + poisson_ratio);
+  const double hoop = diameter / (diameter + wall_thickness);
+  switch (support) {
+    case PipeSupport::Anchored: return radial + hoop * (1.0 - poisson_ratio * poisson_ratio);
+    case PipeSupport::UpstreamAnchored: return radial + hoop * (1.0 - 0.5 * poisson_ratio);
+    default: return radial + hoop;
+  }
+}
+
+/// Wood's bulk modulus of a suspension: the volume-weighted harmonic mean of the components' moduli,
+/// 1/K = (1 - C)/K_liquid + C/K_solid (both phases feel the same pressure; no slip on the wave's scale).
+KOKKOS_INLINE_FUNCTION double wood_bulk_modulus(double liquid_modulus, double solid_modulus, double solid_fraction) {
+  return 1.0 / ((1.0 - solid_fraction) / liquid_modulus + solid_fraction / solid_modulus);
+}
+
+/// Effective bulk modulus K' of a fluid in an elastic pipe, 1/K' = 1/K + psi D / (E e): the pipe's
+/// hoop strain adds to the fluid's compressibility. The pressure-wave speed is sqrt(K'/rho).
+KOKKOS_INLINE_FUNCTION double pipe_bulk_modulus(double fluid_modulus, double diameter, double wall_thickness,
+                                                double youngs_modulus, double restraint) {
+  return 1.0 / (1.0 / fluid_modulus + restraint * diameter / (youngs_modulus * wall_thickness));
+}
+
+/// Korteweg pressure-wave speed in a thin-walled elastic pipe (restraint factor 1).
 inline double korteweg_wave_speed(double bulk_modulus, double density, double diameter, double wall_thickness,
                                   double youngs_modulus) {
-  return std::sqrt(bulk_modulus / density / (1.0 + bulk_modulus * diameter / (youngs_modulus * wall_thickness)));
+  return std::sqrt(pipe_bulk_modulus(bulk_modulus, diameter, wall_thickness, youngs_modulus, 1.0) / density);
+}
+
+/// Brunone's unsteady-friction coefficient k from Vardy & Brown's shear-decay coefficient,
+/// k = sqrt(C*)/2 with C* = 0.00476 (laminar) or 7.41 / Re^log10(14.3 / Re^0.05) (turbulent, smooth pipe).
+inline double vardy_brown_coefficient(double reynolds) {
+  const double re = std::fabs(reynolds);
+  const double shear_decay =
+      re < kLaminarReynolds ? 0.00476 : 7.41 / std::pow(re, std::log10(14.3 / std::pow(re, 0.05)));
+  return 0.5 * std::sqrt(shear_decay);
 }
 
 /// Minimum-fluidisation superficial velocity from the Ergun equation (bed porosity `porosity`).

@@ -9,8 +9,8 @@
 
 #include <mpi.h>
 
-#include "lift/case_config.hpp"
 #include "lift/network.hpp"
+#include "lift/settings.hpp"
 
 namespace hadal::lift {
 

@@ -108,4 +108,46 @@ inline double supply_inertance(const Network& net) {
   return net.fluid.carrier_density() * net.supply.length() / (net.supply.count * net.supply.area());
 }
 
+/// Loss across the valve at `location` for loop flow q at relative opening `opening` (0 < tau <= 1),
+/// K/tau^2 rho v|v|/2 on the velocity and density where the valve sits (c: in-situ concentration there).
+/// Zero when the loop has no valve at that location, and for a shut valve (tau <= 0), which passes no
+/// flow: the pressures on its two sides are then independent.
+inline double valve_loss(const Network& net, ValveLocation location, double q, double c, double opening) {
+  const Valve* valve = net.valve(location);
+  if (valve == nullptr || opening <= 0.0) return 0.0;
+  const bool supply_side = location == ValveLocation::PumpDischarge;
+  const double v = supply_side ? q / (net.supply.count * net.supply.area()) : q / net.riser.area();
+  const double rho = supply_side ? net.fluid.carrier_density() : RiserProperties::from(net).mixture_density(c);
+  return valve->loss_coefficient / (opening * opening) * 0.5 * rho * v * std::fabs(v);
+}
+
+/// Bulk modulus of the carrier (seawater with fines, Wood).
+inline double carrier_bulk_modulus(const Network& net) {
+  return wood_bulk_modulus(net.fluid.bulk_modulus, net.ore.bulk_modulus, net.fluid.fines_concentration);
+}
+
+/// Bulk modulus of the riser slurry at in-situ coarse-ore concentration c (Wood: carrier and ore).
+inline double slurry_bulk_modulus(const Network& net, double c) {
+  return wood_bulk_modulus(carrier_bulk_modulus(net), net.ore.bulk_modulus, c);
+}
+
+/// Pressure-wave speed in the supply pipes (carrier) and in the riser at concentration c.
+inline double supply_wave_speed(const Network& net) {
+  const Pipe& s = net.supply;
+  return std::sqrt(pipe_bulk_modulus(carrier_bulk_modulus(net), s.diameter, s.wall_thickness, s.wall_modulus,
+                                     s.restraint()) /
+                   net.fluid.carrier_density());
+}
+inline double riser_wave_speed(const Network& net, double c) {
+  const Pipe& r = net.riser;
+  return std::sqrt(pipe_bulk_modulus(slurry_bulk_modulus(net, c), r.diameter, r.wall_thickness, r.wall_modulus,
+                                     r.restraint()) /
+                   RiserProperties::from(net).mixture_density(c));
+}
+
+/// Joukowsky pressure rise rho a |j| for stopping the riser flow j instantly, riser concentration c.
+inline double joukowsky_pressure(const Network& net, double c, double j) {
+  return RiserProperties::from(net).mixture_density(c) * riser_wave_speed(net, c) * std::fabs(j);
+}
+
 }  // namespace hadal::lift

@@ -119,6 +119,19 @@ double PumpSet::shaft_power(double q, double r) const {
   return count * single;
 }
 
+double PumpSet::run_down(double q, double r0, double dt) const {
+  const double rotor = inertia * count * rated_speed * rated_speed;  // J w0^2
+  auto balance = [&](double r) { return rotor * r * (r - r0) / dt + shaft_power(q, r); };
+  const double h = 1e-7;
+  double r = r0;
+  for (int it = 0; it < 50; ++it) {
+    const double step = balance(r) / ((balance(r + h) - balance(r - h)) / (2 * h));
+    r = std::max(r - step, 0.0);
+    if (std::fabs(step) < 1e-13) break;
+  }
+  return r;
+}
+
 double Network::delivered_concentration(double q) const {
   if (feeder.by_concentration) return feeder.delivered_concentration;
   if (q <= 0.0) return 0.0;
@@ -130,8 +143,27 @@ double Network::ore_volume_rate(double q) const {
   return feeder.mass_rate / ore.density;
 }
 
+void apply_settling(const SettlingClosure& s, double diameter, Network& net) {
+  const double rho_c = net.fluid.carrier_density();
+  const double sd = net.ore.density / rho_c - 1.0;
+  const double nu = net.fluid.carrier_viscosity();
+  double vt = s.given_velocity;
+  if (s.model != SettlingClosure::Model::Given) {
+    vt = s.model == SettlingClosure::Model::Newton
+             ? newton_settling_velocity(diameter, sd, s.drag_coefficient, net.fluid.gravity)
+             : ruby_zanke_settling_velocity(diameter, sd, nu, net.fluid.gravity);
+    const double ratio = diameter / net.riser.diameter;
+    if (s.wall == SettlingClosure::Wall::Munroe) vt *= std::max(0.0, 1.0 - std::pow(ratio, 1.5));
+    if (s.wall == SettlingClosure::Wall::RichardsonZaki) vt *= std::pow(10.0, -ratio);
+  }
+  net.ore.diameter = diameter;
+  net.ore.settling_velocity = vt;
+  net.ore.drag_coefficient = s.drag_coefficient;
+  net.ore.hindered_exponent = s.rowe ? rowe_exponent(vt * diameter / nu) : s.fixed_exponent;
+}
+
 Network reference_design() {
-  const double pi = 3.14159265358979323846;
+  constexpr double pi = numerics::kPi;
   Network n;
   n.fluid = Fluid{};
   n.ore.settling_velocity = 1.2;

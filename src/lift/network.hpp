@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /// \file network.hpp
 /// \brief The circulating-slurry loop as data: fluid and ore, pumps, supply pipes, ore feeder, riser
-/// and separator. Everything in SI. Built from a case file by case_config.cpp or directly by tests.
+/// and separator. Everything in SI. Built from a case file by keys.cpp or directly by tests.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "lift/closures.hpp"
+#include "lift/settings.hpp"
+#include "numerics/constants.hpp"
 
 namespace hadal::lift {
 
@@ -18,7 +20,9 @@ struct Fluid {
   double fines_concentration = 0.016;    ///< volume fraction of fines in the carrier
   double fines_density = 3500.0;         ///< kg/m3
   double gravity = 9.81;                 ///< m/s2
-  double bulk_modulus = 2.34e9;          ///< Pa (only for the water-hammer estimate)
+  double bulk_modulus = 2.34e9;          ///< Pa, seawater
+  double vapour_pressure = 2.3e3;        ///< Pa absolute (column separation)
+  double atmospheric_pressure = 101325.0;  ///< Pa absolute at the ship (gauge pressures are above it)
 
   double carrier_density() const { return water_density + fines_concentration * (fines_density - water_density); }
   double carrier_viscosity() const { return water_viscosity * thomas_relative_viscosity(fines_concentration) *
@@ -34,6 +38,7 @@ struct Ore {
   double hindered_exponent = 2.4;        ///< Richardson-Zaki n
   double distribution = 1.0;             ///< C0
   double packing_limit = 0.55;           ///< in-situ concentration of a settled bed
+  double bulk_modulus = 7.0e10;          ///< Pa (pressure-wave speed of the slurry, Wood)
   double bed_porosity() const { return 1.0 - packing_limit; }
 };
 
@@ -49,12 +54,16 @@ struct Pipe {
   double roughness = 4.5e-5;           ///< m
   double minor_loss = 0.0;             ///< sum of local loss coefficients K (on the pipe velocity)
   int count = 1;                       ///< identical pipes in parallel
-  double wall_thickness = 0.02;        ///< m (wave-speed estimate only)
+  double wall_thickness = 0.02;        ///< m
+  double wall_modulus = 207e9;         ///< Young's modulus of the wall, Pa (pressure-wave speed)
+  double poisson_ratio = 0.3;
+  PipeSupport support = PipeSupport::ExpansionJoints;
   std::vector<PipeSection> sections;
 
-  double area() const { return 0.25 * 3.14159265358979323846 * diameter * diameter; }
+  double area() const { return 0.25 * numerics::kPi * diameter * diameter; }
   double length() const;
   double rise() const;  ///< sum of L sin(angle)
+  double restraint() const { return restraint_factor(support, diameter, wall_thickness, poisson_ratio); }
 };
 
 /// Pump characteristic at rated speed: pressure rise and efficiency through points (monotone cubic).
@@ -98,6 +107,9 @@ struct PumpSet {
   double efficiency(double q, double r) const;
   /// Shaft power of the whole set (W).
   double shaft_power(double q, double r) const;
+  /// Speed ratio after a free run-down over dt from r0 at loop flow q: backward Euler of
+  /// J w0^2 r dr/dt = -P_shaft(q, r) (all pumps), by Newton.
+  double run_down(double q, double r0, double dt) const;
   double pump_flow(double q) const { return series ? q : q / count; }
   double rated_flow() const;  ///< loop flow at the best-efficiency point at rated speed
 };
@@ -132,6 +144,12 @@ struct Separator {
   double treated_fraction = 0.1;   ///< share of the returned water sent to treatment (replaced by make-up)
 };
 
+/// An isolating valve: loss K/tau^2 rho v|v|/2 at relative opening tau (1 open, 0 shut).
+struct Valve {
+  ValveLocation location = ValveLocation::Feeder;
+  double loss_coefficient = 0.2;  ///< K of the open valve
+};
+
 struct BlockageCriteria {
   double concentration = 0.5;      ///< alarm when in-situ concentration reaches this
   double velocity_ratio = 3.0;     ///< alarm when j < ratio * v_t where solids are present
@@ -150,7 +168,14 @@ struct Network {
   SolidsFriction solids_friction = SolidsFriction::Carrier;
   double durand_coefficient = 81.0;
   BlockageCriteria blockage;
+  std::vector<Valve> valves;
 
+  /// The valve at `location`, or nullptr if the loop has none there.
+  const Valve* valve(ValveLocation location) const {
+    for (const auto& v : valves)
+      if (v.location == location) return &v;
+    return nullptr;
+  }
   DriftFlux drift_flux() const {
     DriftFlux d;
     d.settling_velocity = ore.settling_velocity;
@@ -164,6 +189,10 @@ struct Network {
   /// Ore volume rate fed in for loop flow q.
   double ore_volume_rate(double q) const;
 };
+
+/// Sets the ore's diameter, settling velocity (model and wall factor of `closure`, carrier properties
+/// and riser diameter of `net`) and hindered-settling exponent (also used by the envelope sweep).
+void apply_settling(const SettlingClosure& closure, double diameter, Network& net);
 
 /// The JOGMEC-type design of the issue (2 x 5-stage pumps in series, 2 supply pipes 206.38 mm, riser
 /// 230.17 mm, 2000 m, 5000 t/day), with the worked-example closures (v_t 1.2 m/s, n 2.4). The pump curve

@@ -45,10 +45,10 @@ ProfileWriter::ProfileWriter(MPI_Comm comm, const std::string& directory, const 
   if (rank == 0) {
     riser_index_ = std::make_unique<io::XdmfSeries>(
         directory_ + "/lift_riser.xmf", "riser",
-        io::RectilinearMesh{mesh_file, "/riser/x", "/riser/y", "", n_riser_ + 1, 2, 0}, resume_time);
+        io::RectilinearMesh{mesh_file, "/riser/x", "/riser/y", "", n_riser_ + 1, 2, 0, ""}, resume_time);
     supply_index_ = std::make_unique<io::XdmfSeries>(
         directory_ + "/lift_supply.xmf", "supply",
-        io::RectilinearMesh{mesh_file, "/supply/x", "/supply/y", "", n_supply_ + 1, 2, 0}, resume_time);
+        io::RectilinearMesh{mesh_file, "/supply/x", "/supply/y", "", n_supply_ + 1, 2, 0, ""}, resume_time);
   }
 }
 
@@ -66,7 +66,7 @@ void ProfileWriter::write(long step, double time, const PipeProfile& riser, cons
   std::vector<double> riser_over(riser.pressure.size()), supply_over(supply.pressure.size());
   for (std::size_t i = 0; i < riser_over.size(); ++i) riser_over[i] = riser.pressure[i] - riser.ambient[i];
   for (std::size_t i = 0; i < supply_over.size(); ++i) supply_over[i] = supply.pressure[i] - supply.ambient[i];
-  const std::vector<Item> items = {
+  std::vector<Item> items = {
       {"riser", "pressure", &riser.pressure, {"Pa", "gauge pressure in the riser"}},
       {"riser", "overpressure", &riser_over, {"Pa", "riser pressure above the ambient seawater column"}},
       {"riser", "concentration", &riser.concentration, {"1", "in-situ volume concentration of coarse ore"}},
@@ -76,6 +76,14 @@ void ProfileWriter::write(long step, double time, const PipeProfile& riser, cons
       {"supply", "overpressure", &supply_over, {"Pa", "supply pressure above the ambient seawater column"}},
       {"supply", "depth", &supply.depth, {"m", "depth below the ship manifold"}},
   };
+  // The elastic model's envelopes so far and cavities.
+  for (const auto* prof : {&riser, &supply}) {
+    const char* pipe = prof == &riser ? "riser" : "supply";
+    if (prof->pressure_max.empty()) continue;
+    items.push_back({pipe, "pressure_max", &prof->pressure_max, {"Pa", "highest gauge pressure so far"}});
+    items.push_back({pipe, "pressure_min", &prof->pressure_min, {"Pa", "lowest gauge pressure so far"}});
+    items.push_back({pipe, "cavity_volume", &prof->cavity_volume, {"m3", "vapour cavity volume in the cell"}});
+  }
   io::XdmfStep riser_step, supply_step;
   riser_step.time = supply_step.time = time;
   for (const auto& it : items) {
@@ -94,6 +102,12 @@ void ProfileWriter::write(long step, double time, const PipeProfile& riser, cons
     riser_index_->add_step(riser_step);
     supply_index_->add_step(supply_step);
   }
+}
+
+int comm_rank(MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank;
 }
 
 void write_series_h5(MPI_Comm comm, const std::string& path, const std::vector<std::string>& names,

@@ -29,6 +29,9 @@ class ProfileWriter {
   std::unique_ptr<io::XdmfSeries> riser_index_, supply_index_;
 };
 
+/// Rank of this process in `comm` (rank 0 writes the CSV and XDMF files).
+int comm_rank(MPI_Comm comm);
+
 /// Writes named 1-D series (equal lengths) into an HDF5 file (collective; rank 0's data).
 void write_series_h5(MPI_Comm comm, const std::string& path, const std::vector<std::string>& names,
                      const std::vector<std::vector<double>>& columns, const std::vector<std::string>& units);

@@ -82,12 +82,16 @@ PetscErrorCode residual(SNES, Vec xv, Vec fv, void* ctx) {
   const SupplyTerms sup = supply_terms(net, u.q);
   const RiserTotals ris = riser_totals(net, u.q, u.c);
   const double p0 = 0.0;  // gauge pressure at the pump suction (ship manifold, sea level)
-  f[0] = (u.p1 - p0 - u.pump_rise) / kPressureScale;
+  // Open valves (none unless the case declares them) are local losses where they sit.
+  const double valve_pump = valve_loss(net, ValveLocation::PumpDischarge, u.q, 0.0, 1.0);
+  const double valve_feeder = valve_loss(net, ValveLocation::Feeder, u.q, u.c.front(), 1.0);
+  const double valve_top = valve_loss(net, ValveLocation::RiserTop, u.q, u.c.back(), 1.0);
+  f[0] = (u.p1 - p0 - u.pump_rise + valve_pump) / kPressureScale;
   f[1] = (u.p2 - u.p1 - sup.statics + sup.friction + sup.minor) / kPressureScale;
-  f[2] = (u.p3 - u.p2 + feeder_loss(net, u.q, u.c.front())) / kPressureScale;
+  f[2] = (u.p3 - u.p2 + feeder_loss(net, u.q, u.c.front()) + valve_feeder) / kPressureScale;
   f[3] = (u.p4 - u.p3 + ris.statics + ris.friction + ris.excess + riser_minor_loss(net, u.q, u.c.back())) /
          kPressureScale;
-  f[4] = (u.p4 - separator_loss(net, u.q) - p0) / kPressureScale;
+  f[4] = (u.p4 - separator_loss(net, u.q) - valve_top - p0) / kPressureScale;
   const DriftFlux drift = net.drift_flux();
   const double j = u.q / net.riser.area();
   const double cd = delivered(pb, u.q);
@@ -330,16 +334,18 @@ SteadyResult solve_steady(const Network& net, const SteadyOptions& options) {
   b.riser_friction = ris.friction;
   b.riser_solids_friction = ris.excess;
   b.supply_friction = sup.friction;
-  b.local_losses = sup.minor + riser_minor_loss(net, u.q, u.c.back());
+  b.local_losses = sup.minor + riser_minor_loss(net, u.q, u.c.back()) +
+                   valve_loss(net, ValveLocation::PumpDischarge, u.q, 0.0, 1.0) +
+                   valve_loss(net, ValveLocation::Feeder, u.q, u.c.front(), 1.0) +
+                   valve_loss(net, ValveLocation::RiserTop, u.q, u.c.back(), 1.0);
   b.feeder = feeder_loss(net, u.q, u.c.front());
   b.separator = separator_loss(net, u.q);
   r.riser_loss = ris.statics - net.fluid.water_density * net.fluid.gravity * net.riser.rise() + ris.friction + ris.excess;
   return r;
 }
 
-namespace {
-PipeProfile riser_profile_from(const Network& net, double q, double p_bottom, const std::vector<double>& c_cells,
-                               const PipeCells& cells) {
+PipeProfile riser_profile(const Network& net, const PipeCells& cells, double q, double p_bottom,
+                          const std::vector<double>& c_cells, double acceleration) {
   PipeProfile prof;
   const RiserProperties props = RiserProperties::from(net);
   const DriftFlux drift = net.drift_flux();
@@ -347,7 +353,8 @@ PipeProfile riser_profile_from(const Network& net, double q, double p_bottom, co
   double p = p_bottom;
   for (std::size_t i = 0; i < cells.s.size(); ++i) {
     const RiserGradient g = props.gradient(c_cells[i], j, cells.sin_angle[i], cells.cos_angle[i]);
-    const double half = 0.5 * cells.length[i] * (g.statics + g.friction + g.excess);
+    const double half =
+        0.5 * cells.length[i] * (g.statics + g.friction + g.excess + props.mixture_density(c_cells[i]) * acceleration);
     p -= half;
     prof.s.push_back(cells.s[i]);
     prof.depth.push_back(cells.depth[i]);
@@ -359,7 +366,6 @@ PipeProfile riser_profile_from(const Network& net, double q, double p_bottom, co
   }
   return prof;
 }
-}  // namespace
 
 PipeProfile steady_riser_profile(const Network& net, const SteadyResult& result, double cell_size) {
   const PipeCells cells = make_cells(net.riser, cell_size, 0.0, true);
@@ -369,19 +375,19 @@ PipeProfile steady_riser_profile(const Network& net, const SteadyResult& result,
     const int n = std::max(1, static_cast<int>(std::lround(net.riser.sections[k].length / cell_size)));
     for (int i = 0; i < n; ++i) c.push_back(result.section_concentration[k]);
   }
-  return riser_profile_from(net, result.flow, result.pressure_feeder_outlet, c, cells);
+  return riser_profile(net, cells, result.flow, result.pressure_feeder_outlet, c, 0.0);
 }
 
-PipeProfile steady_supply_profile(const Network& net, const SteadyResult& result, double cell_size) {
-  const PipeCells cells = make_cells(net.supply, cell_size, 0.0, false);
+PipeProfile supply_profile(const Network& net, const PipeCells& cells, double flow, double top_pressure,
+                           double inertia_gradient) {
   PipeProfile prof;
   const double rho = net.fluid.carrier_density();
-  const double v = result.flow / (net.supply.count * net.supply.area());
+  const double v = flow / (net.supply.count * net.supply.area());
   const double fg = friction_gradient(net.friction_law, rho, net.fluid.carrier_viscosity(), net.supply.diameter,
                                       net.supply.roughness, v);
-  double p = result.pressure_discharge;
+  double p = top_pressure;
   for (std::size_t i = 0; i < cells.s.size(); ++i) {
-    const double half = 0.5 * cells.length[i] * (fg - rho * net.fluid.gravity * cells.sin_angle[i]);
+    const double half = 0.5 * cells.length[i] * (fg + inertia_gradient - rho * net.fluid.gravity * cells.sin_angle[i]);
     p -= half;
     prof.s.push_back(cells.s[i]);
     prof.depth.push_back(cells.depth[i]);
@@ -392,6 +398,11 @@ PipeProfile steady_supply_profile(const Network& net, const SteadyResult& result
     p -= half;
   }
   return prof;
+}
+
+PipeProfile steady_supply_profile(const Network& net, const SteadyResult& result, double cell_size) {
+  return supply_profile(net, make_cells(net.supply, cell_size, 0.0, false), result.flow, result.pressure_discharge,
+                        0.0);
 }
 
 }  // namespace hadal::lift

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lift/network.hpp"
+#include "lift/settings.hpp"
 
 namespace hadal::lift {
 
@@ -24,13 +25,6 @@ class InfeasibleInput : public std::runtime_error {
 
  private:
   std::string key_;
-};
-
-struct SteadyOptions {
-  bool fixed_flow = false;   ///< impose the flow and compute the pump pressure rise it needs
-  double flow = 0.2;         ///< m3/s, when fixed_flow
-  double speed_ratio = 1.0;  ///< N/N0 of the pumps (pump-curve mode)
-  double ore_scale = 1.0;    ///< multiplies the ore feed (continuation)
 };
 
 /// Term-by-term pressure budget of the loop (Pa); the terms add up to the pump pressure rise.
@@ -84,6 +78,8 @@ SteadyResult solve_steady(const Network& net, const SteadyOptions& options = {})
 /// Pressure (gauge) along a pipe at cell centres, for profiles. `concentration` per riser cell.
 struct PipeProfile {
   std::vector<double> s, depth, pressure, ambient, concentration, solids_velocity;
+  /// Elastic model only (empty otherwise): pressure envelope so far and the cavity volume per cell.
+  std::vector<double> pressure_max, pressure_min, cavity_volume;
 };
 /// Steady profiles with cells of about `cell_size` metres.
 PipeProfile steady_riser_profile(const Network& net, const SteadyResult& result, double cell_size);
@@ -93,6 +89,14 @@ PipeProfile steady_supply_profile(const Network& net, const SteadyResult& result
 struct PipeCells {
   std::vector<double> s, depth, sin_angle, cos_angle, length;
 };
+/// Riser profile at loop flow q from `p_bottom` at the feeder outlet up, with the in-situ concentration per cell,
+/// the closures' gradient and an inertial term rho_m * acceleration (dj/dt, m/s2; 0 in a steady state).
+PipeProfile riser_profile(const Network& net, const PipeCells& cells, double q, double p_bottom,
+                          const std::vector<double>& c_cells, double acceleration);
+/// Supply-pipe profile at loop flow `flow` from `top_pressure` at the pumps down, with friction, the carrier's
+/// weight and an inertial gradient (rho dv/dt, Pa/m; 0 in a steady state).
+PipeProfile supply_profile(const Network& net, const PipeCells& cells, double flow, double top_pressure,
+                           double inertia_gradient);
 /// Cells of about `cell_size`, every section split into a whole number of equal cells. `ascending`:
 /// the riser is described from the feeder upwards, the supply legs from the ship downwards.
 PipeCells make_cells(const Pipe& pipe, double cell_size, double top_depth, bool ascending);

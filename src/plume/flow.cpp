@@ -1,56 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "plume/flow.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "grid/bathymetry.hpp"
 #include "io/hdf5_file.hpp"
-#include "numerics/constants.hpp"
-#include "numerics/tides.hpp"
 
 namespace hadal::plume {
-
-void declare_flow_schema(config::ObjectSpec& plume) {
-  using namespace units;
-  std::vector<std::string> types{"uniform", "tidal", "hdf5"};
-  for (const auto& source : sim::Registry::instance().flow_sources()) types.push_back(source.name);
-  auto& flow = plume.object("flow", "The current that carries the plume.");
-  flow.enumeration("type", types,
-                   "uniform: constant current; tidal: mean + tidal constituents; hdf5: 3-D fields from a file; "
-                   "others: computed by another module in the same run")
-      .default_value("uniform");
-  flow.reals("velocity", kVelocity, "Mean current (u east, v north)")
-      .items(2)
-      .default_value(std::vector<double>{0.0, 0.0})
-      .only_when("type", {"uniform", "tidal"});
-  // Same names and spelling as the ocean module's boundary constituents (ocean.tidal.constituents).
-  auto& constituent = flow.object_list("constituents", "Tidal current constituents (ellipse as u and v amplitudes/phases)");
-  flow.key("constituents").optional().only_when("type", {"tidal"});
-  std::string known;
-  for (const auto& name : numerics::constituent_names()) known += (known.empty() ? "" : ", ") + name;
-  constituent.string("name", "Constituent name (" + known + "; any letter case), or your own with `period`").required();
-  constituent.real("period", kTime, "Period (default: from the name)").greater_than(0.0).optional();
-  constituent.real("u_amplitude", kVelocity, "Amplitude of the eastward velocity").min(0.0).default_value(0.0);
-  constituent.real("u_phase", kDimensionless, "Phase lag of u (e.g. '30 deg'; bare numbers are radians)").default_value(0.0);
-  constituent.real("v_amplitude", kVelocity, "Amplitude of the northward velocity").min(0.0).default_value(0.0);
-  constituent.real("v_phase", kDimensionless, "Phase lag of v").default_value(0.0);
-  constituent.reals("amplitude", kVelocity, "Deprecated spelling of [u_amplitude, v_amplitude]").items(2).min(0.0).optional();
-  constituent.reals("phase", kDimensionless, "Deprecated spelling of [u_phase, v_phase]").items(2).optional();
-  flow.real("log_layer_height", kLength,
-            "Below this height above the bed the current follows a logarithmic profile (0: uniform in depth)")
-      .min(0.0)
-      .default_value(0.0)
-      .only_when("type", {"uniform", "tidal"});
-  flow.string("file", "HDF5 file with /time [nt] and cell-centred /u, /v [nt][nz][ny][nx] on this grid")
-      .required()
-      .only_when("type", {"hdf5"});
-  for (const auto& source : sim::Registry::instance().flow_sources()) {
-    auto& block = flow.object(source.name, "Settings of the '" + source.name + "' flow source");
-    flow.key(source.name).only_when("type", {source.name});
-    if (source.declare_schema) source.declare_schema(block);
-  }
-}
 
 void TidalCurrent::at(double t, double& u, double& v) const {
   u = mean_u;
@@ -243,47 +202,115 @@ class Hdf5Flow : public sim::FlowProvider {
 
 }  // namespace
 
-std::unique_ptr<sim::FlowProvider> make_flow(const config::ConfigView& flow, const grid::StructuredGrid& grid,
-                                             const grid::Bathymetry& bathymetry, sim::RunContext& context) {
-  const std::string type = flow.string("type");
-  if (type == "uniform" || type == "tidal") {
-    TidalCurrent current;
-    const auto mean = flow.reals("velocity");
-    current.mean_u = mean[0];
-    current.mean_v = mean[1];
-    if (type == "tidal" && flow.has("constituents")) {
-      for (const auto& c : flow.children("constituents")) {
-        const double omega = c.has("period") ? 2.0 * numerics::kPi / c.real("period")
-                                             : numerics::constituent_frequency(c.string("name"));
-        if (omega <= 0.0) c.fail("name", "unknown constituent '" + c.string("name") + "': give its period");
-        TidalConstituent k{omega, c.real("u_amplitude"), c.real("v_amplitude"), c.real("u_phase"), c.real("v_phase")};
-        if (c.has("amplitude") || c.has("phase")) {
-          if (c.real("u_amplitude") > 0.0 || c.real("v_amplitude") > 0.0 || c.real("u_phase") != 0.0 ||
-              c.real("v_phase") != 0.0) {
-            c.fail(c.has("amplitude") ? "amplitude" : "phase",
-                   "give either the deprecated amplitude/phase lists or u_amplitude, u_phase, v_amplitude, v_phase");
-          }
-          if (context.log) {
-            context.log->warn("plume.flow.constituents: 'amplitude: [u, v]' and 'phase: [u, v]' are deprecated; "
-                              "write u_amplitude, u_phase, v_amplitude, v_phase as in ocean.tidal.constituents");
-          }
-          if (c.has("amplitude")) k.amplitude_u = c.reals("amplitude")[0], k.amplitude_v = c.reals("amplitude")[1];
-          if (c.has("phase")) k.phase_u = c.reals("phase")[0], k.phase_v = c.reals("phase")[1];
-        }
-        current.constituents.push_back(k);
-      }
-    }
-    return std::make_unique<AnalyticFlow>(current, flow.real("log_layer_height"), grid, bathymetry);
+// ------------------------------------------------------------------------------------------------
+// One flow for several models
+
+struct SharedFlow::Snapshot {
+  Snapshot(const grid::StructuredGrid& grid, double t)
+      : time(t), u(grid, "shared_u", "m s-1", ""), v(grid, "shared_v", "m s-1", ""),
+        w(grid, "shared_w", "m s-1", "", grid.nz() + 1) {}
+  double time;
+  Field u, v, w;
+};
+
+namespace {
+class SharedFlowReader : public sim::FlowProvider {
+ public:
+  explicit SharedFlowReader(SharedFlow& shared) : shared_(shared) {}
+  void velocity(double time, Field& u, Field& v, Field& w) override { shared_.velocity(time, u, v, w); }
+  double max_speed(double t0, double t1) override { return shared_.max_speed(t0, t1); }
+  void save(const std::string& file) override { shared_.save(file); }
+  void restore(const std::string& file) override { shared_.restore(file); }
+
+ private:
+  SharedFlow& shared_;
+};
+}  // namespace
+
+SharedFlow::SharedFlow(const grid::StructuredGrid& grid, std::unique_ptr<sim::FlowProvider> inner)
+    : grid_(grid), inner_(std::move(inner)) {}
+
+SharedFlow::~SharedFlow() = default;
+
+std::unique_ptr<sim::FlowProvider> SharedFlow::reader() { return std::make_unique<SharedFlowReader>(*this); }
+
+void SharedFlow::velocity(double time, Field& u, Field& v, Field& w) {
+  const auto copy = [&](const Snapshot& s) {
+    Kokkos::deep_copy(u.view(), s.u.view());
+    Kokkos::deep_copy(v.view(), s.v.view());
+    Kokkos::deep_copy(w.view(), s.w.view());
+  };
+  for (const auto& s : kept_) {
+    if (s->time == time) return copy(*s);
   }
-  if (type == "hdf5") {
-    auto provider = std::make_unique<Hdf5Flow>(flow, grid, bathymetry);
-    const auto time = context.config.child("time");
-    provider->require_covers(time.real("start"), time.real("end"), flow);
+  if (kept_.empty() || time > kept_.back()->time || time < kept_.front()->time) {
+    constexpr std::size_t kKept = 3;
+    std::unique_ptr<Snapshot> s;
+    if (kept_.size() == kKept) {  // reuse the oldest one's memory
+      s = std::move(kept_.front());
+      kept_.erase(kept_.begin());
+      s->time = time;
+    } else {
+      s = std::make_unique<Snapshot>(grid_, time);
+    }
+    inner_->velocity(time, s->u, s->v, s->w);
+    ++evaluations_;
+    copy(*s);
+    const auto at = std::find_if(kept_.begin(), kept_.end(), [&](const auto& k) { return k->time > time; });
+    kept_.insert(at, std::move(s));
+    return;
+  }
+  // Between two kept evaluations: linear in time.
+  std::size_t n = 1;
+  while (kept_[n]->time < time) ++n;
+  const Snapshot &a = *kept_[n - 1], &b = *kept_[n];
+  const double f = (time - a.time) / (b.time - a.time);
+  for (auto [out, from, to] : {std::tuple<Field*, const Field*, const Field*>{&u, &a.u, &b.u}, {&v, &a.v, &b.v},
+                               {&w, &a.w, &b.w}}) {
+    const auto O = out->view(), A = from->view(), B = to->view();
+    Kokkos::parallel_for(
+        "plume_shared_flow_interpolate",
+        Kokkos::MDRangePolicy<Kokkos::Rank<3>>({0, 0, 0}, {static_cast<long>(O.extent(0)), static_cast<long>(O.extent(1)),
+                                                           static_cast<long>(O.extent(2))}),
+        KOKKOS_LAMBDA(long i, long j, long k) { O(i, j, k) = A(i, j, k) + f * (B(i, j, k) - A(i, j, k)); });
+  }
+}
+
+void SharedFlow::save(const std::string& checkpoint_file) {
+  if (checkpoint_file == saved_to_) return;
+  inner_->save(checkpoint_file);
+  saved_to_ = checkpoint_file;
+}
+
+void SharedFlow::restore(const std::string& checkpoint_file) {
+  if (checkpoint_file == restored_from_) return;
+  inner_->restore(checkpoint_file);
+  restored_from_ = checkpoint_file;
+  kept_.clear();
+}
+
+std::unique_ptr<sim::FlowProvider> make_flow(const FlowSettings& settings, const grid::StructuredGrid& grid,
+                                             const grid::Bathymetry& bathymetry, sim::RunContext& context, double start,
+                                             double end) {
+  if (settings.type == "uniform" || settings.type == "tidal") {
+    TidalCurrent current;
+    current.mean_u = settings.mean_u;
+    current.mean_v = settings.mean_v;
+    current.constituents = settings.constituents;
+    if (settings.deprecated_constituent_spelling && context.log) {
+      context.log->warn("plume.flow.constituents: 'amplitude: [u, v]' and 'phase: [u, v]' are deprecated; write "
+                        "u_amplitude, u_phase, v_amplitude, v_phase as in ocean.tidal.constituents");
+    }
+    return std::make_unique<AnalyticFlow>(current, settings.log_layer_height, grid, bathymetry);
+  }
+  if (settings.type == "hdf5") {
+    auto provider = std::make_unique<Hdf5Flow>(settings.block, grid, bathymetry);
+    provider->require_covers(start, end, settings.block);
     return provider;
   }
-  const auto* source = sim::Registry::instance().find_flow_source(type);
-  if (!source) flow.fail("type", "no flow source '" + type + "' in this build");
-  return source->create(flow.child(type), grid, bathymetry, context);
+  const auto* source = sim::Registry::instance().find_flow_source(settings.type);
+  if (!source) settings.block.fail("type", "no flow source '" + settings.type + "' in this build");
+  return source->create(settings.block.child(settings.type), grid, bathymetry, context);
 }
 
 }  // namespace hadal::plume

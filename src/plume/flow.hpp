@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "grid/field.hpp"
+#include "plume/settings.hpp"
 #include "sim/registry.hpp"
 
 namespace hadal::grid {
@@ -17,16 +18,6 @@ class Bathymetry;
 }  // namespace hadal::grid
 
 namespace hadal::plume {
-
-/// Declares `plume.flow` (including a block for every registered flow source).
-void declare_flow_schema(config::ObjectSpec& plume);
-
-/// One tidal current constituent: u = A_u cos(omega t - phi_u), v = A_v cos(omega t - phi_v).
-struct TidalConstituent {
-  double omega = 0.0;  ///< rad s-1
-  double amplitude_u = 0.0, amplitude_v = 0.0;  ///< m s-1
-  double phase_u = 0.0, phase_v = 0.0;          ///< rad
-};
 
 /// Horizontally uniform current U(t) = mean + sum of constituents (depth-independent, or with a
 /// logarithmic bottom boundary layer below `log_layer_height`).
@@ -41,8 +32,38 @@ struct TidalCurrent {
   void displacement(double t, double& x, double& y) const;
 };
 
-/// Builds the flow provider described by `plume.flow`.
-std::unique_ptr<sim::FlowProvider> make_flow(const config::ConfigView& flow, const grid::StructuredGrid& grid,
-                                             const grid::Bathymetry& bathymetry, sim::RunContext& context);
+/// One flow provider read by several models on identically decomposed grids (method: both), so the
+/// flow (an ocean solve, say) is computed once. Each evaluation of the inner provider is kept (the
+/// last three): a request for a kept time is a copy, one between two kept times a linear interpolation
+/// between them (a time-stepping inner provider cannot go back), a later one advances the inner
+/// provider. A restart clears what is kept: every later request is at or after the restart time, whose
+/// field the restored inner provider gives again.
+class SharedFlow {
+ public:
+  SharedFlow(const grid::StructuredGrid& grid, std::unique_ptr<sim::FlowProvider> inner);
+  ~SharedFlow();
+  /// A provider for one model that reads through this one.
+  std::unique_ptr<sim::FlowProvider> reader();
+  void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w);
+  double max_speed(double t0, double t1) { return inner_->max_speed(t0, t1); }
+  /// Saves / restores the inner provider once per checkpoint, however many readers ask.
+  void save(const std::string& checkpoint_file);
+  void restore(const std::string& checkpoint_file);
+  /// Evaluations of the inner provider so far (each model asking separately would double them).
+  long evaluations() const { return evaluations_; }
+
+ private:
+  struct Snapshot;
+  const grid::StructuredGrid& grid_;
+  std::unique_ptr<sim::FlowProvider> inner_;
+  std::vector<std::unique_ptr<Snapshot>> kept_;  ///< by increasing time
+  std::string saved_to_, restored_from_;
+  long evaluations_ = 0;
+};
+
+/// Builds the flow provider of `settings` on `grid` (a `hdf5` file must cover [start, end]).
+std::unique_ptr<sim::FlowProvider> make_flow(const FlowSettings& settings, const grid::StructuredGrid& grid,
+                                             const grid::Bathymetry& bathymetry, sim::RunContext& context, double start,
+                                             double end);
 
 }  // namespace hadal::plume

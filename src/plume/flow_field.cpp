@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "numerics/constants.hpp"
 #include "numerics/kokkos_math.hpp"
+#include "plume/closures.hpp"
 
 namespace hadal::plume {
 
@@ -79,8 +79,8 @@ void bed_shear_stress(const grid::StructuredGrid& grid, const grid::Bathymetry& 
           } else {
             const double ub = 0.5 * (U(i, j, kb) + U(i + 1, j, kb)), vb = 0.5 * (V(i, j, kb) + V(i, j + 1, kb));
             const double z1 = 0.5 * dz(kb);
-            const double cd = numerics::kVonKarman / km::log(z1 > 2 * z0 ? z1 / z0 : 2.0);
-            stress = rho * cd * cd * (ub * ub + vb * vb);
+            const double ratio = law_of_the_wall_ratio(z1, z0);
+            stress = rho * ratio * ratio * (ub * ub + vb * vb);
           }
         }
         TAU(i, j, 0) = stress;

@@ -7,7 +7,7 @@
 
 #include "grid/bathymetry.hpp"
 #include "grid/field.hpp"
-#include "plume/plume_model.hpp"
+#include "plume/settings.hpp"
 
 namespace hadal::plume {
 

@@ -11,8 +11,8 @@
 #include <Kokkos_ScatterView.hpp>
 
 #include "grid/grid.hpp"
-#include "numerics/constants.hpp"
 #include "numerics/kokkos_math.hpp"
+#include "plume/closures.hpp"
 #include "plume/particles.hpp"
 
 namespace hadal::plume {
@@ -182,18 +182,14 @@ struct FlowGeometry {
 };
 
 /// Vertical diffusivity K(h) and dK/dz at height h above the bed: constant, or the bottom boundary
-/// layer kappa u* h (1 - h/delta) + background (the Eulerian model's profile).
+/// layer (the Eulerian model's profile, closures.hpp).
 KOKKOS_INLINE_FUNCTION void vertical_diffusivity(bool bbl, double kz, double background, double delta, double ustar,
                                                  double h, double& K, double& dK) {
   if (!bbl) {
     K = kz, dK = 0.0;
     return;
   }
-  K = background, dK = 0.0;
-  if (h > 0.0 && h < delta) {
-    K += numerics::kVonKarman * ustar * h * (1.0 - h / delta);
-    dK = numerics::kVonKarman * ustar * (1.0 - 2.0 * h / delta);
-  }
+  boundary_layer_diffusivity(background, delta, ustar, h, K, dK);
 }
 
 /// One step of every particle (see lagrangian_model.hpp for the sequence). Besides moving, the
@@ -221,7 +217,7 @@ struct ParticleMover {
   bool rk4 = false, gaussian = true, drift = true, advection = true, kh_constant = true, bbl = false, erosion = false;
   double kh_value = 0.0, hstep_constant = 0.0;  ///< hstep_constant: sqrt(2 Kh dt) for a constant Kh
   double kz_value = 0.0, kz_background = 0.0, bbl_thickness = 1.0, water_density = 1030.0;
-  int deposition = 1;  ///< 0 none (reflecting bed), 1 always, 2 Krone
+  Deposition deposition = Deposition::Always;
   double tau_cd = 0.07, area = 1.0;
 
   KOKKOS_INLINE_FUNCTION void list(std::size_t p, int where) const {
@@ -354,11 +350,7 @@ struct ParticleMover {
     zn -= w_settle * dt;
     const int where = owner(gn, hn);
     if (zn < bed) {
-      double pd = deposition == 0 ? 0.0 : 1.0;
-      if (deposition == 2) {
-        pd = 1.0 - tau(geo.local_i(gn), geo.local_j(hn), 0) / tau_cd;
-        pd = pd > 0.0 ? pd : 0.0;
-      }
+      const double pd = deposition_probability(deposition, tau(geo.local_i(gn), geo.local_j(hn), 0), tau_cd);
       if (pd >= 1.0 || uniform01(key, 5) < pd) {
         z(p) = bed;
         state(p) = kDeposited;
@@ -384,7 +376,7 @@ struct ParticleMover {
     const double t = tau(li, lj, 0), m_bed = bed(li, lj, n);
     if (t <= tau_ce(n) || m_bed <= 0.0) return;
     const std::uint64_t key = stream_key(seed, static_cast<std::uint64_t>(id(p)), step);
-    const double probability = erosion_m(n) * (t / tau_ce(n) - 1.0) * dt / m_bed;
+    const double probability = erosion_flux(erosion_m(n), t, tau_ce(n)) * dt / m_bed;
     if (uniform01(key, 7) < probability) {
       const int kb = first_wet(gi, gj);
       state(p) = kSuspended;

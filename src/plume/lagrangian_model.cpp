@@ -9,10 +9,12 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "core/profiling.hpp"
 #include "io/hdf5_file.hpp"
 #include "numerics/constants.hpp"
 #include "numerics/kokkos_math.hpp"
 #include "plume/flow_field.hpp"
+#include "plume/kernels.hpp"
 #include "plume/lagrangian_kernels.hpp"
 #include "plume/metrics.hpp"
 
@@ -30,47 +32,6 @@ constexpr std::uint64_t kSampleStream = ~0ULL - 1;   // ... and for choosing the
 
 }  // namespace
 
-void declare_lagrangian_schema(config::ObjectSpec& p) {
-  using namespace units;
-  p.enumeration("method", {"eulerian", "lagrangian", "both"},
-                "eulerian: finite volumes on the grid; lagrangian: random-walk particles binned on the grid; "
-                "both: the two in one time loop with a per-cell comparison")
-      .default_value("eulerian");
-  auto& l = p.object("lagrangian", "Particle tracking (method lagrangian or both).");
-  p.key("lagrangian").only_when("method", {"lagrangian", "both"});
-  l.real("particles_per_second", kFrequency,
-         "Particles released per second for each class of each source while it is on (at least one per step)")
-      .greater_than(0.0)
-      .default_value(20.0);
-  l.enumeration("advection", {"rk2", "rk4"}, "Runge-Kutta scheme of the advection (Heun RK2 or classical RK4)")
-      .default_value("rk2");
-  l.enumeration("random_increments", {"gaussian", "uniform"},
-                "Distribution of the random-walk increments (uniform: unit variance, cheaper)")
-      .default_value("gaussian");
-  l.integer("seed", "Seed of the counter-based random streams").min(0).default_value(20240601);
-  l.real("smoothing_length", kLength,
-         "Standard deviation of a horizontal Gaussian kernel applied to the binned concentration and deposit "
-         "(0: plain binning)")
-      .min(0.0)
-      .default_value(0.0);
-  l.integer("output_particles", "Most particles written per output (a sample chosen by particle id)")
-      .min(0)
-      .default_value(200000);
-}
-
-LagrangianSettings lagrangian_settings_from_config(const config::ConfigView& plume) {
-  LagrangianSettings s;
-  if (!plume.has("lagrangian")) return s;
-  const auto l = plume.child("lagrangian");
-  s.particles_per_second = l.real("particles_per_second");
-  s.rk4 = l.string("advection") == "rk4";
-  s.gaussian = l.string("random_increments") == "gaussian";
-  s.seed = static_cast<std::uint64_t>(l.integer("seed"));
-  s.smoothing_length = l.real("smoothing_length");
-  s.output_particles = l.integer("output_particles");
-  return s;
-}
-
 double ParticleLedger::total(const std::vector<double>& v) const {
   double s = 0.0;
   for (double x : v) s += x;
@@ -86,7 +47,7 @@ long long ParticleLedger::total(const std::vector<long long>& v) const {
 
 LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
                                  PlumeSettings settings, LagrangianSettings lagrangian, std::vector<Source> sources,
-                                 std::unique_ptr<sim::FlowProvider> flow, bool write_files)
+                                 std::unique_ptr<sim::FlowProvider> flow, double start_time, bool write_files)
     : context_(context),
       grid_(context.comm, spec, 2),
       seabed_(seabed),
@@ -95,6 +56,7 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
       lagrangian_(lagrangian),
       sources_(std::move(sources)),
       flow_(std::move(flow)),
+      start_time_(start_time),
       nclasses_(static_cast<int>(settings_.classes.size())),
       particles_(4096),
       migrator_(grid_),
@@ -112,10 +74,7 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
       tau_b_(grid_, "lagrangian_bed_shear_stress", "Pa", "bed shear stress", 1),
       ustar_(grid_, "lagrangian_friction_velocity", "m s-1", "friction velocity", 1),
       scratch_(grid_, "lagrangian_scratch", "1", "smoothing buffer"),
-      ws_("settling_velocity", nclasses_),
-      dry_density_("dry_density", nclasses_),
-      tau_ce_("critical_shear", nclasses_),
-      erosion_m_("erosion_rate", nclasses_),
+      device_(settings_),
       c_class_(grid_, "lagrangian_concentration_all", "kg m-3", "binned particle concentration per class",
                grid_.nz() * nclasses_),
       bed_(grid_, "lagrangian_bed_mass", "kg m-2", "deposited particle mass per class", nclasses_),
@@ -134,21 +93,6 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
       listed_count_("listed_count"),
       write_files_(write_files) {
   geometry_ = FlowGeometry::of(grid_);
-  auto ws = Kokkos::create_mirror_view(ws_);
-  auto dry = Kokkos::create_mirror_view(dry_density_);
-  auto tce = Kokkos::create_mirror_view(tau_ce_);
-  auto em = Kokkos::create_mirror_view(erosion_m_);
-  for (int n = 0; n < nclasses_; ++n) {
-    const auto& k = settings_.classes[static_cast<std::size_t>(n)];
-    ws(n) = k.settling_velocity;
-    dry(n) = k.dry_density();
-    tce(n) = k.critical_shear;
-    em(n) = k.erosion_rate;
-  }
-  Kokkos::deep_copy(ws_, ws);
-  Kokkos::deep_copy(dry_density_, dry);
-  Kokkos::deep_copy(tau_ce_, tce);
-  Kokkos::deep_copy(erosion_m_, em);
   // Every rank knows the wet level of every column, so releases are decided identically everywhere.
   first_wet_global_host_ = Kokkos::create_mirror_view(first_wet_global_);
   for (int j = 0; j < grid_.ny(); ++j)
@@ -194,6 +138,7 @@ std::string LagrangianModel::status() const {
 // Flow
 
 void LagrangianModel::update_flow(double time, Field& u, Field& v, Field& w) {
+  profiling::Region region("flow");
   flow_->velocity(time, u, v, w);
   u.exchange_halo();
   v.exchange_halo();
@@ -356,7 +301,7 @@ std::size_t LagrangianModel::move(double dt) {
   mover.kh = kh_.view(), mover.tau = tau_b_.view(), mover.ustar_map = ustar_.view(), mover.bed = bed_.view();
   mover.first_wet = first_wet_global_;
   mover.owner = migrator_.owner();
-  mover.ws = ws_, mover.tau_ce = tau_ce_, mover.erosion_m = erosion_m_;
+  mover.ws = device_.settling_velocity, mover.tau_ce = device_.critical_shear, mover.erosion_m = device_.erosion_rate;
   mover.x = particles_.x, mover.y = particles_.y, mover.z = particles_.z, mover.mass = particles_.mass;
   mover.age = particles_.age, mover.id = particles_.id, mover.cls = particles_.cls, mover.state = particles_.state;
   mover.event = particles_.event;
@@ -379,11 +324,9 @@ std::size_t LagrangianModel::move(double dt) {
   mover.kz_background = settings_.kz_background;
   mover.bbl_thickness = settings_.bbl_thickness;
   mover.water_density = settings_.water_density;
-  mover.deposition = settings_.reflecting_bed ? 0 : (settings_.krone ? 2 : 1);
+  mover.deposition = settings_.deposition;
   mover.tau_cd = settings_.critical_shear_deposition;
-  bool erosion = false;
-  for (const auto& c : settings_.classes) erosion = erosion || c.critical_shear > 0.0;
-  mover.erosion = erosion;
+  mover.erosion = settings_.erosion();
   mover.area = grid_.dx() * grid_.dy();
   Kokkos::parallel_for("lagrangian_move", Kokkos::RangePolicy<>(0, n), mover);
   auto concentration = c_class_.view();
@@ -431,21 +374,35 @@ void LagrangianModel::advance(double time, double dt) {
         });
   }
   update_bed_stress_and_kh(um_, vm_);
-  release(time, time + dt);
+  {
+    profiling::Region region("release");
+    release(time, time + dt);
+  }
   // Particles drift apart in memory as they move, migrate and are released; a periodic sort by
   // column keeps the flow gathers of neighbouring particles in cache. The order does not change
   // any trajectory (random streams are keyed by particle id).
   constexpr long kSortInterval = 16;
-  if (step_index_ % kSortInterval == 0) sort_particles();
+  if (step_index_ % kSortInterval == 0) {
+    profiling::Region region("sort");
+    sort_particles();
+  }
   c_class_.fill(0.0);
-  const std::size_t listed = move(dt);
-  settle_listed(listed);
+  std::size_t listed = 0;
+  {
+    profiling::Region region("move");
+    listed = move(dt);
+  }
+  {
+    profiling::Region region("bookkeeping");
+    settle_listed(listed);
+  }
   ++step_index_;
   // The end-of-step flow starts the next step.
   std::swap(u0_, u1_);
   std::swap(v0_, v1_);
   std::swap(w0_, w1_);
   flow_time_ = time + dt;
+  profiling::Region region("metrics");
   update_metrics(dt);
 }
 
@@ -603,7 +560,7 @@ void LagrangianModel::update_metrics(double dt) {
   const int nz = grid_.nz(), nn = nclasses_, g = grid_.ghost();
   const double area = grid_.dx() * grid_.dy();
   const auto CC = c_class_.view(), CT = c_total_.view(), BED = bed_.view(), DEP = deposit_.view();
-  const auto dry = dry_density_;
+  const auto dry = device_.dry_density;
   Kokkos::parallel_for(
       "lagrangian_totals", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}), KOKKOS_LAMBDA(int i, int j) {
         for (int k = 0; k < nz; ++k) {
@@ -621,11 +578,7 @@ void LagrangianModel::update_metrics(double dt) {
   const auto CMAX = column_max_.view(), TA = time_above_.view();
   const auto wet = bathymetry_.first_wet();
   const auto dz = grid_.dz_view();
-  const int nthr = static_cast<int>(settings_.concentration_thresholds.size());
-  Kokkos::View<double*> thresholds("thresholds", nthr);
-  auto th = Kokkos::create_mirror_view(thresholds);
-  for (int t = 0; t < nthr; ++t) th(t) = settings_.concentration_thresholds[static_cast<std::size_t>(t)];
-  Kokkos::deep_copy(thresholds, th);
+  const auto thresholds = device_.concentration_thresholds;
   const double first_threshold = settings_.concentration_thresholds.front();
   double volume_above = 0.0;
   Kokkos::parallel_reduce(
@@ -637,10 +590,7 @@ void LagrangianModel::update_metrics(double dt) {
           if (k >= wet(i, j) && total >= first_threshold) volume += area * dz(k);
           column_max = total > column_max ? total : column_max;
         }
-        if (column_max > CMAX(i, j, 0)) CMAX(i, j, 0) = column_max;
-        for (int t = 0; t < nthr; ++t) {
-          if (column_max >= thresholds(t)) TA(i, j, t) += dt;
-        }
+        record_column_exposure(CMAX, TA, thresholds, i, j, column_max, dt);
       },
       volume_above);
   max_volume_above_ = std::max(max_volume_above_, grid::global_sum(grid_.comm(), volume_above));
@@ -904,7 +854,7 @@ void LagrangianModel::finish(io::Json& summary) {
   summary["mass_balance_rel_error"] = max_balance_error_;
   summary["turbidity_volume_max_m3"] = max_volume_above_;
   double x0 = grid_.x_center(0), y0 = grid_.y_center(0);
-  if (!sources_.empty()) sources_.front().position(context_.config.child("time").real("start"), x0, y0);
+  if (!sources_.empty()) sources_.front().position(start_time_, x0, y0);
   write_impact_metrics(grid_, deposit_, column_max_, settings_, x0, y0, summary);
   io::Json per_class = io::Json::array();
   for (int n = 0; n < nclasses_; ++n) {
@@ -928,161 +878,6 @@ void LagrangianModel::finish(io::Json& summary) {
                           {"random_increments", lagrangian_.gaussian ? "gaussian" : "uniform"},
                           {"smoothing_length_m", lagrangian_.smoothing_length},
                           {"seed", lagrangian_.seed}};
-}
-
-// ------------------------------------------------------------------------------------------------
-// Both methods in one loop
-
-BothMethodsModel::BothMethodsModel(sim::RunContext& context, PlumeModel& eulerian, LagrangianModel& lagrangian,
-                                   bool write_files)
-    : context_(context), eulerian_(eulerian), lagrangian_(lagrangian) {
-  if (write_files) {
-    writer_ = std::make_unique<grid::FieldSeriesWriter>(lagrangian_.grid(), context.output_dir, "comparison",
-                                                        grid::FieldSeriesWriter::Kind::Map,
-                                                        !context.restart_file.empty());
-    writer_->set_attribute("case", context.resolved_yaml);
-  }
-}
-
-double BothMethodsModel::stable_dt(double time, double cfl) {
-  return std::min(eulerian_.stable_dt(time, cfl), lagrangian_.stable_dt(time, cfl));
-}
-
-void BothMethodsModel::advance(double time, double dt) {
-  eulerian_.advance(time, dt);
-  lagrangian_.advance(time, dt);
-}
-
-void BothMethodsModel::check_finite(long step, double time) {
-  eulerian_.check_finite(step, time);
-  lagrangian_.check_finite(step, time);
-}
-
-void BothMethodsModel::after_step(long step, double time) {
-  eulerian_.after_step(step, time);
-  lagrangian_.after_step(step, time);
-}
-
-void BothMethodsModel::eulerian_deposit(Field& out) const {
-  const auto& grid = lagrangian_.grid();
-  const std::size_t columns = static_cast<std::size_t>(grid.owned().ni()) * grid.owned().nj();
-  std::vector<double> thickness(columns, 0.0);
-  const auto& classes = lagrangian_.settings().classes;
-  for (std::size_t n = 0; n < classes.size(); ++n) {
-    const auto bed = eulerian_.bed_mass(static_cast<int>(n));
-    for (std::size_t c = 0; c < columns; ++c) thickness[c] += bed[c] / classes[n].dry_density();
-  }
-  out.set_owned_block(thickness);
-}
-
-void BothMethodsModel::write_output(long step, double time) {
-  eulerian_.write_output(step, time);
-  lagrangian_.write_output(step, time);
-  if (!writer_) return;
-  const auto& grid = lagrangian_.grid();
-  Field e(grid, "deposit_thickness_eulerian", "m", "deposit thickness, Eulerian", 1);
-  Field l(grid, "deposit_thickness_lagrangian", "m", "deposit thickness, Lagrangian (particles)", 1);
-  Field d(grid, "deposit_difference", "m", "deposit thickness, Lagrangian minus Eulerian", 1);
-  eulerian_deposit(e);
-  Kokkos::deep_copy(l.view(), lagrangian_.deposit_field().view());
-  const auto E = e.view(), L = l.view(), D = d.view();
-  Kokkos::parallel_for(
-      "comparison_difference", Range2({0, 0}, {grid.local_ni(), grid.local_nj()}),
-      KOKKOS_LAMBDA(int i, int j) { D(i, j, 0) = L(i, j, 0) - E(i, j, 0); });
-  std::vector<Field> agreement;
-  for (double thr : lagrangian_.settings().deposit_thresholds) {
-    agreement.emplace_back(grid, "agreement_" + threshold_key(thr) + "_m", "1",
-                           "deposit >= " + threshold_key(thr) + " m: 0 neither, 1 Eulerian only, 2 Lagrangian only, 3 both",
-                           1);
-    const auto A = agreement.back().view();
-    Kokkos::parallel_for(
-        "comparison_agreement", Range2({0, 0}, {grid.local_ni(), grid.local_nj()}), KOKKOS_LAMBDA(int i, int j) {
-          A(i, j, 0) = (E(i, j, 0) >= thr ? 1.0 : 0.0) + (L(i, j, 0) >= thr ? 2.0 : 0.0);
-        });
-  }
-  std::vector<const Field*> maps{&e, &l, &d};
-  for (const auto& f : agreement) maps.push_back(&f);
-  writer_->write(step, time, maps);
-}
-
-void BothMethodsModel::save(sim::CheckpointWriter& checkpoint) {
-  eulerian_.save(checkpoint);
-  lagrangian_.save(checkpoint);
-}
-
-void BothMethodsModel::restore(sim::CheckpointReader& checkpoint) {
-  eulerian_.restore(checkpoint);
-  lagrangian_.restore(checkpoint);
-}
-
-double BothMethodsModel::work_per_step() const { return eulerian_.work_per_step() + lagrangian_.work_per_step(); }
-std::string BothMethodsModel::status() const { return eulerian_.status() + "; " + lagrangian_.status(); }
-
-void BothMethodsModel::finish(io::Json& summary) {
-  eulerian_.finish(summary);
-  io::Json lagrangian = io::Json::object();
-  lagrangian_.finish(lagrangian);
-  summary["method"] = "both";
-  summary["lagrangian"] = lagrangian;
-
-  const auto& grid = lagrangian_.grid();
-  Field e(grid, "deposit_thickness_eulerian", "m", "", 1);
-  eulerian_deposit(e);
-  const auto ev = e.owned_block(), lv = lagrangian_.deposit_thickness();
-  const double area = grid.dx() * grid.dy();
-  io::Json comparison = io::Json::object(), area_difference = io::Json::object(), relative = io::Json::object(),
-           overlap = io::Json::object();
-  for (double thr : lagrangian_.settings().deposit_thresholds) {
-    double both = 0, only_e = 0, only_l = 0;
-    for (std::size_t c = 0; c < ev.size(); ++c) {
-      const bool a = ev[c] >= thr, b = lv[c] >= thr;
-      both += (a && b) ? area : 0.0;
-      only_e += (a && !b) ? area : 0.0;
-      only_l += (!a && b) ? area : 0.0;
-    }
-    both = grid::global_sum(grid.comm(), both);
-    only_e = grid::global_sum(grid.comm(), only_e);
-    only_l = grid::global_sum(grid.comm(), only_l);
-    const double area_e = both + only_e, area_l = both + only_l;
-    const std::string key = threshold_key(thr);
-    area_difference[key] = area_l - area_e;
-    relative[key] = area_e > 0.0 ? (area_l - area_e) / area_e : 0.0;
-    overlap[key] = {{"both_m2", both},
-                    {"eulerian_only_m2", only_e},
-                    {"lagrangian_only_m2", only_l},
-                    {"jaccard", both + only_e + only_l > 0.0 ? both / (both + only_e + only_l) : 1.0}};
-  }
-  double l1 = 0.0, reference = 0.0, peak_e = 0.0, peak_l = 0.0;
-  for (std::size_t c = 0; c < ev.size(); ++c) {
-    l1 += std::abs(lv[c] - ev[c]) * area;
-    reference += ev[c] * area;
-    peak_e = std::max(peak_e, ev[c]);
-    peak_l = std::max(peak_l, lv[c]);
-  }
-  l1 = grid::global_sum(grid.comm(), l1);
-  reference = grid::global_sum(grid.comm(), reference);
-  comparison["deposit_area_difference_m2"] = area_difference;
-  comparison["deposit_area_relative_difference"] = relative;
-  comparison["deposit_overlap"] = overlap;
-  comparison["deposit_volume_eulerian_m3"] = reference;
-  comparison["deposit_volume_lagrangian_m3"] = grid::global_sum(grid.comm(), [&] {
-    double s = 0.0;
-    for (double v : lv) s += v * area;
-    return s;
-  }());
-  comparison["deposit_thickness_l1_relative"] = reference > 0.0 ? l1 / reference : 0.0;
-  comparison["max_deposit_thickness_ratio"] =
-      grid::global_max(grid.comm(), peak_e) > 0.0 ? grid::global_max(grid.comm(), peak_l) / grid::global_max(grid.comm(), peak_e)
-                                                  : 0.0;
-  const double de = summary["mass_deposited_kg"].get<double>(), dl = lagrangian["mass_deposited_kg"].get<double>();
-  comparison["mass_deposited_relative_difference"] = de > 0.0 ? (dl - de) / de : 0.0;
-  io::Json turbidity = io::Json::object();
-  for (auto it = summary["turbidity_area_m2"].begin(); it != summary["turbidity_area_m2"].end(); ++it) {
-    turbidity[it.key()] = lagrangian["turbidity_area_m2"][it.key()].get<double>() - it.value().get<double>();
-  }
-  comparison["turbidity_area_difference_m2"] = turbidity;
-  comparison["map"] = "comparison.xmf";
-  summary["comparison"] = comparison;
 }
 
 }  // namespace hadal::plume

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// \file lagrangian_model.hpp
 /// \brief Lagrangian random-walk particle model of the sediment plume, run from the same case file as
-/// the Eulerian PlumeModel (same classes, sources, flow, diffusivities and thresholds), and the
-/// composite that runs both methods in one time loop and compares them.
+/// the Eulerian model (same classes, sources, flow, diffusivities and thresholds).
 ///
 /// One step: release -> (every 16 steps) sort by column -> advection (Heun RK2 or classical RK4
 /// through the C-grid face velocities, interpolated per cell like the finite volumes, linear in time
@@ -27,29 +26,12 @@
 #include "io/xdmf.hpp"
 #include "plume/lagrangian_kernels.hpp"
 #include "plume/particles.hpp"
-#include "plume/plume_model.hpp"
+#include "plume/device_settings.hpp"
+#include "plume/settings.hpp"
 #include "plume/sources.hpp"
 #include "sim/simulation.hpp"
 
 namespace hadal::plume {
-
-struct LagrangianSettings {
-  double particles_per_second = 20.0;  ///< per class and source while the source is on
-  bool rk4 = false;                    ///< advection: Heun RK2 (false) or classical RK4
-  bool gaussian = true;                ///< random increments: Gaussian, or uniform of unit variance
-  std::uint64_t seed = 20240601;
-  double smoothing_length = 0.0;       ///< horizontal Gaussian kernel sigma on binned maps, m (0: binning only)
-  long output_particles = 200000;      ///< most particles written per output (sampled by id)
-  bool drift_correction = true;        ///< dK/dz drift and Visser's offset (off only to show the naive walk fails)
-  /// Velocity interpolation: trilinear on each staggered lattice instead of the finite-volume cell
-  /// interpolation (on only to show that it accumulates particles next to bathymetry steps).
-  bool trilinear_velocity = false;
-};
-
-/// Declares `plume.method` and the `plume.lagrangian` block.
-void declare_lagrangian_schema(config::ObjectSpec& plume);
-/// Reads `plume.lagrangian` (defaults if the block is absent).
-LagrangianSettings lagrangian_settings_from_config(const config::ConfigView& plume);
 
 /// Per-class mass and particle counts of the ledger, summed over ranks.
 struct ParticleLedger {
@@ -61,10 +43,10 @@ struct ParticleLedger {
 
 class LagrangianModel : public sim::Model {
  public:
-  /// `series_prefix` names the output files (lagrangian_plume_*.h5, particles_*.h5, ...).
+  /// `start_time` (time.start) places the sources for the summary's extents.
   LagrangianModel(sim::RunContext& context, const grid::GridSpec& spec, const grid::SeabedShape& seabed,
                   PlumeSettings settings, LagrangianSettings lagrangian, std::vector<Source> sources,
-                  std::unique_ptr<sim::FlowProvider> flow, bool write_files = true);
+                  std::unique_ptr<sim::FlowProvider> flow, double start_time, bool write_files = true);
 
   double stable_dt(double time, double cfl) override;
   void advance(double time, double dt) override;
@@ -133,6 +115,7 @@ class LagrangianModel : public sim::Model {
   LagrangianSettings lagrangian_;
   std::vector<Source> sources_;
   std::unique_ptr<sim::FlowProvider> flow_;
+  double start_time_;
   int nclasses_;
 
   FlowGeometry geometry_;  ///< grid geometry for the kernels (built once: it holds the level table)
@@ -148,7 +131,7 @@ class LagrangianModel : public sim::Model {
   grid::Field tau_b_;          ///< bed shear stress per column (map, with halo)
   grid::Field ustar_;          ///< friction velocity sqrt(tau_b / rho) per column
   grid::Field scratch_;        ///< smoothing buffer
-  Kokkos::View<double*> ws_, dry_density_, tau_ce_, erosion_m_;
+  DeviceSettings device_;
   bool advection_ = true;
 
   // Binned state and metrics.
@@ -174,32 +157,6 @@ class LagrangianModel : public sim::Model {
   std::unique_ptr<grid::FieldSeriesWriter> volume_writer_, map_writer_;
   std::unique_ptr<io::CsvSeries> budget_;
   std::vector<io::XdmfPointStep> particle_steps_;
-};
-
-/// Runs the Eulerian and the Lagrangian model in one time loop with the same dt, and compares their
-/// deposit maps (per cell, and the exceedance areas) at every output and in the summary.
-class BothMethodsModel : public sim::Model {
- public:
-  BothMethodsModel(sim::RunContext& context, PlumeModel& eulerian, LagrangianModel& lagrangian, bool write_files = true);
-  double stable_dt(double time, double cfl) override;
-  void advance(double time, double dt) override;
-  void check_finite(long step, double time) override;
-  void write_output(long step, double time) override;
-  void after_step(long step, double time) override;
-  void save(sim::CheckpointWriter& checkpoint) override;
-  void restore(sim::CheckpointReader& checkpoint) override;
-  void finish(io::Json& summary) override;
-  double work_per_step() const override;
-  std::string status() const override;
-
- private:
-  /// Eulerian deposit thickness map (sum over classes of bed mass / dry density) on the Lagrangian grid.
-  void eulerian_deposit(grid::Field& out) const;
-
-  sim::RunContext& context_;
-  PlumeModel& eulerian_;
-  LagrangianModel& lagrangian_;
-  std::unique_ptr<grid::FieldSeriesWriter> writer_;
 };
 
 }  // namespace hadal::plume

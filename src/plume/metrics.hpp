@@ -9,7 +9,7 @@
 
 #include "grid/field.hpp"
 #include "io/json.hpp"
-#include "plume/plume_model.hpp"
+#include "plume/settings.hpp"
 
 namespace hadal::plume {
 

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
 
 namespace hadal::plume {
 
@@ -33,9 +32,5 @@ struct Source {
   /// Path length (Line and Moving).
   double length() const;
 };
-
-void declare_sources_schema(config::ObjectSpec& plume);
-/// Reads `plume.sources`; checks fractions against `classes` classes.
-std::vector<Source> sources_from_config(const config::ConfigView& plume, std::size_t classes);
 
 }  // namespace hadal::plume

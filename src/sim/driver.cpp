@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/runtime.hpp"
+#include "core/profiling.hpp"
 #include "sim/simulation.hpp"
 
 namespace hadal::sim {
@@ -227,8 +228,17 @@ int run_case(MPI_Comm comm, const RunOptions& options) {
     context.log = &log;
     context.summary = &summary;
     const auto start = std::chrono::steady_clock::now();
+    profiling::enable(options.profile);
     type->run(context);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.profile) {
+      // Every rank takes part; rank 0's log prints it.
+      const std::string table = profiling::table(comm, wall);
+      log.info("time by region (s, inclusive of nested regions; wall " + strformat("%.3f", wall) + " s):\n" + table);
+      io::Json profile = io::Json::object();
+      for (const auto& e : profiling::entries()) profile[e.path] = {{"calls", e.calls}, {"seconds", e.seconds}};
+      summary["profile_rank0"] = profile;
+    }
 
     io::Json document = io::Json::object();
     document["case"] = name;

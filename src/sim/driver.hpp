@@ -20,6 +20,7 @@ struct RunOptions {
   std::string restart_file;            ///< --restart FILE ("latest" = newest checkpoint in the output dir)
   std::vector<std::string> overrides;  ///< --set key.path=value, applied before validation
   bool quiet = false;
+  bool profile = false;                ///< --profile: time the named regions and print a table at the end
   std::string command_line;            ///< recorded in the log
 };
 

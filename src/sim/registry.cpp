@@ -25,6 +25,18 @@ void Registry::add_benchmark(Benchmark benchmark) {
   benchmarks_.push_back(std::move(benchmark));
 }
 
+void Registry::add_seabed_model(SeabedModelType type) {
+  if (find_seabed_model(type.name)) throw std::logic_error("seabed model '" + type.name + "' registered twice");
+  seabed_models_.push_back(std::move(type));
+}
+
+const SeabedModelType* Registry::find_seabed_model(const std::string& name) const {
+  for (const auto& t : seabed_models_) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
 const CaseType* Registry::find_case_type(const std::string& name) const {
   for (const auto& t : case_types_) {
     if (t.name == name) return &t;

@@ -25,6 +25,9 @@ class Field;
 
 namespace hadal::sim {
 
+class CheckpointWriter;
+class CheckpointReader;
+
 /// Everything a case needs from the driver.
 struct RunContext {
   MPI_Comm comm = MPI_COMM_WORLD;
@@ -82,6 +85,43 @@ struct FlowSourceType {
       check;
 };
 
+/// What a sediment-transport model hands the seabed after each of its steps: maps (nk = 1, owned
+/// columns filled) on the transport model's grid and decomposition.
+struct SeabedExposure {
+  const grid::Field* deposited = nullptr;               ///< kg m-2 settled onto the bed during the step, all classes
+  const grid::Field* eroded = nullptr;                  ///< kg m-2 taken up from the bed during the step
+  const grid::Field* deposit_thickness = nullptr;       ///< m of re-deposit accumulated since the start
+  const grid::Field* near_bed_concentration = nullptr;  ///< kg m-3 in the lowest wet cell, all classes, after the step
+  const grid::Field* bed_shear_stress = nullptr;        ///< Pa, or nullptr where the transport model has none
+  const grid::Field* near_bed_u = nullptr;              ///< m s-1, eastward velocity in the lowest wet cell
+  const grid::Field* near_bed_v = nullptr;              ///< m s-1, northward
+};
+
+/// A model of what lives on the seabed, driven by a transport model's exposure (e.g. `benthos`).
+class SeabedModel {
+ public:
+  virtual ~SeabedModel() = default;
+  /// Advances from `time` to `time + dt` under the exposure of that step (collective).
+  virtual void advance(double time, double dt, const SeabedExposure& exposure) = 0;
+  /// Writes its fields at the transport model's output times (collective).
+  virtual void write_output(long step, double time) = 0;
+  /// Its state in the transport model's checkpoint.
+  virtual void save(CheckpointWriter& checkpoint) = 0;
+  virtual void restore(CheckpointReader& checkpoint) = 0;
+  /// Adds its metrics to the summary.
+  virtual void finish(io::Json& summary) = 0;
+};
+
+/// A named seabed model; a transport model that supports seabed models declares the block
+/// `<its settings>.<name>` for each registered type and runs the model when that block is present.
+struct SeabedModelType {
+  std::string name;
+  std::function<void(config::ObjectSpec& block)> declare_schema;
+  std::function<std::unique_ptr<SeabedModel>(const config::ConfigView& block, const grid::StructuredGrid& grid,
+                                             const grid::Bathymetry& bathymetry, RunContext& context)>
+      create;
+};
+
 /// A performance benchmark run by `hadal bench <name> [args...]`. It records its figures in
 /// `results` (printed as JSON and written to bench_<name>.json), including throughput and the ratio to
 /// a reference measured in the same run (see sim/roofline.hpp).
@@ -97,6 +137,9 @@ class Registry {
   void add_case_type(CaseType type);
   void add_flow_source(FlowSourceType type);
   void add_benchmark(Benchmark benchmark);
+  void add_seabed_model(SeabedModelType type);
+  const SeabedModelType* find_seabed_model(const std::string& name) const;
+  const std::vector<SeabedModelType>& seabed_models() const { return seabed_models_; }
   const Benchmark* find_benchmark(const std::string& name) const;
   const std::vector<Benchmark>& benchmarks() const { return benchmarks_; }
   const CaseType* find_case_type(const std::string& name) const;
@@ -109,6 +152,7 @@ class Registry {
   std::vector<CaseType> case_types_;
   std::vector<FlowSourceType> flow_sources_;
   std::vector<Benchmark> benchmarks_;
+  std::vector<SeabedModelType> seabed_models_;
 };
 
 /// Calls every compiled-in module's register function (generated at configure time).

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "core/error.hpp"
+#include "core/profiling.hpp"
 #include "core/runtime.hpp"
 #include "core/signals.hpp"
 
@@ -152,7 +153,12 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
   const bool iterating = model.iterates_to_steady_state();
   while ((iterating || t < settings.end - end_tolerance) && (settings.max_steps == 0 || step < settings.max_steps) &&
          !model.finished()) {
-    dt = settings.dt_fixed > 0.0 ? settings.dt_fixed : model.stable_dt(t, settings.cfl);
+    if (settings.dt_fixed > 0.0) {
+      dt = settings.dt_fixed;
+    } else {
+      profiling::Region region("stable_dt");
+      dt = model.stable_dt(t, settings.cfl);
+    }
     if (settings.dt_max > 0.0) dt = std::min(dt, settings.dt_max);
     if (!(dt > 0.0) || !std::isfinite(dt)) {
       throw NumericalError("time step " + std::to_string(step + 1) + " at t = " + sim_time_text(t) +
@@ -162,18 +168,29 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
     const double target = std::min({iterating ? std::numeric_limits<double>::infinity() : settings.end, next_output,
                                     next_checkpoint});
     if (t + dt >= target - 1e-9 * dt) dt = target - t;
-    model.advance(t, dt);
+    {
+      profiling::Region region("advance");
+      model.advance(t, dt);
+    }
     t = (std::abs(t + dt - target) <= 1e-9 * dt) ? target : t + dt;
     ++step;
-    model.after_step(step, t);
+    {
+      profiling::Region region("after_step");
+      model.after_step(step, t);
+    }
     const bool output_now = t >= next_output;
-    if (output_now || step % 10 == 0) model.check_finite(step, t);
+    if (output_now || step % 10 == 0) {
+      profiling::Region region("check_finite");
+      model.check_finite(step, t);
+    }
     if (output_now) {
+      profiling::Region region("output");
       model.write_output(step, t);
       last_output = t;
       next_output = next_event(settings.start, settings.output_interval, t);
     }
     if (t >= next_checkpoint) {
+      profiling::Region region("checkpoint");
       write_checkpoint(model, context, identity, step, t, settings.keep_checkpoints);
       last_checkpoint = t;
       next_checkpoint = next_event(settings.start, settings.checkpoint_interval, t);

@@ -25,8 +25,8 @@ namespace hadal::sweep {
 
 namespace fs = std::filesystem;
 
-std::string usage() {
-  return R"(  sweep SWEEP.yaml [-o DIR]
+namespace {
+const char* kSweepUsage = R"(  sweep SWEEP.yaml [-o DIR]
         expand a sweep into one case file per member (DIR/cases) and validate them all
   sweep SWEEP.yaml --local [-j N] [--ranks R] [--mpiexec CMD] [--only m0003,m0007] [--retry-failed]
         run the members here as separate hadal processes, skipping complete ones
@@ -37,10 +37,17 @@ std::string usage() {
         gather every member's summary.json into DIR/results.csv and draw the plots (DIR/plots)
   sweep status DIR|SWEEP.yaml
         list the members and where each stands (done, failed, checkpointed, pending)
-  submit CASE.yaml [--site SITE.yaml] [-o RUN_DIR] [--set key.path=value ...] [job options as above]
+)";
+const char* kSubmitUsage = R"(  submit CASE.yaml [--queue slurm|pbs] [--site SITE.yaml] [-o RUN_DIR] [--script FILE]
+        [--set key.path=value ...] [--nodes N] [--ranks-per-node R] [--time HH:MM:SS] [--warning T]
+        [--account A] [--partition P] [--submit]
         write (and with --submit, submit) a Slurm or PBS job script for one case
 )";
-}
+}  // namespace
+
+std::string usage() { return std::string(kSweepUsage) + kSubmitUsage; }
+
+std::string usage(const std::string& command) { return command == "submit" ? kSubmitUsage : kSweepUsage; }
 
 namespace {
 

@@ -27,6 +27,8 @@ int main_command(MPI_Comm comm, const std::vector<std::string>& args);
 
 /// Usage text of both commands (for `hadal --help`).
 std::string usage();
+/// The usage lines of one command, `sweep` or `submit` (`hadal sweep --help`).
+std::string usage(const std::string& command);
 
 /// One value a parameter takes in one member.
 struct Value {

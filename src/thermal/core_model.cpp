@@ -159,4 +159,16 @@ double stable_layer_thickness(double q_cmb, double q_volume, double q_icb, doubl
   return r_core - r_core * std::cbrt(xs);
 }
 
+std::vector<double> CoreModel::state_values() const {
+  return {s_.time, s_.cmb_temperature, s_.inner_core_radius, s_.heat_out, s_.radiogenic_energy};
+}
+
+void CoreModel::set_state_values(const std::vector<double>& v) {
+  s_.time = v.at(0);
+  s_.cmb_temperature = v.at(1);
+  s_.inner_core_radius = v.at(2);
+  s_.heat_out = v.at(3);
+  s_.radiogenic_energy = v.at(4);
+}
+
 }  // namespace hadal::thermal

@@ -15,26 +15,9 @@
 #include <string>
 #include <vector>
 
-namespace hadal::thermal {
+#include "thermal/settings.hpp"
 
-struct CoreParameters {
-  double core_radius = 3480e3;           ///< m
-  double inner_core_radius = 1221e3;     ///< m, initial
-  double mass = 1.94e24;                 ///< kg (whole core)
-  double inner_core_density = 12760.0;   ///< kg m-3
-  double heat_capacity = 800.0;          ///< J kg-1 K-1
-  double expansivity = 1.25e-5;          ///< K-1
-  double cmb_gravity = 10.68;            ///< m s-2
-  double conductivity = 100.0;           ///< W m-1 K-1 (30-250)
-  double secular_factor = 1.0;           ///< epsilon_T, mass average of T_a/T_c
-  double latent_heat = 0.70e6;           ///< J kg-1
-  double melting_slope_difference = 2e-9;  ///< (dT_m/dP - dT_a/dP) at the ICB, K Pa-1
-  double compositional_density_jump = 0.0; ///< kg m-3 (light-element buoyancy, drives Q_G)
-  double cmb_temperature = 4000.0;       ///< K, initial
-  double nucleation_temperature = 0.0;   ///< K: T_c at which the inner core nucleates (if none yet)
-  double radiogenic_heating = 0.0;       ///< W kg-1 at t = 0
-  double radiogenic_half_life = 1.25e9 * 3.15576e7;  ///< s (40K)
-};
+namespace hadal::thermal {
 
 /// Throws std::invalid_argument naming the inconsistency (radii, mass vs radius, ...).
 void check_core_parameters(const CoreParameters& p);
@@ -65,6 +48,12 @@ class CoreModel {
   const CoreParameters& parameters() const { return p_; }
   const CoreState& state() const { return s_; }
   void set_state(const CoreState& s) { s_ = s; }
+  /// Starts the core's clock (its radiogenic decay) at `time` (s), the run's time.start.
+  void set_time(double time) { s_.time = time; }
+  /// The state as checkpoints store it: time, T_c, r_i, heat out, radiogenic energy.
+  std::vector<double> state_values() const;
+  /// Sets the state from state_values() stored at v[0..4].
+  void set_state_values(const std::vector<double>& v);
 
   /// Advances by dt with Q_CMB(t) (W) given as a function of time (classical RK4).
   void advance(double dt, const std::function<double(double)>& q_cmb);

@@ -11,23 +11,12 @@
 
 namespace hadal::thermal {
 MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& params)
-    : comm_(comm), params_(params), dx_(params.aspect / params.nx), dz_(1.0 / params.nz) {
-  stokes_ = std::make_unique<StokesSolver2D>(comm, params.nx, params.nz, params.aspect, 1.0, params.velocity_bc,
+    : PlanarMantleBox(comm, params_), params_(params), dx_(params.aspect / params.nx), dz_(1.0 / params.nz) {
+  stokes_ = std::make_unique<StokesSolver2D>(comm, std::array<int, 2>{params.nx, params.nz},
+                                             std::array<double, 2>{params.aspect, 1.0}, params.velocity_bc,
                                              params.stokes_rtol, params.options_prefix, params.petsc_options,
                                              params.stokes_method);
-  const auto rx = stokes_->ranges_x(), rz = stokes_->ranges_z();
-  HADAL_PETSC(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, params.nx, params.nz,
-                           stokes_->ranks_x(), stokes_->ranks_z(), 1, 2, rx.data(), rz.data(), &da_));
-  HADAL_PETSC(DMSetUp(da_));
-  HADAL_PETSC(DMCreateGlobalVector(da_, &rhs_));
-  HADAL_PETSC(VecDuplicate(rhs_, &sol_));
-  HADAL_PETSC(DMCreateLocalVector(da_, &local_));
-  // The operators come from a twin DMDA with the 5-point star stencil and the same layout: on da_
-  // (width-2 box, for the advection ghosts) DMCreateMatrix would store 25 entries a row, 20 of them
-  // explicit zeros that the factorisations and AMG would carry along.
-  HADAL_PETSC(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, params.nx, params.nz,
-                           stokes_->ranks_x(), stokes_->ranks_z(), 1, 1, rx.data(), rz.data(), &operator_da_));
-  HADAL_PETSC(DMSetUp(operator_da_));
+  create_energy_grids(*stokes_, {params.nx, params.nz}, {params.aspect, 1.0});
   if (!params.implicit_advection)
     for (auto& d : diffusion_) {
       HADAL_PETSC(DMCreateMatrix(operator_da_, &d.matrix));
@@ -36,13 +25,12 @@ MantleConvection2D::MantleConvection2D(MPI_Comm comm, const MantleParameters& pa
   if (params.implicit_advection) {
     HADAL_PETSC(DMCreateMatrix(operator_da_, &advection_diffusion_));
     advection_diffusion_ksp_ = create_energy_solver(false);
-    HADAL_PETSC(VecDuplicate(rhs_, &previous_));
   }
   const auto& o = stokes_->owned();
-  T_ = View2("temperature", o.xm + 4, o.zm + 4);
-  vx_ = View2("vx", o.xm + 1, o.zm);
-  vz_ = View2("vz", o.xm, o.zm + 1);
-  tendency_ = View2("advective_tendency", o.xm, o.zm);
+  T_ = View2("temperature", o.count[0] + 4, o.count[1] + 4);
+  vx_ = View2("vx", o.count[0] + 1, o.count[1]);
+  vz_ = View2("vz", o.count[0], o.count[1] + 1);
+  tendency_ = View2("advective_tendency", o.count[0], o.count[1]);
 }
 
 MantleConvection2D::~MantleConvection2D() {
@@ -52,33 +40,6 @@ MantleConvection2D::~MantleConvection2D() {
   }
   KSPDestroy(&advection_diffusion_ksp_);
   MatDestroy(&advection_diffusion_);
-  VecDestroy(&rhs_);
-  VecDestroy(&sol_);
-  VecDestroy(&previous_);
-  VecDestroy(&local_);
-  DMDestroy(&operator_da_);
-  DMDestroy(&da_);
-}
-
-KSP MantleConvection2D::create_energy_solver(bool symmetric) const {
-  KSP ksp;
-  HADAL_PETSC(KSPCreate(comm_, &ksp));
-  HADAL_PETSC(KSPSetOptionsPrefix(ksp, (params_.options_prefix + "energy_").c_str()));
-  PC pc;
-  HADAL_PETSC(KSPGetPC(ksp, &pc));
-  if (params_.stokes_method == StokesMethod::Direct) {
-    HADAL_PETSC(KSPSetType(ksp, KSPPREONLY));
-    HADAL_PETSC(PCSetType(pc, PCLU));
-    HADAL_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
-  } else {
-    // Upwind advection keeps the operator an M-matrix, which BoomerAMG handles; GMRES for its asymmetry.
-    HADAL_PETSC(KSPSetType(ksp, symmetric ? KSPCG : KSPGMRES));
-    HADAL_PETSC(PCSetType(pc, PCHYPRE));
-    HADAL_PETSC(KSPSetTolerances(ksp, 1e-11, 1e-14, PETSC_DEFAULT, 500));
-    HADAL_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
-  }
-  HADAL_PETSC(KSPSetFromOptions(ksp));
-  return ksp;
 }
 
 void MantleConvection2D::set_initial_temperature() {
@@ -87,9 +48,9 @@ void MantleConvection2D::set_initial_temperature() {
   const double tb = params_.bottom.kind == ThermalBoundaryKind::Temperature ? params_.bottom.value : 1.0;
   const double tt = params_.top.kind == ThermalBoundaryKind::Temperature ? params_.top.value : 0.0;
   auto T = T_;
-  const int xs = o.xs, zs = o.zs;
+  const int xs = o.start[0], zs = o.start[1];
   Kokkos::parallel_for(
-      "thermal_initial_T", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}), KOKKOS_LAMBDA(int i, int j) {
+      "thermal_initial_T", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.count[0], o.count[1]}), KOKKOS_LAMBDA(int i, int j) {
         const double x = (xs + i + 0.5) * dx, z = (zs + j + 0.5) * dz;
         T(i + 2, j + 2) = tb + (tt - tb) * z + amp * cos(numerics::kPi * x / aspect) * sin(numerics::kPi * z);
       });
@@ -101,28 +62,13 @@ void MantleConvection2D::fill_ghosts() {
   const auto o = stokes_->owned();
   auto h = Kokkos::create_mirror_view(T_);
   Kokkos::deep_copy(h, T_);
-  PetscScalar** g;
-  Vec global;
-  HADAL_PETSC(DMGetGlobalVector(da_, &global));
-  HADAL_PETSC(DMDAVecGetArray(da_, global, &g));
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i) g[o.zs + j][o.xs + i] = h(i + 2, j + 2);
-  HADAL_PETSC(DMDAVecRestoreArray(da_, global, &g));
-  HADAL_PETSC(DMGlobalToLocal(da_, global, INSERT_VALUES, local_));
-  HADAL_PETSC(DMRestoreGlobalVector(da_, &global));
-  PetscInt gxs, gzs, gzz, gxm, gzm, gzk;
-  HADAL_PETSC(DMDAGetGhostCorners(da_, &gxs, &gzs, &gzz, &gxm, &gzm, &gzk));
-  const PetscScalar** l;
-  HADAL_PETSC(DMDAVecGetArrayRead(da_, local_, &l));
-  for (int j = gzs; j < gzs + gzm; ++j)
-    for (int i = gxs; i < gxs + gxm; ++i) h(i - o.xs + 2, j - o.zs + 2) = l[j][i];
-  HADAL_PETSC(DMDAVecRestoreArrayRead(da_, local_, &l));
+  exchange_ghosts(h);
 
   // Physical boundaries: odd reflection about a wall temperature, linear extension for a flux,
   // even reflection on the insulating side walls (applied last so corners are consistent).
   const int nx = params_.nx, nz = params_.nz;
-  const int ni = o.xm + 4;
-  if (o.zs == 0) {
+  const int ni = o.count[0] + 4;
+  if (o.start[1] == 0) {
     for (int i = 0; i < ni; ++i)
       for (int k = 1; k <= 2; ++k) {
         const double t_in = h(i, 2 + k - 1);
@@ -131,8 +77,8 @@ void MantleConvection2D::fill_ghosts() {
                           : h(i, 2) + k * params_.bottom.value * dz_;
       }
   }
-  if (o.zs + o.zm == nz) {
-    const int top = o.zm + 1;  // local index of the last owned row
+  if (o.start[1] + o.count[1] == nz) {
+    const int top = o.count[1] + 1;  // local index of the last owned row
     for (int i = 0; i < ni; ++i)
       for (int k = 1; k <= 2; ++k) {
         const double t_in = h(i, top - (k - 1));
@@ -140,14 +86,14 @@ void MantleConvection2D::fill_ghosts() {
                                                                               : h(i, top) - k * params_.top.value * dz_;
       }
   }
-  const int nj = o.zm + 4;
-  if (o.xs == 0)
+  const int nj = o.count[1] + 4;
+  if (o.start[0] == 0)
     for (int j = 0; j < nj; ++j) {
       h(1, j) = h(2, j);
       h(0, j) = h(3, j);
     }
-  if (o.xs + o.xm == nx) {
-    const int last = o.xm + 1;
+  if (o.start[0] + o.count[0] == nx) {
+    const int last = o.count[0] + 1;
     for (int j = 0; j < nj; ++j) {
       h(last + 1, j) = h(last, j);
       h(last + 2, j) = h(last - 1, j);
@@ -156,19 +102,7 @@ void MantleConvection2D::fill_ghosts() {
   Kokkos::deep_copy(T_, h);
 }
 
-void MantleConvection2D::load_velocity() {
-  std::vector<double> vx, vz;
-  stokes_->face_velocities(vx, vz);
-  const auto o = stokes_->owned();
-  auto hx = Kokkos::create_mirror_view(vx_);
-  auto hz = Kokkos::create_mirror_view(vz_);
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i <= o.xm; ++i) hx(i, j) = vx[static_cast<std::size_t>(j) * (o.xm + 1) + i];
-  for (int j = 0; j <= o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i) hz(i, j) = vz[static_cast<std::size_t>(j) * o.xm + i];
-  Kokkos::deep_copy(vx_, hx);
-  Kokkos::deep_copy(vz_, hz);
-}
+void MantleConvection2D::load_velocity() { load_faces(stokes_->face_velocities(), vx_, vz_); }
 
 StokesSolveStats MantleConvection2D::solve_stokes() {
   const auto o = stokes_->owned();
@@ -176,14 +110,17 @@ StokesSolveStats MantleConvection2D::solve_stokes() {
   Kokkos::deep_copy(h, T_);
   const ViscosityLaw law = params_.viscosity;
   const double dz = dz_, ra = params_.rayleigh;
-  auto cellT = [&, o](int i, int j) { return h(i - o.xs + 2, j - o.zs + 2); };
-  StokesCoefficients c;
-  c.eta_cell = [&, o](int i, int j) { return law(cellT(i, j), 1.0 - (j + 0.5) * dz); };
-  c.eta_node = [&, o](int i, int j) {
+  auto cellT = [&, o](int i, int j) { return h(i - o.start[0] + 2, j - o.start[1] + 2); };
+  using Index = StokesCoefficients<2>::Index;
+  StokesCoefficients<2> c;
+  c.eta_cell = [&](const Index& I) { return law(cellT(I[0], I[1]), 1.0 - (I[1] + 0.5) * dz); };
+  // Node temperature: mean of the four cells around the node (ghost cells carry the wall values).
+  c.eta_shear = [&](int, const Index& I) {
+    const int i = I[0], j = I[1];
     const double t = 0.25 * (cellT(i - 1, j - 1) + cellT(i, j - 1) + cellT(i - 1, j) + cellT(i, j));
     return law(t, 1.0 - j * dz);
   };
-  c.force_z = [&, o](int i, int j) { return ra * 0.5 * (cellT(i, j - 1) + cellT(i, j)); };
+  c.force = [&](int d, const Index& I) { return d == 1 ? ra * 0.5 * (cellT(I[0], I[1] - 1) + cellT(I[0], I[1])) : 0.0; };
   const bool refresh = law.kind != ViscosityKind::Constant;
   last_stokes_ = stokes_->solve(c, refresh);
   load_velocity();
@@ -197,7 +134,7 @@ double MantleConvection2D::stable_dt(double cfl, bool diffusive_cap) const {
   const double dx = dx_, dz = dz_;
   double rate = 0.0;
   Kokkos::parallel_reduce(
-      "thermal_cfl", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
+      "thermal_cfl", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.count[0], o.count[1]}),
       KOKKOS_LAMBDA(int i, int j, double& m) {
         const double ux = fmax(fabs(vx(i, j)), fabs(vx(i + 1, j)));
         const double uz = fmax(fabs(vz(i, j)), fabs(vz(i, j + 1)));
@@ -205,12 +142,7 @@ double MantleConvection2D::stable_dt(double cfl, bool diffusive_cap) const {
         if (r > m) m = r;
       },
       Kokkos::Max<double>(rate));
-  double global = 0.0;
-  MPI_Allreduce(&rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
-  const double h = std::min(dx_, dz_);
-  double dt = diffusive_cap || global <= 0.0 ? 12.5 * h * h : std::numeric_limits<double>::max();
-  if (global > 0.0) dt = std::min(dt, cfl / global);
-  return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
+  return ladder_dt(rate, std::min(dx_, dz_), cfl, diffusive_cap);
 }
 
 KSP MantleConvection2D::diffusion_solver(double dt) {
@@ -239,30 +171,20 @@ void MantleConvection2D::assemble_energy_operator(Mat m, double dt, bool with_ad
     Kokkos::deep_copy(hz, vz_);
   }
   HADAL_PETSC(MatZeroEntries(m));
-  for (int j = o.zs; j < o.zs + o.zm; ++j)
-    for (int i = o.xs; i < o.xs + o.xm; ++i) {
-      MatStencil row{0, j, i, 0};
-      MatStencil cols[5];
-      PetscScalar vals[5];
-      int n = 0;
-      double diag = 1.0 / dt;
-      auto add = [&](int ii, int jj, double v) {
-        cols[n] = MatStencil{0, jj, ii, 0};
-        vals[n++] = v;
-      };
-      // Upwind flux divergence: an outflow face takes this cell's T, an inflow face the neighbour's.
-      // Wall faces carry no flow, so the same neighbours exist for both operators.
-      const int li = i - o.xs, lj = j - o.zs;
+  for (int j = o.start[1]; j < o.start[1] + o.count[1]; ++j)
+    for (int i = o.start[0]; i < o.start[0] + o.count[0]; ++i) {
+      EnergyRow row(MatStencil{0, j, i, 0}, dt);
+      // Wall faces carry no flow, so the same neighbours exist with and without advection.
+      const int li = i - o.start[0], lj = j - o.start[1];
       const double uw = with_advection ? hx(li, lj) : 0.0, ue = with_advection ? hx(li + 1, lj) : 0.0;
       const double ws = with_advection ? hz(li, lj) : 0.0, wn = with_advection ? hz(li, lj + 1) : 0.0;
-      if (i > 0) { add(i - 1, j, -idx2 - std::max(uw, 0.0) * idx); diag += idx2 - std::min(uw, 0.0) * idx; }
-      if (i < params_.nx - 1) { add(i + 1, j, -idx2 + std::min(ue, 0.0) * idx); diag += idx2 + std::max(ue, 0.0) * idx; }
-      if (j > 0) { add(i, j - 1, -idz2 - std::max(ws, 0.0) * idz); diag += idz2 - std::min(ws, 0.0) * idz; }
-      else if (params_.bottom.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
-      if (j < params_.nz - 1) { add(i, j + 1, -idz2 + std::min(wn, 0.0) * idz); diag += idz2 + std::max(wn, 0.0) * idz; }
-      else if (params_.top.kind == ThermalBoundaryKind::Temperature) diag += 2.0 * idz2;
-      add(i, j, diag);
-      HADAL_PETSC(MatSetValuesStencil(m, 1, &row, n, cols, vals, INSERT_VALUES));
+      if (i > 0) row.face(MatStencil{0, j, i - 1, 0}, idx2, -uw * idx);
+      if (i < params_.nx - 1) row.face(MatStencil{0, j, i + 1, 0}, idx2, ue * idx);
+      if (j > 0) row.face(MatStencil{0, j - 1, i, 0}, idz2, -ws * idz);
+      else if (params_.bottom.kind == ThermalBoundaryKind::Temperature) row.fixed_wall(2.0 * idz2);
+      if (j < params_.nz - 1) row.face(MatStencil{0, j + 1, i, 0}, idz2, wn * idz);
+      else if (params_.top.kind == ThermalBoundaryKind::Temperature) row.fixed_wall(2.0 * idz2);
+      row.insert(m);
     }
   HADAL_PETSC(MatAssemblyBegin(m, MAT_FINAL_ASSEMBLY));
   HADAL_PETSC(MatAssemblyEnd(m, MAT_FINAL_ASSEMBLY));
@@ -274,7 +196,7 @@ KSP MantleConvection2D::advection_diffusion_solver(double dt) {
   return advection_diffusion_ksp_;
 }
 
-StokesSolveStats MantleConvection2D::step(double dt) {
+void MantleConvection2D::advance_energy(double dt) {
   const auto o = stokes_->owned();
   // Explicit advective tendency -div(u T) with MUSCL face values (ghosts are current).
   {
@@ -287,7 +209,7 @@ StokesSolveStats MantleConvection2D::step(double dt) {
     // With implicit advection only the MUSCL correction to the upwind face value stays explicit.
     const double upwind_weight = params_.implicit_advection ? 1.0 : 0.0;
     Kokkos::parallel_for(
-        "thermal_advection", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
+        "thermal_advection", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.count[0], o.count[1]}),
         KOKKOS_LAMBDA(int i, int j) {
           const int a = i + 2, b = j + 2;
           const double uw = vx(i, j), ue = vx(i + 1, j), ws = vz(i, j), wn = vz(i, j + 1);
@@ -303,43 +225,7 @@ StokesSolveStats MantleConvection2D::step(double dt) {
     Kokkos::fence();
   }
   KSP energy_ksp = params_.implicit_advection ? advection_diffusion_solver(dt) : diffusion_solver(dt);
-  auto hT = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(hT, T_);
-  auto hR = Kokkos::create_mirror_view(tendency_);
-  Kokkos::deep_copy(hR, tendency_);
-  {
-    PetscScalar **b, **x;
-    HADAL_PETSC(DMDAVecGetArray(da_, rhs_, &b));
-    HADAL_PETSC(DMDAVecGetArray(da_, sol_, &x));
-    const double idz = 1.0 / dz_, idz2 = idz * idz, H = params_.internal_heating;
-    for (int j = 0; j < o.zm; ++j)
-      for (int i = 0; i < o.xm; ++i) {
-        const int gj = o.zs + j;
-        double v = hT(i + 2, j + 2) / dt + hR(i, j) + H;
-        if (gj == 0)
-          v += params_.bottom.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.bottom.value * idz2
-                                                                        : params_.bottom.value * idz;
-        if (gj == params_.nz - 1)
-          v += params_.top.kind == ThermalBoundaryKind::Temperature ? 2.0 * params_.top.value * idz2
-                                                                     : -params_.top.value * idz;
-        b[gj][o.xs + i] = v;
-        x[gj][o.xs + i] = hT(i + 2, j + 2);
-      }
-    HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
-    HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
-  }
-  last_steady_residual_ = solve_energy_system(energy_ksp, rhs_, sol_, previous_,
-                                              static_cast<double>(params_.nx) * params_.nz, "energy equation");
-  {
-    const PetscScalar** x;
-    HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
-    for (int j = 0; j < o.zm; ++j)
-      for (int i = 0; i < o.xm; ++i) hT(i + 2, j + 2) = x[o.zs + j][o.xs + i];
-    HADAL_PETSC(DMDAVecRestoreArrayRead(da_, sol_, &x));
-  }
-  Kokkos::deep_copy(T_, hT);
-  fill_ghosts();
-  return solve_stokes();
+  solve_energy_step(energy_ksp, dt, dz_, [](bool) { return 1.0; }, "energy equation");
 }
 
 MantleDiagnostics MantleConvection2D::diagnostics() const {
@@ -352,21 +238,21 @@ MantleDiagnostics MantleConvection2D::diagnostics() const {
   double* q_top = buf.data();
   double* q_bot = buf.data() + nx;
   double* rows = buf.data() + 2 * nx;
-  if (o.zs + o.zm == nz) {
-    const int top = o.zm + 1;
-    for (int i = 0; i < o.xm; ++i)
-      q_top[o.xs + i] = params_.top.kind == ThermalBoundaryKind::Temperature
+  if (o.start[1] + o.count[1] == nz) {
+    const int top = o.count[1] + 1;
+    for (int i = 0; i < o.count[0]; ++i)
+      q_top[o.start[0] + i] = params_.top.kind == ThermalBoundaryKind::Temperature
                             ? 2.0 * (h(i + 2, top) - params_.top.value) / dz_
                             : params_.top.value;
   }
-  if (o.zs == 0) {
-    for (int i = 0; i < o.xm; ++i)
-      q_bot[o.xs + i] = params_.bottom.kind == ThermalBoundaryKind::Temperature
+  if (o.start[1] == 0) {
+    for (int i = 0; i < o.count[0]; ++i)
+      q_bot[o.start[0] + i] = params_.bottom.kind == ThermalBoundaryKind::Temperature
                             ? 2.0 * (params_.bottom.value - h(i + 2, 2)) / dz_
                             : params_.bottom.value;
   }
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i) rows[o.zs + j] += h(i + 2, j + 2);
+  for (int j = 0; j < o.count[1]; ++j)
+    for (int i = 0; i < o.count[0]; ++i) rows[o.start[1] + j] += h(i + 2, j + 2);
   std::vector<double> all(buf.size());
   MPI_Allreduce(buf.data(), all.data(), static_cast<int>(buf.size()), MPI_DOUBLE, MPI_SUM, comm_);
   q_top = all.data();
@@ -392,10 +278,7 @@ MantleDiagnostics MantleConvection2D::diagnostics() const {
     const double a = q[right ? nx - 1 : 0], b = q[right ? nx - 2 : 1], c = q[right ? nx - 3 : 2];
     return (15.0 * a - 10.0 * b + 3.0 * c) / 8.0;
   };
-  d.q1 = corner(q_top, false);
-  d.q2 = corner(q_top, true);
-  d.q3 = corner(q_bot, true);
-  d.q4 = corner(q_bot, false);
+  d.corner_fluxes = {corner(q_top, false), corner(q_top, true), corner(q_bot, true), corner(q_bot, false)};
   d.t_profile.resize(nz);
   double tsum = 0.0;
   for (int j = 0; j < nz; ++j) {
@@ -405,19 +288,19 @@ MantleDiagnostics MantleConvection2D::diagnostics() const {
   d.t_mean = tsum / (static_cast<double>(nx) * nz);
 
   // Vrms from face velocities, each face counted once (by its owner).
-  const bool last_x = o.xs + o.xm == nx, last_z = o.zs + o.zm == nz;
+  const bool last_x = o.start[0] + o.count[0] == nx, last_z = o.start[1] + o.count[1] == nz;
   auto vx = vx_;
   auto vz = vz_;
   double sx = 0.0, sz = 0.0, mx = 0.0;
-  const int ixe = o.xm + (last_x ? 1 : 0), jze = o.zm + (last_z ? 1 : 0);
+  const int ixe = o.count[0] + (last_x ? 1 : 0), jze = o.count[1] + (last_z ? 1 : 0);
   Kokkos::parallel_reduce(
-      "thermal_vrms_x", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {ixe, o.zm}),
+      "thermal_vrms_x", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {ixe, o.count[1]}),
       KOKKOS_LAMBDA(int i, int j, double& s) { s += vx(i, j) * vx(i, j); }, sx);
   Kokkos::parallel_reduce(
-      "thermal_vrms_z", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, jze}),
+      "thermal_vrms_z", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.count[0], jze}),
       KOKKOS_LAMBDA(int i, int j, double& s) { s += vz(i, j) * vz(i, j); }, sz);
   Kokkos::parallel_reduce(
-      "thermal_vmax", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
+      "thermal_vmax", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.count[0], o.count[1]}),
       KOKKOS_LAMBDA(int i, int j, double& m) {
         const double u = 0.5 * (vx(i, j) + vx(i + 1, j)), w = 0.5 * (vz(i, j) + vz(i, j + 1));
         const double s = sqrt(u * u + w * w);
@@ -427,7 +310,7 @@ MantleDiagnostics MantleConvection2D::diagnostics() const {
   double swt = 0.0;
   auto T = T_;
   Kokkos::parallel_reduce(
-      "thermal_wT", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.xm, o.zm}),
+      "thermal_wT", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {o.count[0], o.count[1]}),
       KOKKOS_LAMBDA(int i, int j, double& s) { s += vz(i, j) * 0.5 * (T(i + 2, j + 1) + T(i + 2, j + 2)); }, swt);
   double loc[3] = {sx, sz, swt}, glob[3];
   MPI_Allreduce(loc, glob, 3, MPI_DOUBLE, MPI_SUM, comm_);
@@ -438,87 +321,32 @@ MantleDiagnostics MantleConvection2D::diagnostics() const {
   return d;
 }
 
-std::vector<double> MantleConvection2D::temperature_block() const {
-  const auto o = stokes_->owned();
-  auto h = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(h, T_);
-  std::vector<double> out(static_cast<std::size_t>(o.xm) * o.zm);
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i) out[static_cast<std::size_t>(j) * o.xm + i] = h(i + 2, j + 2);
-  return out;
-}
-
-void MantleConvection2D::set_temperature_block(const std::vector<double>& block) {
-  const auto o = stokes_->owned();
-  auto h = Kokkos::create_mirror_view(T_);
-  Kokkos::deep_copy(h, T_);
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i) h(i + 2, j + 2) = block[static_cast<std::size_t>(j) * o.xm + i];
-  Kokkos::deep_copy(T_, h);
-  fill_ghosts();
-}
-
-void MantleConvection2D::set_temperature_from(int nx_src, int nz_src, const std::vector<double>& source) {
-  const auto o = stokes_->owned();
-  const double sdx = params_.aspect / nx_src, sdz = 1.0 / nz_src;
-  auto src = [&](int i, int j) { return source[static_cast<std::size_t>(j) * nx_src + i]; };
-  // Value at height z (source cell-centre interpolation in z) in source column i.
-  auto column = [&](int i, double z) {
-    const double fz = z / sdz - 0.5;
-    if (fz < 0.0 && params_.bottom.kind == ThermalBoundaryKind::Temperature)
-      return params_.bottom.value + (src(i, 0) - params_.bottom.value) * (z / (0.5 * sdz));
-    if (fz > nz_src - 1 && params_.top.kind == ThermalBoundaryKind::Temperature)
-      return params_.top.value + (src(i, nz_src - 1) - params_.top.value) * ((1.0 - z) / (0.5 * sdz));
-    const int j0 = std::min(std::max(static_cast<int>(std::floor(fz)), 0), std::max(nz_src - 2, 0));
-    const double w = std::min(std::max(fz - j0, 0.0), 1.0);
-    return nz_src == 1 ? src(i, 0) : (1.0 - w) * src(i, j0) + w * src(i, j0 + 1);
-  };
-  std::vector<double> block(static_cast<std::size_t>(o.xm) * o.zm);
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i) {
-      const double x = (o.xs + i + 0.5) * dx_, z = (o.zs + j + 0.5) * dz_;
-      const double fx = x / sdx - 0.5;
-      const int i0 = std::min(std::max(static_cast<int>(std::floor(fx)), 0), std::max(nx_src - 2, 0));
-      const double w = std::min(std::max(fx - i0, 0.0), 1.0);
-      block[static_cast<std::size_t>(j) * o.xm + i] =
-          nx_src == 1 ? column(0, z) : (1.0 - w) * column(i0, z) + w * column(i0 + 1, z);
-    }
-  set_temperature_block(block);
-}
-
 std::vector<double> MantleConvection2D::viscosity_block() const {
   const auto o = stokes_->owned();
   auto t = temperature_block();
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i) {
-      auto& v = t[static_cast<std::size_t>(j) * o.xm + i];
-      v = params_.viscosity(v, 1.0 - (o.zs + j + 0.5) * dz_);
+  for (int j = 0; j < o.count[1]; ++j)
+    for (int i = 0; i < o.count[0]; ++i) {
+      auto& v = t[static_cast<std::size_t>(j) * o.count[0] + i];
+      v = params_.viscosity(v, 1.0 - (o.start[1] + j + 0.5) * dz_);
     }
   return t;
 }
 
-void MantleConvection2D::velocity_blocks(std::vector<double>& u, std::vector<double>& w) const {
+std::vector<double> MantleConvection2D::velocity_block() const {
   const auto o = stokes_->owned();
   auto hx = Kokkos::create_mirror_view(vx_);
   auto hz = Kokkos::create_mirror_view(vz_);
   Kokkos::deep_copy(hx, vx_);
   Kokkos::deep_copy(hz, vz_);
-  u.resize(static_cast<std::size_t>(o.xm) * o.zm);
-  w.resize(u.size());
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i) {
-      u[static_cast<std::size_t>(j) * o.xm + i] = 0.5 * (hx(i, j) + hx(i + 1, j));
-      w[static_cast<std::size_t>(j) * o.xm + i] = 0.5 * (hz(i, j) + hz(i, j + 1));
+  std::vector<double> out(3 * static_cast<std::size_t>(o.count[0]) * o.count[1]);
+  std::size_t q = 0;
+  for (int j = 0; j < o.count[1]; ++j)
+    for (int i = 0; i < o.count[0]; ++i) {
+      out[q++] = 0.5 * (hx(i, j) + hx(i + 1, j));
+      out[q++] = 0.5 * (hz(i, j) + hz(i, j + 1));
+      out[q++] = 0.0;
     }
-}
-
-std::array<int, 2> MantleConvection2D::first_non_finite() const {
-  const auto o = stokes_->owned();
-  auto t = temperature_block();
-  for (int j = 0; j < o.zm; ++j)
-    for (int i = 0; i < o.xm; ++i)
-      if (!std::isfinite(t[static_cast<std::size_t>(j) * o.xm + i])) return {o.xs + i, o.zs + j};
-  return {-1, -1};
+  return out;
 }
 
 }  // namespace hadal::thermal

@@ -12,40 +12,15 @@
 namespace hadal::thermal {
 
 MantleConvection3D::MantleConvection3D(MPI_Comm comm, const MantleParameters3D& params)
-    : comm_(comm), params_(params) {
+    : MantleBox(comm, params_), params_(params) {
   const auto& n = params.cells;
   const std::array<double, 3> len = {params.aspect_x, params.aspect_y, 1.0};
   for (int a = 0; a < 3; ++a) h_[a] = len[a] / n[a];
   stokes_ = std::make_unique<StokesSolver3D>(comm, n, len, params.velocity_bc, params.stokes_rtol,
                                              params.options_prefix, params.petsc_options);
-  const auto rx = stokes_->ranges(0), ry = stokes_->ranges(1), rz = stokes_->ranges(2);
-  // Same decomposition as the Stokes grid, two ghost layers for the MUSCL stencil, box stencil for
-  // the edge viscosities (diagonal neighbours).
-  HADAL_PETSC(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, n[0], n[1],
-                           n[2], stokes_->ranks(0), stokes_->ranks(1), stokes_->ranks(2), 1, 2, rx.data(), ry.data(),
-                           rz.data(), &da_));
-  HADAL_PETSC(DMSetUp(da_));
-  HADAL_PETSC(DMCreateGlobalVector(da_, &rhs_));
-  HADAL_PETSC(VecDuplicate(rhs_, &sol_));
-  HADAL_PETSC(DMCreateLocalVector(da_, &local_));
-  // The operator lives on a twin DMDA with the 7-point star: on da_ (width-2 box) DMCreateMatrix
-  // would store 125 entries a row, 118 of them explicit zeros that BoomerAMG would carry along.
-  HADAL_PETSC(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n[0], n[1],
-                           n[2], stokes_->ranks(0), stokes_->ranks(1), stokes_->ranks(2), 1, 1, rx.data(), ry.data(),
-                           rz.data(), &operator_da_));
-  HADAL_PETSC(DMSetUp(operator_da_));
+  create_energy_grids(*stokes_, {n[0], n[1], n[2]}, {len[0], len[1], len[2]});
   HADAL_PETSC(DMCreateMatrix(operator_da_, &D_));
-  if (params.implicit_advection) HADAL_PETSC(VecDuplicate(rhs_, &previous_));
-  HADAL_PETSC(KSPCreate(comm, &energy_ksp_));
-  HADAL_PETSC(KSPSetOptionsPrefix(energy_ksp_, (params.options_prefix + "energy_").c_str()));
-  // Upwind advection keeps the operator an M-matrix, which BoomerAMG handles; GMRES for its asymmetry.
-  HADAL_PETSC(KSPSetType(energy_ksp_, params.implicit_advection ? KSPGMRES : KSPCG));
-  PC pc;
-  HADAL_PETSC(KSPGetPC(energy_ksp_, &pc));
-  HADAL_PETSC(PCSetType(pc, PCHYPRE));
-  HADAL_PETSC(KSPSetTolerances(energy_ksp_, 1e-11, 1e-14, PETSC_DEFAULT, 500));
-  HADAL_PETSC(KSPSetInitialGuessNonzero(energy_ksp_, PETSC_TRUE));
-  HADAL_PETSC(KSPSetFromOptions(energy_ksp_));
+  energy_ksp_ = create_energy_solver(!params.implicit_advection);
   const auto& m = stokes_->owned().count;
   T_ = View3("temperature", m[0] + 4, m[1] + 4, m[2] + 4);
   vx_ = View3("vx", m[0] + 1, m[1], m[2]);
@@ -57,12 +32,6 @@ MantleConvection3D::MantleConvection3D(MPI_Comm comm, const MantleParameters3D& 
 MantleConvection3D::~MantleConvection3D() {
   KSPDestroy(&energy_ksp_);
   MatDestroy(&D_);
-  VecDestroy(&rhs_);
-  VecDestroy(&sol_);
-  VecDestroy(&previous_);
-  VecDestroy(&local_);
-  DMDestroy(&operator_da_);
-  DMDestroy(&da_);
 }
 
 void MantleConvection3D::set_initial_temperature() {
@@ -179,10 +148,12 @@ StokesSolveStats MantleConvection3D::solve_stokes() {
   const double dz = h_[2], ra = params_.rayleigh;
   const std::array<int, 3> s = o.start;
   auto cellT = [&h, s](int i, int j, int k) { return h(i - s[0] + 2, j - s[1] + 2, k - s[2] + 2); };
-  StokesCoefficients3D c;
-  c.eta_cell = [&](int i, int j, int k) { return law(cellT(i, j, k), 1.0 - (k + 0.5) * dz); };
+  using Index = StokesCoefficients<3>::Index;
+  StokesCoefficients<3> c;
+  c.eta_cell = [&](const Index& I) { return law(cellT(I[0], I[1], I[2]), 1.0 - (I[2] + 0.5) * dz); };
   // Edge temperature: mean of the four cells sharing the edge (ghost cells carry the wall values).
-  c.eta_edge = [&](int f, int i, int j, int k) {
+  c.eta_shear = [&](int f, const Index& I) {
+    const int i = I[0], j = I[1], k = I[2];
     double t = 0.0;
     for (int a = 0; a < 2; ++a)
       for (int b = 0; b < 2; ++b) {
@@ -193,8 +164,8 @@ StokesSolveStats MantleConvection3D::solve_stokes() {
     const double depth = f == 2 ? 1.0 - (k + 0.5) * dz : 1.0 - k * dz;
     return law(0.25 * t, depth);
   };
-  c.force = [&](int d, int i, int j, int k) {
-    return d == 2 ? ra * 0.5 * (cellT(i, j, k - 1) + cellT(i, j, k)) : 0.0;
+  c.force = [&](int d, const Index& I) {
+    return d == 2 ? ra * 0.5 * (cellT(I[0], I[1], I[2] - 1) + cellT(I[0], I[1], I[2])) : 0.0;
   };
   last_stokes_ = stokes_->solve(c, law.kind != ViscosityKind::Constant);
   load_velocity();
@@ -218,12 +189,7 @@ double MantleConvection3D::stable_dt(double cfl, bool diffusive_cap) const {
         if (v > r) r = v;
       },
       Kokkos::Max<double>(rate));
-  double global = 0.0;
-  MPI_Allreduce(&rate, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
-  const double hmin = std::min({h_[0], h_[1], h_[2]});
-  double dt = diffusive_cap || global <= 0.0 ? 12.5 * hmin * hmin : std::numeric_limits<double>::max();
-  if (global > 0.0) dt = std::min(dt, cfl / global);
-  return std::pow(2.0, std::floor(8.0 * std::log2(dt)) / 8.0);
+  return ladder_dt(rate, std::min({h_[0], h_[1], h_[2]}), cfl, diffusive_cap);
 }
 
 void MantleConvection3D::assemble_energy_operator(double dt) {
@@ -245,38 +211,24 @@ void MantleConvection3D::assemble_energy_operator(double dt) {
   for (int k = o.start[2]; k < o.start[2] + o.count[2]; ++k)
     for (int j = o.start[1]; j < o.start[1] + o.count[1]; ++j)
       for (int i = o.start[0]; i < o.start[0] + o.count[0]; ++i) {
-        MatStencil row{k, j, i, 0};
-        MatStencil cols[7];
-        PetscScalar vals[7];
-        int c = 0;
-        double diag = 1.0 / dt;
-        auto add = [&](int ii, int jj, int kk, double v) {
-          cols[c] = MatStencil{kk, jj, ii, 0};
-          vals[c++] = v;
-        };
-        // Side walls are insulating: no neighbour and no extra term. Upwind flux divergence: an
-        // outflow face takes this cell's T, an inflow face the neighbour's; wall faces carry no flow.
+        EnergyRow row(MatStencil{k, j, i, 0}, dt);
+        // Side walls are insulating: no neighbour and no extra term; wall faces carry no flow.
         const int li = i - o.start[0], lj = j - o.start[1], lk = k - o.start[2];
         const int idx[3] = {i, j, k};
         for (int a = 0; a < 3; ++a) {
           const int lo[3] = {a == 0, a == 1, a == 2};
           const double u_minus = upwind ? hv[a](li, lj, lk) : 0.0;
           const double u_plus = upwind ? hv[a](li + lo[0], lj + lo[1], lk + lo[2]) : 0.0;
-          if (idx[a] > 0) {
-            add(i - lo[0], j - lo[1], k - lo[2], -ih2[a] - std::max(u_minus, 0.0) * ih[a]);
-            diag += ih2[a] - std::min(u_minus, 0.0) * ih[a];
-          } else if (a == 2 && fixed_bottom) {
-            diag += 2.0 * ih2[2];
-          }
-          if (idx[a] < n[a] - 1) {
-            add(i + lo[0], j + lo[1], k + lo[2], -ih2[a] + std::min(u_plus, 0.0) * ih[a]);
-            diag += ih2[a] + std::max(u_plus, 0.0) * ih[a];
-          } else if (a == 2 && fixed_top) {
-            diag += 2.0 * ih2[2];
-          }
+          if (idx[a] > 0)
+            row.face(MatStencil{k - lo[2], j - lo[1], i - lo[0], 0}, ih2[a], -u_minus * ih[a]);
+          else if (a == 2 && fixed_bottom)
+            row.fixed_wall(2.0 * ih2[2]);
+          if (idx[a] < n[a] - 1)
+            row.face(MatStencil{k + lo[2], j + lo[1], i + lo[0], 0}, ih2[a], u_plus * ih[a]);
+          else if (a == 2 && fixed_top)
+            row.fixed_wall(2.0 * ih2[2]);
         }
-        add(i, j, k, diag);
-        HADAL_PETSC(MatSetValuesStencil(D_, 1, &row, c, cols, vals, INSERT_VALUES));
+        row.insert(D_);
       }
   HADAL_PETSC(MatAssemblyBegin(D_, MAT_FINAL_ASSEMBLY));
   HADAL_PETSC(MatAssemblyEnd(D_, MAT_FINAL_ASSEMBLY));
@@ -284,7 +236,7 @@ void MantleConvection3D::assemble_energy_operator(double dt) {
   matrix_dt_ = upwind ? -1.0 : dt;  // the upwind part changes with the velocity every step
 }
 
-StokesSolveStats MantleConvection3D::step(double dt) {
+void MantleConvection3D::advance_energy(double dt) {
   const auto& o = stokes_->owned();
   const auto& m = o.count;
   {  // Explicit advective tendency -div(u T) with MUSCL face values (ghosts are current).
@@ -359,10 +311,9 @@ StokesSolveStats MantleConvection3D::step(double dt) {
   }
   Kokkos::deep_copy(T_, hT);
   fill_ghosts();
-  return solve_stokes();
 }
 
-MantleDiagnostics3D MantleConvection3D::diagnostics() const {
+MantleDiagnostics MantleConvection3D::diagnostics() const {
   const auto& o = stokes_->owned();
   const auto& s = o.start;
   const auto& m = o.count;
@@ -393,7 +344,7 @@ MantleDiagnostics3D MantleConvection3D::diagnostics() const {
   std::vector<double> all(buf.size());
   MPI_Allreduce(buf.data(), all.data(), static_cast<int>(buf.size()), MPI_DOUBLE, MPI_SUM, comm_);
   const double columns = static_cast<double>(n[0]) * n[1];
-  MantleDiagnostics3D d;
+  MantleDiagnostics d;
   d.flux_top = all[0] / columns;
   d.flux_bottom = all[1] / columns;
   const bool both_fixed =
@@ -505,17 +456,6 @@ std::vector<double> MantleConvection3D::velocity_block() const {
         out[q++] = 0.5 * (hz(i, j, k) + hz(i, j, k + 1));
       }
   return out;
-}
-
-std::array<int, 3> MantleConvection3D::first_non_finite() const {
-  const auto& o = stokes_->owned();
-  const auto t = temperature_block();
-  std::size_t q = 0;
-  for (int k = 0; k < o.count[2]; ++k)
-    for (int j = 0; j < o.count[1]; ++j)
-      for (int i = 0; i < o.count[0]; ++i, ++q)
-        if (!std::isfinite(t[q])) return {o.start[0] + i, o.start[1] + j, o.start[2] + k};
-  return {-1, -1, -1};
 }
 
 }  // namespace hadal::thermal

@@ -4,7 +4,8 @@
 #pragma once
 
 namespace hadal::thermal {
-void register_case_types();
+/// Adds the thermal benchmark (benchmark.cpp).
 void register_benchmarks();
+/// Adds the case types thermal.mantle, thermal.core and thermal.coupled and the benchmark.
 void register_module();
 }  // namespace hadal::thermal

@@ -138,7 +138,7 @@ def test_ranks_agree():
     d = workdir("ranks")
     one, two = os.path.join(d, "np1"), os.path.join(d, "np2")
     run(["run", CASE, "-o", one, "-q"], check=0)
-    run(["run", CASE, "-o", two, "-q"], ranks=2, check=0)
+    r = run(["run", CASE, "-o", two, "--profile"], ranks=2, check=0)
     a, _ = last_checkpoint_field(one)
     b, _ = last_checkpoint_field(two)
     diff = np.abs(a - b).max() / np.abs(a).max()
@@ -147,6 +147,11 @@ def test_ranks_agree():
     s1, s2 = summary(one), summary(two)
     expect(abs(s1["l2_rel_error"] - s2["l2_rel_error"]) < 1e-12, "L2 errors differ")
     expect(s1["mass_rel_error"] < 1e-12 and s2["mass_rel_error"] < 1e-12, "mass not conserved")
+    # --profile (on 2 ranks: the table is collective): every step's advance is timed, the table printed.
+    profile = s2["profile_rank0"]
+    expect(profile["advance"]["calls"] == s2["steps"] and profile["advance"]["seconds"] > 0, str(profile))
+    expect("time by region" in r.stdout and "advance" in r.stdout, r.stdout[-2000:])
+    expect("profile_rank0" not in s1, "profiled without --profile")
 
 
 def test_diffusion_convergence():
@@ -181,8 +186,27 @@ def test_keys_doc_current():
         raise AssertionError("docs/case-keys.md is stale: run scripts/update_docs")
 
 
+def test_help():
+    """`hadal --help` and `hadal CMD --help` print hadal's usage and exit 0; Kokkos's list only on --kokkos-help."""
+    r = run(["--help"], check=0)
+    expect(r.stdout.startswith("usage: hadal <command>") and "Kokkos command line" not in r.stdout + r.stderr,
+           r.stdout[:300] + r.stderr[:300])
+    for command in ("run", "check", "info", "keys", "bench", "sweep", "submit"):
+        r = run([command, "--help"], check=0)
+        expect(r.stdout.startswith(f"usage: hadal {command}") and "exit codes" in r.stdout, f"{command}: {r.stdout[:200]}")
+        expect("Kokkos command line" not in r.stdout + r.stderr, f"{command}: Kokkos printed its options")
+    r = run(["run", "case.yaml", "-h"], check=0)
+    expect(r.stdout.startswith("usage: hadal run"), r.stdout[:200])
+    r = run(["frobnicate", "--help"], check=2)
+    expect("unknown command 'frobnicate'" in r.stderr, r.stderr)
+    r = run(["--kokkos-help"], check=0)
+    expect("kokkos" in (r.stdout + r.stderr).lower(), "no Kokkos option list")
+    run([], check=2)
+
+
 if __name__ == "__main__":
     main({
+        "help": test_help,
         "keys_doc_current": test_keys_doc_current,
         "bad_input": test_bad_input,
         "numerical_failure": test_numerical_failure,

@@ -113,6 +113,34 @@ TEST(LiftClosures, WaveSpeedWaterHammerAndFluidisation) {
   EXPECT_NEAR(minimum_fluidisation_velocity(0.02, 1025.0, 3500.0, 1.23e-3, 0.4, 9.81), 0.12, 0.02);
 }
 
+TEST(LiftClosures, ElasticPipeWaveSpeed) {
+  // Thick-walled restraint factors tend to Korteweg's thin-wall factors 1, 1 - nu^2, 1 - nu/2.
+  const double nu = 0.3, d = 0.2, e = 1e-7;
+  EXPECT_NEAR(restraint_factor(PipeSupport::ExpansionJoints, d, e, nu), 1.0, 1e-5);
+  EXPECT_NEAR(restraint_factor(PipeSupport::Anchored, d, e, nu), 1.0 - nu * nu, 1e-5);
+  EXPECT_NEAR(restraint_factor(PipeSupport::UpstreamAnchored, d, e, nu), 1.0 - 0.5 * nu, 1e-5);
+  // Bergant & Simpson's copper pipe (22.1 mm bore, 1.63 mm wall, anchored; water at 15 degC, K 2.14 GPa):
+  // with a mid-range copper modulus of 125 GPa (110-130 GPa) the formula gives 1316 m/s; measured 1319 m/s.
+  const double psi = restraint_factor(PipeSupport::Anchored, 0.0221, 0.00163, 0.34);
+  const double a = std::sqrt(pipe_bulk_modulus(2.14e9, 0.0221, 0.00163, 125e9, psi) / 999.1);
+  std::printf("  copper pipe: psi %.4f, a %.1f m/s (measured 1319)\n", psi, a);
+  EXPECT_NEAR(a, 1319.0, 0.005 * 1319.0);
+  // Wood's modulus: the components at the ends, the harmonic mean in between (10 % ore in seawater).
+  EXPECT_DOUBLE_EQ(wood_bulk_modulus(2.34e9, 7e10, 0.0), 2.34e9);
+  EXPECT_NEAR(wood_bulk_modulus(2.34e9, 7e10, 1.0), 7e10, 1e-3);
+  EXPECT_NEAR(wood_bulk_modulus(2.34e9, 7e10, 0.1), 1.0 / (0.9 / 2.34e9 + 0.1 / 7e10), 1e-3);
+}
+
+TEST(LiftClosures, VardyBrownCoefficient) {
+  // k = sqrt(C*)/2: laminar C* = 0.00476; turbulent C* = 7.41 / Re^log10(14.3/Re^0.05), at Re 1e4 by hand:
+  // Re^0.05 = 1.58489, log10(14.3/1.58489) = 0.955332, Re^0.955332 = 6627.5, C* = 1.11807e-3.
+  EXPECT_NEAR(vardy_brown_coefficient(1000.0), 0.5 * std::sqrt(0.00476), 1e-12);
+  EXPECT_NEAR(vardy_brown_coefficient(1e4), 0.5 * std::sqrt(1.11807e-3), 2e-6);
+  // It falls with the Reynolds number (the design riser: Re 9e5, k 0.004).
+  EXPECT_LT(vardy_brown_coefficient(9e5), vardy_brown_coefficient(3e4));
+  EXPECT_NEAR(vardy_brown_coefficient(9e5), 0.0038, 0.0003);
+}
+
 TEST(LiftClosures, PumpCurveInterpolatesMonotonicallyAndFollowsAffinityLaws) {
   PumpSet p;
   p.curve = PumpCurve({0.0, 0.1, 0.2, 0.25}, {4.578e6, 4.35e6, 3.815e6, 3.2e6}, {0.0, 0.62, 0.78, 0.72});

@@ -7,12 +7,14 @@
 #include <cstdio>
 
 #include "lift/network.hpp"
-#include "lift/transient.hpp"
+#include "lift/rigid_loop.hpp"
+
+#include "loop_stepping.hpp"
 
 using namespace hadal::lift;
 
 namespace {
-double run_until(LoopTransient& loop, double t, double t_end, double cfl, double dt_max, std::vector<double>* top,
+double run_until(RigidLoop& loop, double t, double t_end, double cfl, double dt_max, std::vector<double>* top,
                  double sample = 1.0) {
   double next = t;
   while (t < t_end - 1e-9) {
@@ -32,18 +34,13 @@ double run_until(LoopTransient& loop, double t, double t_end, double cfl, double
 }  // namespace
 
 TEST(LiftLong, BatchFeedingWavesConverge) {
-  Network n = reference_design();
-  n.feeder.cycle.control = TankCycle::Control::Timed;
-  n.feeder.cycle.fill_time = 100.0;
-  n.feeder.cycle.hold_time = 60.0;
-  n.feeder.cycle.switch_time = 10.0;
-  n.feeder.cycle.discharge_time = 50.0;
+  const Network n = batch_feeding_design();
   std::vector<std::vector<double>> tops;
   const double sizes[] = {4.0, 2.0, 1.0, 0.5};
   for (double dx : sizes) {
     TransientOptions o;
     o.cell_size = dx;
-    LoopTransient loop(n, o);
+    RigidLoop loop(n, o);
     std::vector<double> top;
     run_until(loop, 0.0, 1200.0, 0.9, 1e9, &top);
     tops.push_back(top);
@@ -70,7 +67,7 @@ TEST(LiftLong, SettledBedConverges) {
     TransientOptions o;
     o.cell_size = dx;
     o.events = {{10.0, TransientEvent::Kind::Trip}, {10.0, TransientEvent::Kind::FeederStop}};
-    LoopTransient loop(n, o);
+    RigidLoop loop(n, o);
     run_until(loop, 0.0, 30.0, 0.9, 0.1, nullptr);
     const double exact = loop.riser_inventory() / (n.riser.area() * n.ore.packing_limit);
     run_until(loop, 30.0, 2400.0, 0.9, 0.5, nullptr);

@@ -41,6 +41,9 @@ def test_bad_input():
         "fractions": (["--set", "plume.sources[0].fractions=[0.5, 0.5]"], "plume.classes has 4"),
         "flow grid": (["--set", "plume.flow={type: hdf5, file: " + flow_file + "}"], "is for another grid"),
         "odd path": (["--set", "plume.sources[0].path=[615, 505, 665]"], "odd number"),
+        "too many levels": (["--set", "grid.cells=[8, 8, 600]"], "grid.cells: 600 levels"),
+        "constituent": (["--set", "plume.flow={type: tidal, constituents: [{name: X9, u_amplitude: 1 cm/s}]}"],
+                        "unknown constituent 'X9'"),
     }
     for label, (args, needle) in cases.items():
         out = os.path.join(d, label.replace(" ", "_"))

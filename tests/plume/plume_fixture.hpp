@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "grid/bathymetry.hpp"
-#include "plume/plume_model.hpp"
+#include "plume/eulerian_model.hpp"
 
 namespace hadal::plume::testing {
 
@@ -38,14 +38,14 @@ class OscillatingFlow : public sim::FlowProvider {
 struct ModelBox {
   sim::RunContext context;
   FlatSeabed seabed;
-  std::unique_ptr<PlumeModel> model;
+  std::unique_ptr<EulerianModel> model;
 
   ModelBox(const grid::GridSpec& spec, PlumeSettings settings, std::vector<Source> sources,
            std::unique_ptr<sim::FlowProvider> flow, double bed_elevation)
       : seabed(bed_elevation) {
     context.comm = MPI_COMM_WORLD;
-    model = std::make_unique<PlumeModel>(context, spec, seabed, std::move(settings), std::move(sources), std::move(flow),
-                                         false);
+    model = std::make_unique<EulerianModel>(context, spec, seabed, std::move(settings), std::move(sources), std::move(flow),
+                                            0.0, false);
   }
 
   /// Advances to `t_end` with the model's stable dt (cfl), landing exactly on t_end. Returns steps.

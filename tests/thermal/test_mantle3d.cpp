@@ -15,7 +15,7 @@ using namespace hadal::thermal;
 namespace {
 /// Runs to t_end. The slowest conductive mode decays like exp(-pi^2 t) between two fixed
 /// temperatures (1e-15 by t = 4) and like exp(-pi^2 t / 4) with a flux bottom (1e-15 by t = 14).
-MantleDiagnostics3D run_until(MantleConvection3D& m, double t_end) {
+MantleDiagnostics run_until(MantleConvection3D& m, double t_end) {
   m.set_initial_temperature();
   m.solve_stokes();
   for (double t = 0.0; t < t_end;) {

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+// `hadal bench plume` and `hadal bench plume_particles`: the models' step throughput against the triad
+// roofline measured in the same run.
+#include <chrono>
+#include <cmath>
+
+#include "plume/eulerian_model.hpp"
+#include "plume/lagrangian_model.hpp"
+#include "plume/module.hpp"
+#include "sim/roofline.hpp"
+
+namespace hadal::plume {
+
+namespace {
+
+// Benchmarks run a model without a case file: a flat seabed and a bare context.
+std::unique_ptr<grid::SeabedShape> flat_seabed(double depth, const grid::GridSpec& spec) {
+  config::ObjectSpec schema;
+  grid::declare_bathymetry_schema(schema);
+  const auto block = config::validate(YAML::Load("bathymetry: {type: flat, depth: " + std::to_string(depth) + "}"),
+                                      schema, "benchmark");
+  return grid::make_seabed_shape(block.root().child("bathymetry"), spec);
+}
+
+sim::RunContext benchmark_context(MPI_Comm comm, Logger& log) {
+  sim::RunContext context;
+  context.comm = comm;
+  context.log = &log;
+  return context;
+}
+
+// `hadal bench plume [nx ny nz classes steps]`: a flat-bed box with a uniform current and one source.
+void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& log, io::Json& results) {
+  auto arg = [&](std::size_t i, int fallback) { return args.size() > i ? std::stoi(args[i]) : fallback; };
+  const int nx = arg(0, 128), ny = arg(1, 128), nz = arg(2, 32), nclasses = arg(3, 4), steps = arg(4, 20);
+  grid::GridSpec spec;
+  spec.lx = 5.0 * nx;
+  spec.ly = 5.0 * ny;
+  spec.nx = nx;
+  spec.ny = ny;
+  spec.nz = nz;
+  spec.z_faces = grid::stretched_faces(-1650.0, -1600.0, nz, 1.0);
+  const auto seabed = flat_seabed(1640.0, spec);
+  PlumeSettings settings;
+  for (int n = 0; n < nclasses; ++n) {
+    SedimentClass c;
+    c.name = "c" + std::to_string(n);
+    c.diameter = 10e-6 * (n + 1);
+    c.settling_velocity = 1e-4 * (n + 1);
+    settings.classes.push_back(c);
+  }
+  Source source;
+  source.path = {0.3 * spec.lx, 0.5 * spec.ly};
+  source.rate = 1.0;
+  source.radius = 20.0;
+  source.fractions.assign(static_cast<std::size_t>(nclasses), 1.0 / nclasses);
+  class Uniform : public sim::FlowProvider {
+   public:
+    void velocity(double, grid::Field& u, grid::Field& v, grid::Field& w) override {
+      u.fill(0.05);
+      v.fill(0.02);
+      w.fill(0.0);
+    }
+    double max_speed(double, double) override { return 0.06; }
+  };
+  sim::RunContext context = benchmark_context(comm, log);
+  EulerianModel model(context, spec, *seabed, settings, {source}, std::make_unique<Uniform>(), 0.0, false);
+  double t = 0.0;
+  auto step = [&] {  // as the time loop does it
+    const double dt = model.stable_dt(t, 0.5);
+    model.advance(t, dt);
+    t += dt;
+  };
+  for (int s = 0; s < 3; ++s) step();  // warm-up
+  MPI_Barrier(comm);
+  const auto start = std::chrono::steady_clock::now();
+  for (int s = 0; s < steps; ++s) step();
+  Kokkos::fence();
+  MPI_Barrier(comm);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  const double updates = static_cast<double>(nx) * ny * nz * nclasses;
+  // Compulsory memory traffic per cell-class update as implemented: SSP-RK2 stages 40 B, two vertical
+  // half-steps 64 B, the ledger and metric passes 24 B, halo copies 16 B (doubles read or written).
+  const double bytes_per_update = 144.0;
+  const auto triad = sim::measure_triad(comm);
+  const double per_rank = updates / seconds / ranks;
+  results["grid"] = {nx, ny, nz};
+  results["classes"] = nclasses;
+  results["steps"] = steps;
+  results["seconds_per_step"] = seconds;
+  results["cell_updates_per_second_per_rank"] = per_rank;
+  results["bytes_per_cell_update_model"] = bytes_per_update;
+  results["triad_bandwidth_GB_s_per_rank"] = triad.bytes_per_second / 1e9;
+  results["effective_bandwidth_GB_s_per_rank"] = per_rank * bytes_per_update / 1e9;
+  results["roofline_fraction"] = per_rank * bytes_per_update / triad.bytes_per_second;
+  results["roofline_cell_updates_per_second_per_rank"] = triad.bytes_per_second / bytes_per_update;
+  results["mass_balance_rel_error"] = model.max_balance_error();
+}
+
+// `hadal bench plume_particles [particles_per_rank steps rk2|rk4 gaussian|uniform]`: particles spread
+// uniformly over a flat-bed box with a tidal current, bottom-boundary-layer Kz and slow settling.
+// Reports particle-steps per second per rank for the move kernel alone and for the whole step
+// (migration, bookkeeping, binning and metrics included).
+void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger& log, io::Json& results) {
+  const long per_rank = args.size() > 0 ? std::stol(args[0]) : 1000000;
+  const int steps = args.size() > 1 ? std::stoi(args[1]) : 20;
+  const bool rk4 = args.size() > 2 && args[2] == "rk4";
+  const bool gaussian = !(args.size() > 3 && args[3] == "uniform");
+  int ranks = 1, rank = 0;
+  MPI_Comm_size(comm, &ranks);
+  MPI_Comm_rank(comm, &rank);
+  grid::GridSpec spec;
+  spec.nx = 128;
+  spec.ny = 96;
+  spec.nz = 24;
+  spec.lx = 10.0 * spec.nx;
+  spec.ly = 10.0 * spec.ny;
+  spec.z_faces = grid::stretched_faces(-1650.0, -1600.0, spec.nz, 1.05);
+  const auto seabed = flat_seabed(1650.0, spec);
+  PlumeSettings settings;
+  for (int n = 0; n < 4; ++n) {
+    SedimentClass c;
+    c.name = "c" + std::to_string(n);
+    c.settling_velocity = 1e-5 * (n + 1);
+    settings.classes.push_back(c);
+  }
+  settings.kh = 0.05;
+  settings.bbl = true;
+  settings.friction_velocity = 1e-3;
+  LagrangianSettings lagrangian;
+  lagrangian.rk4 = rk4;
+  lagrangian.gaussian = gaussian;
+  class Tide : public sim::FlowProvider {
+   public:
+    void velocity(double t, grid::Field& u, grid::Field& v, grid::Field& w) override {
+      u.fill(0.02 + 0.02 * std::cos(1.4e-4 * t));
+      v.fill(0.01 * std::sin(1.4e-4 * t));
+      w.fill(0.0);
+    }
+    double max_speed(double, double) override { return 0.05; }
+  };
+  sim::RunContext context = benchmark_context(comm, log);
+  LagrangianModel model(context, spec, *seabed, settings, lagrangian, {}, std::make_unique<Tide>(), 0.0, false);
+  // Every rank builds the same global list and keeps its own columns: per_rank x ranks particles.
+  std::vector<ParticleRecord> records;
+  const long total = per_rank * ranks;
+  records.reserve(static_cast<std::size_t>(total));
+  for (long q = 0; q < total; ++q) {
+    const std::uint64_t key = stream_key(7, static_cast<std::uint64_t>(q), 0);
+    ParticleRecord r;
+    r.x = uniform01(key, 0) * spec.lx;
+    r.y = uniform01(key, 1) * spec.ly;
+    r.z = -1650.0 + uniform01(key, 2) * 50.0;
+    r.mass = 1e-3;
+    r.id = q;
+    r.cls = static_cast<int>(q % 4);
+    records.push_back(r);
+  }
+  model.add_particles(records);
+  records.clear();
+  records.shrink_to_fit();
+  double t = 0.0;
+  const double dt = 30.0;
+  for (int s = 0; s < 2; ++s) model.advance(t, dt), t += dt;  // warm-up
+  // Whole steps.
+  MPI_Barrier(comm);
+  auto start = std::chrono::steady_clock::now();
+  for (int s = 0; s < steps; ++s) model.advance(t, dt), t += dt;
+  Kokkos::fence();
+  MPI_Barrier(comm);
+  const double whole = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
+  const double alive = grid::global_sum(comm, static_cast<double>(model.particles().size())) / ranks;
+  const auto triad = sim::measure_triad(comm);
+  // Compulsory traffic of the move kernel per particle-step: read and write x, y, z, age (64 B),
+  // read mass, id, class, state, event (28 B), the flow gathers mostly hit cache.
+  const double bytes = 92.0;
+  const double per_rank_rate = alive / whole;
+  results["particles_per_rank"] = alive;
+  results["steps"] = steps;
+  results["advection"] = rk4 ? "rk4" : "rk2";
+  results["random_increments"] = gaussian ? "gaussian" : "uniform";
+  results["ranks"] = ranks;
+  results["seconds_per_step"] = whole;
+  results["particle_steps_per_second_per_rank"] = per_rank_rate;
+  results["bytes_per_particle_step_model"] = bytes;
+  results["triad_bandwidth_GB_s_per_rank"] = triad.bytes_per_second / 1e9;
+  results["roofline_fraction"] = per_rank_rate * bytes / triad.bytes_per_second;
+  results["mass_balance_rel_error"] = model.max_balance_error();
+  if (rank == 0) log.info(strformat("%.3g particle-steps/s per rank (%s, %s)", per_rank_rate, rk4 ? "rk4" : "rk2",
+                                    gaussian ? "gaussian" : "uniform"));
+}
+
+}  // namespace
+
+void register_benchmarks() {
+  auto& registry = sim::Registry::instance();
+  registry.add_benchmark({"plume", "Eulerian plume step throughput vs the triad roofline: [nx ny nz classes steps]",
+                          bench_plume});
+  registry.add_benchmark({"plume_particles",
+                          "Lagrangian particle-step throughput: [particles_per_rank steps rk2|rk4 gaussian|uniform]",
+                          bench_particles});
+}
+
+}  // namespace hadal::plume

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/// \file kernels.hpp
+/// \brief The Eulerian plume's transport kernels as functors that depend on Kokkos and the numerics
+/// floor only (no grid, MPI or I/O types), so that they are unit-tested alone and built into the
+/// device benchmark.
+///
+/// HorizontalStage: one forward-Euler stage of horizontal advection (limited upwind-biased face
+/// values), horizontal diffusion and explicit w advection, in flux form. A work item is one row (j)
+/// of one class and sweeps i, so the flux through the face between two columns is computed once and
+/// handed from the west column to the east one; the vertical fluxes of a column are computed in a
+/// loop of their own. The loops over k are free of loop-carried dependencies.
+///
+/// ColumnStep: the vertical half-step of every class of a column (VerticalColumnSolve), optionally
+/// followed in the same pass by what the new state gives the assessment: the total concentration,
+/// the exposure maps and the column's share of the mass ledger.
+#pragma once
+
+#include <Kokkos_Core.hpp>
+
+#include "numerics/limiter.hpp"
+#include "plume/column_solve.hpp"
+
+namespace hadal::plume {
+
+/// One column's exposure after a step of length dt, given the largest concentration in the column now:
+/// raises the running maximum (map `column_max`) and adds dt to the time above each threshold the
+/// column reaches (map `time_above`, one level per threshold). Both plume methods call it.
+template <class Map, class Thresholds>
+KOKKOS_INLINE_FUNCTION void record_column_exposure(const Map& column_max, const Map& time_above,
+                                                   const Thresholds& thresholds, int i, int j, double now_max,
+                                                   double dt) {
+  if (now_max > column_max(i, j, 0)) column_max(i, j, 0) = now_max;
+  for (int t = 0; t < static_cast<int>(thresholds.extent(0)); ++t) {
+    if (now_max >= thresholds(t)) time_above(i, j, t) += dt;
+  }
+}
+
+struct HorizontalStage {
+  using View3 = Kokkos::View<double***>;
+  View3 in, out;                  ///< concentration (i, j, n * nz + k), local indices with the halo
+  View3 u, v, w, kh;              ///< face velocities (west, south, bottom faces) and cell Kh
+  Kokkos::View<int**> first_wet;  ///< first wet level per column
+  Kokkos::View<double*> inv_dz;
+  Kokkos::View<double**> row_outflow;  ///< (j - g, n): mass rate leaving through the domain boundary, kg s-1
+  Kokkos::View<const double*> dz;
+  numerics::Limiter limiter = numerics::Limiter::VanLeer;
+  int g = 2, ni = 1, nz = 1, nclasses = 1;
+  int gi0 = 0, gj0 = 0, nx = 1, ny = 1;  ///< global index of the first owned cell, global grid size
+  double dt = 0.0, inv_dx = 1.0, inv_dy = 1.0, dx = 1.0, dy = 1.0;
+  bool average = false;  ///< second SSP-RK2 stage: out = (out + stage) / 2
+
+  /// Launches the stage over nj x nclasses rows.
+  void run(int nj) const;
+};
+
+/// The stage's row sweep with the limiter fixed at compile time (branch-free face values).
+template <numerics::Limiter L>
+struct HorizontalStageRows {
+  HorizontalStage s;
+  using View3 = HorizontalStage::View3;
+
+  KOKKOS_INLINE_FUNCTION void operator()(int row) const {
+    using numerics::face_value_of;
+    const int n = row % s.nclasses, j = s.g + row / s.nclasses, o = n * s.nz, nz = s.nz;
+    const bool south_boundary = s.gj0 + j - s.g == 0, north_boundary = s.gj0 + j - s.g == s.ny - 1;
+    const double inv_dx = s.inv_dx, inv_dy = s.inv_dy, dt = s.dt;
+    const double* inv_dz = s.inv_dz.data();
+    // Fluxes through the faces of the column: west (carried from the previous column's east face),
+    // east, and top[k + 1] through the top of level k (top[kb] = 0: the bed carries none).
+    double west[kMaxLevels], east[kMaxLevels], top[kMaxLevels + 1];
+    double outflow = 0.0;
+    for (int i = s.g; i < s.g + s.ni; ++i) {
+      const int kb = s.first_wet(i, j);
+      const int gi = s.gi0 + i - s.g;
+      const bool west_boundary = gi == 0, east_boundary = gi == s.nx - 1;
+      const int kb_w = s.first_wet(i - 1, j), kb_e = s.first_wet(i + 1, j);
+      const int kb_s = s.first_wet(i, j - 1), kb_n = s.first_wet(i, j + 1);
+      const auto c = column_of(s.in, i, j, o);
+      const auto cw1 = column_of(s.in, i - 1, j, o), cw2 = column_of(s.in, i - 2, j, o);
+      const auto ce1 = column_of(s.in, i + 1, j, o), ce2 = column_of(s.in, i + 2, j, o);
+      const auto cs1 = column_of(s.in, i, j - 1, o), cs2 = column_of(s.in, i, j - 2, o);
+      const auto cn1 = column_of(s.in, i, j + 1, o), cn2 = column_of(s.in, i, j + 2, o);
+      const auto uw = column_of(s.u, i, j, 0), ue = column_of(s.u, i + 1, j, 0);
+      const auto vs = column_of(s.v, i, j, 0), vn = column_of(s.v, i, j + 1, 0), wc = column_of(s.w, i, j, 0);
+      const auto kc = column_of(s.kh, i, j, 0), kw = column_of(s.kh, i - 1, j, 0), ke = column_of(s.kh, i + 1, j, 0);
+      const auto ks = column_of(s.kh, i, j - 1, 0), kn = column_of(s.kh, i, j + 1, 0);
+      // The west face: the previous column's east face, or computed here for the row's first column.
+      // Below the previous column's seabed that face touches rock and carries nothing.
+      if (i == s.g) {
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int k = kb; k < nz; ++k) {
+          const double f = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]);
+          const double diffusive = 0.5 * (kw[k] + kc[k]) * (c[k] - cw1[k]) * inv_dx;
+          west[k] = f - (!west_boundary && k >= kb_w ? diffusive : 0.0);
+        }
+      } else {
+        for (int k = kb; k < kb_w && k < nz; ++k) west[k] = 0.0;
+      }
+      if (kb >= nz) {  // a dry column: its east face touches rock
+        for (int k = 0; k < nz; ++k) west[k] = 0.0;
+        continue;
+      }
+      top[kb] = 0.0;
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        // Neighbours outside the wet column count as empty; the loads are clamped into the column
+        // and always done, so the selections below are branch-free.
+        const double below = c[k > kb ? k - 1 : k], above = c[k + 1 < nz ? k + 1 : k], above2 = c[k + 2 < nz ? k + 2 : k];
+        const double c_mm = k > kb ? below : 0.0, c_p = k + 1 < nz ? above : 0.0, c_pp = k + 2 < nz ? above2 : 0.0;
+        const double wf = wc[k + 1];
+        top[k + 1] = wf * face_value_of<L>(wf, c_mm, c[k], c_p, c_pp);
+      }
+      // East, south and north faces, then the update: separate loops, each of which vectorises.
+      double south[kMaxLevels], north[kMaxLevels];
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        const double diffusive = 0.5 * (kc[k] + ke[k]) * (ce1[k] - c[k]) * inv_dx;
+        east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) -
+                  (!east_boundary && k >= kb_e ? diffusive : 0.0);
+      }
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        const double diffusive = 0.5 * (ks[k] + kc[k]) * (c[k] - cs1[k]) * inv_dy;
+        south[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) -
+                   (!south_boundary && k >= kb_s ? diffusive : 0.0);
+      }
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        const double diffusive = 0.5 * (kc[k] + kn[k]) * (cn1[k] - c[k]) * inv_dy;
+        north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) -
+                   (!north_boundary && k >= kb_n ? diffusive : 0.0);
+      }
+      const auto result = column_of(s.out, i, j, o);
+      const bool average = s.average;
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        const double tendency = -(east[k] - west[k]) * inv_dx - (north[k] - south[k]) * inv_dy -
+                                (top[k + 1] - top[k]) * inv_dz[k];
+        const double updated = c[k] + dt * tendency;
+        const double averaged = 0.5 * (result[k] + updated);
+        result[k] = average ? averaged : updated;
+      }
+      // What leaves through the domain's boundary faces (outward positive; there the fluxes are
+      // advective only).
+      if (west_boundary || east_boundary || south_boundary || north_boundary) {
+        for (int k = kb; k < nz; ++k) {
+          const double area_x = s.dy * s.dz(k), area_y = s.dx * s.dz(k);
+          if (west_boundary) outflow -= west[k] * area_x;
+          if (east_boundary) outflow += east[k] * area_x;
+          if (south_boundary) outflow -= south[k] * area_y;
+          if (north_boundary) outflow += north[k] * area_y;
+        }
+      }
+      outflow += top[nz] * s.dx * s.dy;  // and through the open top
+      for (int k = kb; k < nz; ++k) west[k] = east[k];
+    }
+    s.row_outflow(j - s.g, n) = outflow;
+  }
+};
+
+inline void HorizontalStage::run(int nj) const {
+  const Kokkos::RangePolicy<> rows(0, nj * nclasses);
+  switch (limiter) {
+    case numerics::Limiter::Minmod: Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<numerics::Limiter::Minmod>{*this}); break;
+    case numerics::Limiter::VanLeer: Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<numerics::Limiter::VanLeer>{*this}); break;
+    case numerics::Limiter::MonotonizedCentral:
+      Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<numerics::Limiter::MonotonizedCentral>{*this});
+      break;
+  }
+}
+
+/// Launched over owned columns (local indices) with three sums: suspended mass, deposited mass, and
+/// the water volume at or above the first concentration threshold (kg, kg, m3).
+struct ColumnStep {
+  using View3 = Kokkos::View<double***>;
+  VerticalColumnSolve solve;
+  bool solve_first = true;   ///< false: only the metrics of the present state
+  bool with_metrics = true;  ///< false: only the solve (the sums are then zero)
+  View3 c_total, deposit, column_max, time_above;  ///< cell total; maps (deposit, running maximum, time above)
+  View3 near_bed;  ///< optional map: total concentration in the lowest wet cell
+  Kokkos::View<double*> dry_density, thresholds;
+  double cell_area = 1.0, exposure_dt = 0.0;  ///< exposure_dt: time added to the maps (0: none)
+
+  KOKKOS_INLINE_FUNCTION void operator()(int i, int j, double& suspended, double& deposited, double& volume) const {
+    if (solve_first) solve(i, j);
+    if (!with_metrics) return;
+    const auto& c = solve.c;
+    const int nz = solve.nz, nn = solve.nclasses, kb = solve.first_wet(i, j);
+    const double first_threshold = thresholds(0);
+    double column_max_now = 0.0, mass = 0.0;
+    for (int k = 0; k < nz; ++k) {
+      double total = 0.0;
+      for (int n = 0; n < nn; ++n) total += c(i, j, n * nz + k);
+      c_total(i, j, k) = total;
+      if (k >= kb && total >= first_threshold) volume += cell_area * solve.dz(k);
+      column_max_now = total > column_max_now ? total : column_max_now;
+      mass += total * solve.dz(k);
+    }
+    suspended += mass * cell_area;
+    if (near_bed.data()) near_bed(i, j, 0) = kb < nz ? c_total(i, j, kb) : 0.0;
+    record_column_exposure(column_max, time_above, thresholds, i, j, column_max_now, exposure_dt);
+    double thickness = 0.0, bed_mass = 0.0;
+    for (int n = 0; n < nn; ++n) {
+      thickness += solve.bed(i, j, n) / dry_density(n);
+      bed_mass += solve.bed(i, j, n);
+    }
+    deposit(i, j, 0) = thickness;
+    deposited += bed_mass * cell_area;
+  }
+};
+
+}  // namespace hadal::plume
