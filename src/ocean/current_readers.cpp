@@ -454,6 +454,7 @@ CoarseCurrents::Columns read_roms_currents(const io::NetcdfFile& file, const Coa
     for (const auto& n : names)
       if (source(n)) return n;
     missing(what);
+    return {};  // not reached: missing() throws
   };
   const std::string uname = spec.u.empty() ? "u" : spec.u, vname = spec.v.empty() ? "v" : spec.v;
   for (const auto& [name, key] : {std::make_pair(uname, std::string("variables.u")), std::make_pair(vname, std::string("variables.v"))})

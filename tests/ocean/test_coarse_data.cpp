@@ -7,8 +7,6 @@
 // variables name the key and the file.
 #include <gtest/gtest.h>
 
-#include "support/test_files.hpp"
-
 #include <cmath>
 
 #include <netcdf.h>
@@ -17,6 +15,7 @@
 #include "core/log.hpp"
 #include "ocean/coarse_data.hpp"
 #include "ocean/keys.hpp"
+#include "support/test_files.hpp"
 
 using namespace hadal;
 using namespace hadal_test;

@@ -5,8 +5,6 @@
 // round-trip, and bad input names the key.
 #include <gtest/gtest.h>
 
-#include "support/test_files.hpp"
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +16,7 @@
 #include "ocean/module.hpp"
 #include "ocean/flow.hpp"
 #include "sim/registry.hpp"
+#include "support/test_files.hpp"
 #include "test_support.hpp"
 
 using namespace hadal;
@@ -38,11 +37,7 @@ class TestSeabed : public grid::SeabedShape {
 };
 
 config::ResolvedCase resolve(const std::string& yaml) {
-  config::ObjectSpec root;
-  declare_ocean_block(root.object("ocean", "ocean"), true);
-  auto& time = root.object("time", "time");
-  time.real("start", units::kTime, "start").default_value(0.0);
-  time.real("end", units::kTime, "end").default_value(0.0);
+  const config::ObjectSpec root = ocean_test::ocean_case_schema();
   return config::validate(YAML::Load(yaml), root, "test.yaml");
 }
 

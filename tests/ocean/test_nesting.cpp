@@ -5,13 +5,12 @@
 // divergence-free, and 1 and 2 ranks agree.
 #include <gtest/gtest.h>
 
-#include "support/test_files.hpp"
-
 #include <cmath>
 
 
 #include "grid/bathymetry.hpp"
 #include "ocean/flow.hpp"
+#include "support/test_files.hpp"
 #include "test_support.hpp"
 
 using namespace hadal;
@@ -34,11 +33,7 @@ double data_u(double hours, double depth, double y) {
 double data_v(double depth) { return -0.01 * (1.2 - 0.4 * depth / 1000.0); }
 
 config::ResolvedCase resolve(const std::string& file) {
-  config::ObjectSpec root;
-  declare_ocean_block(root.object("ocean", "ocean"), true);
-  auto& time = root.object("time", "time");
-  time.real("start", units::kTime, "start").default_value(0.0);
-  time.real("end", units::kTime, "end").default_value(0.0);
+  const config::ObjectSpec root = ocean_test::ocean_case_schema();
   const std::string yaml = R"(
 ocean:
   model: tidal

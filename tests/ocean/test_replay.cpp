@@ -5,8 +5,6 @@
 // the checkpoint round trips (bitwise), nesting in time-varying data, and 1 rank = 2 ranks.
 #include <gtest/gtest.h>
 
-#include "support/test_files.hpp"
-
 #include <cmath>
 
 
@@ -14,6 +12,7 @@
 #include "ocean/module.hpp"
 #include "ocean/replay.hpp"
 #include "sim/registry.hpp"
+#include "support/test_files.hpp"
 #include "test_support.hpp"
 
 using namespace hadal;
@@ -31,11 +30,7 @@ class Seamount : public grid::SeabedShape {
 };
 
 config::ResolvedCase resolve(const std::string& ocean, double end) {
-  config::ObjectSpec root;
-  declare_ocean_block(root.object("ocean", "ocean"), true);
-  auto& time = root.object("time", "time");
-  time.real("start", units::kTime, "start").default_value(0.0);
-  time.real("end", units::kTime, "end").default_value(0.0);
+  const config::ObjectSpec root = ocean_test::ocean_case_schema();
   return config::validate(YAML::Load("ocean:\n" + ocean + strformat("time: {start: 0, end: %.17g}\n", end)), root, "test.yaml");
 }
 

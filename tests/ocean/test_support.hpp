@@ -6,8 +6,11 @@
 #include <functional>
 #include <memory>
 
+#include "core/config.hpp"
+#include "core/units.hpp"
 #include "grid/field.hpp"
 #include "grid/grid.hpp"
+#include "ocean/keys.hpp"
 
 /// printf on rank 0 only (the numbers are global, so one copy is enough in the test log).
 #define OCEAN_PRINT(...)                     \
@@ -18,6 +21,16 @@
   } while (0)
 
 namespace ocean_test {
+
+/// The schema of a test case: the `ocean` block (with `model`) and `time: {start, end}`.
+inline hadal::config::ObjectSpec ocean_case_schema() {
+  hadal::config::ObjectSpec root;
+  hadal::ocean::declare_ocean_block(root.object("ocean", "ocean"), true);
+  auto& time = root.object("time", "time");
+  time.real("start", hadal::units::kTime, "start").default_value(0.0);
+  time.real("end", hadal::units::kTime, "end").default_value(0.0);
+  return root;
+}
 
 inline std::unique_ptr<hadal::grid::StructuredGrid> make_grid(MPI_Comm comm, int nx, int ny, int nz, double lx,
                                                               double ly, double z_bottom, double z_top,

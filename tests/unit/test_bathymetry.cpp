@@ -6,8 +6,6 @@
 // regional grid. Bad input names the key and the file. Runs on 1 and 2 ranks.
 #include <gtest/gtest.h>
 
-#include "support/test_files.hpp"
-
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -19,6 +17,7 @@
 #include "grid/bathymetry.hpp"
 #include "grid/bathymetry_input.hpp"
 #include "grid/field.hpp"
+#include "support/test_files.hpp"
 
 using namespace hadal;
 using namespace hadal_test;
