@@ -6,8 +6,7 @@
 #include <limits>
 
 #include "core/error.hpp"
-#include "io/netcdf.hpp"
-#include "numerics/geographic.hpp"
+#include "grid/bathymetry_input.hpp"
 
 namespace hadal::grid {
 
@@ -57,21 +56,44 @@ void declare_bathymetry_schema(config::ObjectSpec& root) {
       .required();
   mound.enumeration("shape", {"mound", "chimney"}, "Gaussian mound, or a steep flat-topped chimney")
       .default_value("mound");
-  b.string("file", "NetCDF file (CF: 1-D x/y or lon/lat coordinates, 2-D elevation)").required().only_when("type", {"netcdf"});
-  b.string("variable", "Elevation variable (positive up, GEBCO style); tried: elevation, z, Band1, topo")
+  b.string("file",
+           "Bathymetry file, format recognised from its content: a NetCDF grid (GMT/COARDS with x/y or lon/lat axes, "
+           "GMT's legacy layout, GEBCO/ETOPO, CF; classic or netCDF-4; gridline or pixel registration; packed values, "
+           "km or m; NaN/_FillValue holes filled by harmonic interpolation) or ASCII soundings (lines 'lon lat depth' or "
+           "'x y z', optional header naming the columns) averaged per model cell, empty cells filled harmonically")
+      .required()
+      .only_when("type", {"netcdf"});
+  b.string("variable", "NetCDF variable; tried: elevation, z, Band1, topo, depth, bathymetry, height, altitude")
       .optional()
       .only_when("type", {"netcdf"});
-  b.boolean("positive_down", "The variable holds depth (positive down) rather than elevation")
-      .default_value(false)
+  b.boolean("positive_down",
+            "The values are depths (positive down). Absent: from the file (a NetCDF variable named depth, or with "
+            "positive = \"down\" or a depth standard_name; a soundings header naming a depth column; otherwise the sign "
+            "of soundings that all share one)")
+      .optional()
       .only_when("type", {"netcdf"});
-  b.enumeration("coordinates", {"projected", "geographic"},
-                "projected: x/y in metres; geographic: lon/lat in degrees mapped to local metres around `reference`")
-      .default_value("projected")
-      .only_when("type", {"netcdf"});
+  const std::vector<std::string> frames{"auto", "projected", "geographic"};
+  const std::string frame_doc =
+      "projected: x/y in metres (or km) of the model frame; geographic: lon/lat in degrees mapped to local metres "
+      "around `reference`; auto: geographic when the axes say degrees or are named lon/longitude (a soundings header "
+      "naming lon/lat), else projected";
+  b.enumeration("coordinates", frames, frame_doc).default_value("auto").only_when("type", {"netcdf"});
   b.reals("reference", kDimensionless, "lon, lat (degrees) of the model's x = 0, y = 0 for geographic input")
       .items(2)
       .default_value(std::vector<double>{0.0, 0.0})
       .only_when("type", {"netcdf"});
+  auto& patch = b.object_list("patches",
+                              "Higher-priority sources over `file` (later entries over earlier ones): a local survey "
+                              "grid or soundings over a regional grid. Where a patch has data it wins; beyond, the "
+                              "difference patch - underlying at the nearest patch cell fades to zero over blend_width");
+  b.key("patches").optional().only_when("type", {"netcdf"});
+  patch.string("file", "NetCDF grid or ASCII soundings (as bathymetry.file)").required();
+  patch.string("variable", "NetCDF variable (as bathymetry.variable)").optional();
+  patch.boolean("positive_down", "The values are depths (as bathymetry.positive_down)").optional();
+  patch.enumeration("coordinates", frames, frame_doc).default_value("auto");
+  patch.real("blend_width", kLength, "Distance beyond the patch's data over which it fades out (default: 4 model cells)")
+      .greater_than(0.0)
+      .optional();
 }
 
 namespace {
@@ -149,85 +171,28 @@ class Caldera : public SeabedShape {
   std::vector<Mound> mounds_;
 };
 
-// Bilinear interpolation on a regular (possibly descending) 1-D x/y lattice of a NetCDF grid.
-class GriddedSeabed : public SeabedShape {
+/// Seabed from files, resampled onto the model's cell centres: bilinear between them.
+class LatticeSeabed : public SeabedShape {
  public:
-  GriddedSeabed(std::vector<double> x, std::vector<double> y, std::vector<double> z)
-      : x_(std::move(x)), y_(std::move(y)), z_(std::move(z)) {}
-
-  double elevation(double x, double y) const override {
-    const auto [i, fx] = locate(x_, x);
-    const auto [j, fy] = locate(y_, y);
-    const std::size_t nx = x_.size();
-    auto at = [&](std::size_t jj, std::size_t ii) { return z_[jj * nx + ii]; };
-    return (1 - fy) * ((1 - fx) * at(j, i) + fx * at(j, i + 1)) + fy * ((1 - fx) * at(j + 1, i) + fx * at(j + 1, i + 1));
-  }
+  LatticeSeabed(ElevationLattice lattice, std::vector<std::string> notes)
+      : lattice_(std::move(lattice)), notes_(std::move(notes)) {}
+  double elevation(double x, double y) const override { return lattice_.interpolate(x, y); }
+  std::vector<std::string> notes() const override { return notes_; }
 
  private:
-  static std::pair<std::size_t, double> locate(const std::vector<double>& axis, double v) {
-    const std::size_t n = axis.size();
-    if (n < 2) return {0, 0.0};
-    const bool ascending = axis.back() > axis.front();
-    std::size_t lo = 0, hi = n - 1;
-    while (hi - lo > 1) {
-      const std::size_t mid = (lo + hi) / 2;
-      if ((axis[mid] <= v) == ascending) lo = mid; else hi = mid;
-    }
-    const double f = std::clamp((v - axis[lo]) / (axis[lo + 1] - axis[lo]), 0.0, 1.0);
-    return {lo, f};
-  }
-  std::vector<double> x_, y_, z_;
+  ElevationLattice lattice_;
+  std::vector<std::string> notes_;
 };
-
-std::unique_ptr<SeabedShape> netcdf_seabed(const config::ConfigView& block, const GridSpec& spec) {
-  io::NetcdfFile file(block.string("file"));
-  const bool geographic = block.string("coordinates") == "geographic";
-  const std::string var = block.has("variable")
-                              ? file.find_variable({block.string("variable")}, "bathymetry (bathymetry.variable)")
-                              : file.find_variable({"elevation", "z", "Band1", "topo", "depth"}, "bathymetry elevation");
-  const auto dims = file.dimension_names(var);
-  if (dims.size() != 2) {
-    block.fail("variable", "NetCDF variable '" + var + "' in " + file.path() + " has " + std::to_string(dims.size()) +
-                               " dimensions; expected 2 (y, x)");
-  }
-  const std::string xname = file.has_variable(dims[1]) ? dims[1]
-                            : geographic ? file.find_variable({"lon", "longitude"}, "longitude")
-                                         : file.find_variable({"x"}, "x coordinate");
-  const std::string yname = file.has_variable(dims[0]) ? dims[0]
-                            : geographic ? file.find_variable({"lat", "latitude"}, "latitude")
-                                         : file.find_variable({"y"}, "y coordinate");
-  std::vector<double> x = file.read(xname), y = file.read(yname), z = file.read(var);
-  if (geographic) {
-    const auto ref = block.reals("reference");
-    const numerics::LocalProjection projection(ref[0], ref[1]);
-    for (auto& v : x) v = projection.x(v);
-    for (auto& v : y) v = projection.y(v);
-  }
-  if (block.boolean("positive_down")) {
-    for (auto& v : z) v = -v;
-  }
-  const auto [xmin, xmax] = std::minmax_element(x.begin(), x.end());
-  const auto [ymin, ymax] = std::minmax_element(y.begin(), y.end());
-  // Cell centres must be inside the data (no extrapolation).
-  const double cx0 = spec.x0 + 0.5 * spec.lx / spec.nx, cx1 = spec.x0 + spec.lx - 0.5 * spec.lx / spec.nx;
-  const double cy0 = spec.y0 + 0.5 * spec.ly / spec.ny, cy1 = spec.y0 + spec.ly - 0.5 * spec.ly / spec.ny;
-  if (cx0 < *xmin || cx1 > *xmax || cy0 < *ymin || cy1 > *ymax) {
-    block.fail("file", "bathymetry in " + file.path() + " covers x " + std::to_string(*xmin) + ".." +
-                           std::to_string(*xmax) + " m, y " + std::to_string(*ymin) + ".." + std::to_string(*ymax) +
-                           " m; the model grid needs x " + std::to_string(cx0) + ".." + std::to_string(cx1) + " m, y " +
-                           std::to_string(cy0) + ".." + std::to_string(cy1) + " m");
-  }
-  for (double v : z) {
-    if (!std::isfinite(v)) block.fail("file", "bathymetry variable '" + var + "' in " + file.path() + " has missing values");
-  }
-  return std::make_unique<GriddedSeabed>(std::move(x), std::move(y), std::move(z));
-}
 
 }  // namespace
 
 std::unique_ptr<SeabedShape> make_seabed_shape(const config::ConfigView& block, const GridSpec& spec) {
   const std::string type = block.string("type");
-  if (type == "netcdf") return netcdf_seabed(block, spec);
+  if (type == "netcdf") {
+    std::vector<std::string> notes;
+    ElevationLattice lattice = seabed_from_files(block, spec, notes);
+    return std::make_unique<LatticeSeabed>(std::move(lattice), std::move(notes));
+  }
   const double depth = block.real("depth");
   double xc = spec.x0 + 0.5 * spec.lx, yc = spec.y0 + 0.5 * spec.ly;
   if (block.has("center")) {
@@ -255,7 +220,8 @@ std::unique_ptr<SeabedShape> make_seabed_shape(const config::ConfigView& block, 
 
 Bathymetry::Bathymetry(const StructuredGrid& grid, const SeabedShape& shape)
     : elevation_(grid, "seabed_elevation", "m", "elevation of the seabed", 1),
-      first_wet_("first_wet_cell", grid.local_ni(), grid.local_nj()) {
+      first_wet_("first_wet_cell", grid.local_ni(), grid.local_nj()),
+      notes_(shape.notes()) {
   elevation_host_ = Kokkos::create_mirror_view(elevation_.view());
   first_wet_host_ = Kokkos::create_mirror_view(first_wet_);
   const auto& z = grid.z_nodes();

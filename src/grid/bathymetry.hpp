@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /// \file bathymetry.hpp
 /// \brief Seabed elevation on the model grid: synthetic generators (flat, slope, Gaussian seamount,
-/// caldera with mounds and chimneys) or a CF NetCDF grid resampled bilinearly, plus the wet mask.
+/// caldera with mounds and chimneys) or real data (NetCDF grids, ASCII soundings, merged by priority; see
+/// bathymetry_input.hpp) brought onto the model's cell centres, plus the wet mask.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "grid/field.hpp"
@@ -20,10 +22,14 @@ class SeabedShape {
  public:
   virtual ~SeabedShape() = default;
   virtual double elevation(double x, double y) const = 0;
+  /// What was done to build the shape from data (sources, holes filled, coverage), one line each, for the
+  /// run's log and summary; empty for synthetic shapes.
+  virtual std::vector<std::string> notes() const { return {}; }
 };
 
-/// Builds the shape described by a resolved `bathymetry:` block; NetCDF input is resampled here.
-/// Throws InputError if a NetCDF grid does not cover `spec`'s domain or variables are missing.
+/// Builds the shape described by a resolved `bathymetry:` block; file input is resampled onto `spec`'s
+/// cell centres here. Throws InputError (key, file, what is missing) if a file does not cover the domain,
+/// lacks a variable or cannot be read.
 std::unique_ptr<SeabedShape> make_seabed_shape(const config::ConfigView& block, const GridSpec& spec);
 
 /// Seabed on the grid: elevation per column (map field with halos) and the index of the lowest wet
@@ -42,12 +48,15 @@ class Bathymetry {
   /// Seabed elevation at local column (li, lj), host copy.
   double seabed(int li, int lj) const;  ///< host access (from a host mirror)
   int first_wet_host(int li, int lj) const { return first_wet_host_(li, lj); }
+  /// The shape's notes (see SeabedShape::notes).
+  const std::vector<std::string>& notes() const { return notes_; }
 
  private:
   Field elevation_;
   Kokkos::View<int**> first_wet_;
   Kokkos::View<int**>::HostMirror first_wet_host_;
   Field::HostView elevation_host_;
+  std::vector<std::string> notes_;
 };
 
 }  // namespace hadal::grid

@@ -582,14 +582,19 @@ void BarotropicSolver::bottom_stress(grid::Field& taux, grid::Field& tauy) const
 }
 
 void BarotropicSolver::friction_velocity(grid::Field& ustar) const {
-  const int g = grid_.ghost();
-  auto u = u_.view();
-  auto v = v_.view();
-  auto cd = drag_.view();
-  auto h = depth_.view();
+  ocean::friction_velocity(grid_, u_, v_, drag_, depth_, ustar);
+}
+
+void friction_velocity(const grid::StructuredGrid& grid, const grid::Field& u_face, const grid::Field& v_face,
+                       const grid::Field& drag, const grid::Field& depth, grid::Field& ustar) {
+  const int g = grid.ghost();
+  auto u = u_face.view();
+  auto v = v_face.view();
+  auto cd = drag.view();
+  auto h = depth.view();
   auto a = ustar.view();
   Kokkos::parallel_for(
-      "ocean::bt_ustar", Policy2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
+      "ocean::bt_ustar", Policy2({g, g}, {g + grid.owned().ni(), g + grid.owned().nj()}),
       KOKKOS_LAMBDA(const int i, const int j) {
         const double uc = 0.5 * (u(i, j, 0) + u(i + 1, j, 0));
         const double vc = 0.5 * (v(i, j, 0) + v(i, j + 1, 0));

@@ -14,23 +14,9 @@
 #include "grid/field.hpp"
 #include "numerics/kokkos_math.hpp"
 #include "numerics/tides.hpp"
+#include "ocean/settings.hpp"
 
 namespace hadal::ocean {
-
-enum class EdgeKind { Wall, Open };
-enum Edge { kWest = 0, kEast = 1, kSouth = 2, kNorth = 3 };
-
-struct BarotropicSettings {
-  double gravity = 9.81;
-  double coriolis_f0 = 0.0;        ///< s-1, at y = beta_reference_y
-  double coriolis_beta = 0.0;      ///< m-1 s-1
-  double beta_reference_y = 0.0;   ///< m
-  double drag_coefficient = 0.0;   ///< quadratic bottom drag on the depth-mean velocity (used if >= 0)
-  double viscosity = 0.0;          ///< horizontal Laplacian viscosity, m2/s
-  double minimum_depth = 1.0;      ///< columns shallower than this are land
-  bool nonlinear = true;           ///< momentum advection and total depth h + eta in the fluxes
-  std::array<EdgeKind, 4> edges{EdgeKind::Wall, EdgeKind::Wall, EdgeKind::Wall, EdgeKind::Wall};
-};
 
 /// The external (outer) state that Flather open boundaries radiate against.
 struct ExternalState {
@@ -50,14 +36,7 @@ class BoundaryForcing {
 /// Spatially uniform tidal forcing plus a mean current, ramped in with a half-cosine over `ramp_time`.
 class HarmonicForcing : public BoundaryForcing {
  public:
-  struct Constituent {
-    std::string name;
-    double omega = 0.0;
-    double eta_amplitude = 0.0, eta_phase = 0.0;  ///< m, rad
-    double u_amplitude = 0.0, u_phase = 0.0;      ///< m/s (or m2/s if transport), rad
-    double v_amplitude = 0.0, v_phase = 0.0;
-    bool transport = false;                       ///< u/v amplitudes are transports (divided by depth)
-  };
+  using Constituent = TidalConstituent;
   HarmonicForcing(std::vector<Constituent> constituents, double mean_u, double mean_v, double ramp_time)
       : constituents_(std::move(constituents)), mean_u_(mean_u), mean_v_(mean_v), ramp_time_(ramp_time) {}
   ExternalState at(double time, double x, double y, double depth) const override;
@@ -100,6 +79,7 @@ class BarotropicSolver {
   const grid::Field& u() const { return u_; }
   const grid::Field& v() const { return v_; }
   const grid::Field& depth() const { return depth_; }
+  const grid::Field& drag() const { return drag_; }  ///< quadratic drag coefficient per column
   const BarotropicSettings& settings() const { return settings_; }
   /// Sets a uniform initial velocity on open faces (then halos).
   void set_uniform_velocity(double u0, double v0);
@@ -110,6 +90,8 @@ class BarotropicSolver {
   grid::Field& u_previous() { return u_next_; }
   grid::Field& v_previous() { return v_next_; }
   void set_time(double time, long steps) { time_ = time; steps_ = steps; }
+  /// Replaces the boundary forcing (the state is kept).
+  void set_forcing(std::shared_ptr<const BoundaryForcing> forcing) { forcing_ = std::move(forcing); }
 
   /// Global diagnostics.
   double volume_anomaly() const;  ///< sum of eta * cell area over wet cells, m3
@@ -151,6 +133,11 @@ class BarotropicSolver {
   std::array<Kokkos::View<double*>::HostMirror, 4> ext_eta_host_, ext_normal_host_;
   grid::Field::HostView depth_host_;
 };
+
+/// Bottom friction velocity u* = sqrt(C_d) |u| per owned column from depth-mean face velocities (cell-centred
+/// averages), zero on land; halos exchanged.
+void friction_velocity(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
+                       const grid::Field& drag, const grid::Field& depth, grid::Field& ustar);
 
 /// Still-water depth map (-seabed elevation, 0 on land) from a bathymetry.
 void depth_from_elevation(const grid::Field& elevation, grid::Field& depth);

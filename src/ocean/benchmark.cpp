@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `hadal bench ocean [nx ny nz [steps]]`: throughput of the tidal solver and of the 3-D velocity build,
 // and the time of one mass-consistent downscaling solve, with the memory-bandwidth roofline ratio.
+// `hadal bench ocean_replay CASE [days]`: the harmonic replay's error and speed against the solved flow.
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -8,8 +9,10 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "grid/bathymetry.hpp"
-#include "ocean/cases.hpp"
+#include "ocean/module.hpp"
 #include "ocean/flow.hpp"
+#include "ocean/replay.hpp"
+#include "sim/driver.hpp"
 #include "sim/registry.hpp"
 #include "sim/roofline.hpp"
 
@@ -73,7 +76,7 @@ void run_benchmark(MPI_Comm comm, const std::vector<std::string>& args, Logger& 
   settings.drag_coefficient = 2.5e-3;
   settings.viscosity = 1.0;
   for (auto& e : settings.edges) e = EdgeKind::Open;
-  std::vector<HarmonicForcing::Constituent> tide(1);
+  std::vector<TidalConstituent> tide(1);
   tide[0].name = "M2";
   tide[0].omega = numerics::constituent_frequency("M2");
   tide[0].eta_amplitude = 0.5;
@@ -147,12 +150,89 @@ void run_benchmark(MPI_Comm comm, const std::vector<std::string>& args, Logger& 
                      r.iterations, setup_seconds, r.relative_divergence));
 }
 
+/// `hadal bench ocean_replay CASE [days [key=value ...]]`: the tidal flow of a case (an ocean.tidal case or a
+/// plume case with plume.flow.type ocean) is solved, analysed as its replay settings say (default: a 2 d
+/// record), then solved on for `days` (default 14.77, a spring-neap cycle) beside the replay: RMS and
+/// largest error of the replayed depth-mean face velocities, and the time per simulated day of the solver
+/// against the time of one replayed 3-D field (the reference measured in the same run).
+void run_replay_benchmark(MPI_Comm comm, const std::vector<std::string>& args, Logger& log, io::Json& results) {
+  if (args.empty()) throw InputError("bench ocean_replay: arguments are CASE.yaml [days [key=value ...]]");
+  double days = 14.765;
+  std::vector<std::string> overrides;
+  try {
+    if (args.size() >= 2) days = std::stod(args[1]);
+  } catch (const std::exception&) {
+    throw InputError("bench ocean_replay: days must be a number, found '" + args[1] + "'");
+  }
+  for (std::size_t n = 2; n < args.size(); ++n) overrides.push_back(args[n]);
+  const auto resolved = sim::load_case(args[0], overrides);
+  const auto root = resolved.root();
+  const bool plume = root.has("plume");
+  if (plume && root.child("plume").child("flow").string("type") != "ocean")
+    throw InputError("bench ocean_replay: " + args[0] + " does not take its flow from the ocean (plume.flow.type)");
+  const auto block = plume ? root.child("plume").child("flow").child("ocean") : root.child("ocean");
+  if (plume && block.string("model") != "tidal") throw InputError("bench ocean_replay: the ocean flow is not tidal");
+  const auto spec = grid::grid_spec_from_config(root.child("grid"));
+  grid::StructuredGrid grid(comm, spec);
+  const auto shape = grid::make_seabed_shape(root.child("bathymetry"), spec);
+  grid::Bathymetry bathymetry(grid, *shape);
+  ReplaySettings settings = replay_settings(block);
+  settings.enabled = true;
+  const double start = root.child("time").real("start");
+  const double end = start + settings.record + days * 86400.0;
+  TidalFlow flow(block, root, grid, bathymetry, start, end);
+  const HarmonicReplay replay(flow, settings, start, end, &log);
+  const double record_end = start + settings.record;
+  const auto error = replay_error(flow, replay, end, 3600.0);
+  // One replayed 3-D field: depth-mean faces from the analysis, then the same 3-D build as the solved flow.
+  grid::Field ub(grid, "ub", "m s-1", "u", 1), vb(grid, "vb", "m s-1", "v", 1);
+  FaceVelocity faces(grid);
+  const int evaluations = 20;
+  Kokkos::fence();
+  MPI_Barrier(comm);
+  auto t0 = std::chrono::steady_clock::now();
+  for (int e = 0; e < evaluations; ++e) {
+    const double t = record_end + 600.0 * e;
+    replay.depth_mean(t, ub, vb);
+    flow.build_3d(t, ub, vb, faces.u, faces.v, faces.w);
+  }
+  Kokkos::fence();
+  MPI_Barrier(comm);
+  const double evaluation_seconds = seconds_since(t0) / evaluations;
+  const double solve_per_day = error.solve_seconds / days;
+  results["case"] = args[0];
+  results["grid"] = {spec.nx, spec.ny, spec.nz};
+  results["record_days"] = settings.record / 86400.0;
+  results["compared_days"] = days;
+  results["analysis_seconds"] = replay.analysis_seconds();
+  results["independent_shapes"] = replay.fitted_shapes();
+  results["constituents"] = int(replay.constituents().size());
+  results["rms_error_m_s"] = error.rms;
+  results["max_error_m_s"] = error.max;
+  results["rms_speed_m_s"] = error.rms_speed;
+  results["rms_error_relative"] = error.rms / std::max(error.rms_speed, 1e-30);
+  results["solver_seconds_per_day"] = solve_per_day;
+  results["replay_3d_field_seconds"] = evaluation_seconds;
+  // The reference: the solver's wall time for the 10 simulated minutes between two replayed fields.
+  results["speedup_at_10_min_per_field"] = solve_per_day / 144.0 / evaluation_seconds;
+  log.info(strformat("ocean replay bench: %s, %d x %d x %d; record %.3g d, compared over %.4g d: RMS error %.3g m/s "
+                     "(%.3g %% of the RMS speed %.3g m/s), max %.3g m/s; solver %.3g s per day, one replayed 3-D field "
+                     "%.3g s: %.0fx faster at one field per 10 min",
+                     args[0].c_str(), spec.nx, spec.ny, spec.nz, settings.record / 86400.0, days, error.rms,
+                     100.0 * error.rms / std::max(error.rms_speed, 1e-30), error.rms_speed, error.max, solve_per_day,
+                     evaluation_seconds, solve_per_day / 144.0 / evaluation_seconds));
+}
+
 }  // namespace
 
 void register_benchmarks() {
   sim::Registry::instance().add_benchmark(
       {"ocean", "tidal solver column-updates/s, 3-D velocity build, one downscaling solve (args: nx ny nz [steps [gamg|mg]])",
        run_benchmark});
+  sim::Registry::instance().add_benchmark(
+      {"ocean_replay",
+       "replay error and speed-up against the solved tidal flow of a case (args: CASE.yaml [days [key=value ...]])",
+       run_replay_benchmark});
 }
 
 }  // namespace hadal::ocean

@@ -3,13 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
+#include <fstream>
+#include <limits>
 #include <stdexcept>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "io/netcdf.hpp"
-#include "numerics/geographic.hpp"
+#include "ocean/current_readers.hpp"
 
 namespace hadal::ocean {
 
@@ -25,33 +26,44 @@ long days_from_civil(long y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<long>(doe) - 719468;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+/// Fractions (s, t) of (x, y) in the quadrilateral p00, p10, p11, p01 (bilinear map inverted by Newton
+/// iterations); false when the point lies outside it.
+bool inverse_bilinear(const double* px, const double* py, double x, double y, double& s, double& t) {
+  s = t = 0.5;
+  for (int iteration = 0; iteration < 30; ++iteration) {
+    const double fx = (1 - s) * (1 - t) * px[0] + s * (1 - t) * px[1] + s * t * px[2] + (1 - s) * t * px[3] - x;
+    const double fy = (1 - s) * (1 - t) * py[0] + s * (1 - t) * py[1] + s * t * py[2] + (1 - s) * t * py[3] - y;
+    const double a = (1 - t) * (px[1] - px[0]) + t * (px[2] - px[3]), b = (1 - s) * (px[3] - px[0]) + s * (px[2] - px[1]);
+    const double c = (1 - t) * (py[1] - py[0]) + t * (py[2] - py[3]), d = (1 - s) * (py[3] - py[0]) + s * (py[2] - py[1]);
+    const double det = a * d - b * c;
+    if (det == 0.0 || !std::isfinite(det)) return false;
+    const double ds = (d * fx - b * fy) / det, dt = (a * fy - c * fx) / det;
+    s -= ds;
+    t -= dt;
+    if (std::abs(ds) + std::abs(dt) < 1e-13) break;
+  }
+  const double tol = 1e-9;
+  return s >= -tol && s <= 1 + tol && t >= -tol && t <= 1 + tol;
 }
 
-/// Scale to m/s from a velocity `units` attribute.
-double velocity_scale(const std::string& units) {
-  const std::string u = lower(units);
-  if (u.find("cm") == 0) return 0.01;
-  if (u.find("mm") == 0) return 0.001;
-  return 1.0;
-}
-
-/// Index i and weight of x in an ascending axis (clamped).
-void locate(const std::vector<double>& axis, double x, std::size_t& i, double& w) {
-  if (axis.size() == 1 || x <= axis.front()) {
-    i = 0;
-    w = 0.0;
-    return;
+/// Integral over [a, b] of the piecewise-linear profile through (z_k, f_k) (ascending z), held beyond its
+/// first and last points.
+template <typename Level, typename Value>
+double profile_integral(std::size_t nz, const Level& z, const Value& f, double a, double b) {
+  if (b <= a) return 0.0;
+  if (nz == 1) return f(0) * (b - a);
+  double sum = 0.0;
+  // Below the first level and above the last: constant.
+  if (a < z(0)) sum += f(0) * (std::min(b, z(0)) - a);
+  if (b > z(nz - 1)) sum += f(nz - 1) * (b - std::max(a, z(nz - 1)));
+  for (std::size_t k = 0; k + 1 < nz; ++k) {
+    const double lo = std::max(a, z(k)), hi = std::min(b, z(k + 1));
+    if (hi <= lo) continue;
+    const double h = z(k + 1) - z(k);
+    auto at = [&](double zz) { return h > 0 ? f(k) + (f(k + 1) - f(k)) * (zz - z(k)) / h : f(k); };
+    sum += 0.5 * (at(lo) + at(hi)) * (hi - lo);
   }
-  if (x >= axis.back()) {
-    i = axis.size() - 2;
-    w = 1.0;
-    return;
-  }
-  i = static_cast<std::size_t>(std::upper_bound(axis.begin(), axis.end(), x) - axis.begin()) - 1;
-  w = (x - axis[i]) / (axis[i + 1] - axis[i]);
+  return sum;
 }
 
 }  // namespace
@@ -70,7 +82,7 @@ double parse_iso_time(const std::string& text) {
 }
 
 void parse_cf_time_units(const std::string& units, double& seconds_per_unit, double& epoch) {
-  const std::string u = lower(units);
+  const std::string u = io::lowercase(units);
   const auto pos = u.find(" since ");
   if (pos == std::string::npos) throw std::invalid_argument("time units '" + units + "' are not '<unit> since <date>'");
   const std::string unit = u.substr(0, pos);
@@ -82,178 +94,254 @@ void parse_cf_time_units(const std::string& units, double& seconds_per_unit, dou
   epoch = parse_iso_time(units.substr(pos + 7));
 }
 
-CoarseCurrents::CoarseCurrents(const CoarseDataSpec& spec, const config::ConfigView& block) : path_(spec.file) {
+void bracket_time(const std::vector<double>& times, double t, std::size_t& n, double& weight) {
+  if (times.size() == 1 || t <= times.front()) {
+    n = 0;
+    weight = 0.0;
+    return;
+  }
+  if (t >= times.back()) {
+    n = times.size() - 2;
+    weight = 1.0;
+    return;
+  }
+  n = static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), t) - times.begin()) - 1;
+  weight = (t - times[n]) / (times[n + 1] - times[n]);
+}
+
+double s_level_elevation(int vtransform, double s, double stretching, double hc, double h, double zeta) {
+  if (vtransform == 1) {
+    const double z0 = hc * s + (h - hc) * stretching;
+    return z0 + zeta * (1.0 + z0 / h);
+  }
+  const double z0 = (hc * s + h * stretching) / (hc + h);
+  return zeta + (zeta + h) * z0;
+}
+
+CoarseCurrents::CoarseCurrents(const CoarseDataSpec& spec, const config::ConfigView& block, const DomainBox& domain)
+    : path_(spec.file) {
+  if (!io::NetcdfFile::looks_like_netcdf(spec.file))
+    block.fail("file", std::ifstream(spec.file) ? "'" + spec.file + "' is not a NetCDF file" : "no such file '" + spec.file + "'");
   io::NetcdfFile file(spec.file);
-  auto pick = [&](const std::string& given, const std::vector<std::string>& usual, const std::string& key,
-                  bool required) -> std::string {
-    if (!given.empty()) {
-      if (!file.has_variable(given))
-        block.fail(key, "variable '" + given + "' is not in " + spec.file);
-      return given;
-    }
-    for (const auto& name : usual)
-      if (file.has_variable(name)) return name;
-    if (!required) return {};
-    std::string names;
-    for (const auto& name : usual) names += (names.empty() ? "" : ", ") + name;
-    block.fail(key, "none of the variables " + names + " is in " + spec.file + "; name it with " + block.path(key));
-  };
-  const std::string uname = pick(spec.u, {"water_u", "uo", "u", "eastward_sea_water_velocity"}, "variables.u", true);
-  const std::string vname = pick(spec.v, {"water_v", "vo", "v", "northward_sea_water_velocity"}, "variables.v", true);
-  const std::string wname = pick(spec.w, {"water_w", "wo", "w"}, "variables.w", false);
-  has_w_ = !wname.empty();
-  const auto dims = file.dimension_names(uname);
-  if (dims.size() != 4)
-    block.fail("variables.u", "variable '" + uname + "' in " + spec.file + " has " + std::to_string(dims.size()) +
-                                  " dimensions; expected 4 (time, depth, y/lat, x/lon)");
-  const auto shape = file.shape(uname);
-  for (const auto& other : {vname, wname}) {
-    if (!other.empty() && file.shape(other) != shape)
-      block.fail(other == vname ? "variables.v" : "variables.w",
-                 "variable '" + other + "' in " + spec.file + " does not have the shape of '" + uname + "'");
-  }
-  const std::string tname = pick(spec.time.empty() ? dims[0] : spec.time, {}, "variables.time", true);
-  const std::string zname = pick(spec.depth.empty() ? dims[1] : spec.depth, {}, "variables.depth", true);
-  const std::string yname = pick(spec.y.empty() ? dims[2] : spec.y, {}, "variables.y", true);
-  const std::string xname = pick(spec.x.empty() ? dims[3] : spec.x, {}, "variables.x", true);
-  const std::size_t nt = shape[0], nz = shape[1], ny = shape[2], nx = shape[3];
-
-  // Times on the model clock.
-  std::vector<double> t = file.read(tname);
-  double seconds_per_unit = 1.0, epoch = 0.0;
-  const std::string tunits = file.attribute(tname, "units");
-  try {
-    parse_cf_time_units(tunits, seconds_per_unit, epoch);
-  } catch (const std::invalid_argument& e) {
-    if (!spec.reference_time.empty())
-      block.fail("reference_time", std::string("cannot relate the data times to reference_time: ") + e.what() +
-                                       " (variable '" + tname + "' in " + spec.file + ")");
-    seconds_per_unit = 1.0;  // plain seconds on an arbitrary origin; t = 0 is the first record
-    epoch = 0.0;
-  }
-  double origin = epoch + t.front() * seconds_per_unit;
-  if (!spec.reference_time.empty()) {
-    try {
-      origin = parse_iso_time(spec.reference_time);
-    } catch (const std::invalid_argument& e) {
-      block.fail("reference_time", e.what());
-    }
-  }
-  for (double value : t) times_.push_back(epoch + value * seconds_per_unit - origin);
-  for (std::size_t n = 1; n < times_.size(); ++n)
-    if (!(times_[n] > times_[n - 1])) block.fail("file", "times in '" + tname + "' of " + spec.file + " are not increasing");
-
-  // Horizontal axes in model metres.
-  x_ = file.read(xname);
-  y_ = file.read(yname);
-  if (x_.size() != nx || y_.size() != ny) block.fail("file", "coordinate lengths do not match '" + uname + "' in " + spec.file);
-  if (spec.geographic) {
-    const numerics::LocalProjection projection(spec.reference_lon, spec.reference_lat);
-    for (auto& v : x_) v = projection.x(v);
-    for (auto& v : y_) v = projection.y(v);
-  }
-  // Depth axis to elevation: depth positive down unless the attribute says "up" (or all values <= 0).
-  std::vector<double> depth = file.read(zname);
-  const std::string positive = lower(file.attribute(zname, "positive"));
-  bool up = positive == "up";
-  if (positive.empty()) up = *std::max_element(depth.begin(), depth.end()) <= 0.0;
-  z_.resize(nz);
-  for (std::size_t k = 0; k < nz; ++k) z_[k] = up ? depth[k] : -depth[k];
-
-  // Read components, convert units, then reorder every axis ascending.
-  const std::vector<std::string> names = {uname, vname, wname};
-  const bool flip_x = nx > 1 && x_[1] < x_[0], flip_y = ny > 1 && y_[1] < y_[0], flip_z = nz > 1 && z_[1] < z_[0];
-  if (flip_x) std::reverse(x_.begin(), x_.end());
-  if (flip_y) std::reverse(y_.begin(), y_.end());
-  if (flip_z) std::reverse(z_.begin(), z_.end());
-  data_.resize(3);
-  for (int c = 0; c < (has_w_ ? 3 : 2); ++c) {
-    const std::vector<double> raw = file.read(names[c]);
-    const double scale = velocity_scale(file.attribute(names[c], "units"));
-    auto& out = data_[c];
-    out.assign(raw.size(), 0.0);
-    for (std::size_t n = 0; n < nt; ++n)
-      for (std::size_t k = 0; k < nz; ++k)
-        for (std::size_t j = 0; j < ny; ++j)
-          for (std::size_t i = 0; i < nx; ++i) {
-            const std::size_t src = ((n * nz + k) * ny + j) * nx + i;
-            const std::size_t dst = ((n * nz + (flip_z ? nz - 1 - k : k)) * ny + (flip_y ? ny - 1 - j : j)) * nx +
-                                    (flip_x ? nx - 1 - i : i);
-            out[dst] = raw[src] * scale;
-          }
-    // Gaps: below the deepest valid value of a column, extend it downwards (avoids spurious overturning);
-    // columns with no valid value (land) take the nearest valid column of the same level.
-    for (std::size_t n = 0; n < nt; ++n) {
-      double* rec = out.data() + n * nz * ny * nx;
-      auto at = [&](std::size_t k, std::size_t j, std::size_t i) -> double& { return rec[(k * ny + j) * nx + i]; };
-      for (std::size_t j = 0; j < ny; ++j)
-        for (std::size_t i = 0; i < nx; ++i) {
-          // z ascending: index 0 is deepest. Find the deepest valid level and copy it below.
-          std::size_t k = 0;
-          while (k < nz && !std::isfinite(at(k, j, i))) ++k;
-          if (k == nz) continue;
-          for (std::size_t kk = 0; kk < k; ++kk) at(kk, j, i) = at(k, j, i);
-          // Isolated gaps higher up: copy from below.
-          for (std::size_t kk = k + 1; kk < nz; ++kk)
-            if (!std::isfinite(at(kk, j, i))) at(kk, j, i) = at(kk - 1, j, i);
-        }
-      for (std::size_t k = 0; k < nz; ++k) {
-        std::vector<std::pair<std::size_t, std::size_t>> valid;
-        for (std::size_t j = 0; j < ny; ++j)
-          for (std::size_t i = 0; i < nx; ++i)
-            if (std::isfinite(at(k, j, i))) valid.emplace_back(j, i);
-        if (valid.empty())
-          block.fail("file", "variable '" + names[c] + "' in " + spec.file + " has no valid value at record " +
-                                 std::to_string(n) + ", level " + std::to_string(k));
-        if (valid.size() == nx * ny) continue;
-        for (std::size_t j = 0; j < ny; ++j)
-          for (std::size_t i = 0; i < nx; ++i) {
-            if (std::isfinite(at(k, j, i))) continue;
-            double best = 1e300, value = 0.0;
-            for (const auto& [vj, vi] : valid) {
-              const double d = std::pow(x_[i] - x_[vi], 2) + std::pow(y_[j] - y_[vj], 2);
-              if (d < best) {
-                best = d;
-                value = at(k, vj, vi);
-              }
-            }
-            at(k, j, i) = value;
-          }
+  const bool roms = is_roms_history(file, spec);
+  Columns c = roms ? read_roms_currents(file, spec, block, domain, notes_) : read_cf_currents(file, spec, block, domain, notes_);
+  format_ = std::string(roms ? "ROMS/CROCO s-coordinates" : "CF") + ", " + file.format();
+  ni_ = c.ni;
+  nj_ = c.nj;
+  nz_ = c.nz;
+  nt_ = c.nt;
+  x_ = std::move(c.x);
+  y_ = std::move(c.y);
+  per_column_levels_ = c.per_column_levels;
+  z_ = std::move(c.z);
+  times_ = std::move(c.times);
+  has_w_ = !c.w.empty();
+  data_[0] = std::move(c.u);
+  data_[1] = std::move(c.v);
+  data_[2] = std::move(c.w);
+  // Every point of the domain must lie between data columns (the reader kept those around it).
+  const int samples = 32;
+  for (int e = 0; e <= samples; ++e) {
+    const double f = double(e) / samples;
+    const double px[4] = {domain.x0 + f * (domain.x1 - domain.x0), domain.x0 + f * (domain.x1 - domain.x0), domain.x0, domain.x1};
+    const double py[4] = {domain.y0, domain.y1, domain.y0 + f * (domain.y1 - domain.y0), domain.y0 + f * (domain.y1 - domain.y0)};
+    for (int m = 0; m < 4; ++m) {
+      DataStencil stencil;
+      if (!locate(px[m], py[m], stencil)) {
+        double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+        for (std::size_t c2 = 0; c2 < x_.size(); ++c2)
+          x0 = std::min(x0, x_[c2]), x1 = std::max(x1, x_[c2]), y0 = std::min(y0, y_[c2]), y1 = std::max(y1, y_[c2]);
+        block.fail("file", strformat("the current data in %s do not cover the model point (%.6g, %.6g) m: their columns "
+                                     "around the domain span x %.6g..%.6g m, y %.6g..%.6g m; the model grid needs x "
+                                     "%.6g..%.6g m, y %.6g..%.6g m",
+                                     path_.c_str(), px[m], py[m], x0, x1, y0, y1, domain.x0, domain.x1, domain.y0,
+                                     domain.y1));
       }
     }
   }
+  fill_gaps(data_[0], "u", block);
+  fill_gaps(data_[1], "v", block);
+  if (has_w_) fill_gaps(data_[2], "w", block);
+  const bool static_field = c.timeless;
+  time_begin_ = static_field ? -std::numeric_limits<double>::infinity() : times_.front() - 0.5 * c.averaging_period;
+  time_end_ = static_field ? std::numeric_limits<double>::infinity() : times_.back() + 0.5 * c.averaging_period;
+  if (c.averaging_period > 0.0)
+    notes_.push_back(strformat("%s: records are %.6g-day means; the data cover %.6g s before the first and after the "
+                               "last time stamp (the first and last record held there)",
+                               path_.c_str(), c.averaging_period / 86400.0, 0.5 * c.averaging_period));
+}
+
+void CoarseCurrents::fill_gaps(std::vector<double>& data, const std::string& name, const config::ConfigView& block) {
+  // Below the deepest valid value of a column, extend it downwards (avoids spurious overturning); columns
+  // with no valid value (land) take the nearest valid column of the same level.
+  const std::size_t columns = ni_ * nj_;
+  std::size_t filled = 0;
+  for (std::size_t n = 0; n < nt_; ++n) {
+    double* rec = data.data() + n * nz_ * columns;
+    auto at = [&](std::size_t k, std::size_t c) -> double& { return rec[k * columns + c]; };
+    for (std::size_t c = 0; c < columns; ++c) {
+      std::size_t k = 0;
+      while (k < nz_ && !std::isfinite(at(k, c))) ++k;
+      if (k == nz_) continue;
+      for (std::size_t kk = 0; kk < k; ++kk) at(kk, c) = at(k, c), ++filled;
+      for (std::size_t kk = k + 1; kk < nz_; ++kk)
+        if (!std::isfinite(at(kk, c))) at(kk, c) = at(kk - 1, c), ++filled;
+    }
+    for (std::size_t k = 0; k < nz_; ++k) {
+      std::vector<std::size_t> valid;
+      for (std::size_t c = 0; c < columns; ++c)
+        if (std::isfinite(at(k, c))) valid.push_back(c);
+      if (valid.empty())
+        block.fail("file", "variable '" + name + "' in " + path_ + " has no valid value around the model domain at record " +
+                               std::to_string(n) + ", level " + std::to_string(k));
+      if (valid.size() == columns) continue;
+      for (std::size_t c = 0; c < columns; ++c) {
+        if (std::isfinite(at(k, c))) continue;
+        double best = std::numeric_limits<double>::max(), value = 0.0;
+        for (const auto v : valid) {
+          const double d = std::pow(x_[c] - x_[v], 2) + std::pow(y_[c] - y_[v], 2);
+          if (d < best) {
+            best = d;
+            value = at(k, v);
+          }
+        }
+        at(k, c) = value;
+        ++filled;
+      }
+    }
+  }
+  if (filled > 0)
+    notes_.push_back(strformat("%s: %zu of %zu values of %s were missing (land, below the coarse seabed) and filled", path_.c_str(),
+                               filled, data.size(), name.c_str()));
 }
 
 void CoarseCurrents::require_cover(double t0, double t1, const config::ConfigView& block, const std::string& key) const {
   const double eps = 1e-6 * std::max(1.0, std::abs(t1));
-  if (t0 < times_.front() - eps || t1 > times_.back() + eps) {
+  if (t0 < time_begin_ - eps || t1 > time_end_ + eps) {
     block.fail(key, strformat("the current data in %s cover model times %.6g s to %.6g s, but the run needs %.6g s to "
                               "%.6g s",
-                              path_.c_str(), times_.front(), times_.back(), t0, t1));
+                              path_.c_str(), time_begin_, time_end_, t0, t1));
   }
 }
 
-double CoarseCurrents::value(int component, std::size_t n, double x, double y, double z) const {
-  const std::size_t nx = x_.size(), ny = y_.size(), nz = z_.size();
-  std::size_t i, j, k;
-  double wx, wy, wz;
-  locate(x_, x, i, wx);
-  locate(y_, y, j, wy);
-  locate(z_, z, k, wz);
-  const std::size_t i1 = std::min(i + 1, nx - 1), j1 = std::min(j + 1, ny - 1), k1 = std::min(k + 1, nz - 1);
-  const double* rec = data_[component].data() + n * nz * ny * nx;
-  auto at = [&](std::size_t kk, std::size_t jj, std::size_t ii) { return rec[(kk * ny + jj) * nx + ii]; };
-  auto plane = [&](std::size_t kk) {
-    return (1 - wy) * ((1 - wx) * at(kk, j, i) + wx * at(kk, j, i1)) + wy * ((1 - wx) * at(kk, j1, i) + wx * at(kk, j1, i1));
+bool CoarseCurrents::locate(double x, double y, DataStencil& stencil) const {
+  if (ni_ == 1 && nj_ == 1) {
+    stencil.column = {0, 0, 0, 0};
+    stencil.weight = {1.0, 0.0, 0.0, 0.0};
+    return true;
+  }
+  if (ni_ < 2 || nj_ < 2) return false;
+  // The cell around the nearest column first, then every cell.
+  std::size_t nearest = 0;
+  double best = std::numeric_limits<double>::max();
+  for (std::size_t c = 0; c < x_.size(); ++c) {
+    const double d = (x_[c] - x) * (x_[c] - x) + (y_[c] - y) * (y_[c] - y);
+    if (d < best) best = d, nearest = c;
+  }
+  auto try_cell = [&](std::size_t i, std::size_t j) {
+    const std::size_t c[4] = {j * ni_ + i, j * ni_ + i + 1, (j + 1) * ni_ + i + 1, (j + 1) * ni_ + i};
+    const double px[4] = {x_[c[0]], x_[c[1]], x_[c[2]], x_[c[3]]}, py[4] = {y_[c[0]], y_[c[1]], y_[c[2]], y_[c[3]]};
+    double s = 0.0, t = 0.0;
+    if (!inverse_bilinear(px, py, x, y, s, t)) return false;
+    s = std::clamp(s, 0.0, 1.0);
+    t = std::clamp(t, 0.0, 1.0);
+    stencil.column = {c[0], c[1], c[2], c[3]};
+    stencil.weight = {(1 - s) * (1 - t), s * (1 - t), s * t, (1 - s) * t};
+    return true;
   };
-  return (1 - wz) * plane(k) + wz * plane(k1);
+  const std::size_t ci = nearest % ni_, cj = nearest / ni_;
+  for (std::size_t j = cj > 0 ? cj - 1 : 0; j <= std::min(cj, nj_ - 2); ++j)
+    for (std::size_t i = ci > 0 ? ci - 1 : 0; i <= std::min(ci, ni_ - 2); ++i)
+      if (try_cell(i, j)) return true;
+  for (std::size_t j = 0; j + 1 < nj_; ++j)
+    for (std::size_t i = 0; i + 1 < ni_; ++i)
+      if (try_cell(i, j)) return true;
+  return false;
+}
+
+double CoarseCurrents::level(std::size_t n, std::size_t k, std::size_t column) const {
+  return per_column_levels_ ? z_[(n * nz_ + k) * (ni_ * nj_) + column] : z_[k];
+}
+
+std::vector<double> CoarseCurrents::column_levels(std::size_t n, std::size_t column) const {
+  std::vector<double> z(nz_);
+  for (std::size_t k = 0; k < nz_; ++k) z[k] = level(n, k, column);
+  return z;
+}
+
+double CoarseCurrents::column_value(const std::vector<double>& data, std::size_t n, std::size_t column, double z) const {
+  const std::size_t columns = ni_ * nj_;
+  const double* rec = data.data() + n * nz_ * columns;
+  if (nz_ == 1 || z <= level(n, 0, column)) return rec[column];
+  if (z >= level(n, nz_ - 1, column)) return rec[(nz_ - 1) * columns + column];
+  std::size_t k = 0;
+  while (k + 2 < nz_ && level(n, k + 1, column) < z) ++k;
+  const double z0 = level(n, k, column), z1 = level(n, k + 1, column);
+  const double w = z1 > z0 ? (z - z0) / (z1 - z0) : 0.0;
+  return (1 - w) * rec[k * columns + column] + w * rec[(k + 1) * columns + column];
+}
+
+double CoarseCurrents::column_mean(const std::vector<double>& data, std::size_t n, std::size_t column, double bottom,
+                                   double top) const {
+  const std::size_t columns = ni_ * nj_;
+  const double* rec = data.data() + n * nz_ * columns;
+  if (top <= bottom) return column_value(data, n, column, bottom);
+  const double integral = profile_integral(
+      nz_, [&](std::size_t k) { return level(n, k, column); }, [&](std::size_t k) { return rec[k * columns + column]; },
+      bottom, top);
+  return integral / (top - bottom);
+}
+
+double CoarseCurrents::value(int component, std::size_t n, const DataStencil& stencil, double z) const {
+  double sum = 0.0;
+  for (int m = 0; m < 4; ++m)
+    if (stencil.weight[m] != 0.0) sum += stencil.weight[m] * column_value(data_[component], n, stencil.column[m], z);
+  return sum;
+}
+
+double CoarseCurrents::depth_mean(int component, std::size_t n, const DataStencil& stencil, double bottom,
+                                  double top) const {
+  double sum = 0.0;
+  for (int m = 0; m < 4; ++m)
+    if (stencil.weight[m] != 0.0) sum += stencil.weight[m] * column_mean(data_[component], n, stencil.column[m], bottom, top);
+  return sum;
+}
+
+FaceStencils::FaceStencils(const CoarseCurrents& data, const grid::StructuredGrid& grid) : ni_(grid.local_ni()) {
+  const std::size_t n = std::size_t(grid.local_ni()) * std::size_t(grid.local_nj());
+  u_.resize(n);
+  v_.resize(n);
+  c_.resize(n);
+  const auto& box = grid.owned();
+  for (int gj = box.j_begin; gj <= box.j_end; ++gj)
+    for (int gi = box.i_begin; gi <= box.i_end; ++gi) {
+      const int li = grid.local_i(gi), lj = grid.local_j(gj);
+      const double xc = grid.x_center(std::min(gi, grid.nx() - 1)), yc = grid.y_center(std::min(gj, grid.ny() - 1));
+      // The reader checked that the whole domain lies between data columns.
+      data.locate(grid.x_face(gi), yc, u_[index(li, lj)]);
+      data.locate(xc, grid.y_face(gj), v_[index(li, lj)]);
+      data.locate(xc, yc, c_[index(li, lj)]);
+    }
+}
+
+double CoarseCurrents::max_speed() const {
+  double m = 0.0;
+  for (std::size_t i = 0; i < data_[0].size(); ++i) m = std::max(m, std::hypot(data_[0][i], data_[1][i]));
+  return m;
 }
 
 std::string CoarseCurrents::describe() const {
-  return strformat("%s: %zu records over %.6g..%.6g s, %zu x %zu x %zu points, x %.6g..%.6g m, y %.6g..%.6g m, z "
-                   "%.6g..%.6g m%s",
-                   path_.c_str(), times_.size(), times_.front(), times_.back(), x_.size(), y_.size(), z_.size(),
-                   x_.front(), x_.back(), y_.front(), y_.back(), z_.front(), z_.back(), has_w_ ? ", with w" : "");
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  for (std::size_t c = 0; c < x_.size(); ++c) {
+    x0 = std::min(x0, x_[c]);
+    x1 = std::max(x1, x_[c]);
+    y0 = std::min(y0, y_[c]);
+    y1 = std::max(y1, y_[c]);
+  }
+  return strformat("%s (%s): %zu records over %.6g..%.6g s (covering %.6g..%.6g s), %zu x %zu columns, %zu level(s), x "
+                   "%.6g..%.6g m, y %.6g..%.6g m%s",
+                   path_.c_str(), format_.c_str(), times_.size(), times_.front(), times_.back(), time_begin_, time_end_,
+                   ni_, nj_, nz_, x0, x1, y0, y1, has_w_ ? ", with w" : "");
 }
 
 }  // namespace hadal::ocean

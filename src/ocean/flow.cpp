@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "ocean/flow.hpp"
 
+#include "ocean/replay.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -16,35 +19,6 @@ namespace {
 using Policy2 = Kokkos::MDRangePolicy<Kokkos::Rank<2>>;
 using Policy3 = Kokkos::MDRangePolicy<Kokkos::Rank<3>>;
 
-/// Linear blend out = (1 - a) A + a B over whole views (halos included, so no exchange is needed).
-void blend(const grid::Field& a, const grid::Field& b, double weight, grid::Field& out) {
-  auto x = a.view();
-  auto y = b.view();
-  auto z = out.view();
-  Kokkos::parallel_for(
-      "ocean::blend", Policy3({0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
-      KOKKOS_LAMBDA(const int i, const int j, const int k) {
-        z(i, j, k) = (1.0 - weight) * x(i, j, k) + weight * y(i, j, k);
-      });
-}
-
-/// Bracketing records n, n+1 and the weight of n+1 for time t in an increasing list.
-void bracket(const std::vector<double>& times, double t, std::size_t& n, double& weight) {
-  if (times.size() == 1 || t <= times.front()) {
-    n = 0;
-    weight = 0.0;
-    if (times.size() > 1 && t < times.front()) weight = 0.0;
-    return;
-  }
-  if (t >= times.back()) {
-    n = times.size() - 2;
-    weight = 1.0;
-    return;
-  }
-  n = static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), t) - times.begin()) - 1;
-  weight = (t - times[n]) / (times[n + 1] - times[n]);
-}
-
 double run_time(const sim::RunContext& context, const char* key, double fallback) {
   const auto root = context.config;
   if (root.node().IsDefined() && root.has("time")) {
@@ -54,42 +28,26 @@ double run_time(const sim::RunContext& context, const char* key, double fallback
   return fallback;
 }
 
-io::Block face_block(const grid::StructuredGrid& grid, int which) {
-  // which: 0 = u faces (nx+1 in x), 1 = v faces (ny+1 in y), 2 = w faces (nz+1 levels)
+}  // namespace
+
+DomainBox domain_of(const grid::StructuredGrid& grid) {
+  return {grid.x_face(0), grid.x_face(grid.nx()), grid.y_face(0), grid.y_face(grid.ny())};
+}
+
+namespace {
+
+io::Block face_block(const grid::StructuredGrid& grid, int which, int nk) {
+  // which: 0 = u faces (nx+1 in x), 1 = v faces (ny+1 in y), 2 = w faces; nk levels
   const auto& box = grid.owned();
   using ull = unsigned long long;
   io::Block b;
-  const ull nx = grid.nx() + (which == 0 ? 1 : 0), ny = grid.ny() + (which == 1 ? 1 : 0),
-            nz = grid.nz() + (which == 2 ? 1 : 0);
+  const ull nx = grid.nx() + (which == 0 ? 1 : 0), ny = grid.ny() + (which == 1 ? 1 : 0);
   const ull ci = box.ni() + (which == 0 && box.i_end == grid.nx() ? 1 : 0);
   const ull cj = box.nj() + (which == 1 && box.j_end == grid.ny() ? 1 : 0);
-  b.global_dims = {nz, ny, nx};
+  b.global_dims = {ull(nk), ny, nx};
   b.offset = {0, ull(box.j_begin), ull(box.i_begin)};
-  b.count = {nz, cj, ci};
+  b.count = {ull(nk), cj, ci};
   return b;
-}
-
-std::vector<double> face_data(const grid::StructuredGrid& grid, const grid::Field& f, const io::Block& b) {
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), f.view());
-  std::vector<double> out;
-  out.reserve(b.count[0] * b.count[1] * b.count[2]);
-  const int g = grid.ghost();
-  for (unsigned long long k = 0; k < b.count[0]; ++k)
-    for (unsigned long long j = 0; j < b.count[1]; ++j)
-      for (unsigned long long i = 0; i < b.count[2]; ++i) out.push_back(host(g + int(i), g + int(j), int(k)));
-  return out;
-}
-
-void set_face_data(const grid::StructuredGrid& grid, grid::Field& f, const io::Block& b, const std::vector<double>& data) {
-  auto host = Kokkos::create_mirror_view(f.view());
-  Kokkos::deep_copy(host, 0.0);
-  const int g = grid.ghost();
-  std::size_t n = 0;
-  for (unsigned long long k = 0; k < b.count[0]; ++k)
-    for (unsigned long long j = 0; j < b.count[1]; ++j)
-      for (unsigned long long i = 0; i < b.count[2]; ++i) host(g + int(i), g + int(j), int(k)) = data[n++];
-  Kokkos::deep_copy(f.view(), host);
-  f.exchange_halo();
 }
 
 double face_max_speed(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
@@ -114,6 +72,35 @@ double face_max_speed(const grid::StructuredGrid& grid, const grid::Field& u, co
 }
 }  // namespace
 
+void write_face_dataset(io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
+                        const grid::Field& field, int which, const io::DatasetInfo& info) {
+  const io::Block block = face_block(grid, which, field.nk());
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), field.view());
+  std::vector<double> data;
+  data.reserve(block.count[0] * block.count[1] * block.count[2]);
+  const int g = grid.ghost();
+  for (unsigned long long k = 0; k < block.count[0]; ++k)
+    for (unsigned long long j = 0; j < block.count[1]; ++j)
+      for (unsigned long long i = 0; i < block.count[2]; ++i) data.push_back(host(g + int(i), g + int(j), int(k)));
+  file.write(name, block, data.data(), info, false);
+}
+
+void read_face_dataset(const io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
+                       grid::Field& field, int which) {
+  const io::Block block = face_block(grid, which, field.nk());
+  std::vector<double> data(block.count[0] * block.count[1] * block.count[2]);
+  file.read(name, block, data.data());
+  auto host = Kokkos::create_mirror_view(field.view());
+  Kokkos::deep_copy(host, 0.0);
+  const int g = grid.ghost();
+  std::size_t n = 0;
+  for (unsigned long long k = 0; k < block.count[0]; ++k)
+    for (unsigned long long j = 0; j < block.count[1]; ++j)
+      for (unsigned long long i = 0; i < block.count[2]; ++i) host(g + int(i), g + int(j), int(k)) = data[n++];
+  Kokkos::deep_copy(field.view(), host);
+  field.exchange_halo();
+}
+
 FaceVelocity::FaceVelocity(const grid::StructuredGrid& grid, const std::string& suffix)
     : u(grid, "u_face" + suffix, "m s-1", "x velocity on west cell faces"),
       v(grid, "v_face" + suffix, "m s-1", "y velocity on south cell faces"),
@@ -125,11 +112,19 @@ FaceVelocity::FaceVelocity(const grid::StructuredGrid& grid, const std::string& 
 
 // ------------------------------------------------------------------------------------------------ tidal
 
-TidalFlow::TidalFlow(const config::ConfigView& block, const grid::StructuredGrid& grid,
-                     const grid::Bathymetry& bathymetry, double start_time)
-    : grid_(grid), bathymetry_(bathymetry), config_(tidal_config(block, grid)), layer_(log_layer_config(block)) {
-  grid::Field depth(grid, "depth", "m", "still-water depth", 1);
+TidalFlow::TidalFlow(const config::ConfigView& block, const config::ConfigView& root, const grid::StructuredGrid& grid,
+                     const grid::Bathymetry& bathymetry, double start_time, double end_time)
+    : grid_(grid),
+      bathymetry_(bathymetry),
+      config_(tidal_config(block, grid)),
+      layer_(log_layer_config(block)),
+      depth_(grid, "depth", "m", "still-water depth", 1) {
+  grid::Field& depth = depth_;
   depth_from_elevation(bathymetry.elevation(), depth);
+  if (depth.max_abs() < config_.solver.minimum_depth)
+    block.fail("minimum_depth", strformat("no water column of the grid is deeper than %.6g m: every column is land (a "
+                                          "bathymetry of depths read as elevations? see bathymetry.positive_down)",
+                                          config_.solver.minimum_depth));
   if (config_.wave_speed > 0.0) {
     // Accelerated free surface: g' = c^2 / H_max. The dynamic set-up (departure from the uniform external
     // tide) obeys g' grad(eta') = g grad(eta), so it is g/g' times the physical one; the uniform external
@@ -142,12 +137,33 @@ TidalFlow::TidalFlow(const config::ConfigView& block, const grid::StructuredGrid
     }
   }
   const double solver_start = start_time - config_.spin_up;
-  config_.forcing->set_ramp_start(solver_start);
-  solver_ = std::make_unique<BarotropicSolver>(grid, depth, config_.solver, config_.forcing, solver_start);
+  forcing_ = std::make_shared<HarmonicForcing>(config_.constituents, config_.mean_u, config_.mean_v, config_.ramp_time);
+  forcing_->set_ramp_start(solver_start);
+  std::shared_ptr<const BoundaryForcing> forcing = forcing_;
+  if (block.has("data")) {
+    const auto data_block = block.child("data");
+    data_ = std::make_unique<CoarseCurrents>(coarse_data_spec(data_block, root), data_block, domain_of(grid));
+    if (root.node().IsDefined() && root.has("time")) data_->require_cover(start_time, end_time, root.child("time"), "end");
+    else data_->require_cover(start_time, end_time, data_block, "file");
+    stencils_ = std::make_unique<FaceStencils>(*data_, grid);
+    nested_ = std::make_shared<NestedForcing>(forcing_, *data_, grid, bathymetry);
+    forcing = nested_;
+    if (data_->levels() > 1) {
+      shear_ = std::make_unique<DataShear>(*data_, *stencils_, grid, bathymetry, layer_);
+      shear_u_ = std::make_unique<grid::Field>(grid, "u_shear", "m s-1", "data shear on west faces");
+      shear_v_ = std::make_unique<grid::Field>(grid, "v_shear", "m s-1", "data shear on south faces");
+    }
+  }
+  solver_ = make_solver(forcing, solver_start);
+}
+
+std::unique_ptr<BarotropicSolver> TidalFlow::make_solver(std::shared_ptr<const BoundaryForcing> forcing,
+                                                         double start) const {
+  auto solver = std::make_unique<BarotropicSolver>(grid_, depth_, config_.solver, std::move(forcing), start);
   if (config_.derive_drag) {
-    grid::Field cd(grid, "drag_coefficient", "1", "bottom drag coefficient", 1);
+    grid::Field cd(grid_, "drag_coefficient", "1", "bottom drag coefficient", 1);
     auto c = cd.view();
-    auto h = depth.view();
+    auto h = depth_.view();
     const LogLayer layer = layer_;
     const double hmin = config_.solver.minimum_depth;
     Kokkos::parallel_for(
@@ -155,14 +171,15 @@ TidalFlow::TidalFlow(const config::ConfigView& block, const grid::StructuredGrid
         KOKKOS_LAMBDA(const int i, const int j) {
           c(i, j, 0) = h(i, j, 0) >= hmin && h(i, j, 0) > layer.roughness ? layer.drag_coefficient(h(i, j, 0)) : 0.0;
         });
-    solver_->set_drag_coefficient_field(cd);
+    solver->set_drag_coefficient_field(cd);
   }
-  solver_->set_uniform_velocity(0.0, 0.0);
+  solver->set_uniform_velocity(0.0, 0.0);
+  return solver;
 }
 
 void TidalFlow::physical_eta(grid::Field& out) const {
   // eta = external tide + (model eta - external tide) * g'/g; the identity without acceleration.
-  const double external = config_.forcing->at(solver_->time(), 0.0, 0.0, 1.0).eta;
+  const double external = forcing_->at(solver_->time(), 0.0, 0.0, 1.0).eta;
   const double scale = config_.eta_scale;
   auto a = solver_->eta().view();
   auto b = out.view();
@@ -174,8 +191,15 @@ void TidalFlow::physical_eta(grid::Field& out) const {
       });
 }
 
-void TidalFlow::build_3d(grid::Field& u, grid::Field& v, grid::Field& w) const {
-  build_3d_velocity(grid_, bathymetry_.first_wet(), bathymetry_.elevation(), solver_->u(), solver_->v(), layer_, u, v, w);
+void TidalFlow::build_3d(grid::Field& u, grid::Field& v, grid::Field& w) {
+  build_3d(solver_->time(), solver_->u(), solver_->v(), u, v, w);
+}
+
+void TidalFlow::build_3d(double time, const grid::Field& ubar, const grid::Field& vbar, grid::Field& u, grid::Field& v,
+                         grid::Field& w) {
+  if (shear_) shear_->at(time, *shear_u_, *shear_v_);
+  build_3d_velocity(grid_, bathymetry_.first_wet(), bathymetry_.elevation(), ubar, vbar, layer_, u, v, w,
+                    shear_u_.get(), shear_v_.get());
 }
 
 void TidalFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
@@ -184,32 +208,28 @@ void TidalFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Fiel
 }
 
 double TidalFlow::speed_bound() const {
-  double forcing = std::hypot(config_.forcing->mean_u(), config_.forcing->mean_v());
-  for (const auto& c : config_.forcing->constituents()) {
+  double forcing = std::hypot(forcing_->mean_u(), forcing_->mean_v());
+  for (const auto& c : forcing_->constituents()) {
     const double scale = c.transport ? 1.0 / std::max(config_.solver.minimum_depth, 1.0) : 1.0;
     forcing += scale * std::hypot(c.u_amplitude, c.v_amplitude);
   }
-  // The log layer's interior speed exceeds the depth mean slightly (interior_ratio ~ 1.0-1.1).
-  return 2.0 * std::max(forcing, solver_->max_speed()) * 1.2;
+  if (nested_) forcing += nested_->max_speed();
+  // The log layer's interior speed exceeds the depth mean slightly (interior_ratio ~ 1.0-1.1); the data's
+  // shear adds at most twice the data's speed.
+  const double shear = shear_ ? 2.0 * data_->max_speed() : 0.0;
+  return 2.0 * std::max(forcing, solver_->max_speed()) * 1.2 + shear;
 }
 
 // ------------------------------------------------------------------------------------------- downscale
 
-DownscaledFlow::DownscaledFlow(const config::ConfigView& block, const grid::StructuredGrid& grid,
-                               const grid::Bathymetry& bathymetry, double run_start, double run_end,
-                               const config::ConfigView& time_block, const std::string& time_key)
+DownscaledFlow::DownscaledFlow(const config::ConfigView& block, const config::ConfigView& root,
+                               const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry, double run_start,
+                               double run_end, const config::ConfigView& time_block, const std::string& time_key)
     : grid_(grid), bathymetry_(bathymetry), layer_(log_layer_config(block)), bottom_layer_(block.boolean("bottom_layer")) {
   if (!block.has("data")) block.fail("data", "downscaling needs a `data:` block naming the current file");
   const auto data_block = block.child("data");
-  data_ = std::make_unique<CoarseCurrents>(coarse_data_spec(data_block), data_block);
-  // The data must surround every face of the grid (no lateral extrapolation).
-  const double x0 = grid.x_face(0), x1 = grid.x_face(grid.nx()), y0 = grid.y_face(0), y1 = grid.y_face(grid.ny());
-  const double tol = 1e-6 * std::max({std::abs(x0), std::abs(x1), std::abs(y0), std::abs(y1), 1.0});
-  if (x0 < data_->x_min() - tol || x1 > data_->x_max() + tol || y0 < data_->y_min() - tol || y1 > data_->y_max() + tol) {
-    data_block.fail("file", strformat("the current data cover x %.6g..%.6g m, y %.6g..%.6g m; the model grid needs x "
-                                      "%.6g..%.6g m, y %.6g..%.6g m",
-                                      data_->x_min(), data_->x_max(), data_->y_min(), data_->y_max(), x0, x1, y0, y1));
-  }
+  data_ = std::make_unique<CoarseCurrents>(coarse_data_spec(data_block, root), data_block, domain_of(grid));
+  stencils_ = std::make_unique<FaceStencils>(*data_, grid);
   data_->require_cover(run_start, run_end, time_block, time_key);
   projector_ = std::make_unique<MassConsistentProjector>(grid, bathymetry.first_wet(), projection_config(block, grid));
 }
@@ -239,16 +259,16 @@ void DownscaledFlow::first_guess(std::size_t n, FaceVelocity& out) const {
         const double z = grid_.z_center(k);
         if (gj < box.j_end) {
           const double bed = std::max(bed_host(std::max(li - 1, 0), lj, 0), bed_host(li, lj, 0));
-          uh(li, lj, k) = data_->value(0, n, grid_.x_face(gi), grid_.y_center(gj), z) * factor(bed, k);
+          uh(li, lj, k) = data_->value(0, n, stencils_->u(li, lj), z) * factor(bed, k);
         }
         if (gi < box.i_end) {
           const double bed = std::max(bed_host(li, std::max(lj - 1, 0), 0), bed_host(li, lj, 0));
-          vh(li, lj, k) = data_->value(1, n, grid_.x_center(gi), grid_.y_face(gj), z) * factor(bed, k);
+          vh(li, lj, k) = data_->value(1, n, stencils_->v(li, lj), z) * factor(bed, k);
         }
       }
       if (data_->has_w() && gi < box.i_end && gj < box.j_end)
         for (int k = 0; k <= nz; ++k)
-          wh(li, lj, k) = data_->value(2, n, grid_.x_center(gi), grid_.y_center(gj), grid_.z_face(k));
+          wh(li, lj, k) = data_->value(2, n, stencils_->centre(li, lj), grid_.z_face(k));
     }
   Kokkos::deep_copy(out.u.view(), uh);
   Kokkos::deep_copy(out.v.view(), vh);
@@ -272,7 +292,7 @@ const FaceVelocity& DownscaledFlow::record(std::size_t n) {
 void DownscaledFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
   std::size_t n = 0;
   double weight = 0.0;
-  bracket(data_->times(), time, n, weight);
+  bracket_time(data_->times(), time, n, weight);
   if (data_->times().size() == 1 || weight == 0.0) {
     const auto& a = record(n);
     Kokkos::deep_copy(u.view(), a.u.view());
@@ -286,16 +306,16 @@ void DownscaledFlow::velocity(double time, grid::Field& u, grid::Field& v, grid:
   const auto& b = record(n + 1);
   protect_ = -1;
   const auto& a = record(n);
-  blend(a.u, b.u, weight, u);
-  blend(a.v, b.v, weight, v);
-  blend(a.w, b.w, weight, w);
+  blend_fields(a.u, b.u, weight, u);
+  blend_fields(a.v, b.v, weight, v);
+  blend_fields(a.w, b.w, weight, w);
 }
 
 double DownscaledFlow::max_speed(double t0, double t1) {
   std::size_t n0 = 0, n1 = 0;
   double w0 = 0, w1 = 0;
-  bracket(data_->times(), t0, n0, w0);
-  bracket(data_->times(), t1, n1, w1);
+  bracket_time(data_->times(), t0, n0, w0);
+  bracket_time(data_->times(), t1, n1, w1);
   const std::size_t last = std::min(n1 + 1, data_->times().size() - 1);
   double m = 0.0;
   for (std::size_t n = n0; n <= last; ++n) {
@@ -324,11 +344,7 @@ void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, 
   const char* names[3] = {"/u_face", "/v_face", "/w_face"};
   const char* long_names[3] = {"x velocity on west cell faces", "y velocity on south cell faces",
                                "upward velocity on bottom cell faces"};
-  for (int c = 0; c < 3; ++c) {
-    const auto block = face_block(grid, c);
-    const auto data = face_data(grid, *fields[c], block);
-    file.write(names[c], block, data.data(), {"m s-1", long_names[c], "face"}, false);
-  }
+  for (int c = 0; c < 3; ++c) write_face_dataset(file, names[c], grid, *fields[c], c, {"m s-1", long_names[c], "face"});
   file.close();
 }
 
@@ -343,12 +359,7 @@ double read_flow_file(const std::string& path, const grid::StructuredGrid& grid,
                    grid.nx(), grid.ny(), grid.nz())}});
   grid::Field* fields[3] = {&u, &v, &w};
   const char* names[3] = {"/u_face", "/v_face", "/w_face"};
-  for (int c = 0; c < 3; ++c) {
-    const auto block = face_block(grid, c);
-    std::vector<double> data(block.count[0] * block.count[1] * block.count[2]);
-    file.read(names[c], block, data.data());
-    set_face_data(grid, *fields[c], block, data);
-  }
+  for (int c = 0; c < 3; ++c) read_face_dataset(file, names[c], grid, *fields[c], c);
   const double time = file.real_attribute("time");
   file.close();
   return time;
@@ -398,7 +409,7 @@ void SavedFlow::load(std::size_t n, FaceVelocity& out) const { read_flow_file(fi
 void SavedFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
   std::size_t n = 0;
   double weight = 0.0;
-  bracket(times_, time, n, weight);
+  bracket_time(times_, time, n, weight);
   auto ensure = [&](long record, long keep) -> FaceVelocity& {
     for (int s = 0; s < 2; ++s)
       if (slot_record_[s] == record) return *slots_[s];
@@ -411,9 +422,9 @@ void SavedFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Fiel
   const long second = times_.size() > 1 ? long(n) + 1 : long(n);
   FaceVelocity& a = ensure(long(n), second);
   FaceVelocity& b = ensure(second, long(n));
-  blend(a.u, b.u, weight, u);
-  blend(a.v, b.v, weight, v);
-  blend(a.w, b.w, weight, w);
+  blend_fields(a.u, b.u, weight, u);
+  blend_fields(a.v, b.v, weight, v);
+  blend_fields(a.w, b.w, weight, w);
 }
 
 // ------------------------------------------------------------------------------------------ providers
@@ -424,50 +435,102 @@ class OceanFlowProvider : public sim::FlowProvider {
  public:
   OceanFlowProvider(const config::ConfigView& block, const grid::StructuredGrid& grid,
                     const grid::Bathymetry& bathymetry, sim::RunContext& context)
-      : grid_(grid) {
+      : grid_(grid), context_(context), replay_settings_(replay_settings(block)) {
     const double start = run_time(context, "start", 0.0);
     const double end = run_time(context, "end", start);
     if (block.string("model") == "tidal") {
-      tidal_ = std::make_unique<TidalFlow>(block, grid, bathymetry, start);
-      if (context.log)
+      // The replay solves its record from the run's start, possibly beyond a short run's end.
+      const double solved_until = replay_settings_.enabled ? std::max(end, start + replay_settings_.record) : end;
+      tidal_ = std::make_unique<TidalFlow>(block, context.config, grid, bathymetry, start,
+                                           replay_settings_.from_file ? end : solved_until);
+      record_start_ = start;
+      run_end_ = end;
+      if (replay_settings_.enabled) {
+        replay_block_ = std::make_unique<config::ConfigView>(block.child("replay"));
+        ubar_ = std::make_unique<grid::Field>(grid, "ubar_replay", "m s-1", "replayed depth-mean u", 1);
+        vbar_ = std::make_unique<grid::Field>(grid, "vbar_replay", "m s-1", "replayed depth-mean v", 1);
+      }
+      if (context.log) {
         context.log->info(strformat("ocean: tidal flow on the plume grid, solver step limit %.4g s (gravity waves, "
-                                    "CFL 1), spin-up %.6g s",
-                                    tidal_->solver().gravity_wave_dt_limit(), tidal_->config().spin_up));
+                                    "CFL 1), spin-up %.6g s%s",
+                                    tidal_->solver().gravity_wave_dt_limit(), tidal_->config().spin_up,
+                                    replay_settings_.enabled ? ", replayed from its harmonic analysis" : ""));
+        if (tidal_->data()) {
+          context.log->info("ocean: nested in " + tidal_->data()->describe());
+          for (const auto& note : tidal_->data()->notes()) context.log->info("ocean: " + note);
+        }
+        for (const auto& note : bathymetry.notes()) context.log->info("bathymetry: " + note);
+      }
     } else {
       // Never copy-assign a ConfigView: yaml-cpp's Node::operator= rebinds the shared node, which
       // would overwrite the block it previously viewed.
       const auto& root = context.config;
       const bool has_time = root.node().IsDefined() && root.has("time");
       if (has_time) {
-        downscaled_ = std::make_unique<DownscaledFlow>(block, grid, bathymetry, start, end, root.child("time"), "end");
+        downscaled_ = std::make_unique<DownscaledFlow>(block, root, grid, bathymetry, start, end, root.child("time"), "end");
       } else {
-        downscaled_ = std::make_unique<DownscaledFlow>(block, grid, bathymetry, start, end, block, "data");
+        downscaled_ = std::make_unique<DownscaledFlow>(block, root, grid, bathymetry, start, end, block, "data");
       }
       if (context.log) context.log->info("ocean: downscaling " + downscaled_->data().describe());
     }
   }
 
   void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) override {
-    if (tidal_) tidal_->velocity(time, u, v, w);
-    else downscaled_->velocity(time, u, v, w);
+    if (replay_settings_.enabled) {
+      replay().depth_mean(time, *ubar_, *vbar_);
+      tidal_->build_3d(time, *ubar_, *vbar_, u, v, w);
+    } else if (tidal_) {
+      tidal_->velocity(time, u, v, w);
+    } else {
+      downscaled_->velocity(time, u, v, w);
+    }
   }
 
   double max_speed(double t0, double t1) override {
+    if (replay_settings_.enabled) {
+      // Log-layer interior ratio (<= 1.2) and, nested, the data's shear (at most twice the data's speed).
+      const double shear = tidal_->data() && tidal_->data()->levels() > 1 ? 2.0 * tidal_->data()->max_speed() : 0.0;
+      return 1.2 * replay().speed_bound() + shear;
+    }
     if (tidal_) return tidal_->speed_bound();
     return downscaled_->max_speed(t0, t1);
   }
 
   bool friction_velocity(double time, grid::Field& ustar) override {
     if (!tidal_) return false;
-    tidal_->solver().advance_to(time, tidal_->config().cfl);
-    tidal_->solver().friction_velocity(ustar);
+    auto& s = tidal_->solver();
+    if (replay_settings_.enabled) {
+      replay().depth_mean(time, *ubar_, *vbar_);
+      ocean::friction_velocity(grid_, *ubar_, *vbar_, s.drag(), s.depth(), ustar);
+      return true;
+    }
+    s.advance_to(time, tidal_->config().cfl);
+    s.friction_velocity(ustar);
     return true;
   }
 
   void save(const std::string& checkpoint_file) override {
     if (!tidal_) return;  // the downscaled field is a pure function of time
-    auto& s = tidal_->solver();
     io::H5File file(grid_.comm(), checkpoint_file + ".ocean.h5", io::H5File::Mode::Create);
+    if (replay_settings_.enabled) {
+      // The replay is a function of time given its coefficients: they are the whole state.
+      auto& r = replay();
+      std::string names;
+      std::vector<double> omegas;
+      for (const auto& c : r.constituents()) {
+        names += (names.empty() ? "" : ",") + c.name;
+        omegas.push_back(c.omega);
+      }
+      file.set_attribute("replay_constituents", names);
+      file.write_replicated("/ocean/replay_omega", omegas, {"rad s-1", "constituent frequencies", "none"});
+      if (!r.anchor_times().empty())
+        file.write_replicated("/ocean/replay_anchor_time", r.anchor_times(), {"s", "times of the steady responses", "none"});
+      write_local(file, r.u_coefficients(), "replay_u");
+      write_local(file, r.v_coefficients(), "replay_v");
+      file.close();
+      return;
+    }
+    auto& s = tidal_->solver();
     file.set_attribute("time", s.time());
     file.set_attribute("steps", double(s.steps()));
     const char* names[5] = {"eta", "u", "v", "u_previous", "v_previous"};
@@ -478,8 +541,26 @@ class OceanFlowProvider : public sim::FlowProvider {
 
   void restore(const std::string& checkpoint_file) override {
     if (!tidal_) return;
-    auto& s = tidal_->solver();
     io::H5File file(grid_.comm(), checkpoint_file + ".ocean.h5", io::H5File::Mode::Read);
+    if (replay_settings_.enabled) {
+      const auto omegas = file.read_replicated("/ocean/replay_omega");
+      std::string names = file.string_attribute("replay_constituents");
+      std::vector<HarmonicReplay::Constituent> constituents;
+      for (double omega : omegas) {
+        const auto comma = names.find(',');
+        constituents.push_back({names.substr(0, comma), omega});
+        names = comma == std::string::npos ? "" : names.substr(comma + 1);
+      }
+      std::vector<double> anchors;
+      if (file.has("/ocean/replay_anchor_time")) anchors = file.read_replicated("/ocean/replay_anchor_time");
+      replay_ = std::make_unique<HarmonicReplay>(*tidal_, constituents, anchors);
+      read_local(file, replay_->u_coefficients(), "replay_u");
+      read_local(file, replay_->v_coefficients(), "replay_v");
+      replay_->refresh();
+      file.close();
+      return;
+    }
+    auto& s = tidal_->solver();
     s.set_time(file.real_attribute("time"), long(file.real_attribute("steps")));
     const char* names[5] = {"eta", "u", "v", "u_previous", "v_previous"};
     grid::Field* fields[5] = {&s.eta(), &s.u(), &s.v(), &s.u_previous(), &s.v_previous()};
@@ -510,9 +591,42 @@ class OceanFlowProvider : public sim::FlowProvider {
     Kokkos::deep_copy(f.view(), host);
   }
 
+  /// The replay, analysed (or read) on first use: a restart restores it from the checkpoint instead.
+  HarmonicReplay& replay() {
+    if (replay_) return *replay_;
+    if (replay_settings_.from_file) {
+      replay_ = std::make_unique<HarmonicReplay>(*tidal_, replay_settings_.file, *replay_block_);
+      if (context_.log) context_.log->info("ocean replay: analysis read from " + replay_settings_.file);
+    } else {
+      replay_ = std::make_unique<HarmonicReplay>(*tidal_, replay_settings_, record_start_, run_end_, context_.log);
+      if (!replay_settings_.file.empty()) {
+        replay_->save(replay_settings_.file);
+        if (context_.log) context_.log->info("ocean replay: analysis written to " + replay_settings_.file);
+      }
+    }
+    if (context_.summary) {
+      io::Json j;
+      j["analysis_seconds"] = replay_->analysis_seconds();
+      j["samples"] = replay_->samples();
+      j["independent_shapes"] = replay_->fitted_shapes();
+      j["speed_bound_m_s"] = replay_->speed_bound();
+      io::Json names = io::Json::array();
+      for (const auto& c : replay_->constituents()) names.push_back(c.name);
+      j["constituents"] = names;
+      (*context_.summary)["ocean_replay"] = j;
+    }
+    return *replay_;
+  }
+
   const grid::StructuredGrid& grid_;
+  sim::RunContext& context_;
+  ReplaySettings replay_settings_;
+  std::unique_ptr<config::ConfigView> replay_block_;
+  double record_start_ = 0.0, run_end_ = 0.0;
   std::unique_ptr<TidalFlow> tidal_;
   std::unique_ptr<DownscaledFlow> downscaled_;
+  std::unique_ptr<HarmonicReplay> replay_;
+  std::unique_ptr<grid::Field> ubar_, vbar_;
 };
 
 class SavedFlowProvider : public sim::FlowProvider {
@@ -528,6 +642,54 @@ class SavedFlowProvider : public sim::FlowProvider {
 
 }  // namespace
 
+void check_ocean_inputs(const config::ConfigView& block, const config::ConfigView& root, const std::string& model,
+                        std::vector<Diagnostic>& problems) {
+  auto collect = [&](const std::function<void()>& check) {
+    try {
+      check();
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  };
+  if (!root.has("grid") || !root.has("time")) return;
+  grid::GridSpec spec;
+  try {
+    spec = grid::grid_spec_from_config(root.child("grid"));
+  } catch (const InputError&) {
+    return;  // reported by the grid's own checks
+  }
+  const auto time = root.child("time");
+  const double start = time.real("start"), end = time.real("end");
+  const ReplaySettings replay = replay_settings(block);
+  if (block.has("data") && !(replay.enabled && replay.from_file && model == "tidal")) {
+    collect([&] {
+      const auto data_block = block.child("data");
+      const CoarseCurrents data(coarse_data_spec(data_block, root), data_block,
+                                DomainBox{spec.x0, spec.x0 + spec.lx, spec.y0, spec.y0 + spec.ly});
+      const double needed = replay.enabled ? std::max(end, start + replay.record) : end;
+      data.require_cover(start, needed, time, "end");
+    });
+  }
+  if (replay.enabled && replay.from_file) {
+    const auto r = block.child("replay");
+    if (!std::filesystem::exists(replay.file)) {
+      problems.push_back(r.diagnostic("file", "no replay file '" + replay.file + "' (written by a run with replay.source: "
+                                               "solve and this file)"));
+    } else {
+      collect([&] {
+        io::H5File file(MPI_COMM_SELF, replay.file, io::H5File::Mode::Read);
+        if (!file.has_attribute("nx") || !file.has("/u_coefficients"))
+          r.fail("file", "'" + replay.file + "' is not a replay file (no nx attribute or /u_coefficients)");
+        if (int(file.real_attribute("nx")) != spec.nx || int(file.real_attribute("ny")) != spec.ny)
+          r.fail("file", strformat("replay file %s is for a %d x %d grid; this case's grid has %d x %d columns",
+                                   replay.file.c_str(), int(file.real_attribute("nx")), int(file.real_attribute("ny")),
+                                   spec.nx, spec.ny));
+        file.close();
+      });
+    }
+  }
+}
+
 void register_flow_sources() {
   auto& registry = sim::Registry::instance();
   registry.add_flow_source(
@@ -538,6 +700,10 @@ void register_flow_sources() {
          check_ocean_block(block, block.string("model"), problems);
          if (!problems.empty()) throw InputError(problems);
          return std::make_unique<OceanFlowProvider>(block, grid, bathymetry, context);
+       },
+       [](const config::ConfigView& block, const config::ConfigView& root, std::vector<Diagnostic>& problems) {
+         check_ocean_block(block, block.string("model"), problems);
+         if (problems.empty()) check_ocean_inputs(block, root, block.string("model"), problems);
        }});
   registry.add_flow_source(
       {"ocean_file",
@@ -548,6 +714,19 @@ void register_flow_sources() {
        [](const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry&,
           sim::RunContext& context) -> std::unique_ptr<sim::FlowProvider> {
          return std::make_unique<SavedFlowProvider>(block, grid, context);
+       },
+       [](const config::ConfigView& block, const config::ConfigView&, std::vector<Diagnostic>& problems) {
+         const std::string directory = block.string("directory");
+         bool found = false;
+         std::error_code ec;
+         for (auto it = std::filesystem::directory_iterator(directory, ec); !ec && it != std::filesystem::directory_iterator();
+              it.increment(ec)) {
+           const std::string name = it->path().filename().string();
+           found = found || (name.rfind("flow_", 0) == 0 && it->path().extension() == ".h5");
+         }
+         if (!found)
+           problems.push_back(block.diagnostic("directory", "no flow_*.h5 files in '" + directory +
+                                                                "' (written by ocean.tidal/ocean.downscale runs)"));
        }});
 }
 

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "grid/bathymetry.hpp"
+#include "io/hdf5_file.hpp"
 #include "ocean/barotropic.hpp"
 #include "ocean/coarse_data.hpp"
-#include "ocean/ocean_config.hpp"
+#include "ocean/keys.hpp"
+#include "ocean/nesting.hpp"
 #include "ocean/projection.hpp"
 #include "ocean/vertical.hpp"
 
@@ -28,9 +30,12 @@ struct FaceVelocity {
 
 class TidalFlow {
  public:
-  /// The solver starts at `start_time - spin_up` from rest.
-  TidalFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry,
-            double start_time);
+  /// The solver starts at `start_time - spin_up` from rest. With a `data:` block the open boundaries are
+  /// nested in the data (see NestedForcing, DataShear), which must cover [start_time, end_time] (the
+  /// spin-up holds the data at their first time); errors at root.time.end (or the data block when `root`
+  /// has no time block).
+  TidalFlow(const config::ConfigView& block, const config::ConfigView& root, const grid::StructuredGrid& grid,
+            const grid::Bathymetry& bathymetry, double start_time, double end_time);
   /// Advances the solver to `time` (sub-cycling at its own stable step) and fills 3-D face velocities.
   void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w);
   /// Speed bound for [now, now + horizon]: the larger of the present maximum and the forcing's
@@ -40,7 +45,18 @@ class TidalFlow {
   const BarotropicSolver& solver() const { return *solver_; }
   const LogLayer& layer() const { return layer_; }
   const TidalConfig& config() const { return config_; }
-  void build_3d(grid::Field& u, grid::Field& v, grid::Field& w) const;
+  /// 3-D faces from the solver's present depth-mean velocity (and the data's shear at its time).
+  void build_3d(grid::Field& u, grid::Field& v, grid::Field& w);
+  /// 3-D faces from given depth-mean face velocities (maps) at `time`.
+  void build_3d(double time, const grid::Field& ubar, const grid::Field& vbar, grid::Field& u, grid::Field& v,
+                grid::Field& w);
+  /// A solver of this flow's equations, depth and drag started from rest at `start` with another forcing
+  /// (the replay's response solves).
+  std::unique_ptr<BarotropicSolver> make_solver(std::shared_ptr<const BoundaryForcing> forcing, double start) const;
+  const grid::Field& depth() const { return depth_; }
+  /// The nesting in data, or null.
+  const NestedForcing* nesting() const { return nested_.get(); }
+  const CoarseCurrents* data() const { return data_.get(); }
   /// Physical sea-surface elevation (undoes the accelerated free surface's scaling of the set-up).
   void physical_eta(grid::Field& eta) const;
 
@@ -49,14 +65,23 @@ class TidalFlow {
   const grid::Bathymetry& bathymetry_;
   TidalConfig config_;
   LogLayer layer_;
+  grid::Field depth_;
+  std::shared_ptr<HarmonicForcing> forcing_;
+  std::unique_ptr<CoarseCurrents> data_;
+  std::unique_ptr<FaceStencils> stencils_;
+  std::shared_ptr<NestedForcing> nested_;
+  std::unique_ptr<DataShear> shear_;
+  std::unique_ptr<grid::Field> shear_u_, shear_v_;
   std::unique_ptr<BarotropicSolver> solver_;
 };
 
 class DownscaledFlow {
  public:
-  /// `run_start`/`run_end` are checked against the data's time range (error at `time_key` of `root`).
-  DownscaledFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry,
-                 double run_start, double run_end, const config::ConfigView& time_block, const std::string& time_key);
+  /// `run_start`/`run_end` are checked against the data's time range (error at `time_key` of `time_block`);
+  /// `root` is the case (for bathymetry.reference), possibly undefined.
+  DownscaledFlow(const config::ConfigView& block, const config::ConfigView& root, const grid::StructuredGrid& grid,
+                 const grid::Bathymetry& bathymetry, double run_start, double run_end,
+                 const config::ConfigView& time_block, const std::string& time_key);
   /// Linear interpolation in time between the adjusted fields of the bracketing data records (each
   /// adjusted once, on first use).
   void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w);
@@ -74,6 +99,7 @@ class DownscaledFlow {
   const grid::StructuredGrid& grid_;
   const grid::Bathymetry& bathymetry_;
   std::unique_ptr<CoarseCurrents> data_;
+  std::unique_ptr<FaceStencils> stencils_;
   std::unique_ptr<MassConsistentProjector> projector_;
   LogLayer layer_;
   bool bottom_layer_ = true;
@@ -109,6 +135,23 @@ void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, 
 /// Reads a flow file written on a grid of the same shape (checked). Collective.
 double read_flow_file(const std::string& path, const grid::StructuredGrid& grid, grid::Field& u, grid::Field& v,
                       grid::Field& w);
+
+/// Owned faces (and the east/north faces closing the domain) of a face field: u faces (`which` 0), v faces (1)
+/// or w faces (2), as dataset [nk][ny(+1)][nx(+1)]. Collective.
+void write_face_dataset(io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
+                        const grid::Field& field, int which, const io::DatasetInfo& info);
+/// Inverse of write_face_dataset; halos exchanged. Collective.
+void read_face_dataset(const io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
+                       grid::Field& field, int which);
+
+/// The model-frame box of a grid (its outer faces).
+DomainBox domain_of(const grid::StructuredGrid& grid);
+
+/// Opens and checks the input files an `ocean:` block names, as a run would: the current data (variables,
+/// the grid's region, the run's times) and a replay file (present, same grid). `model` is tidal or
+/// downscale; problems are appended (for `hadal check`).
+void check_ocean_inputs(const config::ConfigView& block, const config::ConfigView& root, const std::string& model,
+                        std::vector<Diagnostic>& problems);
 
 /// Registers the flow sources `ocean` and `ocean_file`.
 void register_flow_sources();

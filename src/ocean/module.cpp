@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ocean/cases.hpp"
+#include "ocean/module.hpp"
 
 namespace hadal::ocean {
 

@@ -16,20 +16,9 @@
 #include <petscksp.h>
 
 #include "grid/field.hpp"
+#include "ocean/settings.hpp"
 
 namespace hadal::ocean {
-
-struct ProjectionSettings {
-  double vertical_weight = 1.0;      ///< T = alpha_v / alpha_h (1: isotropic potential-flow adjustment)
-  /// Top boundary: rigid lid (w = 0), open (phi = 0: a near-bed slab whose top lets w adjust), or given
-  /// (keep the first guess's w through the top; Neumann like the rigid lid).
-  enum class Top { RigidLid, Open, Given };
-  Top top = Top::RigidLid;
-  std::string preconditioner = "gamg";  ///< gamg | mg (geometric on the DMDA, Galerkin coarse operators)
-  double relative_tolerance = 1e-10;
-  int max_iterations = 1000;
-  std::string petsc_options;         ///< extra options, prefix "ocean_projection_" (e.g. "-ksp_monitor")
-};
 
 struct ProjectionResult {
   int iterations = 0;

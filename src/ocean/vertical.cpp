@@ -20,8 +20,12 @@ Kokkos::View<double*> z_faces_view(const grid::StructuredGrid& grid) {
 
 void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
                        const grid::Field& seabed_elevation, const grid::Field& ubar, const grid::Field& vbar,
-                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w) {
+                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w,
+                       const grid::Field* u_shear, const grid::Field* v_shear) {
   const int g = grid.ghost(), nz = grid.nz(), lni = grid.local_ni(), lnj = grid.local_nj();
+  const bool sheared = u_shear && v_shear;
+  auto su = sheared ? u_shear->view() : u.view();
+  auto sv = sheared ? v_shear->view() : v.view();
   const int gi0 = grid.owned().i_begin, gj0 = grid.owned().j_begin, nx = grid.nx(), ny = grid.ny();
   auto zf = z_faces_view(grid);
   auto fw = first_wet;
@@ -52,7 +56,8 @@ void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int*
               bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
             }
             const double depth = -bed;
-            if (open && depth > 0.0) value = ub(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+            if (open && depth > 0.0)
+              value = ub(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth) + (sheared ? su(i, j, k) : 0.0);
           }
           u3(i, j, k) = value;
         }
@@ -71,7 +76,8 @@ void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int*
               bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
             }
             const double depth = -bed;
-            if (open && depth > 0.0) value = vb(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+            if (open && depth > 0.0)
+              value = vb(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth) + (sheared ? sv(i, j, k) : 0.0);
           }
           v3(i, j, k) = value;
         }
@@ -144,6 +150,17 @@ double relative_divergence(const grid::StructuredGrid& grid, const Kokkos::View<
   max_speed = grid::global_max(grid.comm(), max_speed);
   if (max_speed <= 0.0) return 0.0;
   return max_div * std::min(dx, dy) / max_speed;
+}
+
+void blend_fields(const grid::Field& a, const grid::Field& b, double weight, grid::Field& out) {
+  auto x = a.view();
+  auto y = b.view();
+  auto z = out.view();
+  Kokkos::parallel_for(
+      "ocean::blend", Policy3({0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
+      KOKKOS_LAMBDA(const int i, const int j, const int k) {
+        z(i, j, k) = (1.0 - weight) * x(i, j, k) + weight * y(i, j, k);
+      });
 }
 
 void cell_centred_velocity(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,

@@ -36,6 +36,24 @@ config::ObjectSpec case_schema(const CaseType& type) {
   return root;
 }
 
+namespace {
+
+// Every block of the case that selects a flow source ({type: <name>, <name>: {...}}, e.g. plume.flow) gets
+// that source's own checks, which open the files it names: `hadal check` then finds what `run` would.
+void check_flow_source_blocks(const config::ConfigView& view, const config::ConfigView& root,
+                              std::vector<Diagnostic>& problems) {
+  const YAML::Node& node = view.node();
+  if (!node.IsMap()) return;
+  if (node["type"] && node["type"].IsScalar()) {
+    const auto* source = Registry::instance().find_flow_source(node["type"].Scalar());
+    if (source && source->check && view.has(source->name)) source->check(view.child(source->name), root, problems);
+  }
+  for (const auto& entry : node)
+    if (entry.second.IsMap()) check_flow_source_blocks(view.child(entry.first.Scalar()), root, problems);
+}
+
+}  // namespace
+
 config::ResolvedCase load_case(const std::string& file, const std::vector<std::string>& overrides,
                                const CaseType** type_out) {
   YAML::Node raw = config::read_yaml_file(file);
@@ -65,11 +83,10 @@ config::ResolvedCase load_case(const std::string& file, const std::vector<std::s
   config::ObjectSpec schema = case_schema(*type);
   config::ResolvedCase resolved = config::validate(raw, schema, file);
   if (!resolved.tree["case"]["name"]) resolved.tree["case"]["name"] = fs::path(file).stem().string();
-  if (type->check) {
-    std::vector<Diagnostic> problems;
-    type->check(resolved.root(), problems);
-    if (!problems.empty()) throw InputError(problems);
-  }
+  std::vector<Diagnostic> problems;
+  if (type->check) type->check(resolved.root(), problems);
+  if (problems.empty()) check_flow_source_blocks(resolved.root(), resolved.root(), problems);
+  if (!problems.empty()) throw InputError(problems);
   if (type_out) *type_out = type;
   return resolved;
 }

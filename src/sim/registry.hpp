@@ -78,6 +78,11 @@ struct FlowSourceType {
   std::function<std::unique_ptr<FlowProvider>(const config::ConfigView& block, const grid::StructuredGrid& grid,
                                               const grid::Bathymetry& bathymetry, RunContext& context)>
       create;
+  /// Checks of the block against the whole case (`root`): the files it names, the times and region they
+  /// must cover. May be empty. Run by `hadal check` and `hadal run` before anything else, for every block
+  /// `{type: <name>, <name>: {...}}` of a case.
+  std::function<void(const config::ConfigView& block, const config::ConfigView& root, std::vector<Diagnostic>& problems)>
+      check;
 };
 
 /// What a sediment-transport model hands the seabed after each of its steps: maps (nk = 1, owned

@@ -10,25 +10,20 @@
 #include <filesystem>
 
 #include <netcdf.h>
-#include <unistd.h>
 
 #include "core/config.hpp"
 #include "grid/bathymetry.hpp"
-#include "ocean/cases.hpp"
+#include "ocean/module.hpp"
 #include "ocean/flow.hpp"
 #include "sim/registry.hpp"
+#include "support/test_files.hpp"
 #include "test_support.hpp"
 
 using namespace hadal;
+using namespace hadal_test;
 using namespace hadal::ocean;
 
 namespace {
-
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
 
 /// A caldera-like seabed: 1000 m plain, a 1 km crater 150 m deep inside a 300 m high rim, one mound.
 class TestSeabed : public grid::SeabedShape {
@@ -42,43 +37,14 @@ class TestSeabed : public grid::SeabedShape {
 };
 
 config::ResolvedCase resolve(const std::string& yaml) {
-  config::ObjectSpec root;
-  declare_ocean_block(root.object("ocean", "ocean"), true);
-  auto& time = root.object("time", "time");
-  time.real("start", units::kTime, "start").default_value(0.0);
-  time.real("end", units::kTime, "end").default_value(0.0);
+  const config::ObjectSpec root = ocean_test::ocean_case_schema();
   return config::validate(YAML::Load(yaml), root, "test.yaml");
-}
-
-/// A scratch directory unique to this test job (rank 0's pid), shared by its ranks, under the system
-/// temporary directory: tests never write into the source or build tree.
-std::string scratch() {
-  static std::string dir;
-  if (dir.empty()) {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    dir = (std::filesystem::temp_directory_path() / ("hadal_ocean_test_" + std::to_string(pid))).string();
-    if (rank() == 0) std::filesystem::create_directories(dir);
-    MPI_Barrier(MPI_COMM_WORLD);
-  }
-  return dir;
 }
 
 void ensure_registered() {
   static bool done = false;
   if (!done) register_flow_sources();
   done = true;
-}
-
-std::string error_text(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    std::string text = e.what();
-    for (const auto& d : e.diagnostics()) text += " | " + d.format();
-    return text;
-  }
-  return "";
 }
 
 /// A HYCOM-like file: water_u/water_v (time, depth, lat, lon) packed as shorts with scale 0.001 and a
@@ -242,7 +208,7 @@ time: {start: 0, end: 7200}
 
 TEST(OceanFlow, DownscalingNetcdfCurrents) {
   ensure_registered();
-  const std::string file = scratch() + "/currents.nc";
+  const std::string file = scratch_directory("ocean_test") + "/currents.nc";
   if (rank() == 0) write_currents(file);
   MPI_Barrier(MPI_COMM_WORLD);
   const std::string base = R"(
@@ -257,15 +223,21 @@ ocean:
   // Data times: -6 h, 0, +6 h on the model clock.
   const auto resolved = resolve(base + "time: {start: 0, end: 10800}\n");
   const auto data_block = resolved.root().child("ocean").child("data");
-  CoarseCurrents data(coarse_data_spec(data_block), data_block);
+  CoarseCurrents data(coarse_data_spec(data_block, resolved.root()), data_block, DomainBox{0.0, 3200.0, 0.0, 3200.0});
+  auto value = [&](int c, std::size_t n, double x, double y, double z) {
+    DataStencil stencil;
+    EXPECT_TRUE(data.locate(x, y, stencil));
+    return data.value(c, n, stencil, z);
+  };
   ASSERT_EQ(data.times().size(), 3u);
   EXPECT_NEAR(data.times()[0], -21600.0, 1e-9);
   EXPECT_NEAR(data.times()[2], 21600.0, 1e-9);
   // Linear in x: one lon step (0.02 deg at 27.02 N) adds 0.01 m/s; the reference point is lon index 1.
   const double dx_lon = 6371000.0 * std::cos(27.02 * M_PI / 180.0) * 0.02 * M_PI / 180.0;
-  EXPECT_NEAR(data.value(0, 1, 0.5 * dx_lon, 0.0, -200.0), 0.065 + 0.005, 1e-9);
+  EXPECT_NEAR(value(0, 1, 0.5 * dx_lon, 0.0, -200.0), 0.065 + 0.005, 1e-9);
   // Below the coarse seabed the deepest valid value is carried down (the fill at the corner column).
-  EXPECT_NEAR(data.value(0, 0, -dx_lon, -2 * 2226.0, -1200.0), 0.05, 1e-9);
+  const double dy_lat = 6371000.0 * 0.02 * M_PI / 180.0;
+  EXPECT_NEAR(value(0, 0, -dx_lon, -dy_lat, -1200.0), 0.05, 1e-9);
 
   auto grid = ocean_test::make_grid(MPI_COMM_WORLD, 32, 32, 16, 3200.0, 3200.0, -1000.0, 0.0);
   TestSeabed shape;
@@ -283,7 +255,7 @@ ocean:
   EXPECT_GT(bound, 0.05);
 
   // Saved face velocities round-trip through ocean_file.
-  const std::string dir = scratch() + "/flow";
+  const std::string dir = scratch_directory("ocean_test") + "/flow";
   if (rank() == 0) std::filesystem::create_directories(dir);
   MPI_Barrier(MPI_COMM_WORLD);
   write_flow_file(dir + "/flow_000000.h5", *grid, f.u, f.v, f.w, 0.0);
@@ -304,7 +276,7 @@ ocean:
 
 TEST(OceanFlow, BadInputNamesTheKey) {
   ensure_registered();
-  const std::string file = scratch() + "/currents_bad.nc";
+  const std::string file = scratch_directory("ocean_test") + "/currents_bad.nc";
   if (rank() == 0) write_currents(file);
   MPI_Barrier(MPI_COMM_WORLD);
   auto grid = ocean_test::make_grid(MPI_COMM_WORLD, 16, 16, 8, 3200.0, 3200.0, -1000.0, 0.0);
@@ -312,7 +284,7 @@ TEST(OceanFlow, BadInputNamesTheKey) {
   grid::Bathymetry bathymetry(*grid, shape);
   const auto* source = sim::Registry::instance().find_flow_source("ocean");
   auto attempt = [&](const std::string& yaml) {
-    return error_text([&] {
+    return input_error_text([&] {
       const auto resolved = resolve(yaml);
       sim::RunContext context;
       context.config = resolved.root();
@@ -349,8 +321,7 @@ ocean:
   // Bad reference time.
   e = attempt(data + "    reference_time: yesterday\ntime: {end: 3600}\n");
   EXPECT_NE(e.find("reference_time"), std::string::npos) << e;
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank() == 0) std::filesystem::remove_all(scratch());
+  remove_scratch_directory("ocean_test");
 }
 
 TEST(OceanFlow, AcceleratedFreeSurfaceKeepsTheCurrents) {
@@ -377,7 +348,7 @@ ocean:
       }
     } shape;
     grid::Bathymetry bathymetry(*grid, shape);
-    TidalFlow flow(resolved.root().child("ocean"), *grid, bathymetry, 0.0);
+    TidalFlow flow(resolved.root().child("ocean"), resolved.root(), *grid, bathymetry, 0.0, 7200.0);
     flow.solver().advance_to(7200.0, 0.8);
     grid::Field uc(*grid, "uc", "m s-1", "u", 1), vc(*grid, "vc", "m s-1", "v", 1);
     flow.solver().cell_velocity(uc, vc);

@@ -10,9 +10,11 @@
 #include "grid/bathymetry.hpp"
 #include "ocean/flow.hpp"
 #include "ocean/projection.hpp"
+#include "support/test_files.hpp"
 #include "test_support.hpp"
 
 using namespace hadal;
+using namespace hadal_test;
 using namespace hadal::ocean;
 
 namespace {
@@ -138,12 +140,6 @@ HemisphereResult run_hemisphere(MPI_Comm comm, int n, const std::string& pc) {
   for (std::size_t m = 0; m < ah.size(); ++m) change = std::max(change, std::abs(ah.data()[m] - uh.data()[m]));
   res.idempotence = grid::global_max(comm, change);
   return res;
-}
-
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
 }
 
 }  // namespace

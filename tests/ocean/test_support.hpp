@@ -6,8 +6,11 @@
 #include <functional>
 #include <memory>
 
+#include "core/config.hpp"
+#include "core/units.hpp"
 #include "grid/field.hpp"
 #include "grid/grid.hpp"
+#include "ocean/keys.hpp"
 
 /// printf on rank 0 only (the numbers are global, so one copy is enough in the test log).
 #define OCEAN_PRINT(...)                     \
@@ -18,6 +21,16 @@
   } while (0)
 
 namespace ocean_test {
+
+/// The schema of a test case: the `ocean` block (with `model`) and `time: {start, end}`.
+inline hadal::config::ObjectSpec ocean_case_schema() {
+  hadal::config::ObjectSpec root;
+  hadal::ocean::declare_ocean_block(root.object("ocean", "ocean"), true);
+  auto& time = root.object("time", "time");
+  time.real("start", hadal::units::kTime, "start").default_value(0.0);
+  time.real("end", hadal::units::kTime, "end").default_value(0.0);
+  return root;
+}
 
 inline std::unique_ptr<hadal::grid::StructuredGrid> make_grid(MPI_Comm comm, int nx, int ny, int nz, double lx,
                                                               double ly, double z_bottom, double z_top,
@@ -50,6 +63,54 @@ inline double global_value(const hadal::grid::Field& field, int gi, int gj, int 
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), field.view());
   double local = grid.owns(gi, gj) ? host(grid.local_i(gi), grid.local_j(gj), k) : 0.0;
   return hadal::grid::global_sum(grid.comm(), local);
+}
+
+}  // namespace ocean_test
+
+#include <netcdf.h>
+
+#include <string>
+#include <vector>
+
+namespace ocean_test {
+
+/// Writes a CF current file on a projected lattice (x, y in metres; depth positive down; time in hours since
+/// 2020-01-01): u and v (time, depth, y, x) in m/s from f(component, hours, depth, x, y).
+inline void write_projected_currents(const std::string& path, const std::vector<double>& x, const std::vector<double>& y,
+                                     const std::vector<double>& depth, const std::vector<double>& hours,
+                                     const std::function<double(int, double, double, double, double)>& f) {
+  int nc, dt, dz, dy, dx, vt, vz, vy, vx, vu, vv;
+  nc_create(path.c_str(), NC_CLOBBER | NC_NETCDF4, &nc);
+  nc_def_dim(nc, "time", hours.size(), &dt);
+  nc_def_dim(nc, "depth", depth.size(), &dz);
+  nc_def_dim(nc, "y", y.size(), &dy);
+  nc_def_dim(nc, "x", x.size(), &dx);
+  nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &vt);
+  nc_def_var(nc, "depth", NC_DOUBLE, 1, &dz, &vz);
+  nc_def_var(nc, "y", NC_DOUBLE, 1, &dy, &vy);
+  nc_def_var(nc, "x", NC_DOUBLE, 1, &dx, &vx);
+  const int dims[4] = {dt, dz, dy, dx};
+  nc_def_var(nc, "uo", NC_DOUBLE, 4, dims, &vu);
+  nc_def_var(nc, "vo", NC_DOUBLE, 4, dims, &vv);
+  const std::string units = "hours since 2020-01-01 00:00:00";
+  nc_put_att_text(nc, vt, "units", units.size(), units.c_str());
+  nc_put_att_text(nc, vz, "positive", 4, "down");
+  nc_put_att_text(nc, vx, "units", 1, "m");
+  nc_put_att_text(nc, vy, "units", 1, "m");
+  nc_enddef(nc);
+  nc_put_var_double(nc, vt, hours.data());
+  nc_put_var_double(nc, vz, depth.data());
+  nc_put_var_double(nc, vy, y.data());
+  nc_put_var_double(nc, vx, x.data());
+  for (int c = 0; c < 2; ++c) {
+    std::vector<double> values;
+    for (double t : hours)
+      for (double d : depth)
+        for (double yy : y)
+          for (double xx : x) values.push_back(f(c, t, d, xx, yy));
+    nc_put_var_double(nc, c == 0 ? vu : vv, values.data());
+  }
+  nc_close(nc);
 }
 
 }  // namespace ocean_test

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// \file cases.hpp
+/// \file module.hpp
 /// \brief Registration of the ocean module's case types, flow sources and benchmark.
 #pragma once
 

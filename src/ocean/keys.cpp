@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ocean/ocean_config.hpp"
+#include "ocean/keys.hpp"
 
 #include <cmath>
 
@@ -94,23 +94,41 @@ void declare_ocean_block(config::ObjectSpec& b, bool with_model) {
   layer.real("roughness", kLength, "Bottom roughness length z0").greater_than(0.0).default_value(1e-3);
   layer.real("von_karman", kDimensionless, "von Karman constant").greater_than(0.0).default_value(0.41);
   // --- downscaling
-  auto& data = b.object("data", "Coarse 3-D current data (NetCDF: time, depth, y/lat, x/lon)");
-  data.string("file", "NetCDF file of currents (HYCOM, CMEMS, FORA, ...)").required();
-  auto& vars = data.object("variables", "Variable names (default: the usual HYCOM/CMEMS names)");
-  vars.string("u", "Eastward velocity (tried: water_u, uo, u)").optional();
-  vars.string("v", "Northward velocity (tried: water_v, vo, v)").optional();
+  auto& data = b.object("data",
+                        "Wide-area current data (NetCDF, format recognised from the file): CF files on z-levels or at "
+                        "the surface (CMEMS uo/vo, HYCOM water_u/water_v, FORA, ...; 3-D or 4-D, rectilinear or "
+                        "curvilinear) or ROMS/CROCO history files (s-coordinates, staggered u/v, grid angle, masks). "
+                        "model: downscale adjusts them to the fine bathymetry; model: tidal takes their depth mean as the "
+                        "sub-tidal current at the open boundaries and keeps their vertical shear");
+  data.string("file", "NetCDF file of currents").required();
+  data.string("grid_file", "ROMS/CROCO grid file holding what the history file lacks (h, angle, lon_rho, masks, ...)")
+      .optional();
+  auto& vars = data.object("variables", "Variable names (default: the usual names, then CF standard names)");
+  vars.string("u", "Eastward (ROMS: xi) velocity (tried: water_u, uo, u, standard_name eastward_sea_water_velocity)").optional();
+  vars.string("v", "Northward (ROMS: eta) velocity (tried: water_v, vo, v, standard_name northward_sea_water_velocity)")
+      .optional();
   vars.string("w", "Upward velocity, if the data have it (tried: water_w, wo, w)").optional();
-  vars.string("time", "Time coordinate (default: first dimension of u)").optional();
-  vars.string("depth", "Depth coordinate (default: second dimension of u)").optional();
-  vars.string("y", "y or latitude coordinate (default: third dimension of u)").optional();
-  vars.string("x", "x or longitude coordinate (default: fourth dimension of u)").optional();
-  data.enumeration("coordinates", {"projected", "geographic"},
-                   "projected: x/y in metres of the model frame; geographic: lon/lat mapped around `reference`")
-      .default_value("projected");
-  data.reals("reference", kDimensionless, "lon, lat (degrees) of model x = 0, y = 0 for geographic data")
+  vars.string("time", "Time coordinate (default: the time dimension of u; ROMS: ocean_time, time, scrum_time)").optional();
+  vars.string("depth", "Depth coordinate (default: the depth dimension of u, or a scalar depth coordinate of a "
+                       "surface-only field)")
+      .optional();
+  vars.string("y", "y or latitude coordinate, 1-D or 2-D (default: of u's y dimension, or named in its coordinates)").optional();
+  vars.string("x", "x or longitude coordinate, 1-D or 2-D (default: of u's x dimension, or named in its coordinates)").optional();
+  data.enumeration("coordinates", {"auto", "projected", "geographic"},
+                   "projected: x/y in metres (or km) of the model frame; geographic: lon/lat mapped around `reference`; "
+                   "auto: geographic when the coordinates say degrees or are named lon/longitude (ROMS: lon_rho)")
+      .default_value("auto");
+  data.reals("reference", kDimensionless,
+             "lon, lat (degrees) of model x = 0, y = 0 for geographic data (default: bathymetry.reference)")
       .items(2)
       .optional();
   data.string("reference_time", "Calendar time (UTC, YYYY-MM-DDThh:mm:ss) of model time 0 (default: first record)")
+      .optional();
+  data.real("averaging_period", kTime,
+            "Each record is a mean over this interval centred on its time stamp (e.g. 5 d for 5-day means): the data "
+            "then cover half of it before the first and after the last stamp, where the first and last records hold. "
+            "Absent: from the file's time bounds, else 0 (instantaneous records)")
+      .min(0.0)
       .optional();
   b.key("data").optional();
   auto& p = b.object("projection", "Mass-consistent adjustment (variational Poisson solve)");
@@ -136,6 +154,30 @@ void declare_ocean_block(config::ObjectSpec& b, bool with_model) {
   b.real("station_interval", kTime, "Sampling interval of station series").greater_than(0.0).default_value(600.0);
   b.boolean("write_flow_files", "Write face velocities (flow_*.h5, float64) for `ocean_file` flow sources")
       .default_value(true);
+  if (!with_model) return;
+  // --- harmonic replay (flow sources only)
+  auto& r = b.object("replay",
+                     "Harmonic replay for long runs (model: tidal): solve `record` from the run's start (after the "
+                     "spin-up), analyse every face into a mean, constituent amplitudes and phases (response method: "
+                     "one admittance per tidal species and forcing direction, plus the compound tides) and, nested in "
+                     "data, the steady flow the data's boundary current drives at each record; then rebuild the flow at "
+                     "any time from them "
+                     "without solving (3-D faces and divergence-free cells exactly as for the solved flow)");
+  b.key("replay").optional();
+  r.real("record", kTime, "Length of the solved record that is analysed (a day or two suffices for one species)")
+      .greater_than(0.0)
+      .default_value(172800.0);
+  r.real("response_time", kTime,
+         "Nesting in data: length of the solve of the steady flow (no tide) forced by the data's boundary current of "
+         "each data record spanning the run (the first from rest, the next ones from the previous)")
+      .min(7200.0)
+      .default_value(86400.0);
+  r.enumeration("source", {"solve", "file"},
+                "solve: solve and analyse in this run (and write `file` if given); file: read the analysis from `file`")
+      .default_value("solve");
+  r.string("file", "HDF5 file of the analysis (per face: mean, in-phase and quadrature amplitude of each constituent, "
+                   "response to the data current), for later runs and sweep members")
+      .optional();
 }
 
 void check_ocean_block(const config::ConfigView& block, const std::string& model, std::vector<Diagnostic>& problems) {
@@ -156,13 +198,18 @@ void check_ocean_block(const config::ConfigView& block, const std::string& model
     if (c.has("v_transport_amplitude") && c.real("v_amplitude") > 0.0)
       problems.push_back(c.diagnostic("v_transport_amplitude", "give v_amplitude or v_transport_amplitude, not both"));
   }
+  if (block.has("replay")) {
+    const auto r = block.child("replay");
+    if (model != "tidal") problems.push_back(block.diagnostic("replay", "the harmonic replay needs model: tidal"));
+    if (r.string("source") == "file" && !r.has("file"))
+      problems.push_back(r.diagnostic("file", "source: file needs the file to read"));
+    if (block.real("spin_up") < block.real("ramp_time"))
+      problems.push_back(block.diagnostic("spin_up", "the replay analyses the flow from the run's start: the spin-up must "
+                                                     "cover the ramp (ramp_time) and its transient"));
+  }
   if (model == "downscale") {
     if (!block.has("data")) {
       problems.push_back(block.diagnostic("data", "downscaling needs a `data:` block naming the current file"));
-    } else {
-      const auto data = block.child("data");
-      if (data.string("coordinates") == "geographic" && !data.has("reference"))
-        problems.push_back(data.diagnostic("reference", "geographic data need reference: [lon, lat] of model x = y = 0"));
     }
   }
 }
@@ -205,9 +252,8 @@ TidalConfig tidal_config(const config::ConfigView& block, const grid::Structured
   t.cfl = block.real("cfl");
   if (block.has("wave_speed")) t.wave_speed = block.real("wave_speed");
   t.spin_up = block.real("spin_up");
-  std::vector<HarmonicForcing::Constituent> constituents;
   for (const auto& c : items(block, "constituents")) {
-    HarmonicForcing::Constituent k;
+    TidalConstituent k;
     k.name = c.string("name");
     k.omega = numerics::constituent_frequency(k.name);
     if (k.omega < 0) c.fail("name", "unknown tidal constituent '" + k.name + "'");
@@ -223,16 +269,19 @@ TidalConfig tidal_config(const config::ConfigView& block, const grid::Structured
     if (k.transport && !c.has("v_transport_amplitude") && k.v_amplitude > 0)
       c.fail("v_amplitude", "mix of velocity and transport amplitudes in one constituent");
     t.constituent_names.push_back(k.name);
-    constituents.push_back(k);
+    t.constituents.push_back(k);
   }
   const auto mean = block.reals("mean_current");
-  t.forcing = std::make_shared<HarmonicForcing>(constituents, mean[0], mean[1], block.real("ramp_time"));
+  t.mean_u = mean[0];
+  t.mean_v = mean[1];
+  t.ramp_time = block.real("ramp_time");
   return t;
 }
 
-CoarseDataSpec coarse_data_spec(const config::ConfigView& data) {
+CoarseDataSpec coarse_data_spec(const config::ConfigView& data, const config::ConfigView& root) {
   CoarseDataSpec spec;
   spec.file = data.string("file");
+  if (data.has("grid_file")) spec.grid_file = data.string("grid_file");
   const auto v = data.child("variables");
   auto opt = [&](const char* key) { return v.has(key) ? v.string(key) : std::string(); };
   spec.u = opt("u");
@@ -242,15 +291,33 @@ CoarseDataSpec coarse_data_spec(const config::ConfigView& data) {
   spec.depth = opt("depth");
   spec.x = opt("x");
   spec.y = opt("y");
-  spec.geographic = data.string("coordinates") == "geographic";
-  if (spec.geographic) {
-    if (!data.has("reference")) data.fail("reference", "geographic data need reference: [lon, lat]");
-    const auto r = data.reals("reference");
-    spec.reference_lon = r[0];
-    spec.reference_lat = r[1];
+  spec.coordinates = data.string("coordinates");
+  std::vector<double> reference;
+  if (data.has("reference")) {
+    reference = data.reals("reference");
+  } else if (root.node().IsDefined() && root.has("bathymetry") && root.child("bathymetry").has("reference")) {
+    reference = root.child("bathymetry").reals("reference");
+  }
+  spec.has_reference = !reference.empty();
+  if (spec.has_reference) {
+    spec.reference_lon = reference[0];
+    spec.reference_lat = reference[1];
   }
   if (data.has("reference_time")) spec.reference_time = data.string("reference_time");
+  if (data.has("averaging_period")) spec.averaging_period = data.real("averaging_period");
   return spec;
+}
+
+ReplaySettings replay_settings(const config::ConfigView& block) {
+  ReplaySettings r;
+  if (!block.has("replay")) return r;
+  const auto c = block.child("replay");
+  r.enabled = true;
+  r.record = c.real("record");
+  r.response_time = c.real("response_time");
+  r.from_file = c.string("source") == "file";
+  if (c.has("file")) r.file = c.string("file");
+  return r;
 }
 
 ProjectionSettings projection_config(const config::ConfigView& block, const grid::StructuredGrid& grid) {
