@@ -9,7 +9,7 @@ add_custom_target(hadal_build_info
           -DVERSION=${PROJECT_VERSION}
           -DBUILD_TYPE=${CMAKE_BUILD_TYPE}
           -DCOMPILER=${CMAKE_CXX_COMPILER_ID}-${CMAKE_CXX_COMPILER_VERSION}
-          "-DKOKKOS_SOURCE=${HADAL_KOKKOS_SOURCE}"
+          "-DKOKKOS_SOURCE=${HADAL_KOKKOS_ORIGIN}"
           -P ${CMAKE_SOURCE_DIR}/cmake/WriteBuildInfo.cmake
   BYPRODUCTS ${HADAL_BUILD_INFO_DIR}/build_info.hpp
   COMMENT "hadal: build info"

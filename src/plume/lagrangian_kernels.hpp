@@ -2,7 +2,8 @@
 /// \file lagrangian_kernels.hpp
 /// \brief Device code of the particle step: C-grid velocity interpolation (per cell, consistent with
 /// the finite volumes; linear in time through the start, mid and end fields), diffusivity profiles,
-/// and the move functor (which also bins and lists the particles needing bookkeeping).
+/// and the move functor (which also bins and lists the particles needing bookkeeping). Depends on Kokkos
+/// and the numerics floor only, so that the device benchmark builds it without MPI or the grid.
 #pragma once
 
 #include <cstdint>
@@ -10,14 +11,14 @@
 #include <Kokkos_Core.hpp>
 #include <Kokkos_ScatterView.hpp>
 
-#include "grid/grid.hpp"
 #include "numerics/kokkos_math.hpp"
 #include "plume/closures.hpp"
-#include "plume/particles.hpp"
+#include "plume/particle_random.hpp"
 
 namespace hadal::plume {
 
 /// Grid geometry captured by value in kernels. Indices are global; local = global - begin + ghost.
+/// Plain data (the model fills it from its grid, the device benchmark from its box), then set_levels.
 struct FlowGeometry {
   double x0 = 0, y0 = 0, lx = 0, ly = 0, dx = 1, dy = 1, inv_dx = 1, inv_dy = 1;
   int nx = 1, ny = 1, nz = 1, g = 0, i_begin = 0, j_begin = 0, local_ni = 1, local_nj = 1;
@@ -28,30 +29,26 @@ struct FlowGeometry {
   double table_step = 1.0, inv_table_step = 1.0;
   int table_last = 0;
 
-  /// Builds the geometry (allocates the level table: build once, copy freely).
-  static FlowGeometry of(const grid::StructuredGrid& grid) {
-    FlowGeometry f;
-    f.x0 = grid.spec().x0, f.y0 = grid.spec().y0, f.lx = grid.spec().lx, f.ly = grid.spec().ly;
-    f.dx = grid.dx(), f.dy = grid.dy(), f.inv_dx = 1.0 / f.dx, f.inv_dy = 1.0 / f.dy;
-    f.nx = grid.nx(), f.ny = grid.ny(), f.nz = grid.nz(), f.g = grid.ghost();
-    f.i_begin = grid.owned().i_begin, f.j_begin = grid.owned().j_begin;
-    f.local_ni = grid.local_ni(), f.local_nj = grid.local_nj();
-    f.zf = grid.z_faces_view(), f.dzv = grid.dz_view();
-    double thinnest = grid.dz(0);
-    for (int k = 1; k < grid.nz(); ++k) thinnest = thinnest < grid.dz(k) ? thinnest : grid.dz(k);
-    const double height = grid.z_face(grid.nz()) - grid.z_face(0);
+  /// Sets the vertical levels: face heights (nz + 1) and cell heights (nz) on the default memory
+  /// space, and the level table built from them (allocated here: set once, copy freely).
+  void set_levels(const Kokkos::View<const double*>& faces, const Kokkos::View<const double*>& heights) {
+    zf = faces, dzv = heights;
+    const auto zf_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), faces);
+    const auto dz_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), heights);
+    double thinnest = dz_host(0);
+    for (int k = 1; k < nz; ++k) thinnest = thinnest < dz_host(k) ? thinnest : dz_host(k);
+    const double height = zf_host(nz) - zf_host(0);
     const int entries = static_cast<int>(height / thinnest) + 2;
-    f.table_step = thinnest, f.inv_table_step = 1.0 / thinnest, f.table_last = entries - 1;
+    table_step = thinnest, inv_table_step = 1.0 / thinnest, table_last = entries - 1;
     Kokkos::View<int*> table("level_table", static_cast<std::size_t>(entries));
     auto host = Kokkos::create_mirror_view(table);
     for (int b = 0, k = 0; b < entries; ++b) {
-      const double z = grid.z_face(0) + b * thinnest;
-      while (k + 1 < grid.nz() && grid.z_face(k + 1) <= z) ++k;
+      const double z = zf_host(0) + b * thinnest;
+      while (k + 1 < nz && zf_host(k + 1) <= z) ++k;
       host(b) = k;
     }
     Kokkos::deep_copy(table, host);
-    f.level_table = table;
-    return f;
+    level_table = table;
   }
 
   KOKKOS_INLINE_FUNCTION double dz(int k) const { return dzv(k); }

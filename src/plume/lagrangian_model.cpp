@@ -29,6 +29,17 @@ namespace {
 constexpr std::uint64_t kReleaseStream = ~0ULL;      // step counter value reserved for release draws
 constexpr std::uint64_t kSampleStream = ~0ULL - 1;   // ... and for choosing the particles written out
 
+/// The kernels' view of the grid (allocates the level table: build once, copy freely).
+FlowGeometry flow_geometry_of(const grid::StructuredGrid& grid) {
+  FlowGeometry f;
+  f.x0 = grid.spec().x0, f.y0 = grid.spec().y0, f.lx = grid.spec().lx, f.ly = grid.spec().ly;
+  f.dx = grid.dx(), f.dy = grid.dy(), f.inv_dx = 1.0 / f.dx, f.inv_dy = 1.0 / f.dy;
+  f.nx = grid.nx(), f.ny = grid.ny(), f.nz = grid.nz(), f.g = grid.ghost();
+  f.i_begin = grid.owned().i_begin, f.j_begin = grid.owned().j_begin;
+  f.local_ni = grid.local_ni(), f.local_nj = grid.local_nj();
+  f.set_levels(grid.z_faces_view(), grid.dz_view());
+  return f;
+}
 
 }  // namespace
 
@@ -92,7 +103,7 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
       release_carry_(sources_.size() * static_cast<std::size_t>(nclasses_), 0.0),
       listed_count_("listed_count"),
       write_files_(write_files) {
-  geometry_ = FlowGeometry::of(grid_);
+  geometry_ = flow_geometry_of(grid_);
   // Every rank knows the wet level of every column, so releases are decided identically everywhere.
   first_wet_global_host_ = Kokkos::create_mirror_view(first_wet_global_);
   for (int j = 0; j < grid_.ny(); ++j)

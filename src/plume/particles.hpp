@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// \file particles.hpp
-/// \brief Lagrangian sediment particles: structure-of-arrays storage in Kokkos Views, a counter-based
-/// random stream per particle, and migration of particles between the ranks that own their columns.
-///
-/// The random numbers of a particle are a hash of (seed, particle id, step, draw), so its trajectory
-/// does not depend on which rank holds it nor on the order of particles in memory: a run gives the
-/// same particles, bit for bit, on any number of ranks.
+/// \brief Lagrangian sediment particles: structure-of-arrays storage in Kokkos Views and migration of
+/// particles between the ranks that own their columns (their states and random streams:
+/// particle_random.hpp).
 #pragma once
 
 #include <cstdint>
@@ -15,51 +12,9 @@
 #include <mpi.h>
 
 #include "grid/grid.hpp"
-#include "numerics/kokkos_math.hpp"
+#include "plume/particle_random.hpp"
 
 namespace hadal::plume {
-
-/// Life state of a particle.
-enum ParticleState : int { kSuspended = 0, kDeposited = 1, kOutflow = 2 };
-/// What happened to a particle during the last step (bookkept after migration, by the new owner).
-enum ParticleEvent : int { kNoEvent = 0, kJustDeposited = 1, kJustEroded = 2, kJustLeft = 3 };
-
-// ------------------------------------------------------------------------------------------------
-// Counter-based random numbers (splitmix64 finaliser chained over the counter words).
-
-KOKKOS_INLINE_FUNCTION std::uint64_t mix64(std::uint64_t z) {
-  z += 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-/// Key of the stream of particle `id` at step `step`; draws are mix64(key + n * golden).
-KOKKOS_INLINE_FUNCTION std::uint64_t stream_key(std::uint64_t seed, std::uint64_t id, std::uint64_t step) {
-  return mix64(mix64(mix64(seed) ^ id) ^ (step * 0xD1B54A32D192ED03ULL));
-}
-
-/// Uniform in [0, 1) with 53 random bits (draw n of the stream).
-KOKKOS_INLINE_FUNCTION double uniform01(std::uint64_t key, std::uint64_t n) {
-  return static_cast<double>(mix64(key + n * 0x9E3779B97F4A7C15ULL) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-/// Two independent standard normal numbers from draws n and n+1 (Box-Muller).
-KOKKOS_INLINE_FUNCTION void normal_pair(std::uint64_t key, std::uint64_t n, double& a, double& b) {
-  const double u1 = 1.0 - uniform01(key, n);  // (0, 1]: the log is finite
-  const double u2 = uniform01(key, n + 1);
-  const double r = km::sqrt(-2.0 * km::log(u1));
-  const double angle = 6.283185307179586 * u2;
-  a = r * km::cos(angle);
-  b = r * km::sin(angle);
-}
-
-/// Zero-mean, unit-variance uniform number in [-sqrt 3, sqrt 3) (draw n).
-KOKKOS_INLINE_FUNCTION double uniform_unit_variance(std::uint64_t key, std::uint64_t n) {
-  return 1.7320508075688772 * (2.0 * uniform01(key, n) - 1.0);
-}
-
-// ------------------------------------------------------------------------------------------------
 
 /// One host record of a particle (checkpoints, migration, tests).
 struct ParticleRecord {
