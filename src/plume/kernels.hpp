@@ -7,10 +7,10 @@
 /// HorizontalStage: one stage of horizontal advection (limited upwind-biased face values), horizontal
 /// diffusion and w advection, in flux form: forward Euler for all of it, or (implicit_w) forward Euler
 /// for the horizontal terms and the limited part of the w flux with the upwind w flux backward Euler,
-/// one tridiagonal solve per column, so that fast w in thin cells does not limit the step. A work item is one row (j)
-/// of one class and sweeps i, so the flux through the face between two columns is computed once and
-/// handed from the west column to the east one; the vertical fluxes of a column are computed in a
-/// loop of their own. The loops over k are free of loop-carried dependencies.
+/// one tridiagonal solve per column, so that fast w in thin cells does not limit the step. A work item
+/// is one row (j) of one class and sweeps i, so the flux through the face between two columns is
+/// computed once and handed from the west column to the east one; the vertical fluxes of a column are
+/// computed in a loop of their own. The explicit loops over k are free of loop-carried dependencies.
 ///
 /// ColumnStep: the vertical half-step of every class of a column (VerticalColumnSolve), optionally
 /// followed in the same pass by what the new state gives the assessment: the total concentration,
