@@ -121,7 +121,9 @@ void run_recovery(sim::RunContext& context) {
   const auto source = source_from_config(block.child("source"));
   const std::string seabed_file = last_series_file(source.directory, "seabed");
   if (seabed_file.empty()) {
-    block.child("source").fail("directory", "'" + source.directory + "' holds no seabed outputs (seabed_NNNNNN.h5)");
+    block.child("source").fail("directory", std::filesystem::is_directory(source.directory)
+                                                ? "'" + source.directory + "' holds no seabed outputs (seabed_NNNNNN.h5)"
+                                                : "'" + source.directory + "' does not exist: run the plume case first");
   }
   const auto spec = grid_of_run(context.comm, source.directory);
   grid::StructuredGrid grid(context.comm, spec, 2);

@@ -48,6 +48,14 @@ def test_bad_input():
     r = run(["run", RECOVERY, "-o", os.path.join(d, "offline"), "--set", f"benthos.source.directory={empty}", "-q"])
     expect(r.returncode == 2, f"offline without seabed outputs: exit {r.returncode}\n{r.stderr}")
     expect("benthos.source.directory" in r.stderr and empty in r.stderr, f"key/directory not named:\n{r.stderr}")
+    # A source directory still to be made passes `check` (the shipped case follows the main job) and
+    # stops `run` with the key named.
+    missing = os.path.join(d, "not_run_yet")
+    r = run(["check", RECOVERY, "--set", f"benthos.source.directory={missing}"])
+    expect(r.returncode == 0, f"check with a source still to be made: exit {r.returncode}\n{r.stderr}")
+    r = run(["run", RECOVERY, "-o", os.path.join(d, "offline_missing"), "--set", f"benthos.source.directory={missing}", "-q"])
+    expect(r.returncode == 2 and "benthos.source.directory" in r.stderr and "does not exist" in r.stderr,
+           f"run with a missing source: exit {r.returncode}\n{r.stderr}")
     expect("recovery.yaml:" in r.stderr, f"no file:line in\n{r.stderr}")
 
 
