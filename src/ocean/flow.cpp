@@ -232,6 +232,13 @@ DownscaledFlow::DownscaledFlow(const config::ConfigView& block, const config::Co
   stencils_ = std::make_unique<FaceStencils>(*data_, grid);
   data_->require_cover(run_start, run_end, time_block, time_key);
   projector_ = std::make_unique<MassConsistentProjector>(grid, bathymetry.first_wet(), projection_config(block, grid));
+  records_ = std::make_unique<RecordPair>(grid, [this](long n, FaceVelocity& out) {
+    first_guess(std::size_t(n), out);
+    last_result_ = projector_->project(out.u, out.v, out.w);
+    results.push_back(last_result_);
+    if (record_max_speed_.size() < data_->times().size()) record_max_speed_.assign(data_->times().size(), -1.0);
+    record_max_speed_[std::size_t(n)] = face_max_speed(grid_, out.u, out.v, out.w);
+  });
 }
 
 void DownscaledFlow::first_guess(std::size_t n, FaceVelocity& out) const {
@@ -275,40 +282,14 @@ void DownscaledFlow::first_guess(std::size_t n, FaceVelocity& out) const {
   Kokkos::deep_copy(out.w.view(), wh);
 }
 
-const FaceVelocity& DownscaledFlow::record(std::size_t n) {
-  for (int s = 0; s < 2; ++s)
-    if (slot_record_[s] == long(n)) return *slots_[s];
-  const int s = slot_record_[0] == protect_ ? 1 : 0;
-  if (!slots_[s]) slots_[s] = std::make_unique<FaceVelocity>(grid_, s == 0 ? "_a" : "_b");
-  first_guess(n, *slots_[s]);
-  last_result_ = projector_->project(slots_[s]->u, slots_[s]->v, slots_[s]->w);
-  results.push_back(last_result_);
-  slot_record_[s] = long(n);
-  if (record_max_speed_.size() < data_->times().size()) record_max_speed_.assign(data_->times().size(), -1.0);
-  record_max_speed_[n] = face_max_speed(grid_, slots_[s]->u, slots_[s]->v, slots_[s]->w);
-  return *slots_[s];
-}
+const FaceVelocity& DownscaledFlow::record(std::size_t n) { return records_->get(long(n)); }
 
 void DownscaledFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
   std::size_t n = 0;
   double weight = 0.0;
   bracket_time(data_->times(), time, n, weight);
-  if (data_->times().size() == 1 || weight == 0.0) {
-    const auto& a = record(n);
-    Kokkos::deep_copy(u.view(), a.u.view());
-    Kokkos::deep_copy(v.view(), a.v.view());
-    Kokkos::deep_copy(w.view(), a.w.view());
-    return;
-  }
-  // Make sure both records are resident: fetch n+1 after n so the round robin keeps both.
-  record(n);
-  protect_ = long(n);
-  const auto& b = record(n + 1);
-  protect_ = -1;
-  const auto& a = record(n);
-  blend_fields(a.u, b.u, weight, u);
-  blend_fields(a.v, b.v, weight, v);
-  blend_fields(a.w, b.w, weight, w);
+  const long next = data_->times().size() > 1 ? long(n) + 1 : long(n);
+  records_->blend(long(n), next, weight, u, v, w);
 }
 
 double DownscaledFlow::max_speed(double t0, double t1) {
@@ -367,7 +348,7 @@ double read_flow_file(const std::string& path, const grid::StructuredGrid& grid,
 
 SavedFlow::SavedFlow(const config::ConfigView& block, const grid::StructuredGrid& grid, double run_start,
                      double run_end)
-    : grid_(grid) {
+    : grid_(grid), records_(grid, [this](long n, FaceVelocity& out) { load(std::size_t(n), out); }) {
   const std::string directory = block.string("directory");
   std::vector<std::string> files;
   std::error_code ec;
@@ -410,18 +391,32 @@ void SavedFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Fiel
   std::size_t n = 0;
   double weight = 0.0;
   bracket_time(times_, time, n, weight);
-  auto ensure = [&](long record, long keep) -> FaceVelocity& {
-    for (int s = 0; s < 2; ++s)
-      if (slot_record_[s] == record) return *slots_[s];
-    const int s = slot_record_[0] == keep ? 1 : 0;
-    if (!slots_[s]) slots_[s] = std::make_unique<FaceVelocity>(grid_, s == 0 ? "_a" : "_b");
-    load(std::size_t(record), *slots_[s]);
-    slot_record_[s] = record;
-    return *slots_[s];
-  };
-  const long second = times_.size() > 1 ? long(n) + 1 : long(n);
-  FaceVelocity& a = ensure(long(n), second);
-  FaceVelocity& b = ensure(second, long(n));
+  const long next = times_.size() > 1 ? long(n) + 1 : long(n);
+  records_.blend(long(n), next, weight, u, v, w);
+}
+
+const FaceVelocity& RecordPair::get(long n, long keep) {
+  for (int s = 0; s < 2; ++s)
+    if (slot_record_[s] == n) return *slots_[s];
+  const int s = slot_record_[0] == keep ? 1 : 0;
+  if (!slots_[s]) slots_[s] = std::make_unique<FaceVelocity>(grid_, s == 0 ? "_a" : "_b");
+  slot_record_[s] = -1;  // a failed build leaves no stale record behind
+  build_(n, *slots_[s]);
+  slot_record_[s] = n;
+  return *slots_[s];
+}
+
+void RecordPair::blend(long n, long next, double weight, grid::Field& u, grid::Field& v, grid::Field& w) {
+  if (weight == 0.0 || next == n) {
+    const auto& a = get(n, next);
+    Kokkos::deep_copy(u.view(), a.u.view());
+    Kokkos::deep_copy(v.view(), a.v.view());
+    Kokkos::deep_copy(w.view(), a.w.view());
+    return;
+  }
+  get(n, next);
+  const auto& b = get(next, n);
+  const auto& a = get(n, next);
   blend_fields(a.u, b.u, weight, u);
   blend_fields(a.v, b.v, weight, v);
   blend_fields(a.w, b.w, weight, w);
@@ -449,6 +444,11 @@ class OceanFlowProvider : public sim::FlowProvider {
         replay_block_ = std::make_unique<config::ConfigView>(block.child("replay"));
         ubar_ = std::make_unique<grid::Field>(grid, "ubar_replay", "m s-1", "replayed depth-mean u", 1);
         vbar_ = std::make_unique<grid::Field>(grid, "vbar_replay", "m s-1", "replayed depth-mean v", 1);
+        if (replay_settings_.interval > 0.0) {
+          replay_instants_ = std::make_unique<RecordPair>(grid, [this](long n, FaceVelocity& out) {
+            replayed_field(record_start_ + double(n) * replay_settings_.interval, out.u, out.v, out.w);
+          });
+        }
       }
       if (context.log) {
         context.log->info(strformat("ocean: tidal flow on the plume grid, solver step limit %.4g s (gravity waves, "
@@ -476,9 +476,13 @@ class OceanFlowProvider : public sim::FlowProvider {
   }
 
   void velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) override {
-    if (replay_settings_.enabled) {
-      replay().depth_mean(time, *ubar_, *vbar_);
-      tidal_->build_3d(time, *ubar_, *vbar_, u, v, w);
+    if (replay_instants_) {
+      // Instants t_n = start + n interval, a pure function of time: a restart blends the same records.
+      const double position = std::max(0.0, (time - record_start_) / replay_settings_.interval);
+      const long n = long(std::floor(position));
+      replay_instants_->blend(n, n + 1, position - double(n), u, v, w);
+    } else if (replay_settings_.enabled) {
+      replayed_field(time, u, v, w);
     } else if (tidal_) {
       tidal_->velocity(time, u, v, w);
     } else {
@@ -591,6 +595,11 @@ class OceanFlowProvider : public sim::FlowProvider {
     Kokkos::deep_copy(f.view(), host);
   }
 
+  void replayed_field(double time, grid::Field& u, grid::Field& v, grid::Field& w) {
+    replay().depth_mean(time, *ubar_, *vbar_);
+    tidal_->build_3d(time, *ubar_, *vbar_, u, v, w);
+  }
+
   /// The replay, analysed (or read) on first use: a restart restores it from the checkpoint instead.
   HarmonicReplay& replay() {
     if (replay_) return *replay_;
@@ -627,6 +636,7 @@ class OceanFlowProvider : public sim::FlowProvider {
   std::unique_ptr<DownscaledFlow> downscaled_;
   std::unique_ptr<HarmonicReplay> replay_;
   std::unique_ptr<grid::Field> ubar_, vbar_;
+  std::unique_ptr<RecordPair> replay_instants_;  ///< with replay.interval: the flow at the bracketing instants
 };
 
 class SavedFlowProvider : public sim::FlowProvider {

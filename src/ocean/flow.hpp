@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,24 @@ namespace hadal::ocean {
 struct FaceVelocity {
   FaceVelocity(const grid::StructuredGrid& grid, const std::string& suffix = {});
   grid::Field u, v, w;
+};
+
+/// The two records of a flow known at discrete instants (data records, saved files, replay instants) that
+/// bracket the present time. A run moving forward in time builds each record once.
+class RecordPair {
+ public:
+  using Build = std::function<void(long record, FaceVelocity& out)>;
+  RecordPair(const grid::StructuredGrid& grid, Build build) : grid_(grid), build_(std::move(build)) {}
+  /// Record n, built into the slot that does not hold `keep` unless it is held already.
+  const FaceVelocity& get(long n, long keep = -1);
+  /// out = (1 - weight) record(n) + weight record(next), each built if missing; weight 0 copies record n.
+  void blend(long n, long next, double weight, grid::Field& u, grid::Field& v, grid::Field& w);
+
+ private:
+  const grid::StructuredGrid& grid_;
+  Build build_;
+  std::array<std::unique_ptr<FaceVelocity>, 2> slots_;
+  std::array<long, 2> slot_record_{-1, -1};
 };
 
 class TidalFlow {
@@ -103,11 +122,9 @@ class DownscaledFlow {
   std::unique_ptr<MassConsistentProjector> projector_;
   LogLayer layer_;
   bool bottom_layer_ = true;
-  std::array<std::unique_ptr<FaceVelocity>, 2> slots_;
-  std::array<long, 2> slot_record_{-1, -1};
+  std::unique_ptr<RecordPair> records_;
   std::vector<double> record_max_speed_;
   ProjectionResult last_result_;
-  long protect_ = -1;  ///< record that must stay resident while another is fetched
 };
 
 /// Face velocities saved by `ocean.*` runs (flow_*.h5), interpolated linearly in time.
@@ -123,8 +140,7 @@ class SavedFlow {
   const grid::StructuredGrid& grid_;
   std::vector<std::string> files_;
   std::vector<double> times_;
-  std::array<std::unique_ptr<FaceVelocity>, 2> slots_;
-  std::array<long, 2> slot_record_{-1, -1};
+  RecordPair records_;
   double max_speed_ = 0.0;
 };
 

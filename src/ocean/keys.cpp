@@ -178,6 +178,12 @@ void declare_ocean_block(config::ObjectSpec& b, bool with_model) {
   r.string("file", "HDF5 file of the analysis (per face: mean, in-phase and quadrature amplitude of each constituent, "
                    "response to the data current), for later runs and sweep members")
       .optional();
+  r.real("interval", kTime,
+         "Rebuild the 3-D flow from the analysis every `interval` of model time (from time.start) and interpolate "
+         "linearly in time in between (0: at every request). Each blend stays divergence-free; the error of a "
+         "constituent of frequency w is at most (w interval)^2/8 of its amplitude: 8.9e-4 for M2 at 10 min")
+      .min(0.0)
+      .default_value(0.0);
 }
 
 void check_ocean_block(const config::ConfigView& block, const std::string& model, std::vector<Diagnostic>& problems) {
@@ -317,6 +323,7 @@ ReplaySettings replay_settings(const config::ConfigView& block) {
   r.response_time = c.real("response_time");
   r.from_file = c.string("source") == "file";
   if (c.has("file")) r.file = c.string("file");
+  r.interval = c.real("interval");
   return r;
 }
 

@@ -71,6 +71,7 @@ struct ReplaySettings {
   double response_time = 86400.0;        ///< s of each solve of the response to a uniform boundary current
   bool from_file = false;                ///< load the analysis instead of solving
   std::string file;                      ///< written after solving, or read (from_file)
+  double interval = 0.0;                 ///< s between replay evaluations, linear in between; 0: every call
 };
 
 /// Which variables to read and how the file maps onto the model frame.

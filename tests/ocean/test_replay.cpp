@@ -151,6 +151,42 @@ TEST(Replay, FlowSourceFileCheckpointAndRanks) {
   EXPECT_EQ(max_difference(*s.grid, a.u, b.u), 0.0);
   EXPECT_EQ(max_difference(*s.grid, a.w, b.w), 0.0);
 
+  // replay.interval: the flow rebuilt at instants n * interval and blended linearly in time. At an
+  // instant it is the replay itself; in between each blend is divergence-free and the error is the
+  // linear interpolation's, (w interval)^2 / 8 of a constituent's amplitude at mid-interval: second order.
+  auto blended = [&](double interval) {
+    const auto c = resolve(kTide + strformat("  latitude: 37.3 deg\n  replay: {source: file, file: %s, interval: %.17g}\n",
+                                             file.c_str(), interval), 3 * 86400.0);
+    context.config = c.root();
+    return source->create(c.root().child("ocean"), *s.grid, *s.bathymetry, context);
+  };
+  auto mid_interval_error = [&](double interval, double t0) {
+    auto provider_blended = blended(interval);
+    FaceVelocity exact(*s.grid), blend(*s.grid);
+    const double mid = t0 + 0.5 * interval;
+    loaded->velocity(mid, exact.u, exact.v, exact.w);
+    provider_blended->velocity(mid, blend.u, blend.v, blend.w);
+    EXPECT_LT(relative_divergence(*s.grid, s.bathymetry->first_wet(), blend.u, blend.v, blend.w), 1e-12);
+    FaceVelocity at_instant(*s.grid);
+    provider_blended->velocity(t0, at_instant.u, at_instant.v, at_instant.w);
+    loaded->velocity(t0, exact.u, exact.v, exact.w);
+    EXPECT_EQ(max_difference(*s.grid, at_instant.u, exact.u), 0.0);
+    EXPECT_EQ(max_difference(*s.grid, at_instant.w, exact.w), 0.0);
+    loaded->velocity(mid, exact.u, exact.v, exact.w);
+    return std::max(max_difference(*s.grid, blend.u, exact.u), max_difference(*s.grid, blend.v, exact.v));
+  };
+  const double t_instant = 165 * 1200.0;  // an instant of both intervals
+  const double e20 = mid_interval_error(1200.0, t_instant), e10 = mid_interval_error(600.0, t_instant);
+  const double order = std::log2(e20 / e10);
+  // The fastest replayed constituent is a quarter-diurnal compound tide (M4: 2.8e-4 rad/s).
+  const double interpolation_bound = std::pow(2.8e-4 * 600.0, 2) / 8.0 * bound;
+  if (rank() == 0)
+    std::printf("replay.interval: max face error at mid-interval %.2e m/s (20 min), %.2e m/s (10 min; bound %.2e): "
+                "observed order %.2f\n", e20, e10, interpolation_bound, order);
+  EXPECT_GT(order, 1.8);
+  EXPECT_LT(order, 2.2);
+  EXPECT_LT(e10, interpolation_bound);
+
   // A checkpoint restores the replay without solving: bitwise the same faces.
   const std::string checkpoint = scratch_directory("replay_test") + "/checkpoint_1.h5";
   provider->save(checkpoint);
