@@ -198,8 +198,9 @@ void TidalFlow::build_3d(grid::Field& u, grid::Field& v, grid::Field& w) {
 void TidalFlow::build_3d(double time, const grid::Field& ubar, const grid::Field& vbar, grid::Field& u, grid::Field& v,
                          grid::Field& w) {
   if (shear_) shear_->at(time, *shear_u_, *shear_v_);
-  build_3d_velocity(grid_, bathymetry_.first_wet(), bathymetry_.elevation(), ubar, vbar, layer_, u, v, w,
-                    shear_u_.get(), shear_v_.get());
+  if (!layer_factors_)
+    layer_factors_ = std::make_unique<LayerFactors>(grid_, bathymetry_.first_wet(), bathymetry_.elevation(), layer_);
+  layer_factors_->build(ubar, vbar, u, v, w, shear_u_.get(), shear_v_.get());
 }
 
 void TidalFlow::velocity(double time, grid::Field& u, grid::Field& v, grid::Field& w) {

@@ -85,6 +85,7 @@ class TidalFlow {
   TidalConfig config_;
   LogLayer layer_;
   grid::Field depth_;
+  std::unique_ptr<LayerFactors> layer_factors_;  ///< built on the first 3-D field
   std::shared_ptr<HarmonicForcing> forcing_;
   std::unique_ptr<CoarseCurrents> data_;
   std::unique_ptr<FaceStencils> stencils_;

@@ -18,73 +18,93 @@ Kokkos::View<double*> z_faces_view(const grid::StructuredGrid& grid) {
 }
 }  // namespace
 
-void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
-                       const grid::Field& seabed_elevation, const grid::Field& ubar, const grid::Field& vbar,
-                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w,
-                       const grid::Field* u_shear, const grid::Field* v_shear) {
+LayerFactors::LayerFactors(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
+                           const grid::Field& seabed_elevation, const LogLayer& layer)
+    : grid_(grid),
+      first_wet_(first_wet),
+      u_factor_(grid, "u_layer_factor", "1", "log-layer factor of the u faces"),
+      v_factor_(grid, "v_layer_factor", "1", "log-layer factor of the v faces") {
   const int g = grid.ghost(), nz = grid.nz(), lni = grid.local_ni(), lnj = grid.local_nj();
-  const bool sheared = u_shear && v_shear;
-  auto su = sheared ? u_shear->view() : u.view();
-  auto sv = sheared ? v_shear->view() : v.view();
   const int gi0 = grid.owned().i_begin, gj0 = grid.owned().j_begin, nx = grid.nx(), ny = grid.ny();
   auto zf = z_faces_view(grid);
   auto fw = first_wet;
   auto zb = seabed_elevation.view();
+  auto fu = u_factor_.view();
+  auto fv = v_factor_.view();
+  const LogLayer L = layer;
+  u_factor_.fill(0.0);
+  v_factor_.fill(0.0);
+  // Every local face with both cells local (halo faces included): the halo exchange sends owned rows
+  // only, so the boundary faces of the neighbours' rows are computed here exactly as their owners do.
+  Kokkos::parallel_for(
+      "ocean::layer_factors", Policy3({0, 0, 0}, {lni, lnj, nz}), KOKKOS_LAMBDA(const int i, const int j, const int k) {
+        const int gi = i - g + gi0, gj = j - g + gj0;
+        if (i > 0 && gi >= 0 && gi <= nx && gj >= 0 && gj < ny) {
+          // u face between cells (i-1, j) and (i, j).
+          const bool has_w = gi > 0, has_e = gi < nx;
+          bool open = true;
+          double bed = -1e300;
+          if (has_w) {
+            open = open && k >= fw(i - 1, j);
+            bed = zb(i - 1, j, 0) > bed ? zb(i - 1, j, 0) : bed;
+          }
+          if (has_e) {
+            open = open && k >= fw(i, j);
+            bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
+          }
+          const double depth = -bed;
+          if (open && depth > 0.0) fu(i, j, k) = L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+        }
+        if (j > 0 && gj >= 0 && gj <= ny && gi >= 0 && gi < nx) {
+          const bool has_s = gj > 0, has_n = gj < ny;
+          bool open = true;
+          double bed = -1e300;
+          if (has_s) {
+            open = open && k >= fw(i, j - 1);
+            bed = zb(i, j - 1, 0) > bed ? zb(i, j - 1, 0) : bed;
+          }
+          if (has_n) {
+            open = open && k >= fw(i, j);
+            bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
+          }
+          const double depth = -bed;
+          if (open && depth > 0.0) fv(i, j, k) = L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+        }
+      });
+}
+
+void LayerFactors::build(const grid::Field& ubar, const grid::Field& vbar, grid::Field& u, grid::Field& v,
+                         grid::Field& w, const grid::Field* u_shear, const grid::Field* v_shear) const {
+  const int nz = grid_.nz(), lni = grid_.local_ni(), lnj = grid_.local_nj();
+  const bool sheared = u_shear && v_shear;
+  auto su = sheared ? u_shear->view() : u.view();
+  auto sv = sheared ? v_shear->view() : v.view();
+  auto fu = u_factor_.view();
+  auto fv = v_factor_.view();
   auto ub = ubar.view();
   auto vb = vbar.view();
   auto u3 = u.view();
   auto v3 = v.view();
-  const LogLayer L = layer;
-  // Every local face with both cells local (halo faces included): the halo exchange sends owned rows
-  // only, so the boundary faces of the neighbours' rows are computed here exactly as their owners do.
+  // A closed face (factor 0) carries nothing, whatever the depth mean or the shear holds there.
   Kokkos::parallel_for(
-      "ocean::build_3d_uv", Policy3({0, 0, 0}, {lni, lnj, nz}), KOKKOS_LAMBDA(const int i, const int j, const int k) {
-        const int gi = i - g + gi0, gj = j - g + gj0;
-        if (i > 0) {
-          // u face between cells (i-1, j) and (i, j).
-          double value = 0.0;
-          if (gi >= 0 && gi <= nx && gj >= 0 && gj < ny) {
-            const bool has_w = gi > 0, has_e = gi < nx;
-            bool open = true;
-            double bed = -1e300;
-            if (has_w) {
-              open = open && k >= fw(i - 1, j);
-              bed = zb(i - 1, j, 0) > bed ? zb(i - 1, j, 0) : bed;
-            }
-            if (has_e) {
-              open = open && k >= fw(i, j);
-              bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
-            }
-            const double depth = -bed;
-            if (open && depth > 0.0)
-              value = ub(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth) + (sheared ? su(i, j, k) : 0.0);
-          }
-          u3(i, j, k) = value;
-        }
-        if (j > 0) {
-          double value = 0.0;
-          if (gj >= 0 && gj <= ny && gi >= 0 && gi < nx) {
-            const bool has_s = gj > 0, has_n = gj < ny;
-            bool open = true;
-            double bed = -1e300;
-            if (has_s) {
-              open = open && k >= fw(i, j - 1);
-              bed = zb(i, j - 1, 0) > bed ? zb(i, j - 1, 0) : bed;
-            }
-            if (has_n) {
-              open = open && k >= fw(i, j);
-              bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
-            }
-            const double depth = -bed;
-            if (open && depth > 0.0)
-              value = vb(i, j, 0) * L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth) + (sheared ? sv(i, j, k) : 0.0);
-          }
-          v3(i, j, k) = value;
+      "ocean::build_3d_uv", Policy2({0, 0}, {lni, lnj}), KOKKOS_LAMBDA(const int i, const int j) {
+        const double ui = ub(i, j, 0), vi = vb(i, j, 0);
+        for (int k = 0; k < nz; ++k) {
+          const double a = fu(i, j, k), b = fv(i, j, k);
+          u3(i, j, k) = a > 0.0 ? ui * a + (sheared ? su(i, j, k) : 0.0) : 0.0;
+          v3(i, j, k) = b > 0.0 ? vi * b + (sheared ? sv(i, j, k) : 0.0) : 0.0;
         }
       });
   u.exchange_halo();
   v.exchange_halo();
-  vertical_velocity_from_continuity(grid, first_wet, u, v, w);
+  vertical_velocity_from_continuity(grid_, first_wet_, u, v, w);
+}
+
+void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
+                       const grid::Field& seabed_elevation, const grid::Field& ubar, const grid::Field& vbar,
+                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w,
+                       const grid::Field* u_shear, const grid::Field* v_shear) {
+  LayerFactors(grid, first_wet, seabed_elevation, layer).build(ubar, vbar, u, v, w, u_shear, v_shear);
 }
 
 void vertical_velocity_from_continuity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
@@ -153,14 +173,13 @@ double relative_divergence(const grid::StructuredGrid& grid, const Kokkos::View<
 }
 
 void blend_fields(const grid::Field& a, const grid::Field& b, double weight, grid::Field& out) {
-  auto x = a.view();
-  auto y = b.view();
-  auto z = out.view();
+  // One flat loop over the contiguous storage (halos included): it vectorises.
+  const double* x = a.view().data();
+  const double* y = b.view().data();
+  double* z = out.view().data();
   Kokkos::parallel_for(
-      "ocean::blend", Policy3({0, 0, 0}, {long(z.extent(0)), long(z.extent(1)), long(z.extent(2))}),
-      KOKKOS_LAMBDA(const int i, const int j, const int k) {
-        z(i, j, k) = (1.0 - weight) * x(i, j, k) + weight * y(i, j, k);
-      });
+      "ocean::blend", Kokkos::RangePolicy<>(0, out.view().span()),
+      KOKKOS_LAMBDA(const std::size_t m) { z[m] = (1.0 - weight) * x[m] + weight * y[m]; });
 }
 
 void cell_centred_velocity(const grid::StructuredGrid& grid, const grid::Field& u, const grid::Field& v,
