@@ -150,13 +150,13 @@ bool eulerian(const Box& box, int steps, double triad, Figures& horizontal, Figu
     Kokkos::fence();
     double t_vertical = timer.seconds();
     timer.reset();
-    stage.in = c, stage.out = c_stage, stage.average = false;
+    stage.in = c, stage.out = c_stage, stage.keep = 0.0;
     stage.run(box.ny);
     Kokkos::fence();
     double t_horizontal = timer.seconds();
     const double out0 = outflow_rate();
     timer.reset();
-    stage.in = c_stage, stage.out = c, stage.average = true;
+    stage.in = c_stage, stage.out = c, stage.keep = 0.5;
     stage.run(box.ny);
     Kokkos::fence();
     t_horizontal += timer.seconds();

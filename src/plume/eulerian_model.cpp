@@ -68,6 +68,9 @@ EulerianModel::EulerianModel(sim::RunContext& context, const grid::GridSpec& spe
   if (grid_.nz() > kMaxLevels) {
     throw InputError(strformat("grid.cells: %d levels; the Eulerian plume model holds at most %d", grid_.nz(), kMaxLevels));
   }
+  if (settings_.stages > 2)
+    c_stage_second_ = std::make_unique<Field>(grid_, "concentration_stage_second", "kg m-3", "Runge-Kutta stage",
+                                              grid_.nz() * nclasses_);
   for (Field* f : {&c_, &c_stage_, &bed_, &u_, &v_, &w_, &kh_, &kz_, &tau_b_, &c_total_, &deposit_, &column_max_,
                    &time_above_}) {
     f->fill(0.0);
@@ -141,20 +144,25 @@ double EulerianModel::courant_rate() const {
   const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
   const int g = grid_.ghost(), nz = grid_.nz();
   const double dx = grid_.dx(), dy = grid_.dy();
+  const double diffusion = 1.0 / (dx * dx) + 1.0 / (dy * dy);
   const auto dz = grid_.dz_view();
   double rate = 0.0;
   // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion, per second:
-  // dt * rate <= 1/2 keeps the limited scheme positive. Implicit w advection leaves w out.
+  // dt * rate <= 1/2 keeps the limited scheme positive. Implicit w advection leaves w out. One work
+  // item per column, so that the k loop vectorises.
   const double w_weight = settings_.implicit_w ? 0.0 : 1.0;
   Kokkos::parallel_reduce(
-      "plume_cfl", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz}),
-      KOKKOS_LAMBDA(int i, int j, int k, double& m) {
-        auto a = [](double x) { return x < 0 ? -x : x; };
-        const double uu = a(U(i, j, k)) > a(U(i + 1, j, k)) ? a(U(i, j, k)) : a(U(i + 1, j, k));
-        const double vv = a(V(i, j, k)) > a(V(i, j + 1, k)) ? a(V(i, j, k)) : a(V(i, j + 1, k));
-        const double ww = a(W(i, j, k)) > a(W(i, j, k + 1)) ? a(W(i, j, k)) : a(W(i, j, k + 1));
-        const double r = uu / dx + vv / dy + w_weight * ww / dz(k) + 2.0 * KH(i, j, k) * (1.0 / (dx * dx) + 1.0 / (dy * dy));
-        if (r > m) m = r;
+      "plume_cfl", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
+      KOKKOS_LAMBDA(int i, int j, double& m) {
+        double column = 0.0;
+        for (int k = 0; k < nz; ++k) {
+          const double uu = km::fmax(km::fabs(U(i, j, k)), km::fabs(U(i + 1, j, k)));
+          const double vv = km::fmax(km::fabs(V(i, j, k)), km::fabs(V(i, j + 1, k)));
+          const double ww = km::fmax(km::fabs(W(i, j, k)), km::fabs(W(i, j, k + 1)));
+          const double r = uu / dx + vv / dy + w_weight * ww / dz(k) + 2.0 * KH(i, j, k) * diffusion;
+          column = column > r ? column : r;
+        }
+        if (column > m) m = column;
       },
       Kokkos::Max<double>(rate));
   return grid::global_max(grid_.comm(), rate);
@@ -172,17 +180,18 @@ void EulerianModel::ensure_flow(double time) {
 double EulerianModel::stable_dt(double time, double cfl) {
   // Each step uses the flow at mid-step. Evaluate it where the coming step's midpoint will most
   // likely be (the last dt), so that advance() can reuse it; the first step also checks the rate at
-  // the start, where a tide may be faster.
+  // the start, where a tide may be faster. The cfl applies to each of the s - 1 forward-Euler stages.
+  const double courant_per_step = 0.9 * cfl * (settings_.stages - 1);
   if (last_dt_ > 0.0) {
     ensure_flow(time + 0.5 * last_dt_);
-    return flow_rate_ > 0.0 ? 0.9 * cfl / flow_rate_ : 3600.0;
+    return flow_rate_ > 0.0 ? courant_per_step / flow_rate_ : 3600.0;
   }
   ensure_flow(time);
   double rate = flow_rate_;
-  const double dt = rate > 0.0 ? 0.9 * cfl / rate : 3600.0;
+  const double dt = rate > 0.0 ? courant_per_step / rate : 3600.0;
   ensure_flow(time + 0.5 * dt);
   rate = std::max(rate, flow_rate_);
-  return rate > 0.0 ? std::min(dt, 0.9 * cfl / rate) : dt;
+  return rate > 0.0 ? std::min(dt, courant_per_step / rate) : dt;
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -346,7 +355,7 @@ void EulerianModel::vertical_step(double dt) {
 // ----------------------------------------------------------------------------------------------
 // Horizontal (and w) advection + horizontal diffusion, one SSP-RK2 stage
 
-void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, double dt, bool average_with_out,
+void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, double dt, double keep_out,
                                      std::vector<double>& outflow_rate) {
   HorizontalStage stage;
   stage.in = in_field.view(), stage.out = out_field.view();
@@ -358,7 +367,7 @@ void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, do
   stage.g = grid_.ghost(), stage.ni = grid_.owned().ni(), stage.nz = grid_.nz(), stage.nclasses = nclasses_;
   stage.gi0 = grid_.owned().i_begin, stage.gj0 = grid_.owned().j_begin, stage.nx = grid_.nx(), stage.ny = grid_.ny();
   stage.dt = dt, stage.dx = grid_.dx(), stage.dy = grid_.dy(), stage.inv_dx = 1.0 / grid_.dx(), stage.inv_dy = 1.0 / grid_.dy();
-  stage.average = average_with_out;
+  stage.keep = keep_out;
   stage.implicit_w = settings_.implicit_w;
   stage.run(grid_.owned().nj());
   // Per-row rates summed in a fixed order: the ledger does not depend on the thread schedule.
@@ -377,15 +386,16 @@ void EulerianModel::advance(double time, double dt) {
   // The one stable_dt evaluated is reused when within 5% of dt of the midpoint (an O(dt^2) change).
   // Written so that the NaN of "no flow yet" (a fixed time.dt never calls stable_dt) also updates.
   if (!(std::abs(flow_time_ - (time + 0.5 * dt)) <= 0.05 * dt)) ensure_flow(time + 0.5 * dt);
-  // Positivity needs a Courant sum <= 1/2 at the flow actually used: sub-step if the time loop's dt
-  // (or a user's cfl above 0.5) would exceed it.
+  // Positivity needs a Courant sum <= 1/2 per forward-Euler stage (dt / (s - 1)) at the flow actually
+  // used: sub-step if the time loop's dt (or a user's cfl above 0.5) would exceed it.
   constexpr double kPositivityLimit = 0.5;
-  const double courant = dt * flow_rate_;
+  const int stages = settings_.stages;
+  const double courant = dt / (stages - 1) * flow_rate_;
   if (courant > kPositivityLimit) {
     const int substeps = static_cast<int>(std::ceil(courant / (0.9 * kPositivityLimit)));
     if (substeps > 100000) throw NumericalError(strformat("flow too fast for dt = %g s (Courant sum %g)", dt, courant));
     if (!substeps_logged_ && context_.log) {  // said once: a fixed time.dt is not what the transport uses
-      context_.log->info(strformat("plume: dt = %g s exceeds the positivity limit of the flow (Courant sum %.3g > %.1f): "
+      context_.log->info(strformat("plume: dt = %g s exceeds the positivity limit of the flow (Courant sum per stage %.3g > %.1f): "
                                    "sub-stepping with dt = %g s (logged once)",
                                    dt, courant, kPositivityLimit, dt / substeps));
       substeps_logged_ = true;
@@ -404,19 +414,26 @@ void EulerianModel::advance(double time, double dt) {
     step_eroded_->fill(0.0);
   }
   vertical_step(0.5 * dt);
-  // SSP-RK2: c1 = c + dt L(c); c_new = (c + c1 + dt L(c1)) / 2, written in place of c. Each stage
-  // also gives the rate at which its input leaves through the domain boundary.
-  std::vector<double> out0(static_cast<std::size_t>(nclasses_)), out1(out0.size());
-  for (auto [in, out, outflow, average] : {std::tuple<Field*, Field*, std::vector<double>*, bool>{&c_, &c_stage_, &out0, false},
-                                          {&c_stage_, &c_, &out1, true}}) {
+  // SSPRK(s,2) (Spiteri & Ruuth 2002): c_i = c_{i-1} + h L(c_{i-1}) for i = 1 .. s - 1 with h = dt/(s - 1),
+  // then c_new = c/s + (s - 1)/s (c_{s-1} + h L(c_{s-1})), written in place of c; s = 2 is Heun's SSP-RK2.
+  // Every stage's L enters c_new with weight dt/s, and so does the rate at which the stage's input
+  // leaves through the domain boundary.
+  const double h = dt / (stages - 1);
+  std::vector<double> stage_outflow(static_cast<std::size_t>(nclasses_)), outflow_sum(stage_outflow.size(), 0.0);
+  Field* in = &c_;
+  for (int stage = 1; stage <= stages; ++stage) {
+    const bool last = stage == stages;
+    Field* out = last ? &c_ : (in == &c_stage_ ? c_stage_second_.get() : &c_stage_);
     {
       profiling::Region region("halo");
       in->exchange_halo();
     }
     profiling::Region region("horizontal");
-    horizontal_stage(*in, *out, dt, average, *outflow);
+    horizontal_stage(*in, *out, h, last ? 1.0 / stages : 0.0, stage_outflow);
+    for (int n = 0; n < nclasses_; ++n) outflow_sum[n] += stage_outflow[n];
+    in = out;
   }
-  for (int n = 0; n < nclasses_; ++n) outflow_[n] += 0.5 * dt * (out0[n] + out1[n]);
+  for (int n = 0; n < nclasses_; ++n) outflow_[n] += dt / stages * outflow_sum[n];
   // The second vertical half-step, with the exposure maps and the ledger of the new state.
   ColumnSums sums;
   {

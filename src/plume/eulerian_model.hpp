@@ -83,7 +83,7 @@ class EulerianModel : public sim::Model {
   void vertical_step(double dt);
   /// One forward-Euler stage in -> out (or the average with out); `outflow_rate` gets the global rate
   /// at which each class leaves through the domain boundary at the stage's input state, kg s-1.
-  void horizontal_stage(const grid::Field& in, grid::Field& out, double dt, bool average_with_out,
+  void horizontal_stage(const grid::Field& in, grid::Field& out, double dt, double keep_out,
                         std::vector<double>& outflow_rate);
   /// Exposure maps and ledger of the present state (after a restart, an added concentration).
   void update_metrics();
@@ -104,6 +104,7 @@ class EulerianModel : public sim::Model {
 
   // Transport state: all classes in one field, index kn = n * nz + k.
   grid::Field c_, c_stage_;
+  std::unique_ptr<grid::Field> c_stage_second_;  ///< SSPRK(s,2) with s >= 3: stages alternate between two buffers
   grid::Field bed_;           ///< kg m-2 per class (nk = classes)
   grid::Field u_, v_, w_;     ///< face velocities
   grid::Field kh_, kz_;       ///< cell horizontal, face vertical diffusivity

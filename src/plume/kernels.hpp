@@ -49,7 +49,7 @@ struct HorizontalStage {
   int g = 2, ni = 1, nz = 1, nclasses = 1;
   int gi0 = 0, gj0 = 0, nx = 1, ny = 1;  ///< global index of the first owned cell, global grid size
   double dt = 0.0, inv_dx = 1.0, inv_dy = 1.0, dx = 1.0, dy = 1.0;
-  bool average = false;  ///< second SSP-RK2 stage: out = (out + stage) / 2
+  double keep = 0.0;  ///< out = keep out + (1 - keep) stage: 0, or 1/s in the last stage of SSPRK(s,2)
   bool implicit_w = false;  ///< upwind w flux backward Euler (see the file comment)
 
   /// Launches the stage over nj x nclasses rows.
@@ -145,7 +145,7 @@ struct HorizontalStageRows {
                    (!north_boundary && k >= kb_n ? diffusive : 0.0);
       }
       const auto result = column_of(s.out, i, j, o);
-      const bool average = s.average;
+      const double keep = s.keep;
       double updated[kMaxLevels];
       HADAL_INDEPENDENT_ITERATIONS
       for (int k = kb; k < nz; ++k) {
@@ -177,8 +177,8 @@ struct HorizontalStageRows {
       }
       HADAL_INDEPENDENT_ITERATIONS
       for (int k = kb; k < nz; ++k) {
-        const double averaged = 0.5 * (result[k] + updated[k]);
-        result[k] = average ? averaged : updated[k];
+        const double averaged = keep * result[k] + (1.0 - keep) * updated[k];
+        result[k] = keep > 0.0 ? averaged : updated[k];  // a first stage never reads what `out` held
       }
       // What leaves through the domain's boundary faces (outward positive; there the fluxes are
       // advective only).

@@ -159,13 +159,22 @@ void declare_plume_schema(config::ObjectSpec& root) {
       .greater_than(0.0)
       .optional();
   c.real("erosion_rate", kMassPerArea / kTime, "Partheniades erosion constant M").min(0.0).default_value(5e-5);
-  auto& advection = p.object("advection", "Horizontal and w advection (second-order TVD, SSP-RK2).");
+  auto& advection = p.object("advection", "Horizontal and w advection (second-order TVD, SSP Runge-Kutta).");
   advection.enumeration("limiter", numerics::limiter_names(), "Slope limiter").default_value("van_leer");
   advection.enumeration("vertical", {"explicit", "implicit"},
                         "w advection: explicit (in the Courant limit of the step), or implicit (upwind flux "
                         "backward Euler plus the explicit limited correction, faded out above a face Courant "
                         "number of 1/2: fast w in thin cells no longer limits the step)")
       .default_value("explicit");
+  advection.integer("stages",
+                    "Stages s of the second-order SSP Runge-Kutta scheme SSPRK(s,2): s - 1 forward-Euler stages of "
+                    "dt/(s - 1) and a final average. 2 is Heun's SSP-RK2; s stages allow a step (s - 1) times longer "
+                    "at the same positivity limit per stage (time.cfl applies to each stage), so the transport costs "
+                    "s/(s - 1) stages per positivity-limited interval instead of 2, and the per-step work (flow, "
+                    "vertical column solves, sources, metrics) is done (s - 1) times less often")
+      .min(2)
+      .max(8)
+      .default_value(2);
   auto& vertical = p.object("vertical", "Implicit vertical settling and diffusion per column.");
   vertical.enumeration("scheme", {"implicit_euler", "crank_nicolson"},
                        "implicit_euler: always positive; crank_nicolson: second order in time (positive while "
@@ -341,6 +350,7 @@ PlumeSettings plume_settings_from_config(const config::ConfigView& plume) {
   const auto advection = plume.child("advection");
   s.limiter = numerics::limiter_from_name(advection.string("limiter"));
   s.implicit_w = advection.string("vertical") == "implicit";
+  s.stages = static_cast<int>(advection.integer("stages"));
   if (plume.has("volume_interval")) s.volume_interval = plume.real("volume_interval");
   s.theta = plume.child("vertical").string("scheme") == "crank_nicolson" ? 0.5 : 1.0;
   const auto h = plume.child("diffusivity").child("horizontal");

@@ -34,6 +34,7 @@ struct PlumeSettings {
   numerics::Limiter limiter = numerics::Limiter::VanLeer;
   double volume_interval = -1.0;      ///< s between 3-D snapshots (< 0: every output, 0: none)
   bool implicit_w = false;            ///< w advection: upwind part backward Euler (HorizontalStage)
+  int stages = 2;                     ///< stages s of the SSPRK(s,2) scheme of the horizontal transport
   double theta = 1.0;                 ///< vertical implicitness (1 backward Euler, 0.5 Crank-Nicolson)
   // Horizontal diffusivity: constant, or Smagorinsky Cs^2 dx dy |D| + minimum.
   bool smagorinsky = false;

@@ -80,6 +80,44 @@ TEST(PlumeVerification, GaussianPuffConvergesAtSecondOrder) {
   EXPECT_LT(errors[2], 0.008);
 }
 
+// The same puff with plume.advection.stages = 4: SSPRK(4,2) takes steps three times as long at the same
+// positivity limit per stage, stays second order against the exact solution and closes the mass ledger.
+TEST(PlumeVerification, FourStageSspSchemeTakesLongerStepsAtSecondOrder) {
+  const double U = 0.1, kh = 0.2, kz = 0.02, ws = 2e-3, mass = 1000.0;
+  const double x0 = 60.0, y0 = 85.0, z0 = -40.0, t0 = 400.0, elapsed = 600.0;
+  auto exact = [&](double x, double y, double z, double t) {
+    return mass * gauss(x - x0 - U * (t - t0), kh, t) * gauss(y - y0, kh, t) * gauss(z - z0 + ws * (t - t0), kz, t);
+  };
+  std::vector<double> errors;
+  std::vector<int> steps[2];
+  for (int stages : {2, 4}) {
+    for (int level : {1, 2, 4}) {
+      auto settings = settings_with({sediment("puff", ws)}, kh, kz, 0.5);
+      settings.stages = stages;
+      ModelBox b(box(220.0, 170.0, -80.0, 0.0, 22 * level, 17 * level, 16 * level), settings, {},
+                 std::make_unique<OscillatingFlow>(U, 0.0), -80.0);
+      b.model->add_concentration(0, [&](double x, double y, double z) { return exact(x, y, z, t0); });
+      double t = t0;
+      steps[stages == 4].push_back(b.run_to(t, t0 + elapsed, 0.5));
+      if (stages == 4)
+        errors.push_back(relative_l2_error(*b.model, 0, [&](double x, double y, double z) { return exact(x, y, z, t); }));
+      EXPECT_LT(b.model->max_balance_error(), 1e-12);
+    }
+  }
+  const double p1 = std::log2(errors[0] / errors[1]), p2 = std::log2(errors[1] / errors[2]);
+  if (rank() == 0) {
+    std::printf("Gaussian puff, SSPRK(4,2): L2 errors %.3e %.3e %.3e, observed orders %.2f %.2f; steps %d %d %d "
+                "(SSP-RK2: %d %d %d)\n", errors[0], errors[1], errors[2], p1, p2, steps[1][0], steps[1][1], steps[1][2],
+                steps[0][0], steps[0][1], steps[0][2]);
+  }
+  // Measured: 1.265e-1, 2.823e-2, 6.068e-3 (orders 2.16, 2.22; SSP-RK2 1.162e-1, 2.607e-2, 5.859e-3) in 8, 24, 75
+  // steps against 24, 70, 224.
+  EXPECT_GT(p1, 1.9);
+  EXPECT_GT(p2, 1.9);
+  EXPECT_LT(errors[2], 0.008);
+  for (int level = 0; level < 3; ++level) EXPECT_LE(3 * steps[1][level], steps[0][level] + 3);
+}
+
 // 5.5: steady settling-diffusion balance over a reflecting bed: c = c_a exp(-ws (z - zb) / Kz).
 // Upwind settling makes the discrete profile first-order accurate in dz.
 TEST(PlumeVerification, SettlingDiffusionEquilibriumIsExponential) {

@@ -74,7 +74,7 @@ struct RisingColumn {
 
  private:
   void run(const HorizontalStage::View3& in, const HorizontalStage::View3& out, double dt, bool average) {
-    stage.in = in, stage.out = out, stage.dt = dt, stage.average = average;
+    stage.in = in, stage.out = out, stage.dt = dt, stage.keep = average ? 0.5 : 0.0;
     stage.run(1);
     Kokkos::fence();
     // The halo columns follow the owned one (a horizontally uniform state stays uniform).
