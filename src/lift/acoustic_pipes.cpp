@@ -9,34 +9,241 @@
 #include "core/error.hpp"
 #include "numerics/limiter.hpp"
 
+// The cell and face loops of a sweep carry no dependence from one iteration to the next (they read old
+// states and the block's own half-step states, and write each cell or face once): let the compiler
+// vectorise them without run-time alias checks.
+#if defined(__clang__)
+#define HADAL_LIFT_INDEPENDENT_ITERATIONS _Pragma("clang loop vectorize(assume_safety)")
+#elif defined(__GNUC__) && !defined(__CUDA_ARCH__)
+#define HADAL_LIFT_INDEPENDENT_ITERATIONS _Pragma("GCC ivdep")
+#else
+#define HADAL_LIFT_INDEPENDENT_ITERATIONS
+#endif
+
 namespace hadal::lift {
 namespace {
 
-constexpr int kTableIntervals = 16384;
-constexpr int kFirstCell = 1, kLastCell = 2;  // edge flags
+constexpr int kChunkCells = 256;
 
+using View = AcousticPipes::View;
 using HostConstView = Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
 
-void copy_in(const AcousticPipes::View& dst, int offset, const std::vector<double>& src) {
+void copy_in(const View& dst, int offset, const std::vector<double>& src) {
   const HostConstView h(src.data(), src.size());
   Kokkos::deep_copy(Kokkos::subview(dst, std::make_pair(offset, offset + static_cast<int>(src.size()))), h);
 }
 
-std::vector<double> copy_out(const AcousticPipes::View& src, int offset, int n) {
+std::vector<double> copy_out(const View& src, int offset, int n) {
   std::vector<double> out(n);
   Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> h(out.data(), out.size());
   Kokkos::deep_copy(h, Kokkos::subview(src, std::make_pair(offset, offset + n)));
   return out;
 }
 
-// One field of an array of structs, for host copies of a pipe's range.
-template <class T, class F>
-std::vector<double> field_of(const Kokkos::View<T*>& view, int offset, int n, F field) {
-  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), view);
-  std::vector<double> out(n);
-  for (int i = 0; i < n; ++i) out[i] = field(h(offset + i));
-  return out;
-}
+/// One step of the pipes, block by block: each block of cells predicts its half-step states (and those of
+/// its two neighbours), solves its faces and updates its cells in one pass, so the intermediate states
+/// never leave the cache; the neighbouring blocks' shared faces are solved twice, identically, and only
+/// the block owning a face (the one on its right; the last face of a pipe its last block) stores it.
+/// Returns, summed, the cells that would have taken tension (their deficits, in `deficit`, go to the faces
+/// afterwards).
+struct AcousticSweep {
+  using value_type = int;
+  AcousticCells cell;
+  View p, v, gdx, friction, cavity;                       // read (friction also written)
+  View p_next, v_next, gdx_next, cavity_next, volume;     // written
+  View pmax, pmin, tmax, tmin, cavmax, tcav, deficit;     // envelopes, deficits
+  View w_left, w_right, w_series, w_inverse;
+  Kokkos::View<AcousticPipeConstants*> pipe;
+  Kokkos::View<AcousticChunk*> chunk;
+  View table;  // friction rate per pipe, row k from k (kFrictionTableIntervals + 1)
+  Kokkos::View<double**> boundary;
+  double dt = 0.0, t_new = 0.0;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const int c, int& stretched) const {
+    const AcousticChunk ch = chunk(c);
+    const AcousticPipeConstants pk = pipe(ch.pipe);
+    const int n = pk.cells, b = ch.begin, e = ch.end, k = ch.pipe;
+    const double vapour = pk.vapour, half_dt = 0.5 * dt;
+    // Raw pointers to this pipe's cells (index i) and faces (index j: between cells j - 1 and j).
+    const double *P = p.data() + pk.offset, *V = v.data() + pk.offset, *G = gdx.data() + pk.offset;
+    const double *k_dx = cell.k_dx.data() + pk.offset, *inv_rho_dx = cell.inv_rho_dx.data() + pk.offset;
+    const double* cav = cavity.data() + pk.first_face;
+
+    // 1. Half-step states of cells [lo, hi) (the block and a neighbour on each side), slot i - lo.
+    // MUSCL-Hancock: limited slopes of the pressure's deviation from equilibrium and of the velocity; first
+    // order at pipe ends and next to a cavity, where the state jumps.
+    const int lo = b > 0 ? b - 1 : 0, hi = e < n ? e + 1 : n;
+    double pm[kChunkCells + 2], vm[kChunkCells + 2], pp[kChunkCells + 2], vp[kChunkCells + 2];
+    auto first_order = [&](int i) {
+      half_step(P[i], V[i], G[i], 0.0, 0.0, k_dx[i], inv_rho_dx[i], vapour, half_dt, pm[i - lo], vm[i - lo],
+                pp[i - lo], vp[i - lo]);
+    };
+    const int i0 = lo > 0 ? lo : 1, i1 = hi < n ? hi : n - 1;
+    if (lo == 0) first_order(0);
+    if (hi == n) first_order(n - 1);
+    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    for (int i = i0; i < i1; ++i) {
+      const double left = P[i] - P[i - 1] - 0.5 * (G[i - 1] + G[i]);
+      const double right = P[i + 1] - P[i] - 0.5 * (G[i] + G[i + 1]);
+      const double back = V[i] - V[i - 1], ahead = V[i + 1] - V[i];
+      const bool liquid = (cav[i] <= 0.0) & (cav[i + 1] <= 0.0);
+      const double dev = liquid ? numerics::limited_slope_of<numerics::Limiter::Minmod>(left, right) : 0.0;
+      const double dv = liquid ? numerics::limited_slope_of<numerics::Limiter::Minmod>(back, ahead) : 0.0;
+      half_step(P[i], V[i], G[i], dev, dv, k_dx[i], inv_rho_dx[i], vapour, half_dt, pm[i - lo], vm[i - lo],
+                pp[i - lo], vp[i - lo]);
+    }
+
+    // 2. Faces [b, e], slot j - b: the exact acoustic Riemann solution; a pipe end takes the node's state.
+    // Where a cavity is open or the liquid would fall below the vapour pressure (rare), the block's faces
+    // are solved again with the vapour cavity.
+    double fp[kChunkCells + 1], ful[kChunkCells + 1], fur[kChunkCells + 1], fcav[kChunkCells + 1];
+    const int j0 = b > 0 ? b : 1, j1 = e < n ? e + 1 : n;
+    if (b == 0) {
+      fp[0] = boundary(k, 0);
+      ful[0] = fur[0] = boundary(k, 1);
+      fcav[0] = boundary(k, 2);
+    }
+    if (e == n) {
+      fp[n - b] = boundary(k, 3);
+      ful[n - b] = fur[n - b] = boundary(k, 4);
+      fcav[n - b] = boundary(k, 5);
+    }
+    const double *wl = w_left.data() + pk.first_face, *wr = w_right.data() + pk.first_face;
+    const double *ws = w_series.data() + pk.first_face, *wi = w_inverse.data() + pk.first_face;
+    double special = 0.0;  // a count (a double, so the loop vectorises with the face states)
+    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    for (int j = j0; j < j1; ++j) {
+      const FaceWeights w{wl[j], wr[j], ws[j], wi[j]};
+      double pf, vf;
+      acoustic_riemann(pp[j - 1 - lo], vp[j - 1 - lo], pm[j - lo], vm[j - lo], w, pf, vf);
+      fp[j - b] = pf;
+      ful[j - b] = fur[j - b] = vf;
+      fcav[j - b] = 0.0;
+      special += (cav[j] > 0.0) | !(pf >= vapour) ? 1.0 : 0.0;
+    }
+    if (special > 0.0) {
+      const double* inv_z = cell.inv_z.data() + pk.offset;
+      for (int j = j0; j < j1; ++j) {
+        const FaceWeights w{wl[j], wr[j], ws[j], wi[j]};
+        cavitating_face(pp[j - 1 - lo], vp[j - 1 - lo], pm[j - lo], vm[j - lo], w, inv_z[j - 1], inv_z[j], vapour,
+                        cav[j], pk.area, dt, fp[j - b], ful[j - b], fur[j - b], fcav[j - b]);
+      }
+    }
+    // Faces this block owns: [b, e), and the pipe's last face.
+    double* cav_next = cavity_next.data() + pk.first_face;
+    double* vol = volume.data() + pk.first_face;
+    const int owned_end = e < n ? e : n + 1;
+    double cavities = 0.0;
+    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    for (int j = b; j < owned_end; ++j) {
+      cav_next[j] = fcav[j - b];
+      vol[j] += 0.5 * (ful[j - b] + fur[j - b]) * dt;
+    }
+    for (int j = b; j <= e; ++j) cavities += fcav[j - b] > 0.0 ? 1.0 : 0.0;
+
+    // 3. Cells [b, e): volume balance (the liquid takes no tension: what would pull it below the vapour
+    // pressure opens cavity volume on its faces instead), momentum with gravity, quasi-steady and unsteady
+    // friction, the next step's friction rate and equilibrium increment, the pressure envelope.
+    const double *gz = cell.gz.data() + pk.offset, *rho = cell.rho.data() + pk.offset;
+    const double *dx = cell.dx.data() + pk.offset, *fmul = cell.fmul.data() + pk.offset;
+    const double* row = table.data() + k * (kFrictionTableIntervals + 1);
+    double *Vn = v_next.data() + pk.offset, *Gn = gdx_next.data() + pk.offset, *F = friction.data() + pk.offset;
+    const double inv_step = pk.inv_step;
+    double volume_balance[kChunkCells];  // pressure from the volume balance alone (below vapour: tension)
+    double* balance = volume_balance - b;
+    if (pk.brunone > 0.0)
+      update_cells<true>(pk, b, e, fp - b, ful - b, fur - b, balance);
+    else
+      update_cells<false>(pk, b, e, fp - b, ful - b, fur - b, balance);
+    // The next step's friction rate and equilibrium increment, at the new velocity (a loop of its own: the
+    // table lookup is a gather, which vectorises only where the instruction set has one).
+    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    for (int i = b; i < e; ++i) {
+      const double u = Vn[i];
+      const double fr = fmul[i] * friction_rate(row, inv_step, hadal::km::fabs(u));
+      F[i] = fr;
+      Gn[i] = -rho[i] * (gz[i] + fr * u) * dx[i];
+    }
+    double below = 0.0;
+    for (int i = b; i < e; ++i) below += balance[i] < vapour ? 1.0 : 0.0;
+    if (below > 0.0) {  // rare: a cell between two cavities; its deficit (a division is fine here)
+      const double* modulus = cell.modulus.data() + pk.offset;
+      double* def = deficit.data() + pk.offset;
+      for (int i = b; i < e; ++i)
+        if (balance[i] < vapour) def[i] = pk.area * dx[i] * (vapour - balance[i]) / modulus[i];
+      stretched += static_cast<int>(below);
+    }
+    if (cavities > 0.0) {  // the cell's share of the cavities on its faces (an end face's is wholly its cell's)
+      double *cmax = cavmax.data() + pk.offset, *tc = tcav.data() + pk.offset;
+      for (int i = b; i < e; ++i) {
+        const double share = (i == 0 ? 1.0 : 0.5) * fcav[i - b] + (i == n - 1 ? 1.0 : 0.5) * fcav[i + 1 - b];
+        if (share > 0.0) {
+          if (share > cmax[i]) cmax[i] = share;
+          if (tc[i] < 0.0) tc[i] = t_new;
+        }
+      }
+    }
+  }
+
+  /// Step 3 of a block, cells [b, e) of pipe `pk` with the face states (index j) of the block: new pressure
+  /// (and the volume balance's, `balance`, index i), velocity and pressure envelope. With unsteady friction
+  /// or without (a template, so the loop has no branch).
+  template <bool Unsteady>
+  KOKKOS_INLINE_FUNCTION void update_cells(const AcousticPipeConstants& pk, int b, int e, const double* face_p,
+                                           const double* face_ul, const double* face_ur, double* balance) const {
+    const int n = pk.cells;
+    const double *P = p.data() + pk.offset, *V = v.data() + pk.offset, *F = friction.data() + pk.offset;
+    const double *k_dx = cell.k_dx.data() + pk.offset, *inv_rho_dx = cell.inv_rho_dx.data() + pk.offset;
+    const double *gz = cell.gz.data() + pk.offset, *brunone_a = cell.brunone_a.data() + pk.offset;
+    const double *inv_back = cell.inv_back.data() + pk.offset, *inv_ahead = cell.inv_ahead.data() + pk.offset;
+    double *Pn = p_next.data() + pk.offset, *Vn = v_next.data() + pk.offset;
+    double *hi_p = pmax.data() + pk.offset, *lo_p = pmin.data() + pk.offset;
+    double *hi_t = tmax.data() + pk.offset, *lo_t = tmin.data() + pk.offset;
+    const double vapour = pk.vapour, inertia = pk.inertia, time = t_new, step = dt;
+    // Velocity jumps across the block's faces [b, e] (slot j - b), zero at a pipe end, for the unsteady
+    // friction's one-sided differences (so the cell loop reads no neighbour beyond the pipe).
+    double jump[kChunkCells + 1];
+    if constexpr (Unsteady) {
+      const int j0 = b > 0 ? b : 1, j1 = e < n ? e + 1 : n;
+      jump[0] = 0.0;
+      jump[e - b] = 0.0;
+      HADAL_LIFT_INDEPENDENT_ITERATIONS
+      for (int j = j0; j < j1; ++j) jump[j - b] = V[j] - V[j - 1];
+    }
+    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    for (int i = b; i < e; ++i) {
+      const double p_balance = P[i] - step * k_dx[i] * (face_ul[i + 1] - face_ur[i]);
+      const double p_new = p_balance < vapour ? vapour : p_balance;
+      balance[i] = p_balance;
+      // Brunone-Vitkovsky unsteady friction k (dv/dt + a sign(v) |dv/ds|): the k dv/dt part with the
+      // inertia, rho (1 + k) dv/dt (a lagged dv/dt destabilises the waves at Courant 1); the |dv/ds| part
+      // is a Hamilton-Jacobi term, w_t + k a |w_s| = 0 in w = sign(v) v, upwinded with Godunov's flux for
+      // |p| (a centred difference would be an unstable forward-time advection). At a pipe end the one-sided
+      // difference beyond it is zero.
+      double unsteady = 0.0;
+      if constexpr (Unsteady) {
+        const double sign = V[i] > 0.0 ? 1.0 : (V[i] < 0.0 ? -1.0 : 0.0);
+        const double back = sign * jump[i - b] * inv_back[i];
+        const double ahead = sign * jump[i + 1 - b] * inv_ahead[i];
+        const double rise = back > 0.0 ? back : 0.0, fall = ahead < 0.0 ? -ahead : 0.0;
+        unsteady = brunone_a[i] * sign * (rise > fall ? rise : fall);
+      }
+      // Quasi-steady friction explicit: its rate f|v|/(2D) times dt is below 1e-2 for any pipe flow at the
+      // acoustic time step (stable below 2), and no division is needed.
+      const double u =
+          V[i] - step * inertia * ((face_p[i + 1] - face_p[i]) * inv_rho_dx[i] + gz[i] + F[i] * V[i] + unsteady);
+      Pn[i] = p_new;
+      Vn[i] = u;
+      // Envelope; the times follow the extremes (a select on the new extreme, so the loop vectorises).
+      const double top = hi_p[i], bottom = lo_p[i], top_time = hi_t[i], bottom_time = lo_t[i];
+      const double new_top = p_new > top ? p_new : top, new_bottom = p_new < bottom ? p_new : bottom;
+      hi_p[i] = new_top;
+      hi_t[i] = new_top != top ? time : top_time;
+      lo_p[i] = new_bottom;
+      lo_t[i] = new_bottom != bottom ? time : bottom_time;
+    }
+  }
+};
 
 }  // namespace
 
@@ -47,115 +254,134 @@ AcousticPipes::AcousticPipes(const std::vector<AcousticPipeSpec>& pipes) : specs
     total_ += count_.back();
   }
   faces_ = total_ + static_cast<int>(pipes.size());
-  const int n = total_;
-  p_ = View("acoustic_pressure", n);
-  v_ = View("acoustic_velocity", n);
-  p_next_ = View("acoustic_pressure_next", n);
-  v_next_ = View("acoustic_velocity_next", n);
-  cell_ = Kokkos::View<AcousticCell*>("acoustic_cells", n);
-  work_ = Kokkos::View<CellWork*>("acoustic_work", n);
-  envelope_ = Kokkos::View<CellEnvelope*>("acoustic_envelope", n);
-  face_ = Kokkos::View<AcousticFace*>("acoustic_faces", faces_);
+  const int n = total_, np = this->pipes();
+  for (View* f : {&cell_.dx, &cell_.gz, &cell_.rho, &cell_.modulus, &cell_.a, &cell_.k_dx, &cell_.inv_rho_dx,
+                  &cell_.inv_z, &cell_.fmul, &cell_.brunone_a, &cell_.inv_back, &cell_.inv_ahead, &p_, &v_, &gdx_,
+                  &p_next_, &v_next_, &gdx_next_, &friction_, &deficit_, &pmax_, &pmin_, &tmax_, &tmin_, &cavmax_,
+                  &tcav_})
+    *f = View("acoustic_cells", n);
+  for (View* f : {&w_left_, &w_right_, &w_series_, &w_inverse_, &cavity_, &cavity_next_, &volume_, &open_})
+    *f = View("acoustic_faces", faces_);
+  face_left_ = Kokkos::View<int*>("acoustic_face_left", faces_);
+  face_right_ = Kokkos::View<int*>("acoustic_face_right", faces_);
+  Kokkos::deep_copy(cell_.rho, 1.0);
+  Kokkos::deep_copy(cell_.modulus, 1.0);
+  Kokkos::deep_copy(cell_.a, 1.0);
+  Kokkos::deep_copy(cell_.fmul, 1.0);
+  Kokkos::deep_copy(pmax_, -std::numeric_limits<double>::max());
+  Kokkos::deep_copy(pmin_, std::numeric_limits<double>::max());
+  Kokkos::deep_copy(tcav_, -1.0);
+  Kokkos::deep_copy(w_left_, 0.5);
+  Kokkos::deep_copy(w_right_, 0.5);
 
-  auto h_cell = Kokkos::create_mirror_view(cell_);
-  auto h_face = Kokkos::create_mirror_view(face_);
-  auto h_env = Kokkos::create_mirror_view(envelope_);
-  table_ = Kokkos::View<double**>("acoustic_friction_table", pipes.size(), kTableIntervals + 1);
-  inv_step_ = View("acoustic_friction_inv_step", pipes.size());
+  pipe_ = Kokkos::View<AcousticPipeConstants*>("acoustic_pipes", np);
+  constexpr int row = kFrictionTableIntervals + 1;
+  table_ = View("acoustic_friction_table", np * row);
+  auto h_pipe = Kokkos::create_mirror_view(pipe_);
   auto h_table = Kokkos::create_mirror_view(table_);
-  auto h_inv = Kokkos::create_mirror_view(inv_step_);
-  for (int k = 0; k < this->pipes(); ++k) {
+  auto h_left = Kokkos::create_mirror_view(face_left_);
+  auto h_right = Kokkos::create_mirror_view(face_right_);
+  std::vector<AcousticChunk> chunks;
+  host_inv_step_.resize(np);
+  for (int k = 0; k < np; ++k) {
     const AcousticPipeSpec& s = specs_[k];
     const int off = offset_[k], nk = count_[k];
+    std::vector<double> dx(nk), gz(nk), inv_back(nk), inv_ahead(nk);
     for (int i = 0; i < nk; ++i) {
-      AcousticCell& c = h_cell(off + i);
-      c = AcousticCell{};
-      c.dx = s.cells.length[i];
-      c.gz = s.gravity * (s.ascending ? s.cells.sin_angle[i] : -s.cells.sin_angle[i]);
-      c.brunone = s.unsteady_coefficient;
-      c.inertia = 1.0 / (1.0 + s.unsteady_coefficient);
-      c.vapour = s.cavitation ? s.vapour_pressure : -std::numeric_limits<double>::max();
-      c.area = s.count * s.area();
-      c.inv_back = i > 0 ? 2.0 / (s.cells.length[i - 1] + s.cells.length[i]) : 0.0;
-      c.inv_ahead = i < nk - 1 ? 2.0 / (s.cells.length[i] + s.cells.length[i + 1]) : 0.0;
-      c.pipe = k;
-      c.edge = (i == 0 ? kFirstCell : 0) | (i == nk - 1 ? kLastCell : 0);
-      h_env(off + i) = {-std::numeric_limits<double>::max(), std::numeric_limits<double>::max(), 0.0, 0.0, 0.0, -1.0};
+      dx[i] = s.cells.length[i];
+      gz[i] = s.gravity * (s.ascending ? s.cells.sin_angle[i] : -s.cells.sin_angle[i]);
+      inv_back[i] = i > 0 ? 2.0 / (s.cells.length[i - 1] + s.cells.length[i]) : 0.0;
+      inv_ahead[i] = i < nk - 1 ? 2.0 / (s.cells.length[i] + s.cells.length[i + 1]) : 0.0;
     }
+    copy_in(cell_.dx, off, dx);
+    copy_in(cell_.gz, off, gz);
+    copy_in(cell_.inv_back, off, inv_back);
+    copy_in(cell_.inv_ahead, off, inv_ahead);
     for (int j = 0; j <= nk; ++j) {
-      AcousticFace& f = h_face(off + k + j);
-      f = AcousticFace{};
-      f.left = j > 0 ? off + j - 1 : -(k + 1);   // negative: the pipe's first boundary face
-      f.right = j < nk ? off + j : -(k + 1);     // negative: the pipe's last boundary face
+      h_left(off + k + j) = j > 0 ? off + j - 1 : -(k + 1);  // negative: the pipe's first boundary face
+      h_right(off + k + j) = j < nk ? off + j : -(k + 1);    // negative: the pipe's last boundary face
     }
+    for (int b = 0; b < nk; b += kChunkCells) chunks.push_back({k, b, std::min(nk, b + kChunkCells)});
     // Quasi-steady friction rate psi(|v|) = f |v| / (2D) on a uniform speed grid; psi(0) is the laminar limit.
-    const double step = s.speed_range / kTableIntervals;
-    h_inv(k) = 1.0 / step;
-    for (int j = 0; j <= kTableIntervals; ++j) {
+    const double step = s.speed_range / kFrictionTableIntervals;
+    host_inv_step_[k] = 1.0 / step;
+    for (int j = 0; j <= kFrictionTableIntervals; ++j) {
       const double speed = j * step;
-      h_table(k, j) = j == 0 ? 32.0 * s.kinematic_viscosity / (s.diameter * s.diameter)
+      h_table(k * row + j) = j == 0 ? 32.0 * s.kinematic_viscosity / (s.diameter * s.diameter)
                              : darcy_friction(s.law, speed * s.diameter / s.kinematic_viscosity,
                                               s.roughness / s.diameter) *
                                    speed / (2.0 * s.diameter);
     }
+    AcousticPipeConstants& pk = h_pipe(k);
+    pk.offset = off;
+    pk.cells = nk;
+    pk.first_face = off + k;
+    pk.vapour = s.cavitation ? s.vapour_pressure : -std::numeric_limits<double>::max();
+    pk.area = s.count * s.area();
+    pk.inertia = 1.0 / (1.0 + s.unsteady_coefficient);
+    pk.brunone = s.unsteady_coefficient;
+    pk.inv_step = host_inv_step_[k];
   }
-  Kokkos::deep_copy(cell_, h_cell);
-  Kokkos::deep_copy(face_, h_face);
-  Kokkos::deep_copy(envelope_, h_env);
+  Kokkos::deep_copy(pipe_, h_pipe);
   Kokkos::deep_copy(table_, h_table);
-  Kokkos::deep_copy(inv_step_, h_inv);
-  ends_ = Kokkos::View<double**>("acoustic_ends", pipes.size(), 6);
-  boundary_ = Kokkos::View<double**>("acoustic_boundary", pipes.size(), 6);
+  Kokkos::deep_copy(face_left_, h_left);
+  Kokkos::deep_copy(face_right_, h_right);
+  chunk_ = Kokkos::View<AcousticChunk*>("acoustic_chunks", chunks.size());
+  auto h_chunk = Kokkos::create_mirror_view(chunk_);
+  for (std::size_t c = 0; c < chunks.size(); ++c) h_chunk(c) = chunks[c];
+  Kokkos::deep_copy(chunk_, h_chunk);
+  ends_ = Kokkos::View<double**>("acoustic_ends", np, 6);
+  boundary_ = Kokkos::View<double**>("acoustic_boundary", np, 6);
   ends_host_ = Kokkos::create_mirror_view(ends_);
   boundary_host_ = Kokkos::create_mirror_view(boundary_);
-  end_z_first_.assign(pipes.size(), 1.0);
-  end_z_last_.assign(pipes.size(), 1.0);
-  host_rho_.resize(pipes.size());
-  host_fmul_.resize(pipes.size());
+  end_z_first_.assign(np, 1.0);
+  end_z_last_.assign(np, 1.0);
+  host_rho_.resize(np);
+  host_fmul_.resize(np);
   host_table_ = h_table;
-  host_inv_step_ = h_inv;
-  first_cell_ = Kokkos::View<int*>("acoustic_first_cell", pipes.size());
-  last_cell_ = Kokkos::View<int*>("acoustic_last_cell", pipes.size());
-  auto h_first = Kokkos::create_mirror_view(first_cell_);
-  auto h_last = Kokkos::create_mirror_view(last_cell_);
-  for (int k = 0; k < this->pipes(); ++k) {
-    h_first(k) = offset_[k];
-    h_last(k) = offset_[k] + count_[k] - 1;
-  }
-  Kokkos::deep_copy(first_cell_, h_first);
-  Kokkos::deep_copy(last_cell_, h_last);
 }
 
 double AcousticPipes::host_friction_rate(int pipe, double speed) const {
-  const int last = kTableIntervals;
-  const double x = speed * host_inv_step_(pipe);
-  if (x >= last) return host_table_(pipe, last) * x / last;
-  const int j = static_cast<int>(x);
-  const double w = x - j;
-  return host_table_(pipe, j) + w * (host_table_(pipe, j + 1) - host_table_(pipe, j));
+  return friction_rate(host_table_.data() + pipe * (kFrictionTableIntervals + 1), host_inv_step_[pipe], speed);
 }
 
 void AcousticPipes::set_properties(int pipe, const std::vector<double>& density, const std::vector<double>& modulus,
                                    const std::vector<double>& friction_multiplier) {
   const int n = count_[pipe], off = offset_[pipe];
-  auto h_cell = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), cell_);
-  auto h_face = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), face_);
-  std::vector<double> z(n);
+  const double k = specs_[pipe].unsteady_coefficient;
+  std::vector<double> a(n), z(n), k_dx(n), inv_rho_dx(n), inv_z(n), brunone_a(n);
+  const std::vector<double>& dx = specs_[pipe].cells.length;
   for (int i = 0; i < n; ++i) {
-    AcousticCell& c = h_cell(off + i);
-    c.rho = density[i];
-    c.modulus = modulus[i];
-    c.a = std::sqrt(modulus[i] / density[i]);
-    z[i] = density[i] * c.a;
-    c.k_dx = modulus[i] / c.dx;
-    c.inv_rho_dx = 1.0 / (density[i] * c.dx);
-    c.inv_z = 1.0 / z[i];
-    c.fmul = friction_multiplier[i];
+    a[i] = std::sqrt(modulus[i] / density[i]);
+    z[i] = density[i] * a[i];
+    k_dx[i] = modulus[i] / dx[i];
+    inv_rho_dx[i] = 1.0 / (density[i] * dx[i]);
+    inv_z[i] = 1.0 / z[i];
+    brunone_a[i] = k * a[i];
   }
+  copy_in(cell_.rho, off, density);
+  copy_in(cell_.modulus, off, modulus);
+  copy_in(cell_.fmul, off, friction_multiplier);
+  copy_in(cell_.a, off, a);
+  copy_in(cell_.k_dx, off, k_dx);
+  copy_in(cell_.inv_rho_dx, off, inv_rho_dx);
+  copy_in(cell_.inv_z, off, inv_z);
+  copy_in(cell_.brunone_a, off, brunone_a);
   // Interior faces of the pipe: f = offset + pipe + j between cells j-1 and j.
-  for (int j = 1; j < n; ++j) h_face(off + pipe + j).weights = face_weights(z[j - 1], z[j]);
-  Kokkos::deep_copy(cell_, h_cell);
-  Kokkos::deep_copy(face_, h_face);
+  if (n > 1) {
+    std::vector<double> wl(n - 1), wr(n - 1), ws(n - 1), wi(n - 1);
+    for (int j = 1; j < n; ++j) {
+      const FaceWeights w = face_weights(z[j - 1], z[j]);
+      wl[j - 1] = w.left;
+      wr[j - 1] = w.right;
+      ws[j - 1] = w.series;
+      wi[j - 1] = w.inverse_sum;
+    }
+    copy_in(w_left_, off + pipe + 1, wl);
+    copy_in(w_right_, off + pipe + 1, wr);
+    copy_in(w_series_, off + pipe + 1, ws);
+    copy_in(w_inverse_, off + pipe + 1, wi);
+  }
   gradient_stale_ = true;
   end_z_first_[pipe] = z.front();
   end_z_last_[pipe] = z.back();
@@ -192,12 +418,12 @@ void AcousticPipes::set_state(int pipe, const std::vector<double>& pressure, con
 }
 
 double AcousticPipes::max_wave_rate() const {
-  const Kokkos::View<AcousticCell*> cell = cell_;
+  const View a = cell_.a, dx = cell_.dx;
   double rate = 0.0;
   Kokkos::parallel_reduce(
       "lift::acoustic_rate", total_,
       KOKKOS_LAMBDA(const int i, double& m) {
-        const double r = cell(i).a / cell(i).dx;
+        const double r = a(i) / dx(i);
         if (r > m) m = r;
       },
       Kokkos::Max<double>(rate));
@@ -205,58 +431,46 @@ double AcousticPipes::max_wave_rate() const {
 }
 
 void AcousticPipes::predict(double dt) {
-  const View p = p_, v = v_, inv_step = inv_step_;
-  const Kokkos::View<AcousticCell*> cell = cell_;
-  const Kokkos::View<CellWork*> work = work_;
-  const Kokkos::View<AcousticFace*> face = face_;
-  const Kokkos::View<double**> table = table_;
+  const View p = p_, v = v_, gdx = gdx_, friction = friction_, k_dx = cell_.k_dx, inv_rho_dx = cell_.inv_rho_dx;
+  const View cavity = cavity_;
+  const View table = table_;
+  const Kokkos::View<AcousticPipeConstants*> pipe = pipe_;
   // Equilibrium pressure increment across each cell (gravity and quasi-steady friction) and its friction
-  // rate; the update keeps them for the next step, so only after a change of properties or state.
+  // rate; a step computes them for the next, so only after a change of properties or state.
   if (gradient_stale_) {
-    Kokkos::parallel_for(
-        "lift::acoustic_gradient", total_, KOKKOS_LAMBDA(const int i) {
-          const AcousticCell& c = cell(i);
-          const double fr = c.fmul * friction_rate(table, c.pipe, inv_step(c.pipe), hadal::km::fabs(v(i)));
-          work(i).friction = fr;
-          work(i).gradient_dx = -c.rho * (c.gz + fr * v(i)) * c.dx;
-        });
+    const View rho = cell_.rho, gz = cell_.gz, dx = cell_.dx, fmul = cell_.fmul;
+    for (int k = 0; k < pipes(); ++k) {
+      const double inv_step = host_inv_step_[k];
+      Kokkos::parallel_for(
+          "lift::acoustic_gradient", Kokkos::RangePolicy<>(offset_[k], offset_[k] + count_[k]),
+          KOKKOS_LAMBDA(const int i) {
+            const double fr = fmul(i) * friction_rate(table.data() + k * (kFrictionTableIntervals + 1), inv_step,
+                                                      hadal::km::fabs(v(i)));
+            friction(i) = fr;
+            gdx(i) = -rho(i) * (gz(i) + fr * v(i)) * dx(i);
+          });
+    }
     gradient_stale_ = false;
   }
-  // MUSCL-Hancock: limited slopes of the pressure's deviation from equilibrium and of the velocity,
-  // half-step evolution, face states (not below the vapour pressure). First order at pipe ends and next
-  // to a cavity, where the state jumps.
-  Kokkos::parallel_for(
-      "lift::acoustic_predict", total_, KOKKOS_LAMBDA(const int i) {
-        const AcousticCell& c = cell(i);
-        const int fl = i + c.pipe;
-        const double gdx = work(i).gradient_dx;
-        double dev = 0.0, dv = 0.0;
-        if (c.edge == 0 && face(fl).cavity <= 0.0 && face(fl + 1).cavity <= 0.0) {
-          const double left = p(i) - p(i - 1) - 0.5 * (work(i - 1).gradient_dx + gdx);
-          const double right = p(i + 1) - p(i) - 0.5 * (gdx + work(i + 1).gradient_dx);
-          dev = numerics::limited_slope(numerics::Limiter::Minmod, left, right);
-          dv = numerics::limited_slope(numerics::Limiter::Minmod, v(i) - v(i - 1), v(i + 1) - v(i));
-        }
-        const double slope = gdx + dev;
-        const double pt = p(i) - 0.5 * dt * c.k_dx * dv;
-        const double vt = v(i) - 0.5 * dt * dev * c.inv_rho_dx;
-        const double lo = pt - 0.5 * slope, hi = pt + 0.5 * slope;
-        CellWork& w = work(i);
-        w.pm = lo > c.vapour ? lo : c.vapour;
-        w.pp = hi > c.vapour ? hi : c.vapour;
-        w.vm = vt - 0.5 * dv;
-        w.vp = vt + 0.5 * dv;
-      });
+  // The half-step states of the pipes' end cells (first order) for the nodes; the sweep in update()
+  // computes the same again.
   const Kokkos::View<double**> ends = ends_;
-  const Kokkos::View<int*> first = first_cell_, last = last_cell_;
+  const double half_dt = 0.5 * dt;
   Kokkos::parallel_for(
       "lift::acoustic_ends", pipes(), KOKKOS_LAMBDA(const int k) {
-        ends(k, 0) = work(first(k)).pm;
-        ends(k, 1) = work(first(k)).vm;
-        ends(k, 2) = work(last(k)).pp;
-        ends(k, 3) = work(last(k)).vp;
-        ends(k, 4) = face(first(k) + k).cavity;     // first face of pipe k
-        ends(k, 5) = face(last(k) + k + 1).cavity;  // last face
+        const AcousticPipeConstants pk = pipe(k);
+        const int first = pk.offset, last = pk.offset + pk.cells - 1;
+        double pm, vm, pp, vp;
+        half_step(p(first), v(first), gdx(first), 0.0, 0.0, k_dx(first), inv_rho_dx(first), pk.vapour, half_dt, pm,
+                  vm, pp, vp);
+        ends(k, 0) = pm;
+        ends(k, 1) = vm;
+        half_step(p(last), v(last), gdx(last), 0.0, 0.0, k_dx(last), inv_rho_dx(last), pk.vapour, half_dt, pm, vm,
+                  pp, vp);
+        ends(k, 2) = pp;
+        ends(k, 3) = vp;
+        ends(k, 4) = cavity(pk.first_face);              // first face of pipe k
+        ends(k, 5) = cavity(pk.first_face + pk.cells);   // last face
       });
   Kokkos::deep_copy(ends_host_, ends_);
 }
@@ -282,107 +496,64 @@ void AcousticPipes::set_boundary(int pipe, bool last, double pressure, double ve
 
 void AcousticPipes::update(double time, double dt) {
   Kokkos::deep_copy(boundary_, boundary_host_);
-  const View p = p_, v = v_, p_next = p_next_, v_next = v_next_, inv_step = inv_step_;
-  const Kokkos::View<AcousticCell*> cell = cell_;
-  const Kokkos::View<CellWork*> work = work_;
-  const Kokkos::View<CellEnvelope*> envelope = envelope_;
-  const Kokkos::View<AcousticFace*> face = face_;
-  const Kokkos::View<double**> boundary = boundary_, table = table_;
-  Kokkos::parallel_for(
-      "lift::acoustic_faces", faces_, KOKKOS_LAMBDA(const int f) {
-        AcousticFace& fc = face(f);
-        const int l = fc.left, r = fc.right;
-        double pf, ul, ur, cav;
-        if (l < 0 || r < 0) {  // a pipe end: the node's state
-          const int k = l < 0 ? -l - 1 : -r - 1, c = l < 0 ? 0 : 3;
-          pf = boundary(k, c);
-          ul = ur = boundary(k, c + 1);
-          cav = boundary(k, c + 2);
-        } else {
-          const AcousticCell& cl = cell(l);
-          cavitating_face(work(l).pp, work(l).vp, work(r).pm, work(r).vm, fc.weights, cl.inv_z, cell(r).inv_z,
-                          cl.vapour, fc.cavity, cl.area, dt, pf, ul, ur, cav);
-        }
-        fc.pressure = pf;
-        fc.v_left = ul;
-        fc.v_right = ur;
-        fc.cavity = cav;
-        fc.open = cav > 0.0 ? 1.0 : 0.0;
-        fc.volume += 0.5 * (ul + ur) * dt;
-      });
-  const double t_new = time + dt;
+  AcousticSweep sweep;
+  sweep.cell = cell_;
+  sweep.p = p_;
+  sweep.v = v_;
+  sweep.gdx = gdx_;
+  sweep.friction = friction_;
+  sweep.cavity = cavity_;
+  sweep.p_next = p_next_;
+  sweep.v_next = v_next_;
+  sweep.gdx_next = gdx_next_;
+  sweep.cavity_next = cavity_next_;
+  sweep.volume = volume_;
+  sweep.pmax = pmax_;
+  sweep.pmin = pmin_;
+  sweep.tmax = tmax_;
+  sweep.tmin = tmin_;
+  sweep.cavmax = cavmax_;
+  sweep.tcav = tcav_;
+  sweep.deficit = deficit_;
+  sweep.w_left = w_left_;
+  sweep.w_right = w_right_;
+  sweep.w_series = w_series_;
+  sweep.w_inverse = w_inverse_;
+  sweep.pipe = pipe_;
+  sweep.chunk = chunk_;
+  sweep.table = table_;
+  sweep.boundary = boundary_;
+  sweep.dt = dt;
+  sweep.t_new = time + dt;
   int deficits = 0;
-  Kokkos::parallel_reduce(
-      "lift::acoustic_update", total_,
-      KOKKOS_LAMBDA(const int i, int& stretched) {
-        const AcousticCell& c = cell(i);
-        const AcousticFace &left = face(i + c.pipe), &right = face(i + c.pipe + 1);
-        CellWork& w = work(i);
-        // Volume balance of the cell's liquid: in through the left face, out through the right face. The
-        // liquid takes no tension: what would pull it below the vapour pressure (a slab between two
-        // cavities rings about the vapour pressure) opens cavity volume on its faces instead.
-        double p_new = p(i) - dt * c.k_dx * (right.v_left - left.v_right);
-        w.deficit = 0.0;
-        if (p_new < c.vapour) {
-          w.deficit = c.area * c.dx * (c.vapour - p_new) / c.modulus;  // rare: a division is fine
-          p_new = c.vapour;
-          ++stretched;
-        }
-        // Brunone-Vitkovsky unsteady friction k (dv/dt + a sign(v) |dv/ds|): the k dv/dt part with the
-        // inertia, rho (1 + k) dv/dt (a lagged dv/dt destabilises the waves at Courant 1); the |dv/ds|
-        // part is a Hamilton-Jacobi term, w_t + k a |w_s| = 0 in w = sign(v) v, upwinded with Godunov's
-        // flux for |p| (a centred difference would be an unstable forward-time advection).
-        double unsteady = 0.0;
-        if (c.brunone > 0.0) {
-          const double sign = v(i) > 0.0 ? 1.0 : (v(i) < 0.0 ? -1.0 : 0.0);
-          const double back = (c.edge & kFirstCell) ? 0.0 : sign * (v(i) - v(i - 1)) * c.inv_back;
-          const double ahead = (c.edge & kLastCell) ? 0.0 : sign * (v(i + 1) - v(i)) * c.inv_ahead;
-          const double rise = back > 0.0 ? back : 0.0, fall = ahead < 0.0 ? -ahead : 0.0;
-          unsteady = c.brunone * c.a * sign * (rise > fall ? rise : fall);
-        }
-        // Quasi-steady friction explicit: its rate f|v|/(2D) times dt is below 1e-2 for any pipe flow at the
-        // acoustic time step (stable below 2), and no division is needed.
-        const double u = v(i) - dt * c.inertia *
-                                    ((right.pressure - left.pressure) * c.inv_rho_dx + c.gz + w.friction * v(i) +
-                                     unsteady);
-        p_next(i) = p_new;
-        v_next(i) = u;
-        // The next step's friction rate and equilibrium increment, at the new velocity.
-        const double fr = c.fmul * friction_rate(table, c.pipe, inv_step(c.pipe), hadal::km::fabs(u));
-        w.friction = fr;
-        w.gradient_dx = -c.rho * (c.gz + fr * u) * c.dx;
-        CellEnvelope& e = envelope(i);
-        if (p_new > e.pmax) { e.pmax = p_new; e.tmax = t_new; }
-        if (p_new < e.pmin) { e.pmin = p_new; e.tmin = t_new; }
-        // The cell's share of the cavities on its faces (an end face's cavity is wholly its cell's).
-        const double share = ((c.edge & kFirstCell) ? 1.0 : 0.5) * left.cavity +
-                             ((c.edge & kLastCell) ? 1.0 : 0.5) * right.cavity;
-        if (share > 0.0) {
-          if (share > e.cavmax) e.cavmax = share;
-          if (e.tcav < 0.0) e.tcav = t_new;
-        }
-      },
-      deficits);
-  // The cells' deficits go to their open faces (split if both are open); with none open, to the faces that
-  // can open: interior faces, not a pipe end (a node opens its own cavities).
-  if (deficits > 0)
-    Kokkos::parallel_for(
-        "lift::acoustic_deficits", faces_, KOKKOS_LAMBDA(const int f) {
-          auto interior = [&](int g) { return face(g).left >= 0 && face(g).right >= 0; };
-          auto share = [&](int other) {  // fraction of an adjacent cell's deficit for face f; `other`: its other face
-            const bool open_f = face(f).open > 0.0, open_o = face(other).open > 0.0;
-            if (open_f) return open_o ? 0.5 : 1.0;
-            if (open_o || !interior(f)) return 0.0;
-            return interior(other) ? 0.5 : 1.0;
-          };
-          double added = 0.0;
-          const int l = face(f).left, r = face(f).right;
-          if (l >= 0 && work(l).deficit > 0.0) added += work(l).deficit * share(f - 1);  // f: cell l's right face
-          if (r >= 0 && work(r).deficit > 0.0) added += work(r).deficit * share(f + 1);  // f: cell r's left face
-          face(f).cavity += added;
-        });
+  Kokkos::parallel_reduce("lift::acoustic_sweep", static_cast<int>(chunk_.extent(0)), sweep, deficits);
   std::swap(p_, p_next_);
   std::swap(v_, v_next_);
+  std::swap(gdx_, gdx_next_);
+  std::swap(cavity_, cavity_next_);
+  if (deficits == 0) return;
+  // The stretched cells' deficits go to their open faces (split if both are open); with none open, to the
+  // faces that can open: interior faces, not a pipe end (a node opens its own cavities).
+  const View cavity = cavity_, open = open_, deficit = deficit_;
+  const Kokkos::View<int*> left = face_left_, right = face_right_;
+  Kokkos::parallel_for(
+      "lift::acoustic_open", faces_, KOKKOS_LAMBDA(const int f) { open(f) = cavity(f) > 0.0 ? 1.0 : 0.0; });
+  Kokkos::parallel_for(
+      "lift::acoustic_deficits", faces_, KOKKOS_LAMBDA(const int f) {
+        auto interior = [&](int g) { return left(g) >= 0 && right(g) >= 0; };
+        auto share = [&](int other) {  // fraction of an adjacent cell's deficit for face f; `other`: its other face
+          const bool open_f = open(f) > 0.0, open_o = open(other) > 0.0;
+          if (open_f) return open_o ? 0.5 : 1.0;
+          if (open_o || !interior(f)) return 0.0;
+          return interior(other) ? 0.5 : 1.0;
+        };
+        double added = 0.0;
+        const int l = left(f), r = right(f);
+        if (l >= 0 && deficit(l) > 0.0) added += deficit(l) * share(f - 1);  // f: cell l's right face
+        if (r >= 0 && deficit(r) > 0.0) added += deficit(r) * share(f + 1);  // f: cell r's left face
+        cavity(f) += added;
+      });
+  Kokkos::deep_copy(deficit_, 0.0);
 }
 
 std::vector<double> AcousticPipes::pressure(int pipe) const { return copy_out(p_, offset_[pipe], count_[pipe]); }
@@ -391,8 +562,7 @@ std::vector<double> AcousticPipes::velocity(int pipe) const { return copy_out(v_
 
 std::vector<double> AcousticPipes::cavity_volume(int pipe) const {
   const int n = count_[pipe];
-  const std::vector<double> faces =
-      field_of(face_, offset_[pipe] + pipe, n + 1, [](const AcousticFace& f) { return f.cavity; });
+  const std::vector<double> faces = copy_out(cavity_, offset_[pipe] + pipe, n + 1);
   std::vector<double> cells(n);
   for (int i = 0; i < n; ++i)
     cells[i] = (i == 0 ? 1.0 : 0.5) * faces[i] + (i == n - 1 ? 1.0 : 0.5) * faces[i + 1];
@@ -400,22 +570,19 @@ std::vector<double> AcousticPipes::cavity_volume(int pipe) const {
 }
 
 double AcousticPipes::total_cavity_volume(int pipe) const {
-  const Kokkos::View<AcousticFace*> face = face_;
+  const View cavity = cavity_;
   double total = 0.0;
   Kokkos::parallel_reduce(
       "lift::cavity_volume", Kokkos::RangePolicy<>(offset_[pipe] + pipe, offset_[pipe] + pipe + count_[pipe] + 1),
-      KOKKOS_LAMBDA(const int f, double& acc) { acc += face(f).cavity; }, total);
+      KOKKOS_LAMBDA(const int f, double& acc) { acc += cavity(f); }, total);
   return total;
 }
 
 std::vector<double> AcousticPipes::take_mean_face_velocity(int pipe, double duration) {
   const int first = offset_[pipe] + pipe, n = count_[pipe] + 1;
-  std::vector<double> v = field_of(face_, first, n, [](const AcousticFace& f) { return f.volume; });
+  std::vector<double> v = copy_out(volume_, first, n);
   for (double& x : v) x /= duration;
-  const Kokkos::View<AcousticFace*> face = face_;
-  Kokkos::parallel_for(
-      "lift::acoustic_reset_volume", Kokkos::RangePolicy<>(first, first + n),
-      KOKKOS_LAMBDA(const int f) { face(f).volume = 0.0; });
+  Kokkos::deep_copy(Kokkos::subview(volume_, std::make_pair(first, first + n)), 0.0);
   return v;
 }
 
@@ -438,23 +605,13 @@ void AcousticPipes::gather(const Kokkos::View<int*>& cells, std::vector<double>&
   }
 }
 
-std::vector<double> AcousticPipes::pressure_max(int pipe) const {
-  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.pmax; });
-}
-std::vector<double> AcousticPipes::pressure_min(int pipe) const {
-  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.pmin; });
-}
-std::vector<double> AcousticPipes::time_of_max(int pipe) const {
-  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.tmax; });
-}
-std::vector<double> AcousticPipes::time_of_min(int pipe) const {
-  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.tmin; });
-}
-std::vector<double> AcousticPipes::cavity_max(int pipe) const {
-  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.cavmax; });
-}
+std::vector<double> AcousticPipes::pressure_max(int pipe) const { return copy_out(pmax_, offset_[pipe], count_[pipe]); }
+std::vector<double> AcousticPipes::pressure_min(int pipe) const { return copy_out(pmin_, offset_[pipe], count_[pipe]); }
+std::vector<double> AcousticPipes::time_of_max(int pipe) const { return copy_out(tmax_, offset_[pipe], count_[pipe]); }
+std::vector<double> AcousticPipes::time_of_min(int pipe) const { return copy_out(tmin_, offset_[pipe], count_[pipe]); }
+std::vector<double> AcousticPipes::cavity_max(int pipe) const { return copy_out(cavmax_, offset_[pipe], count_[pipe]); }
 std::vector<double> AcousticPipes::first_cavity_time(int pipe) const {
-  return field_of(envelope_, offset_[pipe], count_[pipe], [](const CellEnvelope& e) { return e.tcav; });
+  return copy_out(tcav_, offset_[pipe], count_[pipe]);
 }
 
 bool AcousticPipes::finite() const {
@@ -473,13 +630,12 @@ std::vector<double> AcousticPipes::state() const {
   std::vector<double> s = copy_out(p_, 0, total_);
   const std::vector<double> vel = copy_out(v_, 0, total_);
   s.insert(s.end(), vel.begin(), vel.end());
-  auto env = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), envelope_);
-  for (int i = 0; i < total_; ++i) {
-    const CellEnvelope& e = env(i);
-    s.insert(s.end(), {e.pmax, e.pmin, e.tmax, e.tmin, e.cavmax, e.tcav});
-  }
-  auto faces = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), face_);
-  for (int f = 0; f < faces_; ++f) s.insert(s.end(), {faces(f).cavity, faces(f).volume});
+  const std::vector<double> pmax = copy_out(pmax_, 0, total_), pmin = copy_out(pmin_, 0, total_),
+                            tmax = copy_out(tmax_, 0, total_), tmin = copy_out(tmin_, 0, total_),
+                            cavmax = copy_out(cavmax_, 0, total_), tcav = copy_out(tcav_, 0, total_);
+  for (int i = 0; i < total_; ++i) s.insert(s.end(), {pmax[i], pmin[i], tmax[i], tmin[i], cavmax[i], tcav[i]});
+  const std::vector<double> cavity = copy_out(cavity_, 0, faces_), volume = copy_out(volume_, 0, faces_);
+  for (int f = 0; f < faces_; ++f) s.insert(s.end(), {cavity[f], volume[f]});
   return s;
 }
 
@@ -489,19 +645,18 @@ void AcousticPipes::restore(const std::vector<double>& s, std::size_t& k) {
   k += total_;
   copy_in(v_, 0, std::vector<double>(s.begin() + k, s.begin() + k + total_));
   k += total_;
-  auto env = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), envelope_);
-  for (int i = 0; i < total_; ++i) {
-    env(i) = {s[k], s[k + 1], s[k + 2], s[k + 3], s[k + 4], s[k + 5]};
-    k += 6;
-  }
-  Kokkos::deep_copy(envelope_, env);
-  auto faces = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), face_);
+  std::vector<std::vector<double>> env(6, std::vector<double>(total_));
+  for (int i = 0; i < total_; ++i)
+    for (int m = 0; m < 6; ++m) env[m][i] = s[k++];
+  const View* fields[6] = {&pmax_, &pmin_, &tmax_, &tmin_, &cavmax_, &tcav_};
+  for (int m = 0; m < 6; ++m) copy_in(*fields[m], 0, env[m]);
+  std::vector<double> cavity(faces_), volume(faces_);
   for (int f = 0; f < faces_; ++f) {
-    faces(f).cavity = s[k++];
-    faces(f).volume = s[k++];
-    faces(f).open = faces(f).cavity > 0.0 ? 1.0 : 0.0;
+    cavity[f] = s[k++];
+    volume[f] = s[k++];
   }
-  Kokkos::deep_copy(face_, faces);
+  copy_in(cavity_, 0, cavity);
+  copy_in(volume_, 0, volume);
 }
 
 // ---------------------------------------------------------------- nodes

@@ -35,27 +35,21 @@
 
 namespace hadal::lift {
 
-/// Per cell, what the kernels read: geometry, properties and coefficients kept so the kernels need (almost)
-/// no division (K/dx, 1/(rho dx), 1/Z, inverse distances to the neighbours' centres, 1/(1 + k)).
-struct AcousticCell {
-  double dx = 1.0, gz = 0.0, rho = 1.0, modulus = 1.0, a = 1.0, k_dx = 0.0, inv_rho_dx = 0.0, inv_z = 0.0, fmul = 1.0;
-  double brunone = 0.0, inertia = 1.0, vapour = 0.0, area = 1.0, inv_back = 0.0, inv_ahead = 0.0;
-  int pipe = 0, edge = 0;
+/// Per cell (all pipes one after the other; structure of arrays, so the cell loops vectorise): the
+/// geometry, properties and coefficients the kernels read, kept so they need (almost) no division
+/// (K/dx, 1/(rho dx), 1/Z, the unsteady-friction factor k a, inverse distances to the neighbours' centres).
+struct AcousticCells {
+  Kokkos::View<double*> dx, gz, rho, modulus, a, k_dx, inv_rho_dx, inv_z, fmul, brunone_a, inv_back, inv_ahead;
 };
-/// Per cell, what a step computes: equilibrium increment G dx, friction rate, the half-step face states,
-/// and the cavity volume the liquid could not give up by stretching.
-struct CellWork {
-  double gradient_dx = 0.0, friction = 0.0, pm = 0.0, vm = 0.0, pp = 0.0, vp = 0.0, deficit = 0.0;
+/// Per pipe: cell and face offsets, vapour pressure, flow area, 1/(1 + k), Brunone's k, friction table step.
+struct AcousticPipeConstants {
+  int offset = 0, cells = 0, first_face = 0;
+  double vapour = 0.0, area = 1.0, inertia = 1.0, brunone = 0.0, inv_step = 1.0;
 };
-/// Per cell, the envelope of the run: pressure extremes and their times, largest cavity, first cavity time.
-struct CellEnvelope {
-  double pmax, pmin, tmax, tmin, cavmax, tcav;
-};
-/// Per face: neighbours (negative: a pipe end), impedance weights, and the state of the last step.
-struct AcousticFace {
-  int left = 0, right = 0;
-  FaceWeights weights;
-  double pressure = 0.0, v_left = 0.0, v_right = 0.0, cavity = 0.0, open = 0.0, volume = 0.0;
+/// A block of cells [begin, end) of one pipe that a step sweeps in one pass (half step, faces, update), so
+/// the intermediate states stay in the cache.
+struct AcousticChunk {
+  int pipe = 0, begin = 0, end = 0;
 };
 
 /// One pipe (or a set of identical pipes in parallel) of the solver.
@@ -150,23 +144,29 @@ class AcousticPipes {
   std::vector<AcousticPipeSpec> specs_;
   std::vector<int> count_, offset_;
   int total_ = 0, faces_ = 0;
-  View p_, v_, p_next_, v_next_;  ///< state per cell (double-buffered)
-  Kokkos::View<AcousticCell*> cell_;
-  Kokkos::View<CellWork*> work_;
-  Kokkos::View<CellEnvelope*> envelope_;
-  Kokkos::View<AcousticFace*> face_;
-  // Friction tables and node exchange.
-  Kokkos::View<double**> table_;
-  Kokkos::View<double*> inv_step_;
+  AcousticCells cell_;
+  /// Per cell state: pressure, velocity and the equilibrium increment G dx double-buffered (a step reads
+  /// its neighbours' old values), friction rate f|v|/(2D) m of the present velocity, and the volume the
+  /// liquid could not give up by stretching this step (zero but in a cell that would take tension).
+  View p_, v_, gdx_, p_next_, v_next_, gdx_next_, friction_, deficit_;
+  /// Per cell envelope of the run: pressure extremes and their times, largest cavity, first cavity time.
+  View pmax_, pmin_, tmax_, tmin_, cavmax_, tcav_;
+  /// Per face (pipe k's faces from offset(k) + k): the impedance weights of the interior faces, the cavity
+  /// volume (double-buffered), the volume through the face since the last take, whether a cavity is open
+  /// (for the stretched cells' deficits) and the face's cells (negative: a pipe end).
+  View w_left_, w_right_, w_series_, w_inverse_, cavity_, cavity_next_, volume_, open_;
+  Kokkos::View<int*> face_left_, face_right_;
+  Kokkos::View<AcousticPipeConstants*> pipe_;
+  Kokkos::View<AcousticChunk*> chunk_;
+  View table_;  ///< friction rate on each pipe's speed grid, pipe k's from k (kFrictionTableIntervals + 1)
   Kokkos::View<double**> ends_, boundary_;
   Kokkos::View<double**>::HostMirror ends_host_, boundary_host_;
   std::vector<double> end_z_first_, end_z_last_;
   bool gradient_stale_ = true;  ///< friction rates and equilibrium increments need recomputing
-  Kokkos::View<int*> first_cell_, last_cell_;
   // Host copies for the equilibrium initial state.
   std::vector<std::vector<double>> host_rho_, host_fmul_;
-  Kokkos::View<double**>::HostMirror host_table_;
-  Kokkos::View<double*>::HostMirror host_inv_step_;
+  View::HostMirror host_table_;
+  std::vector<double> host_inv_step_;
 };
 
 /// A side of a node: a pipe end (flow leaves the upstream side through its last face and enters the

@@ -56,17 +56,38 @@ KOKKOS_INLINE_FUNCTION void cavitating_face(double pl, double vl, double pr, dou
   cavity_next = grown;
 }
 
-/// Quasi-steady friction rate psi(|v|) = f(Re) |v| / (2 D) (1/s) by linear interpolation in a table on a
-/// uniform grid of |v| (row `pipe` of `table`, spacing 1/inv_step); beyond the table f is taken as
-/// constant, so psi grows linearly with |v|.
-KOKKOS_INLINE_FUNCTION double friction_rate(const Kokkos::View<double**>& table, int pipe, double inv_step,
-                                            double speed) {
-  const int last = static_cast<int>(table.extent(1)) - 1;
+/// Intervals of the friction tables (a power of two, so dividing by it is exact as a multiplication).
+constexpr int kFrictionTableIntervals = 16384;
+
+/// Quasi-steady friction rate psi(|v|) = f(Re) |v| / (2 D) (1/s) by linear interpolation in a table of
+/// kFrictionTableIntervals + 1 entries on a uniform grid of |v| (spacing 1/inv_step); beyond the table f is
+/// taken as constant, so psi grows linearly with |v|. Branch-free, so a loop of it vectorises (a non-finite
+/// speed reads the table's first entry and gives a non-finite rate).
+KOKKOS_FORCEINLINE_FUNCTION double friction_rate(const double* table, double inv_step, double speed) {
+  constexpr double last = kFrictionTableIntervals;
   const double x = speed * inv_step;
-  if (x >= last) return table(pipe, last) * x / last;
-  const int j = static_cast<int>(x);
+  const bool inside = x < last;
+  const int j = inside ? static_cast<int>(x) : 0;
   const double w = x - j;
-  return table(pipe, j) + w * (table(pipe, j + 1) - table(pipe, j));
+  const double interpolated = table[j] + w * (table[j + 1] - table[j]);
+  const double extrapolated = table[kFrictionTableIntervals] * x * (1.0 / last);
+  return inside ? interpolated : extrapolated;
+}
+
+/// MUSCL-Hancock half step of one cell: from its pressure p, velocity v, equilibrium increment gdx = G dx,
+/// limited deviation slope dev and velocity slope dv (both zero for a first-order cell), the states on its
+/// back (minus) and front (plus) faces half a step dt later, the pressure not below the vapour pressure.
+KOKKOS_FORCEINLINE_FUNCTION void half_step(double p, double v, double gdx, double dev, double dv, double k_dx,
+                                           double inv_rho_dx, double vapour, double half_dt, double& pm, double& vm,
+                                           double& pp, double& vp) {
+  const double slope = gdx + dev;
+  const double pt = p - half_dt * k_dx * dv;
+  const double vt = v - half_dt * dev * inv_rho_dx;
+  const double lo = pt - 0.5 * slope, hi = pt + 0.5 * slope;
+  pm = lo > vapour ? lo : vapour;
+  pp = hi > vapour ? hi : vapour;
+  vm = vt - 0.5 * dv;
+  vp = vt + 0.5 * dv;
 }
 
 }  // namespace hadal::lift
