@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "thermal/petsc_util.hpp"
 
 namespace hadal::thermal {
@@ -57,7 +58,9 @@ KSP MantleBox::create_energy_solver(bool symmetric) const {
   PC pc;
   HADAL_PETSC(KSPGetPC(ksp, &pc));
   if (p.stokes_method == StokesMethod::Direct) {
-    HADAL_PETSC(KSPSetType(ksp, KSPPREONLY));
+    HADAL_PETSC(KSPSetType(ksp, symmetric ? KSPPREONLY : KSPGMRES));
+    // Right preconditioning: the tolerance applies to the true residual of the increment.
+    if (!symmetric) HADAL_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
     HADAL_PETSC(PCSetType(pc, PCLU));
     HADAL_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
   } else {
@@ -69,6 +72,35 @@ KSP MantleBox::create_energy_solver(bool symmetric) const {
   }
   HADAL_PETSC(KSPSetFromOptions(ksp));
   return ksp;
+}
+
+void MantleBox::solve_energy_system(KSP ksp, double cells, const char* what) {
+  if (!previous_) {
+    HADAL_PETSC(KSPSolve(ksp, rhs_, sol_));
+    KSPConvergedReason reason;
+    HADAL_PETSC(KSPGetConvergedReason(ksp, &reason));
+    if (reason < 0) throw NumericalError(std::string(what) + ": implicit solve diverged");
+    return;
+  }
+  Mat m;
+  HADAL_PETSC(KSPGetOperators(ksp, &m, nullptr));
+  Vec residual = previous_, increment = rhs_;
+  HADAL_PETSC(MatMult(m, sol_, residual));
+  HADAL_PETSC(VecAYPX(residual, -1.0, rhs_));
+  PetscReal norm;
+  HADAL_PETSC(VecNorm(residual, NORM_2, &norm));
+  last_steady_residual_ = norm / std::sqrt(cells);
+  HADAL_PETSC(VecZeroEntries(increment));
+  if (physics().stokes_method == StokesMethod::Direct) {
+    energy_reuse_.operators_changed(ksp, true);
+    energy_reuse_.solve(ksp, residual, increment, MPI_Wtime(), what);
+  } else {
+    HADAL_PETSC(KSPSolve(ksp, residual, increment));
+    KSPConvergedReason reason;
+    HADAL_PETSC(KSPGetConvergedReason(ksp, &reason));
+    if (reason < 0) throw NumericalError(std::string(what) + ": implicit solve diverged");
+  }
+  HADAL_PETSC(VecAXPY(sol_, 1.0, increment));
 }
 
 std::vector<int> MantleBox::first_non_finite() const {
@@ -224,8 +256,7 @@ void PlanarMantleBox::solve_energy_step(KSP ksp, double dt, double h, const std:
     HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
     HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
   }
-  last_steady_residual_ =
-      solve_energy_system(ksp, rhs_, sol_, previous_, static_cast<double>(cells_[0]) * cells_[1], what);
+  solve_energy_system(ksp, static_cast<double>(cells_[0]) * cells_[1], what);
   {
     const PetscScalar** x;
     HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));
