@@ -169,6 +169,24 @@ void MantleBox::set_temperature_from(const std::vector<int>& source_cells, const
   set_temperature_block(block);
 }
 
+std::vector<double> MantleBox::gathered_temperature() const {
+  std::size_t total = 1;
+  for (int n : cells_) total *= static_cast<std::size_t>(n);
+  std::vector<double> mine(total, 0.0), all(total, 0.0);
+  const auto block = temperature_block();
+  const std::size_t dims = cells_.size();
+  std::vector<int> local(dims, 0);
+  for (double v : block) {
+    std::size_t offset = 0;
+    for (std::size_t a = dims; a-- > 0;) offset = offset * cells_[a] + start_[a] + local[a];
+    mine[offset] = v;
+    for (std::size_t a = 0; a < dims && ++local[a] == count_[a]; ++a) local[a] = 0;
+  }
+  // Every cell is owned by one rank and zero elsewhere, so the sum is the field.
+  MPI_Allreduce(mine.data(), all.data(), static_cast<int>(total), MPI_DOUBLE, MPI_SUM, comm_);
+  return all;
+}
+
 std::vector<double> MantleBox::owned_values(const View2& field) const {
   auto h = Kokkos::create_mirror_view(field);
   Kokkos::deep_copy(h, field);

@@ -98,6 +98,9 @@ class MantleBox {
   /// insulating walls. Grid sequencing: a steady state on a coarse grid is a close start on a finer
   /// one, which removes most of the transient.
   void set_temperature_from(const std::vector<int>& source_cells, const std::vector<double>& source);
+  /// The whole temperature field on every rank (x fastest): the source of set_temperature_from on
+  /// another grid.
+  std::vector<double> gathered_temperature() const;
   virtual std::vector<double> viscosity_block() const = 0;
   virtual std::vector<double> pressure_block() const = 0;
   /// Cell-centred velocity (face averages), three components per cell: (x, y, z) in 3-D, (x, z, 0) in 2-D.
@@ -113,6 +116,8 @@ class MantleBox {
   /// The bottom wall's value (temperature or flux); the coupled run moves it with the core.
   void set_bottom_temperature(double value) { physics_->bottom.value = value; }
   const StokesSolveStats& last_stokes() const { return last_stokes_; }
+  /// LU factorisations of the pseudo-time energy operator so far (direct method; 0 otherwise).
+  int energy_factorisations() const { return energy_reuse_.factorisations(); }
   /// With implicit advection: RMS over the cells of the residual of the discrete steady equations
   /// (lap T - div(u T) + H, MUSCL fluxes, u from this T) at the start of the last step; 0 otherwise.
   double last_steady_residual() const { return last_steady_residual_; }

@@ -158,6 +158,7 @@ StokesSolveStats FactorReuse::solve(KSP ksp, Vec b, Vec x, double start_time, co
   stats.iterations = static_cast<int>(its);
   stats.residual_norm = rnorm;
   stats.converged_reason = static_cast<int>(reason);
+  stats.factorisations = factorisations_;
   stats.seconds = MPI_Wtime() - start_time;
   if (reason < 0 || !std::isfinite(rnorm)) {
     std::ostringstream msg;

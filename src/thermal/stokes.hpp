@@ -72,6 +72,7 @@ struct StokesSolveStats {
   double residual_norm = 0.0;
   double seconds = 0.0;
   int converged_reason = 0;
+  int factorisations = 0;  ///< of the solver's preconditioner so far (direct method: LU factorisations)
 };
 
 /// How a KSP whose operator changes from solve to solve reuses the LU factors of an earlier operator
