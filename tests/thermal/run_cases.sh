@@ -77,8 +77,13 @@ PY
 # 64^2 (direct solvers) by 16^2 -> 32^2 -> 64^2 ends in the steady state of the march from the
 # perturbation (measured: 9e-11 apart), which is Blankenbach's within the 64^2 discretisation error
 # the study measured (Nu_top +2.60 %, Vrms -0.243 %). 1a at 24^2 by 12^2 (multigrid): the same state as
-# the plain pseudo-time run above (measured 2.5e-10), and 1 and 2 ranks agree (measured 8e-11).
-"$HADAL" run "$cases/blankenbach_2a.yaml" --set "mantle.cells=[64,64]" -o "$out/seq2a" -q || fail "2a sequenced"
+# the plain pseudo-time run above (measured 2.5e-10), and 1 and 2 ranks agree (measured 8e-11). A
+# restart takes the checkpoint's temperature and skips the coarse grids (measured 3e-12 apart).
+"$HADAL" run "$cases/blankenbach_2a.yaml" --set "mantle.cells=[64,64]" --set checkpoint.interval=0.05 \
+  -o "$out/seq2a" -q || fail "2a sequenced"
+"$HADAL" run "$cases/blankenbach_2a.yaml" --set "mantle.cells=[64,64]" --set checkpoint.interval=0.05 \
+  -o "$out/seq2a_restart" --restart "$(ls "$out"/seq2a/checkpoints/checkpoint_*.h5 | sort | head -1)" -q ||
+  fail "2a sequenced, restarted"
 "$HADAL" run "$cases/blankenbach_2a.yaml" --set "mantle.cells=[64,64]" --set steady_state.coarse_grids=0 \
   -o "$out/plain2a" -q || fail "2a from the perturbation"
 "$HADAL" run "$cases/blankenbach_1a.yaml" $pseudo --set steady_state.coarse_grids=1 -o "$out/seq1" -q ||
@@ -89,7 +94,10 @@ $MPIEXEC -n 2 "$HADAL" run "$cases/blankenbach_1a.yaml" $pseudo --set steady_sta
 import json, sys
 load = lambda d: json.load(open(f"{sys.argv[1]}/{d}/summary.json"))
 seq, plain, s1, s2, pt = load("seq2a"), load("plain2a"), load("seq1"), load("seq2"), load("pt1")
+restarted = load("seq2a_restart")
 assert seq["coarse_grid_cells"] == [[16, 16], [32, 32]] and "coarse_grid_cells" not in plain
+assert "coarse_grid_cells" not in restarted and restarted["steady"]
+assert abs(restarted["nu_top"] / seq["nu_top"] - 1) < 1e-8 and abs(restarted["vrms"] / seq["vrms"] - 1) < 1e-8
 assert seq["steady"] and s1["steady"] and s1["coarse_grid_cells"] == [[12, 12]]
 nu_err, vrms_err = 100 * (seq["nu_top"] / 10.0660 - 1), 100 * (seq["vrms"] / 480.4334 - 1)
 print(f"2a 64^2 by 16^2 -> 32^2: {seq['coarse_grid_steps']} + {seq['mantle_steps']} steps, Nu_top {seq['nu_top']:.9f} "
