@@ -145,6 +145,14 @@ void declare_mantle_schema(ObjectSpec& root, bool coupled) {
                 "(Anderson acceleration of the fixed-point iteration; same steady state, far fewer steps when the "
                 "plain march converges slowly, e.g. a temperature-dependent viscosity)")
       .default_value("none");
+  s.integer("coarse_grids",
+            "march: pseudo_time, 2-D box: first reach the steady state on this many coarser grids (cells halved "
+            "per grid, the coarsest first, each started from the last one's steady state), then start this grid "
+            "from the finest of them (grid sequencing: the same steady state with most steps taken where they "
+            "are cheap; the coarse grids write no output)")
+      .min(0)
+      .max(6)
+      .default_value(0);
   s.integer("anderson_depth", "How many earlier steps the Anderson acceleration mixes (acceleration: anderson)")
       .min(1)
       .max(50)
@@ -377,6 +385,17 @@ void check_mantle(const ConfigView& root, std::vector<Diagnostic>& problems, boo
   if (steady.string("acceleration") != "none" && steady.string("march") != "pseudo_time")
     problems.push_back(steady.diagnostic("acceleration", "accelerates the pseudo-time march to a steady state; it "
                                                          "needs steady_state.march: pseudo_time"));
+  if (const auto levels = steady.integer("coarse_grids"); levels > 0) {
+    if (steady.string("march") != "pseudo_time")
+      problems.push_back(steady.diagnostic("coarse_grids", "grid sequencing marches each grid to its steady state; it "
+                                                           "needs steady_state.march: pseudo_time"));
+    if (annulus || three_d)
+      problems.push_back(steady.diagnostic("coarse_grids", "grid sequencing is implemented for the 2-D box only"));
+    else if (std::min(cells[0], cells[1]) >> levels < 3 * ranks)
+      problems.push_back(steady.diagnostic(
+          "coarse_grids", "the coarsest grid, mantle.cells halved " + std::to_string(levels) +
+                              " times, needs at least 3 cells per rank along each axis; use fewer coarse grids"));
+  }
   if (three_d && root.child("stokes").string("solver") == "direct")
     problems.push_back(root.child("stokes").diagnostic(
         "solver", "the direct (LU) Stokes solver is for 2-D boxes; a 3-D box uses multigrid"));

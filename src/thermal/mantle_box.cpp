@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "thermal/petsc_util.hpp"
 
 namespace hadal::thermal {
@@ -57,7 +58,9 @@ KSP MantleBox::create_energy_solver(bool symmetric) const {
   PC pc;
   HADAL_PETSC(KSPGetPC(ksp, &pc));
   if (p.stokes_method == StokesMethod::Direct) {
-    HADAL_PETSC(KSPSetType(ksp, KSPPREONLY));
+    HADAL_PETSC(KSPSetType(ksp, symmetric ? KSPPREONLY : KSPGMRES));
+    // Right preconditioning: the tolerance applies to the true residual of the increment.
+    if (!symmetric) HADAL_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
     HADAL_PETSC(PCSetType(pc, PCLU));
     HADAL_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
   } else {
@@ -69,6 +72,35 @@ KSP MantleBox::create_energy_solver(bool symmetric) const {
   }
   HADAL_PETSC(KSPSetFromOptions(ksp));
   return ksp;
+}
+
+void MantleBox::solve_energy_system(KSP ksp, double cells, const char* what) {
+  if (!previous_) {
+    HADAL_PETSC(KSPSolve(ksp, rhs_, sol_));
+    KSPConvergedReason reason;
+    HADAL_PETSC(KSPGetConvergedReason(ksp, &reason));
+    if (reason < 0) throw NumericalError(std::string(what) + ": implicit solve diverged");
+    return;
+  }
+  Mat m;
+  HADAL_PETSC(KSPGetOperators(ksp, &m, nullptr));
+  Vec residual = previous_, increment = rhs_;
+  HADAL_PETSC(MatMult(m, sol_, residual));
+  HADAL_PETSC(VecAYPX(residual, -1.0, rhs_));
+  PetscReal norm;
+  HADAL_PETSC(VecNorm(residual, NORM_2, &norm));
+  last_steady_residual_ = norm / std::sqrt(cells);
+  HADAL_PETSC(VecZeroEntries(increment));
+  if (physics().stokes_method == StokesMethod::Direct) {
+    energy_reuse_.operators_changed(ksp, true);
+    energy_reuse_.solve(ksp, residual, increment, MPI_Wtime(), what);
+  } else {
+    HADAL_PETSC(KSPSolve(ksp, residual, increment));
+    KSPConvergedReason reason;
+    HADAL_PETSC(KSPGetConvergedReason(ksp, &reason));
+    if (reason < 0) throw NumericalError(std::string(what) + ": implicit solve diverged");
+  }
+  HADAL_PETSC(VecAXPY(sol_, 1.0, increment));
 }
 
 std::vector<int> MantleBox::first_non_finite() const {
@@ -135,6 +167,24 @@ void MantleBox::set_temperature_from(const std::vector<int>& source_cells, const
     for (std::size_t a = 0; a < dims && ++local[a] == count_[a]; ++a) local[a] = 0;
   }
   set_temperature_block(block);
+}
+
+std::vector<double> MantleBox::gathered_temperature() const {
+  std::size_t total = 1;
+  for (int n : cells_) total *= static_cast<std::size_t>(n);
+  std::vector<double> mine(total, 0.0), all(total, 0.0);
+  const auto block = temperature_block();
+  const std::size_t dims = cells_.size();
+  std::vector<int> local(dims, 0);
+  for (double v : block) {
+    std::size_t offset = 0;
+    for (std::size_t a = dims; a-- > 0;) offset = offset * cells_[a] + start_[a] + local[a];
+    mine[offset] = v;
+    for (std::size_t a = 0; a < dims && ++local[a] == count_[a]; ++a) local[a] = 0;
+  }
+  // Every cell is owned by one rank and zero elsewhere, so the sum is the field.
+  MPI_Allreduce(mine.data(), all.data(), static_cast<int>(total), MPI_DOUBLE, MPI_SUM, comm_);
+  return all;
 }
 
 std::vector<double> MantleBox::owned_values(const View2& field) const {
@@ -224,8 +274,7 @@ void PlanarMantleBox::solve_energy_step(KSP ksp, double dt, double h, const std:
     HADAL_PETSC(DMDAVecRestoreArray(da_, rhs_, &b));
     HADAL_PETSC(DMDAVecRestoreArray(da_, sol_, &x));
   }
-  last_steady_residual_ =
-      solve_energy_system(ksp, rhs_, sol_, previous_, static_cast<double>(cells_[0]) * cells_[1], what);
+  solve_energy_system(ksp, static_cast<double>(cells_[0]) * cells_[1], what);
   {
     const PetscScalar** x;
     HADAL_PETSC(DMDAVecGetArrayRead(da_, sol_, &x));

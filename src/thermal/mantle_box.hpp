@@ -98,6 +98,9 @@ class MantleBox {
   /// insulating walls. Grid sequencing: a steady state on a coarse grid is a close start on a finer
   /// one, which removes most of the transient.
   void set_temperature_from(const std::vector<int>& source_cells, const std::vector<double>& source);
+  /// The whole temperature field on every rank (x fastest): the source of set_temperature_from on
+  /// another grid.
+  std::vector<double> gathered_temperature() const;
   virtual std::vector<double> viscosity_block() const = 0;
   virtual std::vector<double> pressure_block() const = 0;
   /// Cell-centred velocity (face averages), three components per cell: (x, y, z) in 3-D, (x, z, 0) in 2-D.
@@ -113,6 +116,8 @@ class MantleBox {
   /// The bottom wall's value (temperature or flux); the coupled run moves it with the core.
   void set_bottom_temperature(double value) { physics_->bottom.value = value; }
   const StokesSolveStats& last_stokes() const { return last_stokes_; }
+  /// LU factorisations of the pseudo-time energy operator so far (direct method; 0 otherwise).
+  int energy_factorisations() const { return energy_reuse_.factorisations(); }
   /// With implicit advection: RMS over the cells of the residual of the discrete steady equations
   /// (lap T - div(u T) + H, MUSCL fluxes, u from this T) at the start of the last step; 0 otherwise.
   double last_steady_residual() const { return last_steady_residual_; }
@@ -155,9 +160,18 @@ class MantleBox {
   /// Refreshes the inter-rank (and periodic) ghosts of `mirror`, a host copy of the field.
   void exchange_ghosts(const View2::HostMirror& mirror);
   static void load_faces(const FaceVelocities<2>& faces, const View2& first, const View2& second);
-  /// A solver for the implicit energy operator: MUMPS LU with the direct Stokes method, else CG
-  /// (symmetric diffusion) or GMRES (with upwind advection) + BoomerAMG.
+  /// A solver for the implicit energy operator: MUMPS LU with the direct Stokes method (as the
+  /// preconditioner of GMRES, its factors reused across steps, when the operator has upwind advection
+  /// and so changes every step), else CG (symmetric diffusion) or GMRES (with upwind advection) +
+  /// BoomerAMG.
   KSP create_energy_solver(bool symmetric) const;
+  /// Solves the implicit energy system of one step, ksp x = b, with x (sol_) holding the old T and
+  /// b in rhs_; `cells`: the global cell count. With implicit advection (pseudo-time marching), whose
+  /// operator M changes every step, it solves M dT = R(T) = b - M T for the increment instead: R is
+  /// the residual of the discrete steady equations at the step's start (last_steady_residual_ is its
+  /// RMS), and the solve needs accuracy relative to R, not to b, so stale LU factors precondition it
+  /// (the fixed point, R = 0, does not depend on the solve's accuracy); rhs_ is overwritten then.
+  void solve_energy_system(KSP ksp, double cells, const char* what);
 
   MPI_Comm comm_;
   MantlePhysics* physics_;
@@ -166,9 +180,14 @@ class MantleBox {
   DM da_ = nullptr;           ///< cell-centred T with two ghost layers (box stencil)
   DM operator_da_ = nullptr;  ///< same layout, star stencil: the implicit energy operators
   Vec rhs_ = nullptr, sol_ = nullptr, local_ = nullptr;
-  Vec previous_ = nullptr;  ///< temperature before the step (implicit advection only)
+  Vec previous_ = nullptr;  ///< steady residual of the step's start (implicit advection only)
+  FactorReuse energy_reuse_{kEnergyIncrementTolerance};
   StokesSolveStats last_stokes_;
   double last_steady_residual_ = 0.0;
+
+ private:
+  /// Relative tolerance of the increment solve of a pseudo-time step (direct method).
+  static constexpr double kEnergyIncrementTolerance = 1e-10;
 };
 
 /// The 2-D geometries (box and annulus): the temperature on a view with two ghost layers, indexed

@@ -16,7 +16,7 @@ MantleModel::MantleModel(sim::RunContext& context, std::unique_ptr<MantleBox> bo
       box_(std::move(box)),
       scales_(scales),
       core_(std::move(core)),
-      anderson_(anderson_depth > 0 ? std::make_unique<AndersonMixing>(context.comm, anderson_depth) : nullptr),
+      anderson_(anderson_depth > 0 ? std::make_unique<AndersonPseudoTime>(context.comm, anderson_depth) : nullptr),
       stop_(context.config.child("steady_state"), !core_, box_->physics().implicit_advection) {
   MPI_Comm_rank(context.comm, &rank_);
   {  // The MUSCL stencil needs two owned cells per axis on every rank.
@@ -109,7 +109,7 @@ void MantleModel::advance(double time, double dt) {
     core_->advance(dt, [q_cmb](double) { return q_cmb; });
     last_q_cmb_ = q_cmb;
   }
-  const auto stats = anderson_ ? accelerated_step(dt / scales_.time) : box_->step(dt / scales_.time);
+  const auto stats = anderson_ ? anderson_->step(*box_, dt / scales_.time, stop_) : box_->step(dt / scales_.time);
   total_stokes_its_ += stats.iterations;
   stokes_seconds_ += stats.seconds;
   ++steps_;
@@ -120,27 +120,23 @@ void MantleModel::advance(double time, double dt) {
   last_ = d;
 }
 
-StokesSolveStats MantleModel::accelerated_step(double dt_nd) {
-  const auto x = box_->temperature_block();
-  box_->advance_energy(dt_nd);
-  // The step measured the steady residual of x. Far from the steady state the map changes too much
-  // from step to step (the flow reorganises, the pseudo-time step grows) for a history to describe
-  // it: mix only once the residual has fallen by kAndersonStart, and start the history again when a
-  // mixed iterate is clearly worse than the best one so far.
+StokesSolveStats AndersonPseudoTime::step(MantleBox& box, double dt_nd, SteadyStop& stop) {
+  const auto x = box.temperature_block();
+  box.advance_energy(dt_nd);
   constexpr double kAndersonStart = 1e-2, kRestartGrowth = 2.0;
-  const double residual = box_->last_steady_residual();
+  const double residual = box.last_steady_residual();  // that of x
   if (first_residual_ < 0.0) first_residual_ = residual;
   if (best_residual_ < 0.0 || residual < best_residual_) best_residual_ = residual;
   if (residual > kAndersonStart * first_residual_ || residual > kRestartGrowth * best_residual_) {
     // Clearly worse than the best: the mixed (or very long) steps have left the region where the
     // iteration contracts; plain steps from the first step size bring it back (a strongly
     // temperature-dependent viscosity otherwise settles into a two-step cycle).
-    if (residual > kRestartGrowth * best_residual_) stop_.restart_step_growth();
-    anderson_->restart();
-    return box_->solve_stokes();
+    if (residual > kRestartGrowth * best_residual_) stop.restart_step_growth();
+    mixing_.restart();
+    return box.solve_stokes();
   }
-  box_->set_temperature_block(anderson_->next(x, box_->temperature_block()));
-  return box_->solve_stokes();
+  box.set_temperature_block(mixing_.next(x, box.temperature_block()));
+  return box.solve_stokes();
 }
 
 void MantleModel::after_step(long, double time) {
@@ -263,6 +259,10 @@ void MantleModel::finish(io::Json& summary) {
   summary["stokes_unknowns"] = box_->stokes_unknowns();
   summary["stokes_iterations_mean"] = steps_ ? static_cast<double>(total_stokes_its_) / steps_ : 0.0;
   summary["stokes_seconds_total"] = stokes_seconds_;
+  if (box_->physics().stokes_method == StokesMethod::Direct) {
+    summary["stokes_factorisations"] = box_->last_stokes().factorisations;
+    if (box_->physics().implicit_advection) summary["energy_factorisations"] = box_->energy_factorisations();
+  }
   if (sc.dimensional) {
     summary["heat_flux_top_W_m2"] = d.flux_top * sc.flux;
     summary["heat_flux_bottom_W_m2"] = d.flux_bottom * sc.flux;

@@ -18,6 +18,22 @@
 
 namespace hadal::thermal {
 
+/// The Anderson-accelerated pseudo-time step of a box: one pseudo-time step mixed with the earlier
+/// ones (AndersonMixing), then Stokes for the mixed T. Far from the steady state the map changes too
+/// much from step to step (the flow reorganises, the pseudo-time step grows) for a history to
+/// describe it: steps are mixed only once the steady residual has fallen by 1e-2, and the history
+/// starts again when a mixed iterate is clearly worse than the best one so far.
+class AndersonPseudoTime {
+ public:
+  AndersonPseudoTime(MPI_Comm comm, int depth) : mixing_(comm, depth) {}
+  /// One step of nondimensional length dt_nd; may restart `stop`'s step growth.
+  StokesSolveStats step(MantleBox& box, double dt_nd, SteadyStop& stop);
+
+ private:
+  AndersonMixing mixing_;
+  double first_residual_ = -1.0, best_residual_ = -1.0;  ///< steady residuals seen so far
+};
+
 class MantleModel : public sim::Model {
  public:
   /// `box` holds its initial temperature; `core` is null unless the run is coupled; `anderson_depth`
@@ -48,16 +64,13 @@ class MantleModel : public sim::Model {
   double heat_flow(double flux, bool top) const;
   std::string heat_flow_unit() const { return dimensions() == 2 && scales_.top_area <= 0.0 ? "_W_per_m" : "_W"; }
   void write_mesh();
-  /// One pseudo-time step mixed with the earlier ones (Anderson), then Stokes for the mixed T.
-  StokesSolveStats accelerated_step(double dt_nd);
   void record(double time);
 
   sim::RunContext& context_;
   std::unique_ptr<MantleBox> box_;
   MantleScales scales_;
   std::unique_ptr<CoreModel> core_;
-  std::unique_ptr<AndersonMixing> anderson_;
-  double first_residual_ = -1.0, best_residual_ = -1.0;  ///< steady residuals seen by the Anderson steps
+  std::unique_ptr<AndersonPseudoTime> anderson_;
   std::unique_ptr<io::CsvSeries> csv_;
   std::unique_ptr<io::XdmfSeries> xdmf_;
   MantleDiagnostics last_;

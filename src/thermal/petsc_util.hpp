@@ -76,24 +76,4 @@ inline void configure_schur_fieldsplit(KSP ksp, IS is_u, IS is_p, double rtol, c
   HADAL_PETSC(PCFieldSplitSetSchurPre(pc, PC_FIELDSPLIT_SCHUR_PRE_A11, nullptr));
 }
 
-/// Solves the implicit energy system of one step, ksp x = b, with x holding the old T as the first
-/// guess. With `previous` (pseudo-time marching) it also returns the RMS over `cells` of
-/// R = M (x_new - x_old), the residual of the discrete steady equations at the step's start (the
-/// step solved M (T' - T) = R(T)); b is overwritten then. Returns 0 without `previous`.
-inline double solve_energy_system(KSP ksp, Vec b, Vec x, Vec previous, double cells, const char* what) {
-  if (previous) HADAL_PETSC(VecCopy(x, previous));
-  HADAL_PETSC(KSPSolve(ksp, b, x));
-  KSPConvergedReason reason;
-  HADAL_PETSC(KSPGetConvergedReason(ksp, &reason));
-  if (reason < 0) throw NumericalError(std::string(what) + ": implicit solve diverged");
-  if (!previous) return 0.0;
-  Mat m;
-  HADAL_PETSC(KSPGetOperators(ksp, &m, nullptr));
-  HADAL_PETSC(VecAYPX(previous, -1.0, x));
-  HADAL_PETSC(MatMult(m, previous, b));
-  PetscReal norm;
-  HADAL_PETSC(VecNorm(b, NORM_2, &norm));
-  return norm / std::sqrt(cells);
-}
-
 }  // namespace hadal::thermal

@@ -72,11 +72,16 @@ struct StokesSolveStats {
   double residual_norm = 0.0;
   double seconds = 0.0;
   int converged_reason = 0;
+  int factorisations = 0;  ///< of the solver's preconditioner so far (direct method: LU factorisations)
 };
 
-/// How a saddle-point KSP reuses LU factors across solves: old factors of a slowly changing
-/// operator still precondition well, so they are kept while the last solve took at most a few
-/// iterations; a solve with stale factors that fails is repeated with new ones.
+/// How a KSP whose operator changes from solve to solve reuses the LU factors of an earlier operator
+/// as its preconditioner: old factors of a slowly changing operator still precondition well. A cost
+/// model decides when to factor again: the time the stale factors cost in iterations beyond the one a
+/// fresh factorisation needs, summed since the last factorisation, is weighed against the measured
+/// time of a factorisation (a new one once they are equal; the ski-rental rule, at most twice the
+/// cost of the best choice made in hindsight). A solve with stale factors that fails is repeated with
+/// new ones. The measured times are the maxima over the ranks, so every rank decides alike.
 class FactorReuse {
  public:
   explicit FactorReuse(double rtol) : rtol_(rtol) {}
@@ -85,11 +90,15 @@ class FactorReuse {
   /// Solves ksp x = b (x holds the start) and reports; throws NumericalError naming `what` when the
   /// solve fails even with fresh factors.
   StokesSolveStats solve(KSP ksp, Vec b, Vec x, double start_time, const std::string& what);
+  /// Factorisations so far.
+  int factorisations() const { return factorisations_; }
 
  private:
   double rtol_;
-  int last_iterations_ = 0;
   bool factored_ = false;
+  int factorisations_ = 0;
+  double factor_seconds_ = 0.0;  ///< time of the last factorisation
+  double stale_seconds_ = 0.0;   ///< iterations beyond one with the current factors, in seconds
 };
 
 template <int Dim>

@@ -79,6 +79,27 @@ TEST(ThermalMantle, Blankenbach1aCoarse) {
   EXPECT_NEAR(d.t_mean, 0.5, 1e-6);
 }
 
+TEST(ThermalMantle, GatheredTemperatureHoldsEveryCellInGlobalOrder) {
+  // The source of in-run grid sequencing: every rank gets the whole field, x fastest, and starting
+  // the same grid from it gives back the field exactly.
+  MantleParameters p;
+  p.nx = 10;
+  p.nz = 7;
+  MantleConvection2D m(MPI_COMM_WORLD, p);
+  const auto o = m.owned();
+  auto value = [](int i, int j) { return i + 100.0 * j; };
+  std::vector<double> block;
+  for (int j = 0; j < o.count[1]; ++j)
+    for (int i = 0; i < o.count[0]; ++i) block.push_back(value(o.start[0] + i, o.start[1] + j));
+  m.set_temperature_block(block);
+  const auto all = m.gathered_temperature();
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(p.nx * p.nz));
+  for (int j = 0; j < p.nz; ++j)
+    for (int i = 0; i < p.nx; ++i) EXPECT_EQ(all[j * p.nx + i], value(i, j));
+  m.set_temperature_from({p.nx, p.nz}, all);
+  EXPECT_EQ(m.temperature_block(), block);
+}
+
 TEST(ThermalMantle, StartingFromAnotherGridInterpolatesExactlyWhereTheFieldIsLinear) {
   // Grid sequencing: a 6 x 5 source onto 12 x 10 cells. The conduction profile 1 - z is reproduced
   // in every cell (the rows next to the walls interpolate towards the wall temperature); a field
