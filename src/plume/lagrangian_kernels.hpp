@@ -265,7 +265,7 @@ struct ParticleMover {
     if (gaussian) {
       double spare;
       normal_pair(key, 0, rx, ry);
-      normal_pair(key, 2, rz, spare);
+      normal_pair(key, 1, rz, spare);
     } else {
       rx = uniform_unit_variance(key, 0), ry = uniform_unit_variance(key, 1), rz = uniform_unit_variance(key, 2);
     }

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "plume_fixture.hpp"
+#include "support/test_files.hpp"
 
 using namespace hadal;
 using namespace hadal::plume;
@@ -13,11 +14,7 @@ using namespace hadal::plume::testing;
 
 namespace {
 
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
+using hadal_test::rank;
 
 // Volume-weighted L2 norm of (model - exact) over owned cells, relative to the exact solution's.
 template <class Exact>

@@ -9,6 +9,7 @@
 
 #include "plume/lagrangian_model.hpp"
 #include "plume_fixture.hpp"
+#include "support/test_files.hpp"
 
 using namespace hadal;
 using namespace hadal::plume;
@@ -16,11 +17,7 @@ using namespace hadal::plume::testing;
 
 namespace {
 
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
+using hadal_test::rank;
 
 struct ParticleBox {
   sim::RunContext context;
