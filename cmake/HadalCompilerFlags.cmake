@@ -7,6 +7,7 @@ target_compile_options(hadal_warnings INTERFACE
 add_compile_options($<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-fno-trapping-math>)
 if(HADAL_NATIVE)
   add_compile_options(-march=native)
+  message(STATUS "hadal: compiling for this machine's CPU (-march=native); -DHADAL_NATIVE=OFF for a portable binary")
 endif()
 
 # ccache, where installed, makes rebuilds in a second build folder (another configuration, a scratch
