@@ -353,7 +353,7 @@ void EulerianModel::vertical_step(double dt) {
 }
 
 // ----------------------------------------------------------------------------------------------
-// Horizontal (and w) advection + horizontal diffusion, one SSP-RK2 stage
+// Horizontal (and w) advection + horizontal diffusion, one forward-Euler stage of the SSP scheme
 
 void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, double dt, double keep_out,
                                      std::vector<double>& outflow_rate) {

@@ -81,7 +81,8 @@ TEST(ThermalMantle, Blankenbach1aCoarse) {
 
 TEST(ThermalMantle, GatheredTemperatureHoldsEveryCellInGlobalOrder) {
   // The source of in-run grid sequencing: every rank gets the whole field, x fastest, and starting
-  // the same grid from it gives back the field exactly.
+  // the same grid from it gives back the field (to round-off: with fused multiply-adds the
+  // interpolation weights of coincident cell centres need not be exactly 0 and 1).
   MantleParameters p;
   p.nx = 10;
   p.nz = 7;
@@ -97,7 +98,9 @@ TEST(ThermalMantle, GatheredTemperatureHoldsEveryCellInGlobalOrder) {
   for (int j = 0; j < p.nz; ++j)
     for (int i = 0; i < p.nx; ++i) EXPECT_EQ(all[j * p.nx + i], value(i, j));
   m.set_temperature_from({p.nx, p.nz}, all);
-  EXPECT_EQ(m.temperature_block(), block);
+  const auto back = m.temperature_block();
+  ASSERT_EQ(back.size(), block.size());
+  for (std::size_t n = 0; n < block.size(); ++n) EXPECT_NEAR(back[n], block[n], 1e-12 * 700.0) << "cell " << n;
 }
 
 TEST(ThermalMantle, StartingFromAnotherGridInterpolatesExactlyWhereTheFieldIsLinear) {
