@@ -44,17 +44,23 @@ PlumeSettings settings_with(std::vector<SedimentClass> classes, double kh, doubl
   return s;
 }
 
+// The puff of 5.1: a Gaussian released at t0 in a uniform current, spreading and settling (exact solution).
+struct GaussianPuff {
+  double U = 0.1, kh = 0.2, kz = 0.02, ws = 2e-3, mass = 1000.0;
+  double x0 = 60.0, y0 = 85.0, z0 = -40.0, t0 = 400.0;
+  double operator()(double x, double y, double z, double t) const {
+    return mass * gauss(x - x0 - U * (t - t0), kh, t) * gauss(y - y0, kh, t) * gauss(z - z0 + ws * (t - t0), kz, t);
+  }
+};
+
 }  // namespace
 
 // 5.1: instantaneous puff in a uniform current with anisotropic diffusion and settling (unbounded
 // Gaussian; the walls and the bed are > 4 sigma away). Second order in space; time errors are
 // smaller because explicit diffusion ties dt to dx^2.
 TEST(PlumeVerification, GaussianPuffConvergesAtSecondOrder) {
-  const double U = 0.1, kh = 0.2, kz = 0.02, ws = 2e-3, mass = 1000.0;
-  const double x0 = 60.0, y0 = 85.0, z0 = -40.0, t0 = 400.0, elapsed = 600.0;
-  auto exact = [&](double x, double y, double z, double t) {
-    return mass * gauss(x - x0 - U * (t - t0), kh, t) * gauss(y - y0, kh, t) * gauss(z - z0 + ws * (t - t0), kz, t);
-  };
+  const GaussianPuff exact;
+  const double U = exact.U, kh = exact.kh, kz = exact.kz, ws = exact.ws, t0 = exact.t0, elapsed = 600.0;
   std::vector<double> errors;
   for (int level : {1, 2, 4}) {
     ModelBox b(box(220.0, 170.0, -80.0, 0.0, 22 * level, 17 * level, 16 * level),
@@ -80,11 +86,8 @@ TEST(PlumeVerification, GaussianPuffConvergesAtSecondOrder) {
 // The same puff with plume.advection.stages = 4: SSPRK(4,2) takes steps three times as long at the same
 // positivity limit per stage, stays second order against the exact solution and closes the mass ledger.
 TEST(PlumeVerification, FourStageSspSchemeTakesLongerStepsAtSecondOrder) {
-  const double U = 0.1, kh = 0.2, kz = 0.02, ws = 2e-3, mass = 1000.0;
-  const double x0 = 60.0, y0 = 85.0, z0 = -40.0, t0 = 400.0, elapsed = 600.0;
-  auto exact = [&](double x, double y, double z, double t) {
-    return mass * gauss(x - x0 - U * (t - t0), kh, t) * gauss(y - y0, kh, t) * gauss(z - z0 + ws * (t - t0), kz, t);
-  };
+  const GaussianPuff exact;
+  const double U = exact.U, kh = exact.kh, kz = exact.kz, ws = exact.ws, t0 = exact.t0, elapsed = 600.0;
   std::vector<double> errors;
   std::vector<int> steps[2];
   for (int stages : {2, 4}) {
