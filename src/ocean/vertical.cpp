@@ -100,13 +100,6 @@ void LayerFactors::build(const grid::Field& ubar, const grid::Field& vbar, grid:
   vertical_velocity_from_continuity(grid_, first_wet_, u, v, w);
 }
 
-void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
-                       const grid::Field& seabed_elevation, const grid::Field& ubar, const grid::Field& vbar,
-                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w,
-                       const grid::Field* u_shear, const grid::Field* v_shear) {
-  LayerFactors(grid, first_wet, seabed_elevation, layer).build(ubar, vbar, u, v, w, u_shear, v_shear);
-}
-
 void vertical_velocity_from_continuity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
                                        const grid::Field& u, const grid::Field& v, grid::Field& w) {
   const int g = grid.ghost(), nz = grid.nz(), lni = grid.local_ni(), lnj = grid.local_nj();

@@ -12,27 +12,20 @@
 
 namespace hadal::ocean {
 
-/// Builds 3-D face velocities (u on west faces, v on south faces, w on bottom faces, nk = nz+1) on the
-/// grid from depth-mean face velocities `ubar`, `vbar` (maps, halos filled, boundary faces set) and the
-/// still-water depth map. A face is open when the cells on both sides are wet at that level (at the
-/// domain edge, the inside cell); w is zero at the bottom face of each column's first wet cell and
-/// follows from continuity upwards. Halos are exchanged. `u_shear`, `v_shear` (3-D face fields on every
-/// local face, or null) are added to the open faces before w is formed: a vertical shear whose
-/// full-column integral is zero (the data's, see DataShear) keeps the depth mean.
-void build_3d_velocity(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
-                       const grid::Field& seabed_elevation, const grid::Field& ubar, const grid::Field& vbar,
-                       const LogLayer& layer, grid::Field& u, grid::Field& v, grid::Field& w,
-                       const grid::Field* u_shear = nullptr, const grid::Field* v_shear = nullptr);
-
 /// The log layer's factor of every local face (the profile's mean over the face's height over the depth
 /// mean, 0 on closed faces), fixed by the bathymetry: computed once, so that each 3-D field then costs a
-/// multiply-add per face instead of the layer's logarithms. build() gives bit for bit what
-/// build_3d_velocity gives.
+/// multiply-add per face instead of the layer's logarithms.
 class LayerFactors {
  public:
   LayerFactors(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
                const grid::Field& seabed_elevation, const LogLayer& layer);
-  /// As build_3d_velocity with the layer and bathymetry of the constructor.
+  /// 3-D face velocities (u on west faces, v on south faces, w on bottom faces, nk = nz+1) from depth-mean
+  /// face velocities `ubar`, `vbar` (maps, halos filled, boundary faces set). A face is open when the cells
+  /// on both sides are wet at that level (at the domain edge, the inside cell); w is zero at the bottom face
+  /// of each column's first wet cell and follows from continuity upwards. Halos are exchanged. `u_shear`,
+  /// `v_shear` (3-D face fields on every local face, or null) are added to the open faces before w is
+  /// formed: a vertical shear whose full-column integral is zero (the data's, see DataShear) keeps the
+  /// depth mean.
   void build(const grid::Field& ubar, const grid::Field& vbar, grid::Field& u, grid::Field& v, grid::Field& w,
              const grid::Field* u_shear = nullptr, const grid::Field* v_shear = nullptr) const;
 

@@ -149,7 +149,7 @@ double EulerianModel::courant_rate() const {
   double rate = 0.0;
   // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion, per second:
   // dt * rate <= 1/2 keeps the limited scheme positive. Implicit w advection leaves w out. One work
-  // item per column, so that the k loop vectorises.
+  // item per column.
   const double w_weight = settings_.implicit_w ? 0.0 : 1.0;
   Kokkos::parallel_reduce(
       "plume_cfl", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),

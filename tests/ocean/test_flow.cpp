@@ -128,7 +128,7 @@ TEST(OceanFlow, ThreeDimensionalFacesAreDivergenceFreeAndClosedAtTheBed) {
   ocean_test::set_field(vbar, [](int i, int j, int) { return -0.02 + 0.01 * std::cos(0.25 * i + 0.1 * j); });
   FaceVelocity f(*grid);
   LogLayer layer;
-  build_3d_velocity(*grid, bathymetry.first_wet(), bathymetry.elevation(), ubar, vbar, layer, f.u, f.v, f.w);
+  LayerFactors(*grid, bathymetry.first_wet(), bathymetry.elevation(), layer).build(ubar, vbar, f.u, f.v, f.w);
   const double div = relative_divergence(*grid, bathymetry.first_wet(), f.u, f.v, f.w);
   if (rank() == 0) std::printf("3-D faces from the log layer: relative divergence %.2e\n", div);
   EXPECT_LT(div, 1e-12);
