@@ -100,7 +100,7 @@ TEST(ThermalMantle, GatheredTemperatureHoldsEveryCellInGlobalOrder) {
   m.set_temperature_from({p.nx, p.nz}, all);
   const auto back = m.temperature_block();
   ASSERT_EQ(back.size(), block.size());
-  for (std::size_t n = 0; n < block.size(); ++n) EXPECT_NEAR(back[n], block[n], 1e-12 * 700.0) << "cell " << n;
+  for (std::size_t n = 0; n < block.size(); ++n) EXPECT_NEAR(back[n], block[n], 1e-12) << "cell " << n;  // measured: 2.8e-17
 }
 
 TEST(ThermalMantle, StartingFromAnotherGridInterpolatesExactlyWhereTheFieldIsLinear) {
