@@ -2,10 +2,12 @@
 #include "app/cli.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 
 #include "core/error.hpp"
+#include "core/profiling.hpp"
 #include "core/runtime.hpp"
 #include "io/json.hpp"
 #include "sim/driver.hpp"
@@ -38,8 +40,9 @@ const CommandHelp kCommands[] = {
     {"keys", R"(  keys [TYPE]
         print the reference of every case-file key (Markdown) for one case type or all
 )"},
-    {"bench", R"(  bench NAME [args...]
+    {"bench", R"(  bench NAME [args...] [--profile]
         run a registered benchmark and print its figures (JSON, also written to bench_NAME.json);
+        --profile adds the time of each named region (stderr);
         `hadal info` lists the benchmarks and their arguments
 )"},
 };
@@ -108,8 +111,12 @@ int keys(int rank, const std::vector<std::string>& args) {
   return kExitSuccess;
 }
 
-int bench(MPI_Comm comm, int rank, const std::vector<std::string>& args) {
+int bench(MPI_Comm comm, int rank, std::vector<std::string> args) {
   sim::register_all_modules();
+  // --profile (anywhere after the name): time the named regions as `hadal run --profile` does.
+  const auto flag = std::find(args.begin(), args.end(), "--profile");
+  const bool profile = flag != args.end();
+  if (profile) args.erase(flag);
   if (args.size() < 2) return usage_error(rank, "bench: which benchmark?");
   const auto* benchmark = sim::Registry::instance().find_benchmark(args[1]);
   if (!benchmark) return usage_error(rank, "unknown benchmark '" + args[1] + "'");
@@ -121,11 +128,18 @@ int bench(MPI_Comm comm, int rank, const std::vector<std::string>& args) {
   results["ranks"] = size;
   results["git"] = git_hash();
   results["kokkos_execution_space"] = kokkos_execution_space();
+  profiling::enable(profile);
+  const auto start = std::chrono::steady_clock::now();
   try {
     benchmark->run(comm, std::vector<std::string>(args.begin() + 2, args.end()), log, results);
   } catch (const InputError& e) {
     if (rank == 0) std::cerr << "hadal: error: " << e.what() << '\n';
     return kExitInvalidInput;
+  }
+  if (profile) {
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::string table = profiling::table(comm, wall);
+    if (rank == 0) std::cerr << "time by region (s, inclusive of nested regions; wall " << strformat("%.3f", wall) << " s):\n" << table;
   }
   if (rank == 0) {
     std::cout << results.dump(2) << std::endl;

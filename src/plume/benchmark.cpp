@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/error.hpp"
 #include "plume/eulerian_model.hpp"
 #include "plume/lagrangian_model.hpp"
 #include "plume/module.hpp"
@@ -29,10 +30,18 @@ sim::RunContext benchmark_context(MPI_Comm comm, Logger& log) {
   return context;
 }
 
-// `hadal bench plume [nx ny nz classes steps]`: a flat-bed box with a uniform current and one source.
+// `hadal bench plume [nx ny nz classes steps explicit|implicit stages]`: a flat-bed box with a uniform
+// current and one source; the vertical advection and the number of Runge-Kutta stages as the case keys
+// plume.advection.vertical and plume.advection.stages set them.
 void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& log, io::Json& results) {
   auto arg = [&](std::size_t i, int fallback) { return args.size() > i ? std::stoi(args[i]) : fallback; };
   const int nx = arg(0, 128), ny = arg(1, 128), nz = arg(2, 32), nclasses = arg(3, 4), steps = arg(4, 20);
+  const bool implicit_w = args.size() > 5 && args[5] == "implicit";
+  if (args.size() > 5 && !implicit_w && args[5] != "explicit") {
+    throw InputError("bench plume: the sixth argument is the vertical advection, explicit or implicit, not '" + args[5] + "'");
+  }
+  const int stages = arg(6, 2);
+  if (stages < 2) throw InputError("bench plume: the seventh argument (Runge-Kutta stages) must be at least 2");
   grid::GridSpec spec;
   spec.lx = 5.0 * nx;
   spec.ly = 5.0 * ny;
@@ -42,6 +51,8 @@ void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& lo
   spec.z_faces = grid::stretched_faces(-1650.0, -1600.0, nz, 1.0);
   const auto seabed = flat_seabed(1640.0, spec);
   PlumeSettings settings;
+  settings.implicit_w = implicit_w;
+  settings.stages = stages;
   for (int n = 0; n < nclasses; ++n) {
     SedimentClass c;
     c.name = "c" + std::to_string(n);
@@ -81,14 +92,18 @@ void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& lo
   int ranks = 1;
   MPI_Comm_size(comm, &ranks);
   const double updates = static_cast<double>(nx) * ny * nz * nclasses;
-  // Compulsory memory traffic per cell-class update as implemented: SSP-RK2 stages 40 B, two vertical
-  // half-steps 64 B, the ledger and metric passes 24 B, halo copies 16 B (doubles read or written).
-  const double bytes_per_update = 144.0;
+  // Compulsory memory traffic per cell-class update as implemented (doubles read or written): the
+  // s stages of SSPRK(s,2) 16 s + 8 B (each reads its input and writes its output; the last also reads
+  // the step's start), two vertical half-steps 64 B, the ledger and metric passes 24 B, halo copies
+  // 16 B; 144 B with two stages.
+  const double bytes_per_update = 16.0 * stages + 8.0 + 64.0 + 24.0 + 16.0;
   const auto triad = sim::measure_triad(comm);
   const double per_rank = updates / seconds / ranks;
   results["grid"] = {nx, ny, nz};
   results["classes"] = nclasses;
   results["steps"] = steps;
+  results["vertical_advection"] = implicit_w ? "implicit" : "explicit";
+  results["stages"] = stages;
   results["seconds_per_step"] = seconds;
   results["cell_updates_per_second_per_rank"] = per_rank;
   results["bytes_per_cell_update_model"] = bytes_per_update;
@@ -196,7 +211,7 @@ void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger
 
 void register_benchmarks() {
   auto& registry = sim::Registry::instance();
-  registry.add_benchmark({"plume", "Eulerian plume step throughput vs the triad roofline: [nx ny nz classes steps]",
+  registry.add_benchmark({"plume", "Eulerian plume step throughput vs the triad roofline: [nx ny nz classes steps explicit|implicit stages]",
                           bench_plume});
   registry.add_benchmark({"plume_particles",
                           "Lagrangian particle-step throughput: [particles_per_rank steps rk2|rk4 gaussian|uniform]",

@@ -7,10 +7,11 @@
 /// HorizontalStage: one stage of horizontal advection (limited upwind-biased face values), horizontal
 /// diffusion and w advection, in flux form: forward Euler for all of it, or (implicit_w) forward Euler
 /// for the horizontal terms and the limited part of the w flux with the upwind w flux backward Euler,
-/// one tridiagonal solve per column, so that fast w in thin cells does not limit the step. A work item
-/// is one row (j) of one class and sweeps i, so the flux through the face between two columns is
-/// computed once and handed from the west column to the east one; the vertical fluxes of a column are
-/// computed in a loop of their own. The explicit loops over k are free of loop-carried dependencies.
+/// one tridiagonal solve per column (eight columns side by side on CPUs), so that fast w in thin cells
+/// does not limit the step. A work item is one row (j) of one class and sweeps i, so the flux through
+/// the face between two columns is computed once and handed from the west column to the east one; the
+/// vertical fluxes of a column are computed in a loop of their own. The explicit loops over k are free
+/// of loop-carried dependencies.
 ///
 /// ColumnStep: the vertical half-step of every class of a column (VerticalColumnSolve), optionally
 /// followed in the same pass by what the new state gives the assessment: the total concentration,
@@ -63,17 +64,105 @@ struct HorizontalStageRows {
   HorizontalStage s;
   using View3 = HorizontalStage::View3;
 
+#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP) || defined(KOKKOS_ENABLE_SYCL)
+  static constexpr int kLanes = 1;  // a GPU thread keeps one column: its local memory is scarce
+#else
+  static constexpr int kLanes = 8;  // one AVX-512 vector of doubles
+#endif
+
+  /// The implicit w solves of up to kLanes columns of a row, level by level across the columns: the
+  /// Thomas recurrence is a chain of dependent divisions, and columns side by side turn the chains
+  /// into vector operations. Levels below a column's seabed are identity rows (solution 0), so each
+  /// column's arithmetic is exactly that of a solve on its wet levels alone.
+  struct ImplicitBlock {
+    double rhs[kMaxLevels][kLanes];      ///< the explicit update; the solution after solve()
+    double w[kMaxLevels + 1][kLanes];    ///< w on the bottom faces (0 below the bed)
+    double forward[kMaxLevels][kLanes];  ///< Thomas's forward coefficients
+    int kb[kLanes];
+    ColumnOf<View3> result[kLanes];
+
+    KOKKOS_INLINE_FUNCTION void add(int lane, int k0, int nz, const double* updated, const ColumnOf<View3>& wc,
+                                    const ColumnOf<View3>& out) {
+      kb[lane] = k0;
+      result[lane] = out;
+      for (int k = 0; k < k0; ++k) rhs[k][lane] = w[k][lane] = 0.0;
+      for (int k = k0; k < nz; ++k) rhs[k][lane] = updated[k];
+      for (int k = k0; k <= nz; ++k) w[k][lane] = wc[k];
+    }
+    KOKKOS_INLINE_FUNCTION void add_dry(int lane, int nz) {
+      kb[lane] = nz;
+      for (int k = 0; k < nz; ++k) rhs[k][lane] = w[k][lane] = 0.0;
+      w[nz][lane] = 0.0;
+    }
+    /// (1 + dt A) c_new = rhs for lanes [0, lanes), A the upwind w flux divergence: nothing through the
+    /// bed, the open top lets out what rises and brings in clean water. Column-diagonally dominant
+    /// M-matrices: the recurrence is stable and keeps c_new positive; dz-weighted sums conserve mass.
+    /// Writes the stage's result and returns the mass rate out through the open top, kg s-1.
+    KOKKOS_INLINE_FUNCTION double solve(const HorizontalStage& s, int lanes) const {
+      ImplicitBlock& b = const_cast<ImplicitBlock&>(*this);
+      const int nz = s.nz;
+      const double dt = s.dt, keep = s.keep;
+      int k_first = nz;
+      for (int l = 0; l < lanes; ++l) k_first = kb[l] < k_first ? kb[l] : k_first;
+      double previous_forward[kLanes], previous_d[kLanes];
+      for (int l = 0; l < kLanes; ++l) previous_forward[l] = previous_d[l] = 0.0;
+      for (int k = k_first; k < nz; ++k) {
+        const double r = dt * s.inv_dz(k);
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int l = 0; l < kLanes; ++l) {
+          const bool wet = k >= kb[l];
+          const double w_bottom = k > kb[l] ? w[k][l] : 0.0, w_top = w[k + 1][l];
+          const double lower = k > kb[l] ? -r * (w_bottom > 0.0 ? w_bottom : 0.0) : 0.0;
+          const double upper = wet && k + 1 < nz ? r * (w_top < 0.0 ? w_top : 0.0) : 0.0;
+          const double diagonal = wet ? 1.0 + r * ((w_top > 0.0 ? w_top : 0.0) - (w_bottom < 0.0 ? w_bottom : 0.0)) : 1.0;
+          const double inverse = 1.0 / (diagonal - lower * previous_forward[l]);
+          previous_forward[l] = upper * inverse;
+          previous_d[l] = (rhs[k][l] - lower * previous_d[l]) * inverse;
+          b.forward[k][l] = previous_forward[l];
+          b.rhs[k][l] = previous_d[l];
+        }
+      }
+      for (int k = nz - 2; k >= k_first; --k) {
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int l = 0; l < kLanes; ++l) b.rhs[k][l] -= forward[k][l] * rhs[k + 1][l];
+      }
+      double out_top = 0.0;
+      for (int l = 0; l < lanes; ++l) {
+        if (kb[l] >= nz) continue;
+        const auto& out = result[l];
+        for (int k = kb[l]; k < nz; ++k) {
+          const double averaged = keep * out[k] + (1.0 - keep) * rhs[k][l];
+          out[k] = keep > 0.0 ? averaged : rhs[k][l];  // a first stage never reads what `out` held
+        }
+        const double w_out = w[nz][l];
+        out_top += (w_out > 0.0 ? w_out * rhs[nz - 1][l] : 0.0) * s.dx * s.dy;  // the open top's (implicit) outflow
+      }
+      return out_top;
+    }
+  };
+
   KOKKOS_INLINE_FUNCTION void operator()(int row) const {
     using numerics::face_value_of;
     const int n = row % s.nclasses, j = s.g + row / s.nclasses, o = n * s.nz, nz = s.nz;
     const bool south_boundary = s.gj0 + j - s.g == 0, north_boundary = s.gj0 + j - s.g == s.ny - 1;
     const double inv_dx = s.inv_dx, inv_dy = s.inv_dy, dt = s.dt;
     const double* inv_dz = s.inv_dz.data();
+    // 1 / dz of the level above each level (the top level's own, never selected), read without a gather.
+    double inv_dz_above[kMaxLevels];
+    for (int k = 0; k < nz; ++k) inv_dz_above[k] = inv_dz[k + 1 < nz ? k + 1 : k];
     // Fluxes through the faces of the column: west (carried from the previous column's east face),
     // east, and top[k + 1] through the top of level k (top[kb] = 0: the bed carries none).
     double west[kMaxLevels], east[kMaxLevels], top[kMaxLevels + 1];
     double outflow = 0.0;
+    // With implicit w the columns' tridiagonal solves wait until a block of kLanes columns has its
+    // explicit part, then run side by side (ImplicitBlock).
+    struct NoBlock {};
+    std::conditional_t<ImplicitW, ImplicitBlock, NoBlock> block;
+    if constexpr (ImplicitW) {
+      for (int l = 0; l < kLanes; ++l) block.add_dry(l, nz);
+    }
     for (int i = s.g; i < s.g + s.ni; ++i) {
+      const int lane = (i - s.g) % kLanes;
       const int kb = s.first_wet(i, j);
       const int gi = s.gi0 + i - s.g;
       const bool west_boundary = gi == 0, east_boundary = gi == s.nx - 1;
@@ -102,6 +191,10 @@ struct HorizontalStageRows {
       }
       if (kb >= nz) {  // a dry column: its east face touches rock
         for (int k = 0; k < nz; ++k) west[k] = 0.0;
+        if constexpr (ImplicitW) {
+          block.add_dry(lane, nz);
+          if (lane == kLanes - 1 || i == s.g + s.ni - 1) outflow += block.solve(s, lane + 1);
+        }
         continue;
       }
       top[kb] = 0.0;
@@ -117,7 +210,7 @@ struct HorizontalStageRows {
           // Only the limited correction to the upwind flux is explicit, faded out as the face's Courant
           // number reaches 1/2 (beyond it the positive implicit upwind flux alone carries the mass).
           const double upwind = wf > 0.0 ? c[k] : c_p;
-          const double courant = (wf > 0.0 ? wf : -wf) * dt * inv_dz[wf > 0.0 || k + 1 >= nz ? k : k + 1];
+          const double courant = (wf > 0.0 ? wf : -wf) * dt * (wf > 0.0 || k + 1 >= nz ? inv_dz[k] : inv_dz_above[k]);
           const double blend = courant < 0.5 ? 1.0 - 2.0 * courant : 0.0;
           top[k + 1] = k + 1 < nz ? wf * (face - upwind) * blend : 0.0;
         } else {
@@ -145,7 +238,6 @@ struct HorizontalStageRows {
                    (!north_boundary && k >= kb_n ? diffusive : 0.0);
       }
       const auto result = column_of(s.out, i, j, o);
-      const double keep = s.keep;
       double updated[kMaxLevels];
       HADAL_INDEPENDENT_ITERATIONS
       for (int k = kb; k < nz; ++k) {
@@ -154,31 +246,14 @@ struct HorizontalStageRows {
         updated[k] = c[k] + dt * tendency;
       }
       if constexpr (ImplicitW) {
-        // (1 + dt A) c_new = updated, A the upwind w flux divergence: nothing through the bed, the open
-        // top lets out what rises and brings in clean water. A column-diagonally dominant M-matrix: the
-        // Thomas recurrence is stable and keeps c_new positive; dz-weighted sums conserve mass.
-        double forward[kMaxLevels];
-        double previous_forward = 0.0, previous_d = 0.0;
+        block.add(lane, kb, nz, updated, wc, result);
+      } else {
+        const double keep = s.keep;
+        HADAL_INDEPENDENT_ITERATIONS
         for (int k = kb; k < nz; ++k) {
-          const double w_bottom = k > kb ? wc[k] : 0.0, w_top = wc[k + 1];
-          const double r = dt * inv_dz[k];
-          const double lower = k > kb ? -r * (w_bottom > 0.0 ? w_bottom : 0.0) : 0.0;
-          const double upper = k + 1 < nz ? r * (w_top < 0.0 ? w_top : 0.0) : 0.0;
-          const double diagonal = 1.0 + r * ((w_top > 0.0 ? w_top : 0.0) - (w_bottom < 0.0 ? w_bottom : 0.0));
-          const double inverse = 1.0 / (diagonal - lower * previous_forward);
-          previous_forward = upper * inverse;
-          previous_d = (updated[k] - lower * previous_d) * inverse;
-          forward[k] = previous_forward;
-          updated[k] = previous_d;
+          const double averaged = keep * result[k] + (1.0 - keep) * updated[k];
+          result[k] = keep > 0.0 ? averaged : updated[k];  // a first stage never reads what `out` held
         }
-        for (int k = nz - 2; k >= kb; --k) updated[k] -= forward[k] * updated[k + 1];
-        const double w_out = wc[nz];
-        top[nz] = w_out > 0.0 ? w_out * updated[nz - 1] : 0.0;  // the open top's (implicit) outflow
-      }
-      HADAL_INDEPENDENT_ITERATIONS
-      for (int k = kb; k < nz; ++k) {
-        const double averaged = keep * result[k] + (1.0 - keep) * updated[k];
-        result[k] = keep > 0.0 ? averaged : updated[k];  // a first stage never reads what `out` held
       }
       // What leaves through the domain's boundary faces (outward positive; there the fluxes are
       // advective only).
@@ -191,8 +266,12 @@ struct HorizontalStageRows {
           if (north_boundary) outflow += north[k] * area_y;
         }
       }
-      outflow += top[nz] * s.dx * s.dy;  // and through the open top
       for (int k = kb; k < nz; ++k) west[k] = east[k];
+      if constexpr (ImplicitW) {
+        if (lane == kLanes - 1 || i == s.g + s.ni - 1) outflow += block.solve(s, lane + 1);
+      } else {
+        outflow += top[nz] * s.dx * s.dy;  // what leaves through the open top
+      }
     }
     s.row_outflow(j - s.g, n) = outflow;
   }

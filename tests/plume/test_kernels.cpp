@@ -119,3 +119,66 @@ TEST(HorizontalStageImplicitW, RiseMovesTheCentroidExactlyAndSpreadsAsTheDiscret
     }
   }
 }
+
+// A row of columns whose implicit solves run side by side (HorizontalStageRows::ImplicitBlock): more
+// columns than one block holds, different seabed levels, rise speeds and a dry column. With no
+// horizontal flow or diffusion each column is its own rising column, so each must move its centroid by
+// exactly its own W dt per stage (C >= 1/2), keep its mass, and leave its levels below the bed empty.
+TEST(HorizontalStageImplicitW, ColumnsSolvedSideBySideStayIndependent) {
+  using View3 = HorizontalStage::View3;
+  constexpr int g = 2, ni = 11, nz = 120, dry = 7;  // 60 m: the geometric tails stay far below the top
+  const double h = 0.5, dt = 100.0;
+  const int nx = ni + 2 * g, ny = 1 + 2 * g;
+  HorizontalStage stage;
+  View3 c("c", nx, ny, nz), out("out", nx, ny, nz);
+  stage.u = View3("u", nx + 1, ny + 1, nz), stage.v = View3("v", nx + 1, ny + 1, nz);
+  stage.w = View3("w", nx, ny, nz + 1), stage.kh = View3("kh", nx, ny, nz);
+  stage.first_wet = Kokkos::View<int**>("first_wet", nx, ny);
+  auto inv_dz = Kokkos::View<double*>("inv_dz", nz);
+  auto dz = Kokkos::View<double*>("dz", nz);
+  Kokkos::deep_copy(inv_dz, 1.0 / h);
+  Kokkos::deep_copy(dz, h);
+  auto host_c = Kokkos::create_mirror_view(c);
+  auto host_w = Kokkos::create_mirror_view(stage.w);
+  auto host_kb = Kokkos::create_mirror_view(stage.first_wet);
+  auto bed_of = [&](int i) { return i - g == dry ? nz : (i * 3) % 7; };
+  auto speed_of = [&](int i) { return 0.005 * (1.0 + 0.1 * i); };  // C = w dt / h from 1 to 2.3
+  for (int i = 0; i < nx; ++i) {
+    for (int j = 0; j < ny; ++j) {
+      host_kb(i, j) = bed_of(i);
+      for (int k = 0; k <= nz; ++k) host_w(i, j, k) = k > bed_of(i) && k < nz ? speed_of(i) : 0.0;
+      for (int k = 0; k < nz; ++k) {
+        const double z = (k + 0.5) * h;
+        host_c(i, j, k) = k >= bed_of(i) ? std::exp(-0.5 * (z - 8.0) * (z - 8.0) / 4.0) : 0.0;
+      }
+    }
+  }
+  Kokkos::deep_copy(c, host_c);
+  Kokkos::deep_copy(stage.w, host_w);
+  Kokkos::deep_copy(stage.first_wet, host_kb);
+  stage.in = c, stage.out = out;
+  stage.inv_dz = inv_dz, stage.dz = dz;
+  stage.row_outflow = Kokkos::View<double**>("row_outflow", 1, 1);
+  stage.g = g, stage.ni = ni, stage.nz = nz, stage.nclasses = 1, stage.nx = ni, stage.ny = 1;
+  stage.dt = dt, stage.implicit_w = true;
+  stage.run(1);
+  Kokkos::fence();
+  auto result = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  for (int i = g; i < g + ni; ++i) {
+    double m0 = 0.0, m1 = 0.0, n0 = 0.0, n1 = 0.0, below_bed = 0.0;
+    for (int k = 0; k < nz; ++k) {
+      const double z = (k + 0.5) * h;
+      if (k < bed_of(i)) below_bed += std::fabs(result(i, g, k));
+      m0 += host_c(i, g, k), m1 += host_c(i, g, k) * z;
+      n0 += result(i, g, k), n1 += result(i, g, k) * z;
+    }
+    if (i - g == dry) {
+      EXPECT_EQ(n0, 0.0) << "the dry column";
+      continue;
+    }
+    EXPECT_EQ(below_bed, 0.0) << "column " << i;
+    EXPECT_NEAR(n0 / m0, 1.0, 1e-14) << "column " << i;
+    // The profile starts near the bed: the rise is measured from the first moment of the mass.
+    EXPECT_NEAR(n1 / n0 - m1 / m0, speed_of(i) * dt, 1e-10) << "column " << i;
+  }
+}
