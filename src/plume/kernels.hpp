@@ -13,9 +13,9 @@
 /// vertical fluxes of a column are computed in a loop of their own. The explicit loops over k are free
 /// of loop-carried dependencies.
 ///
-/// ColumnStep: the vertical half-step of every class of a column (VerticalColumnSolve), optionally
-/// followed in the same pass by what the new state gives the assessment: the total concentration,
-/// the exposure maps and the column's share of the mass ledger.
+/// ColumnStep: the vertical half-step of every class of a block of columns (VerticalColumnSolve),
+/// optionally followed in the same pass by what the new state gives the assessment: the total
+/// concentration, the exposure maps and the columns' share of the mass ledger.
 #pragma once
 
 #include <Kokkos_Core.hpp>
@@ -64,11 +64,7 @@ struct HorizontalStageRows {
   HorizontalStage s;
   using View3 = HorizontalStage::View3;
 
-#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP) || defined(KOKKOS_ENABLE_SYCL)
-  static constexpr int kLanes = 1;  // a GPU thread keeps one column: its local memory is scarce
-#else
-  static constexpr int kLanes = 8;  // one AVX-512 vector of doubles
-#endif
+  static constexpr int kLanes = kColumnLanes;
 
   /// The implicit w solves of up to kLanes columns of a row, level by level across the columns: the
   /// Thomas recurrence is a chain of dependent divisions, and columns side by side turn the chains
@@ -298,8 +294,9 @@ inline void HorizontalStage::run(int nj) const {
   }
 }
 
-/// Launched over owned columns (local indices) with three sums: suspended mass, deposited mass, and
-/// the water volume at or above the first concentration threshold (kg, kg, m3).
+/// Launched over blocks of kColumnLanes owned columns along i and the owned rows j, with three sums:
+/// suspended mass, deposited mass, and the water volume at or above the first concentration threshold
+/// (kg, kg, m3).
 struct ColumnStep {
   using View3 = Kokkos::View<double***>;
   VerticalColumnSolve solve;
@@ -309,10 +306,21 @@ struct ColumnStep {
   View3 near_bed;  ///< optional map: total concentration in the lowest wet cell
   Kokkos::View<double*> dry_density, thresholds;
   double cell_area = 1.0, exposure_dt = 0.0;  ///< exposure_dt: time added to the maps (0: none)
+  int first_column = 0, columns = 0;          ///< the owned columns along i: local index of the first, count
 
-  KOKKOS_INLINE_FUNCTION void operator()(int i, int j, double& suspended, double& deposited, double& volume) const {
-    if (solve_first) solve(i, j);
+  /// The number of blocks along i to launch.
+  int blocks() const { return (columns + kColumnLanes - 1) / kColumnLanes; }
+
+  KOKKOS_INLINE_FUNCTION void operator()(int block, int j, double& suspended, double& deposited, double& volume) const {
+    const int i0 = first_column + block * kColumnLanes;
+    const int end = i0 + kColumnLanes < first_column + columns ? i0 + kColumnLanes : first_column + columns;
+    if (solve_first) solve.columns(i0, end - i0, j);
     if (!with_metrics) return;
+    for (int i = i0; i < end; ++i) record(i, j, suspended, deposited, volume);
+  }
+
+  /// What the state of column (i, j) gives the assessment.
+  KOKKOS_INLINE_FUNCTION void record(int i, int j, double& suspended, double& deposited, double& volume) const {
     const auto& c = solve.c;
     const int nz = solve.nz, nn = solve.nclasses, kb = solve.first_wet(i, j);
     const double first_threshold = thresholds(0);
