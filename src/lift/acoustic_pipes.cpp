@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
@@ -110,7 +111,9 @@ struct AcousticSweep {
     }
     const double *wl = w_left.data() + pk.first_face, *wr = w_right.data() + pk.first_face;
     const double *ws = w_series.data() + pk.first_face, *wi = w_inverse.data() + pk.first_face;
-    double special = 0.0;  // a count (a double, so the loop vectorises with the face states)
+    // Flags of the rare paths, or-ed: 64-bit like the doubles, so a loop's reduction vectorises as a tree (a
+    // floating-point sum would be added lane by lane, in order).
+    std::int64_t special = 0;
     HADAL_LIFT_INDEPENDENT_ITERATIONS
     for (int j = j0; j < j1; ++j) {
       const FaceWeights w{wl[j], wr[j], ws[j], wi[j]};
@@ -119,9 +122,9 @@ struct AcousticSweep {
       fp[j - b] = pf;
       ful[j - b] = fur[j - b] = vf;
       fcav[j - b] = 0.0;
-      special += (cav[j] > 0.0) | !(pf >= vapour) ? 1.0 : 0.0;
+      special |= (cav[j] > 0.0) | !(pf >= vapour);
     }
-    if (special > 0.0) {
+    if (special != 0) {
       const double* inv_z = cell.inv_z.data() + pk.offset;
       for (int j = j0; j < j1; ++j) {
         const FaceWeights w{wl[j], wr[j], ws[j], wi[j]};
@@ -133,13 +136,13 @@ struct AcousticSweep {
     double* cav_next = cavity_next.data() + pk.first_face;
     double* vol = volume.data() + pk.first_face;
     const int owned_end = e < n ? e : n + 1;
-    double cavities = 0.0;
+    std::int64_t cavities = 0;
     HADAL_LIFT_INDEPENDENT_ITERATIONS
     for (int j = b; j < owned_end; ++j) {
       cav_next[j] = fcav[j - b];
       vol[j] += 0.5 * (ful[j - b] + fur[j - b]) * dt;
     }
-    for (int j = b; j <= e; ++j) cavities += fcav[j - b] > 0.0 ? 1.0 : 0.0;
+    for (int j = b; j <= e; ++j) cavities |= fcav[j - b] > 0.0;
 
     // 3. Cells [b, e): volume balance (the liquid takes no tension: what would pull it below the vapour
     // pressure opens cavity volume on its faces instead), momentum with gravity, quasi-steady and unsteady
@@ -164,16 +167,18 @@ struct AcousticSweep {
       F[i] = fr;
       Gn[i] = -rho[i] * (gz[i] + fr * u) * dx[i];
     }
-    double below = 0.0;
-    for (int i = b; i < e; ++i) below += balance[i] < vapour ? 1.0 : 0.0;
-    if (below > 0.0) {  // rare: a cell between two cavities; its deficit (a division is fine here)
+    std::int64_t below = 0;
+    for (int i = b; i < e; ++i) below |= balance[i] < vapour;
+    if (below != 0) {  // rare: a cell between two cavities; its deficit (a division is fine here)
       const double* modulus = cell.modulus.data() + pk.offset;
       double* def = deficit.data() + pk.offset;
       for (int i = b; i < e; ++i)
-        if (balance[i] < vapour) def[i] = pk.area * dx[i] * (vapour - balance[i]) / modulus[i];
-      stretched += static_cast<int>(below);
+        if (balance[i] < vapour) {
+          def[i] = pk.area * dx[i] * (vapour - balance[i]) / modulus[i];
+          ++stretched;
+        }
     }
-    if (cavities > 0.0) {  // the cell's share of the cavities on its faces (an end face's is wholly its cell's)
+    if (cavities != 0) {  // the cell's share of the cavities on its faces (an end face's is wholly its cell's)
       double *cmax = cavmax.data() + pk.offset, *tc = tcav.data() + pk.offset;
       for (int i = b; i < e; ++i) {
         const double share = (i == 0 ? 1.0 : 0.5) * fcav[i - b] + (i == n - 1 ? 1.0 : 0.5) * fcav[i + 1 - b];
@@ -222,7 +227,7 @@ struct AcousticSweep {
       // difference beyond it is zero.
       double unsteady = 0.0;
       if constexpr (Unsteady) {
-        const double sign = V[i] > 0.0 ? 1.0 : (V[i] < 0.0 ? -1.0 : 0.0);
+        const double sign = (V[i] > 0.0 ? 1.0 : 0.0) - (V[i] < 0.0 ? 1.0 : 0.0);
         const double back = sign * jump[i - b] * inv_back[i];
         const double ahead = sign * jump[i + 1 - b] * inv_ahead[i];
         const double rise = back > 0.0 ? back : 0.0, fall = ahead < 0.0 ? -ahead : 0.0;
