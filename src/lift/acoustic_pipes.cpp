@@ -45,10 +45,11 @@ std::vector<double> copy_out(const View& src, int offset, int n) {
 /// its two neighbours), solves its faces and updates its cells in one pass, so the intermediate states
 /// never leave the cache; the neighbouring blocks' shared faces are solved twice, identically, and only
 /// the block owning a face (the one on its right; the last face of a pipe its last block) stores it.
-/// Returns, summed, the cells that would have taken tension (their deficits, in `deficit`, go to the faces
-/// afterwards).
+/// Returns, or-ed, the flags kStretched (a cell would have taken tension: its deficit, in `deficit`, goes to
+/// the faces afterwards) and kCavities (a face holds a cavity).
 struct AcousticSweep {
   using value_type = int;
+  static constexpr int kStretched = 1, kCavities = 2;
   AcousticCells cell;
   View p, v, gdx, friction, cavity;                       // read (friction also written)
   View p_next, v_next, gdx_next, cavity_next, volume;     // written
@@ -60,7 +61,7 @@ struct AcousticSweep {
   Kokkos::View<double**> boundary;
   double dt = 0.0, t_new = 0.0;
 
-  KOKKOS_INLINE_FUNCTION void operator()(const int c, int& stretched) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const int c, int& flags) const {
     const AcousticChunk ch = chunk(c);
     const AcousticPipeConstants pk = pipe(ch.pipe);
     const int n = pk.cells, b = ch.begin, e = ch.end, k = ch.pipe;
@@ -142,7 +143,7 @@ struct AcousticSweep {
       cav_next[j] = fcav[j - b];
       vol[j] += 0.5 * (ful[j - b] + fur[j - b]) * dt;
     }
-    for (int j = b; j <= e; ++j) cavities |= fcav[j - b] > 0.0;
+    for (int j = b; j <= e; ++j) cavities |= fcav[j - b] != 0.0;
 
     // 3. Cells [b, e): volume balance (the liquid takes no tension: what would pull it below the vapour
     // pressure opens cavity volume on its faces instead), momentum with gravity, quasi-steady and unsteady
@@ -173,12 +174,11 @@ struct AcousticSweep {
       const double* modulus = cell.modulus.data() + pk.offset;
       double* def = deficit.data() + pk.offset;
       for (int i = b; i < e; ++i)
-        if (balance[i] < vapour) {
-          def[i] = pk.area * dx[i] * (vapour - balance[i]) / modulus[i];
-          ++stretched;
-        }
+        if (balance[i] < vapour) def[i] = pk.area * dx[i] * (vapour - balance[i]) / modulus[i];
+      flags |= kStretched;
     }
     if (cavities != 0) {  // the cell's share of the cavities on its faces (an end face's is wholly its cell's)
+      flags |= kCavities;
       double *cmax = cavmax.data() + pk.offset, *tc = tcav.data() + pk.offset;
       for (int i = b; i < e; ++i) {
         const double share = (i == 0 ? 1.0 : 0.5) * fcav[i - b] + (i == n - 1 ? 1.0 : 0.5) * fcav[i + 1 - b];
@@ -530,13 +530,15 @@ void AcousticPipes::update(double time, double dt) {
   sweep.boundary = boundary_;
   sweep.dt = dt;
   sweep.t_new = time + dt;
-  int deficits = 0;
-  Kokkos::parallel_reduce("lift::acoustic_sweep", static_cast<int>(chunk_.extent(0)), sweep, deficits);
+  int flags = 0;
+  Kokkos::parallel_reduce("lift::acoustic_sweep", static_cast<int>(chunk_.extent(0)), sweep,
+                          Kokkos::BOr<int>(flags));
+  cavities_open_ = (flags & (AcousticSweep::kCavities | AcousticSweep::kStretched)) != 0;
   std::swap(p_, p_next_);
   std::swap(v_, v_next_);
   std::swap(gdx_, gdx_next_);
   std::swap(cavity_, cavity_next_);
-  if (deficits == 0) return;
+  if ((flags & AcousticSweep::kStretched) == 0) return;
   // The stretched cells' deficits go to their open faces (split if both are open); with none open, to the
   // faces that can open: interior faces, not a pipe end (a node opens its own cavities).
   const View cavity = cavity_, open = open_, deficit = deficit_;
@@ -575,6 +577,7 @@ std::vector<double> AcousticPipes::cavity_volume(int pipe) const {
 }
 
 double AcousticPipes::total_cavity_volume(int pipe) const {
+  if (!cavities_open_) return 0.0;  // the sum of the faces' zeros
   const View cavity = cavity_;
   double total = 0.0;
   Kokkos::parallel_reduce(
@@ -646,6 +649,7 @@ std::vector<double> AcousticPipes::state() const {
 
 void AcousticPipes::restore(const std::vector<double>& s, std::size_t& k) {
   gradient_stale_ = true;
+  cavities_open_ = true;  // until the next step says otherwise
   copy_in(p_, 0, std::vector<double>(s.begin() + k, s.begin() + k + total_));
   k += total_;
   copy_in(v_, 0, std::vector<double>(s.begin() + k, s.begin() + k + total_));

@@ -163,6 +163,7 @@ class AcousticPipes {
   Kokkos::View<double**>::HostMirror ends_host_, boundary_host_;
   std::vector<double> end_z_first_, end_z_last_;
   bool gradient_stale_ = true;  ///< friction rates and equilibrium increments need recomputing
+  bool cavities_open_ = false;  ///< some face may hold a cavity (false: every face's volume is zero)
   // Host copies for the equilibrium initial state.
   std::vector<std::vector<double>> host_rho_, host_fmul_;
   View::HostMirror host_table_;
