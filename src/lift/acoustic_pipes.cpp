@@ -27,6 +27,11 @@ namespace {
 constexpr int kChunkCells = 256;
 
 using View = AcousticPipes::View;
+// The sweep's arrays as unmanaged views: a step builds and dispatches the sweep, and copying thirty managed
+// views would count references (atomic operations) for each of them, several times a step.
+template <class T>
+using Unmanaged = Kokkos::View<T, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+using UnmanagedView = Unmanaged<double*>;
 using HostConstView = Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
 
 void copy_in(const View& dst, int offset, const std::vector<double>& src) {
@@ -50,15 +55,15 @@ std::vector<double> copy_out(const View& src, int offset, int n) {
 struct AcousticSweep {
   using value_type = int;
   static constexpr int kStretched = 1, kCavities = 2;
-  AcousticCells cell;
-  View p, v, gdx, friction, cavity;                       // read (friction also written)
-  View p_next, v_next, gdx_next, cavity_next, volume;     // written
-  View pmax, pmin, tmax, tmin, cavmax, tcav, deficit;     // envelopes, deficits
-  View w_left, w_right, w_series, w_inverse;
-  Kokkos::View<AcousticPipeConstants*> pipe;
-  Kokkos::View<AcousticChunk*> chunk;
-  View table;  // friction rate per pipe, row k from k (kFrictionTableIntervals + 1)
-  Kokkos::View<double**> boundary;
+  AcousticCellArrays<UnmanagedView> cell;
+  UnmanagedView p, v, gdx, friction, cavity;                    // read (friction also written)
+  UnmanagedView p_next, v_next, gdx_next, cavity_next, volume;  // written
+  UnmanagedView pmax, pmin, tmax, tmin, cavmax, tcav, deficit;  // envelopes, deficits
+  UnmanagedView w_left, w_right, w_series, w_inverse;
+  Unmanaged<AcousticPipeConstants*> pipe;
+  Unmanaged<AcousticChunk*> chunk;
+  UnmanagedView table;  // friction rate per pipe, row k from k (kFrictionTableIntervals + 1)
+  Unmanaged<double**> boundary;
   double dt = 0.0, t_new = 0.0;
 
   KOKKOS_INLINE_FUNCTION void operator()(const int c, int& flags) const {
@@ -436,14 +441,16 @@ double AcousticPipes::max_wave_rate() const {
 }
 
 void AcousticPipes::predict(double dt) {
-  const View p = p_, v = v_, gdx = gdx_, friction = friction_, k_dx = cell_.k_dx, inv_rho_dx = cell_.inv_rho_dx;
-  const View cavity = cavity_;
-  const View table = table_;
-  const Kokkos::View<AcousticPipeConstants*> pipe = pipe_;
+  // Unmanaged, as in the sweep (these kernels run every step).
+  const UnmanagedView p = p_, v = v_, gdx = gdx_, friction = friction_, k_dx = cell_.k_dx,
+                      inv_rho_dx = cell_.inv_rho_dx;
+  const UnmanagedView cavity = cavity_;
+  const UnmanagedView table = table_;
+  const Unmanaged<AcousticPipeConstants*> pipe = pipe_;
   // Equilibrium pressure increment across each cell (gravity and quasi-steady friction) and its friction
   // rate; a step computes them for the next, so only after a change of properties or state.
   if (gradient_stale_) {
-    const View rho = cell_.rho, gz = cell_.gz, dx = cell_.dx, fmul = cell_.fmul;
+    const UnmanagedView rho = cell_.rho, gz = cell_.gz, dx = cell_.dx, fmul = cell_.fmul;
     for (int k = 0; k < pipes(); ++k) {
       const double inv_step = host_inv_step_[k];
       Kokkos::parallel_for(
@@ -459,7 +466,7 @@ void AcousticPipes::predict(double dt) {
   }
   // The half-step states of the pipes' end cells (first order) for the nodes; the sweep in update()
   // computes the same again.
-  const Kokkos::View<double**> ends = ends_;
+  const Unmanaged<double**> ends = ends_;
   const double half_dt = 0.5 * dt;
   Kokkos::parallel_for(
       "lift::acoustic_ends", pipes(), KOKKOS_LAMBDA(const int k) {
@@ -502,7 +509,7 @@ void AcousticPipes::set_boundary(int pipe, bool last, double pressure, double ve
 void AcousticPipes::update(double time, double dt) {
   Kokkos::deep_copy(boundary_, boundary_host_);
   AcousticSweep sweep;
-  sweep.cell = cell_;
+  sweep.cell = AcousticCellArrays<UnmanagedView>(cell_);
   sweep.p = p_;
   sweep.v = v_;
   sweep.gdx = gdx_;
