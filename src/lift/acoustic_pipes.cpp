@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
@@ -26,6 +27,11 @@ namespace {
 constexpr int kChunkCells = 256;
 
 using View = AcousticPipes::View;
+// The sweep's arrays as unmanaged views: a step builds and dispatches the sweep, and copying thirty managed
+// views would count references (atomic operations) for each of them, several times a step.
+template <class T>
+using Unmanaged = Kokkos::View<T, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+using UnmanagedView = Unmanaged<double*>;
 using HostConstView = Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
 
 void copy_in(const View& dst, int offset, const std::vector<double>& src) {
@@ -44,22 +50,23 @@ std::vector<double> copy_out(const View& src, int offset, int n) {
 /// its two neighbours), solves its faces and updates its cells in one pass, so the intermediate states
 /// never leave the cache; the neighbouring blocks' shared faces are solved twice, identically, and only
 /// the block owning a face (the one on its right; the last face of a pipe its last block) stores it.
-/// Returns, summed, the cells that would have taken tension (their deficits, in `deficit`, go to the faces
-/// afterwards).
+/// Returns, or-ed, the flags kStretched (a cell would have taken tension: its deficit, in `deficit`, goes to
+/// the faces afterwards) and kCavities (a face holds a cavity).
 struct AcousticSweep {
   using value_type = int;
-  AcousticCells cell;
-  View p, v, gdx, friction, cavity;                       // read (friction also written)
-  View p_next, v_next, gdx_next, cavity_next, volume;     // written
-  View pmax, pmin, tmax, tmin, cavmax, tcav, deficit;     // envelopes, deficits
-  View w_left, w_right, w_series, w_inverse;
-  Kokkos::View<AcousticPipeConstants*> pipe;
-  Kokkos::View<AcousticChunk*> chunk;
-  View table;  // friction rate per pipe, row k from k (kFrictionTableIntervals + 1)
-  Kokkos::View<double**> boundary;
+  static constexpr int kStretched = 1, kCavities = 2;
+  AcousticCellArrays<UnmanagedView> cell;
+  UnmanagedView p, v, gdx, friction, cavity;                    // read (friction also written)
+  UnmanagedView p_next, v_next, gdx_next, cavity_next, volume;  // written
+  UnmanagedView pmax, pmin, tmax, tmin, cavmax, tcav, deficit;  // envelopes, deficits
+  UnmanagedView w_left, w_right, w_series, w_inverse;
+  Unmanaged<AcousticPipeConstants*> pipe;
+  Unmanaged<AcousticChunk*> chunk;
+  UnmanagedView table;  // friction rate per pipe, row k from k (kFrictionTableIntervals + 1)
+  Unmanaged<double**> boundary;
   double dt = 0.0, t_new = 0.0;
 
-  KOKKOS_INLINE_FUNCTION void operator()(const int c, int& stretched) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const int c, int& flags) const {
     const AcousticChunk ch = chunk(c);
     const AcousticPipeConstants pk = pipe(ch.pipe);
     const int n = pk.cells, b = ch.begin, e = ch.end, k = ch.pipe;
@@ -110,7 +117,9 @@ struct AcousticSweep {
     }
     const double *wl = w_left.data() + pk.first_face, *wr = w_right.data() + pk.first_face;
     const double *ws = w_series.data() + pk.first_face, *wi = w_inverse.data() + pk.first_face;
-    double special = 0.0;  // a count (a double, so the loop vectorises with the face states)
+    // Flags of the rare paths, or-ed: 64-bit like the doubles, so a loop's reduction vectorises as a tree (a
+    // floating-point sum would be added lane by lane, in order).
+    std::int64_t special = 0;
     HADAL_LIFT_INDEPENDENT_ITERATIONS
     for (int j = j0; j < j1; ++j) {
       const FaceWeights w{wl[j], wr[j], ws[j], wi[j]};
@@ -119,9 +128,9 @@ struct AcousticSweep {
       fp[j - b] = pf;
       ful[j - b] = fur[j - b] = vf;
       fcav[j - b] = 0.0;
-      special += (cav[j] > 0.0) | !(pf >= vapour) ? 1.0 : 0.0;
+      special |= (cav[j] > 0.0) | !(pf >= vapour);
     }
-    if (special > 0.0) {
+    if (special != 0) {
       const double* inv_z = cell.inv_z.data() + pk.offset;
       for (int j = j0; j < j1; ++j) {
         const FaceWeights w{wl[j], wr[j], ws[j], wi[j]};
@@ -133,13 +142,13 @@ struct AcousticSweep {
     double* cav_next = cavity_next.data() + pk.first_face;
     double* vol = volume.data() + pk.first_face;
     const int owned_end = e < n ? e : n + 1;
-    double cavities = 0.0;
+    std::int64_t cavities = 0;
     HADAL_LIFT_INDEPENDENT_ITERATIONS
     for (int j = b; j < owned_end; ++j) {
       cav_next[j] = fcav[j - b];
       vol[j] += 0.5 * (ful[j - b] + fur[j - b]) * dt;
     }
-    for (int j = b; j <= e; ++j) cavities += fcav[j - b] > 0.0 ? 1.0 : 0.0;
+    for (int j = b; j <= e; ++j) cavities |= fcav[j - b] != 0.0;
 
     // 3. Cells [b, e): volume balance (the liquid takes no tension: what would pull it below the vapour
     // pressure opens cavity volume on its faces instead), momentum with gravity, quasi-steady and unsteady
@@ -164,16 +173,17 @@ struct AcousticSweep {
       F[i] = fr;
       Gn[i] = -rho[i] * (gz[i] + fr * u) * dx[i];
     }
-    double below = 0.0;
-    for (int i = b; i < e; ++i) below += balance[i] < vapour ? 1.0 : 0.0;
-    if (below > 0.0) {  // rare: a cell between two cavities; its deficit (a division is fine here)
+    std::int64_t below = 0;
+    for (int i = b; i < e; ++i) below |= balance[i] < vapour;
+    if (below != 0) {  // rare: a cell between two cavities; its deficit (a division is fine here)
       const double* modulus = cell.modulus.data() + pk.offset;
       double* def = deficit.data() + pk.offset;
       for (int i = b; i < e; ++i)
         if (balance[i] < vapour) def[i] = pk.area * dx[i] * (vapour - balance[i]) / modulus[i];
-      stretched += static_cast<int>(below);
+      flags |= kStretched;
     }
-    if (cavities > 0.0) {  // the cell's share of the cavities on its faces (an end face's is wholly its cell's)
+    if (cavities != 0) {  // the cell's share of the cavities on its faces (an end face's is wholly its cell's)
+      flags |= kCavities;
       double *cmax = cavmax.data() + pk.offset, *tc = tcav.data() + pk.offset;
       for (int i = b; i < e; ++i) {
         const double share = (i == 0 ? 1.0 : 0.5) * fcav[i - b] + (i == n - 1 ? 1.0 : 0.5) * fcav[i + 1 - b];
@@ -222,7 +232,7 @@ struct AcousticSweep {
       // difference beyond it is zero.
       double unsteady = 0.0;
       if constexpr (Unsteady) {
-        const double sign = V[i] > 0.0 ? 1.0 : (V[i] < 0.0 ? -1.0 : 0.0);
+        const double sign = (V[i] > 0.0 ? 1.0 : 0.0) - (V[i] < 0.0 ? 1.0 : 0.0);
         const double back = sign * jump[i - b] * inv_back[i];
         const double ahead = sign * jump[i + 1 - b] * inv_ahead[i];
         const double rise = back > 0.0 ? back : 0.0, fall = ahead < 0.0 ? -ahead : 0.0;
@@ -431,14 +441,16 @@ double AcousticPipes::max_wave_rate() const {
 }
 
 void AcousticPipes::predict(double dt) {
-  const View p = p_, v = v_, gdx = gdx_, friction = friction_, k_dx = cell_.k_dx, inv_rho_dx = cell_.inv_rho_dx;
-  const View cavity = cavity_;
-  const View table = table_;
-  const Kokkos::View<AcousticPipeConstants*> pipe = pipe_;
+  // Unmanaged, as in the sweep (these kernels run every step).
+  const UnmanagedView p = p_, v = v_, gdx = gdx_, friction = friction_, k_dx = cell_.k_dx,
+                      inv_rho_dx = cell_.inv_rho_dx;
+  const UnmanagedView cavity = cavity_;
+  const UnmanagedView table = table_;
+  const Unmanaged<AcousticPipeConstants*> pipe = pipe_;
   // Equilibrium pressure increment across each cell (gravity and quasi-steady friction) and its friction
   // rate; a step computes them for the next, so only after a change of properties or state.
   if (gradient_stale_) {
-    const View rho = cell_.rho, gz = cell_.gz, dx = cell_.dx, fmul = cell_.fmul;
+    const UnmanagedView rho = cell_.rho, gz = cell_.gz, dx = cell_.dx, fmul = cell_.fmul;
     for (int k = 0; k < pipes(); ++k) {
       const double inv_step = host_inv_step_[k];
       Kokkos::parallel_for(
@@ -454,7 +466,7 @@ void AcousticPipes::predict(double dt) {
   }
   // The half-step states of the pipes' end cells (first order) for the nodes; the sweep in update()
   // computes the same again.
-  const Kokkos::View<double**> ends = ends_;
+  const Unmanaged<double**> ends = ends_;
   const double half_dt = 0.5 * dt;
   Kokkos::parallel_for(
       "lift::acoustic_ends", pipes(), KOKKOS_LAMBDA(const int k) {
@@ -497,7 +509,7 @@ void AcousticPipes::set_boundary(int pipe, bool last, double pressure, double ve
 void AcousticPipes::update(double time, double dt) {
   Kokkos::deep_copy(boundary_, boundary_host_);
   AcousticSweep sweep;
-  sweep.cell = cell_;
+  sweep.cell = AcousticCellArrays<UnmanagedView>(cell_);
   sweep.p = p_;
   sweep.v = v_;
   sweep.gdx = gdx_;
@@ -525,13 +537,15 @@ void AcousticPipes::update(double time, double dt) {
   sweep.boundary = boundary_;
   sweep.dt = dt;
   sweep.t_new = time + dt;
-  int deficits = 0;
-  Kokkos::parallel_reduce("lift::acoustic_sweep", static_cast<int>(chunk_.extent(0)), sweep, deficits);
+  int flags = 0;
+  Kokkos::parallel_reduce("lift::acoustic_sweep", static_cast<int>(chunk_.extent(0)), sweep,
+                          Kokkos::BOr<int>(flags));
+  cavities_open_ = (flags & (AcousticSweep::kCavities | AcousticSweep::kStretched)) != 0;
   std::swap(p_, p_next_);
   std::swap(v_, v_next_);
   std::swap(gdx_, gdx_next_);
   std::swap(cavity_, cavity_next_);
-  if (deficits == 0) return;
+  if ((flags & AcousticSweep::kStretched) == 0) return;
   // The stretched cells' deficits go to their open faces (split if both are open); with none open, to the
   // faces that can open: interior faces, not a pipe end (a node opens its own cavities).
   const View cavity = cavity_, open = open_, deficit = deficit_;
@@ -570,6 +584,7 @@ std::vector<double> AcousticPipes::cavity_volume(int pipe) const {
 }
 
 double AcousticPipes::total_cavity_volume(int pipe) const {
+  if (!cavities_open_) return 0.0;  // the sum of the faces' zeros
   const View cavity = cavity_;
   double total = 0.0;
   Kokkos::parallel_reduce(
@@ -641,6 +656,7 @@ std::vector<double> AcousticPipes::state() const {
 
 void AcousticPipes::restore(const std::vector<double>& s, std::size_t& k) {
   gradient_stale_ = true;
+  cavities_open_ = true;  // until the next step says otherwise
   copy_in(p_, 0, std::vector<double>(s.begin() + k, s.begin() + k + total_));
   k += total_;
   copy_in(v_, 0, std::vector<double>(s.begin() + k, s.begin() + k + total_));

@@ -38,9 +38,18 @@ namespace hadal::lift {
 /// Per cell (all pipes one after the other; structure of arrays, so the cell loops vectorise): the
 /// geometry, properties and coefficients the kernels read, kept so they need (almost) no division
 /// (K/dx, 1/(rho dx), 1/Z, the unsteady-friction factor k a, inverse distances to the neighbours' centres).
-struct AcousticCells {
-  Kokkos::View<double*> dx, gz, rho, modulus, a, k_dx, inv_rho_dx, inv_z, fmul, brunone_a, inv_back, inv_ahead;
+template <class View>
+struct AcousticCellArrays {
+  View dx, gz, rho, modulus, a, k_dx, inv_rho_dx, inv_z, fmul, brunone_a, inv_back, inv_ahead;
+
+  AcousticCellArrays() = default;
+  /// The same arrays as views of another kind (the sweep's unmanaged ones).
+  template <class Other>
+  explicit AcousticCellArrays(const AcousticCellArrays<Other>& o)
+      : dx(o.dx), gz(o.gz), rho(o.rho), modulus(o.modulus), a(o.a), k_dx(o.k_dx), inv_rho_dx(o.inv_rho_dx),
+        inv_z(o.inv_z), fmul(o.fmul), brunone_a(o.brunone_a), inv_back(o.inv_back), inv_ahead(o.inv_ahead) {}
 };
+using AcousticCells = AcousticCellArrays<Kokkos::View<double*>>;
 /// Per pipe: cell and face offsets, vapour pressure, flow area, 1/(1 + k), Brunone's k, friction table step.
 struct AcousticPipeConstants {
   int offset = 0, cells = 0, first_face = 0;
@@ -163,6 +172,7 @@ class AcousticPipes {
   Kokkos::View<double**>::HostMirror ends_host_, boundary_host_;
   std::vector<double> end_z_first_, end_z_last_;
   bool gradient_stale_ = true;  ///< friction rates and equilibrium increments need recomputing
+  bool cavities_open_ = false;  ///< some face may hold a cavity (false: every face's volume is zero)
   // Host copies for the equilibrium initial state.
   std::vector<std::vector<double>> host_rho_, host_fmul_;
   View::HostMirror host_table_;
