@@ -93,7 +93,7 @@ bool eulerian(const Box& box, int steps, double triad, Figures& horizontal, Figu
   View3 c_total("c_total", ni, nj, nz), deposit("deposit", ni, nj, 1), column_max("column_max", ni, nj, 1);
   View3 time_above("time_above", ni, nj, 1);
   Kokkos::View<int**> first_wet("first_wet", ni, nj);  // a flat bed: every level wet
-  Kokkos::View<double**> row_outflow("row_outflow", box.ny, nn);
+  Kokkos::View<double**> line_outflow("line_outflow", box.nx, nn);
   Kokkos::deep_copy(u, 0.05);
   Kokkos::deep_copy(v, 0.02);
   Kokkos::deep_copy(kh, 0.1);
@@ -118,8 +118,8 @@ bool eulerian(const Box& box, int steps, double triad, Figures& horizontal, Figu
 
   HorizontalStage stage;
   stage.u = u, stage.v = v, stage.w = w, stage.kh = kh, stage.first_wet = first_wet;
-  stage.inv_dz = inv_dz, stage.dz = dz, stage.row_outflow = row_outflow;
-  stage.g = g, stage.ni = box.nx, stage.nz = nz, stage.nclasses = nn, stage.nx = box.nx, stage.ny = box.ny;
+  stage.inv_dz = inv_dz, stage.dz = dz, stage.line_outflow = line_outflow;
+  stage.g = g, stage.ni = box.nx, stage.nj = box.ny, stage.nz = nz, stage.nclasses = nn, stage.nx = box.nx, stage.ny = box.ny;
   stage.dt = dt, stage.dx = box.dx, stage.dy = box.dy, stage.inv_dx = 1.0 / box.dx, stage.inv_dy = 1.0 / box.dy;
   ColumnStep column;
   auto& s = column.solve;
@@ -138,8 +138,8 @@ bool eulerian(const Box& box, int steps, double triad, Figures& horizontal, Figu
   auto outflow_rate = [&] {
     double sum = 0.0;
     Kokkos::parallel_reduce(
-        "device_bench_outflow", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {box.ny, nn}),
-        KOKKOS_LAMBDA(int j, int n, double& o) { o += row_outflow(j, n); }, sum);
+        "device_bench_outflow", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {box.nx, nn}),
+        KOKKOS_LAMBDA(int i, int n, double& o) { o += line_outflow(i, n); }, sum);
     return sum;
   };
   for (int step = -2; step < steps; ++step) {  // two warm-up steps
@@ -152,13 +152,13 @@ bool eulerian(const Box& box, int steps, double triad, Figures& horizontal, Figu
     double t_vertical = timer.seconds();
     timer.reset();
     stage.in = c, stage.out = c_stage, stage.keep = 0.0;
-    stage.run(box.ny);
+    stage.run();
     Kokkos::fence();
     double t_horizontal = timer.seconds();
     const double out0 = outflow_rate();
     timer.reset();
     stage.in = c_stage, stage.out = c, stage.keep = 0.5;
-    stage.run(box.ny);
+    stage.run();
     Kokkos::fence();
     t_horizontal += timer.seconds();
     outflow += 0.5 * dt * (out0 + outflow_rate());  // kg: the stages' outflow rates, as the model sums them

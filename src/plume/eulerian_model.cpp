@@ -45,7 +45,7 @@ EulerianModel::EulerianModel(sim::RunContext& context, const grid::GridSpec& spe
       kz_(grid_, "kz", "m2 s-1", "vertical diffusivity on bottom faces", grid_.nz() + 1),
       tau_b_(grid_, "bed_shear_stress", "Pa", "bed shear stress", 1),
       device_(settings_),
-      row_outflow_("row_outflow", grid_.owned().nj(), nclasses_),
+      line_outflow_("line_outflow", grid_.owned().ni(), nclasses_),
       c_total_(grid_, "concentration", "kg m-3", "suspended sediment concentration, all classes"),
       deposit_(grid_, "deposit_thickness", "m", "re-deposited sediment thickness", 1),
       column_max_(grid_, "column_max_concentration", "kg m-3", "maximum over time of the water-column maximum", 1),
@@ -64,7 +64,7 @@ EulerianModel::EulerianModel(sim::RunContext& context, const grid::GridSpec& spe
   }
   Kokkos::deep_copy(inv_dz_, inv_dz);
   Kokkos::deep_copy(inv_face_spacing_, inv_h);
-  row_outflow_host_ = Kokkos::create_mirror_view(row_outflow_);
+  line_outflow_host_ = Kokkos::create_mirror_view(line_outflow_);
   if (grid_.nz() > kMaxLevels) {
     throw InputError(strformat("grid.cells: %d levels; the Eulerian plume model holds at most %d", grid_.nz(), kMaxLevels));
   }
@@ -363,19 +363,20 @@ void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, do
   stage.u = u_.view(), stage.v = v_.view(), stage.w = w_.view(), stage.kh = kh_.view();
   stage.first_wet = bathymetry_.first_wet();
   stage.inv_dz = inv_dz_, stage.dz = grid_.dz_view();
-  stage.row_outflow = row_outflow_;
+  stage.line_outflow = line_outflow_;
   stage.limiter = settings_.limiter;
-  stage.g = grid_.ghost(), stage.ni = grid_.owned().ni(), stage.nz = grid_.nz(), stage.nclasses = nclasses_;
+  stage.g = grid_.ghost(), stage.ni = grid_.owned().ni(), stage.nj = grid_.owned().nj(), stage.nz = grid_.nz();
+  stage.nclasses = nclasses_;
   stage.gi0 = grid_.owned().i_begin, stage.gj0 = grid_.owned().j_begin, stage.nx = grid_.nx(), stage.ny = grid_.ny();
   stage.dt = dt, stage.dx = grid_.dx(), stage.dy = grid_.dy(), stage.inv_dx = 1.0 / grid_.dx(), stage.inv_dy = 1.0 / grid_.dy();
   stage.keep = keep_out;
   stage.implicit_w = settings_.implicit_w;
-  stage.run(grid_.owned().nj());
-  // Per-row rates summed in a fixed order: the ledger does not depend on the thread schedule.
-  Kokkos::deep_copy(row_outflow_host_, row_outflow_);
+  stage.run();
+  // Per-line rates summed in a fixed order: the ledger does not depend on the thread schedule.
+  Kokkos::deep_copy(line_outflow_host_, line_outflow_);
   std::fill(outflow_rate.begin(), outflow_rate.end(), 0.0);
-  for (int j = 0; j < grid_.owned().nj(); ++j)
-    for (int n = 0; n < nclasses_; ++n) outflow_rate[n] += row_outflow_host_(j, n);
+  for (int i = 0; i < grid_.owned().ni(); ++i)
+    for (int n = 0; n < nclasses_; ++n) outflow_rate[n] += line_outflow_host_(i, n);
   MPI_Allreduce(MPI_IN_PLACE, outflow_rate.data(), nclasses_, MPI_DOUBLE, MPI_SUM, grid_.comm());
 }
 

@@ -110,8 +110,8 @@ class EulerianModel : public sim::Model {
   grid::Field kh_, kz_;       ///< cell horizontal, face vertical diffusivity
   grid::Field tau_b_;         ///< bed shear stress, Pa (map)
   DeviceSettings device_;
-  Kokkos::View<double**> row_outflow_;                ///< per owned row and class, from the stage kernel
-  Kokkos::View<double**>::HostMirror row_outflow_host_;
+  Kokkos::View<double**> line_outflow_;               ///< per owned line (i) and class, from the stage kernel
+  Kokkos::View<double**>::HostMirror line_outflow_host_;
   Kokkos::View<double*> inv_dz_;            ///< 1 / dz(k)
   Kokkos::View<double*> inv_face_spacing_;  ///< 1 / (z_center(k) - z_center(k-1)) at face k (0 at the ends)
 

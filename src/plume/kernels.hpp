@@ -8,10 +8,10 @@
 /// diffusion and w advection, in flux form: forward Euler for all of it, or (implicit_w) forward Euler
 /// for the horizontal terms and the limited part of the w flux with the upwind w flux backward Euler,
 /// one tridiagonal solve per column (eight columns side by side on CPUs), so that fast w in thin cells
-/// does not limit the step. A work item is one row (j) of one class and sweeps i, so the flux through
-/// the face between two columns is computed once and handed from the west column to the east one; the
-/// vertical fluxes of a column are computed in a loop of their own. The explicit loops over k are free
-/// of loop-carried dependencies.
+/// does not limit the step. A work item is the line of cells at one i of one class and sweeps j (the
+/// contiguous direction in memory), so the flux through the face between two cells of the line is
+/// computed once and handed from the south cell to the north one; the vertical fluxes of a column are
+/// computed in a loop of their own. The explicit loops over k are free of loop-carried dependencies.
 ///
 /// ColumnStep: the vertical half-step of every class of a block of columns (VerticalColumnSolve),
 /// optionally followed in the same pass by what the new state gives the assessment: the total
@@ -44,29 +44,29 @@ struct HorizontalStage {
   View3 u, v, w, kh;              ///< face velocities (west, south, bottom faces) and cell Kh
   Kokkos::View<int**> first_wet;  ///< first wet level per column
   Kokkos::View<double*> inv_dz;
-  Kokkos::View<double**> row_outflow;  ///< (j - g, n): mass rate leaving through the domain boundary, kg s-1
+  Kokkos::View<double**> line_outflow;  ///< (i - g, n): mass rate leaving the domain from the line at i, kg s-1
   Kokkos::View<const double*> dz;
   numerics::Limiter limiter = numerics::Limiter::VanLeer;
-  int g = 2, ni = 1, nz = 1, nclasses = 1;
+  int g = 2, ni = 1, nj = 1, nz = 1, nclasses = 1;  ///< halo width, owned columns and rows, levels, classes
   int gi0 = 0, gj0 = 0, nx = 1, ny = 1;  ///< global index of the first owned cell, global grid size
   double dt = 0.0, inv_dx = 1.0, inv_dy = 1.0, dx = 1.0, dy = 1.0;
   double keep = 0.0;  ///< out = keep out + (1 - keep) stage: 0, or 1/s in the last stage of SSPRK(s,2)
   bool implicit_w = false;  ///< upwind w flux backward Euler (see the file comment)
 
-  /// Launches the stage over nj x nclasses rows.
-  void run(int nj) const;
+  /// Launches the stage over the ni x nclasses lines.
+  void run() const;
 };
 
-/// The stage's row sweep with the limiter and the w treatment fixed at compile time (branch-free face
+/// The stage's line sweep with the limiter and the w treatment fixed at compile time (branch-free face
 /// values).
 template <numerics::Limiter L, bool ImplicitW>
-struct HorizontalStageRows {
+struct HorizontalStageLines {
   HorizontalStage s;
   using View3 = HorizontalStage::View3;
 
   static constexpr int kLanes = kColumnLanes;
 
-  /// The implicit w solves of up to kLanes columns of a row, level by level across the columns: the
+  /// The implicit w solves of up to kLanes columns of a line, level by level across the columns: the
   /// Thomas recurrence is a chain of dependent divisions, and columns side by side turn the chains
   /// into vector operations. Levels below a column's seabed are identity rows (solution 0), so each
   /// column's arithmetic is exactly that of a solve on its wet levels alone.
@@ -137,31 +137,36 @@ struct HorizontalStageRows {
     }
   };
 
-  KOKKOS_INLINE_FUNCTION void operator()(int row) const {
+  /// Work item: the line of cells of one class at column i, swept along j, the direction in which
+  /// consecutive cells are contiguous in memory (LayoutRight (i, j, n * nz + k)), so that the hardware
+  /// prefetchers follow every stencil column. The face between two cells of the line is computed once
+  /// and handed from the south cell to the north one.
+  KOKKOS_INLINE_FUNCTION void operator()(int item) const {
     using numerics::face_value_of;
-    const int n = row % s.nclasses, j = s.g + row / s.nclasses, o = n * s.nz, nz = s.nz;
-    const bool south_boundary = s.gj0 + j - s.g == 0, north_boundary = s.gj0 + j - s.g == s.ny - 1;
+    const int n = item % s.nclasses, i = s.g + item / s.nclasses, o = n * s.nz, nz = s.nz;
+    const int gi = s.gi0 + i - s.g;
+    const bool west_boundary = gi == 0, east_boundary = gi == s.nx - 1;
     const double inv_dx = s.inv_dx, inv_dy = s.inv_dy, dt = s.dt;
     const double* inv_dz = s.inv_dz.data();
     // 1 / dz of the level above each level (the top level's own, never selected), read without a gather.
     double inv_dz_above[kMaxLevels];
     for (int k = 0; k < nz; ++k) inv_dz_above[k] = inv_dz[k + 1 < nz ? k + 1 : k];
-    // Fluxes through the faces of the column: west (carried from the previous column's east face),
-    // east, and top[k + 1] through the top of level k (top[kb] = 0: the bed carries none).
-    double west[kMaxLevels], east[kMaxLevels], top[kMaxLevels + 1];
+    // Fluxes through the faces of the cell: south (carried from the previous cell's north face), north,
+    // west, east, and top[k + 1] through the top of level k (top[kb] = 0: the bed carries none).
+    double south[kMaxLevels], north[kMaxLevels], west[kMaxLevels], east[kMaxLevels], top[kMaxLevels + 1];
     double outflow = 0.0;
-    // With implicit w the columns' tridiagonal solves wait until a block of kLanes columns has its
-    // explicit part, then run side by side (ImplicitBlock).
+    // With implicit w the columns' tridiagonal solves wait until a block of kLanes cells of the line has
+    // its explicit part, then run side by side (ImplicitBlock).
     struct NoBlock {};
     std::conditional_t<ImplicitW, ImplicitBlock, NoBlock> block;
     if constexpr (ImplicitW) {
       for (int l = 0; l < kLanes; ++l) block.add_dry(l, nz);
     }
-    for (int i = s.g; i < s.g + s.ni; ++i) {
-      const int lane = (i - s.g) % kLanes;
+    for (int j = s.g; j < s.g + s.nj; ++j) {
+      const int lane = (j - s.g) % kLanes;
+      const bool last = j == s.g + s.nj - 1;
       const int kb = s.first_wet(i, j);
-      const int gi = s.gi0 + i - s.g;
-      const bool west_boundary = gi == 0, east_boundary = gi == s.nx - 1;
+      const bool south_boundary = s.gj0 + j - s.g == 0, north_boundary = s.gj0 + j - s.g == s.ny - 1;
       const int kb_w = s.first_wet(i - 1, j), kb_e = s.first_wet(i + 1, j);
       const int kb_s = s.first_wet(i, j - 1), kb_n = s.first_wet(i, j + 1);
       const auto c = column_of(s.in, i, j, o);
@@ -173,23 +178,23 @@ struct HorizontalStageRows {
       const auto vs = column_of(s.v, i, j, 0), vn = column_of(s.v, i, j + 1, 0), wc = column_of(s.w, i, j, 0);
       const auto kc = column_of(s.kh, i, j, 0), kw = column_of(s.kh, i - 1, j, 0), ke = column_of(s.kh, i + 1, j, 0);
       const auto ks = column_of(s.kh, i, j - 1, 0), kn = column_of(s.kh, i, j + 1, 0);
-      // The west face: the previous column's east face, or computed here for the row's first column.
-      // Below the previous column's seabed that face touches rock and carries nothing.
-      if (i == s.g) {
+      // The south face: the previous cell's north face, or computed here for the line's first cell.
+      // Below the previous cell's seabed that face touches rock and carries nothing.
+      if (j == s.g) {
         HADAL_INDEPENDENT_ITERATIONS
         for (int k = kb; k < nz; ++k) {
-          const double f = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]);
-          const double diffusive = 0.5 * (kw[k] + kc[k]) * (c[k] - cw1[k]) * inv_dx;
-          west[k] = f - (!west_boundary && k >= kb_w ? diffusive : 0.0);
+          const double diffusive = 0.5 * (ks[k] + kc[k]) * (c[k] - cs1[k]) * inv_dy;
+          south[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) -
+                     (!south_boundary && k >= kb_s ? diffusive : 0.0);
         }
       } else {
-        for (int k = kb; k < kb_w && k < nz; ++k) west[k] = 0.0;
+        for (int k = kb; k < kb_s && k < nz; ++k) south[k] = 0.0;
       }
-      if (kb >= nz) {  // a dry column: its east face touches rock
-        for (int k = 0; k < nz; ++k) west[k] = 0.0;
+      if (kb >= nz) {  // a dry column: its north face touches rock
+        for (int k = 0; k < nz; ++k) south[k] = 0.0;
         if constexpr (ImplicitW) {
           block.add_dry(lane, nz);
-          if (lane == kLanes - 1 || i == s.g + s.ni - 1) outflow += block.solve(s, lane + 1);
+          if (lane == kLanes - 1 || last) outflow += block.solve(s, lane + 1);
         }
         continue;
       }
@@ -213,25 +218,25 @@ struct HorizontalStageRows {
           top[k + 1] = wf * face;
         }
       }
-      // East, south and north faces, then the update: separate loops, each of which vectorises.
-      double south[kMaxLevels], north[kMaxLevels];
-      HADAL_INDEPENDENT_ITERATIONS
-      for (int k = kb; k < nz; ++k) {
-        const double diffusive = 0.5 * (kc[k] + ke[k]) * (ce1[k] - c[k]) * inv_dx;
-        east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) -
-                  (!east_boundary && k >= kb_e ? diffusive : 0.0);
-      }
-      HADAL_INDEPENDENT_ITERATIONS
-      for (int k = kb; k < nz; ++k) {
-        const double diffusive = 0.5 * (ks[k] + kc[k]) * (c[k] - cs1[k]) * inv_dy;
-        south[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) -
-                   (!south_boundary && k >= kb_s ? diffusive : 0.0);
-      }
+      // North, west and east faces, then the update: separate loops, each of which vectorises. Below a
+      // neighbour's seabed a face touches rock: its velocity is zero and its diffusive flux is left out.
       HADAL_INDEPENDENT_ITERATIONS
       for (int k = kb; k < nz; ++k) {
         const double diffusive = 0.5 * (kc[k] + kn[k]) * (cn1[k] - c[k]) * inv_dy;
         north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) -
                    (!north_boundary && k >= kb_n ? diffusive : 0.0);
+      }
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        const double diffusive = 0.5 * (kw[k] + kc[k]) * (c[k] - cw1[k]) * inv_dx;
+        west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) -
+                  (!west_boundary && k >= kb_w ? diffusive : 0.0);
+      }
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        const double diffusive = 0.5 * (kc[k] + ke[k]) * (ce1[k] - c[k]) * inv_dx;
+        east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) -
+                  (!east_boundary && k >= kb_e ? diffusive : 0.0);
       }
       const auto result = column_of(s.out, i, j, o);
       double updated[kMaxLevels];
@@ -262,35 +267,35 @@ struct HorizontalStageRows {
           if (north_boundary) outflow += north[k] * area_y;
         }
       }
-      for (int k = kb; k < nz; ++k) west[k] = east[k];
+      for (int k = kb; k < nz; ++k) south[k] = north[k];
       if constexpr (ImplicitW) {
-        if (lane == kLanes - 1 || i == s.g + s.ni - 1) outflow += block.solve(s, lane + 1);
+        if (lane == kLanes - 1 || last) outflow += block.solve(s, lane + 1);
       } else {
         outflow += top[nz] * s.dx * s.dy;  // what leaves through the open top
       }
     }
-    s.row_outflow(j - s.g, n) = outflow;
+    s.line_outflow(i - s.g, n) = outflow;
   }
 };
 
 template <bool ImplicitW>
-void run_horizontal_stage(const HorizontalStage& stage, int nj) {
-  const Kokkos::RangePolicy<> rows(0, nj * stage.nclasses);
+void run_horizontal_stage(const HorizontalStage& stage) {
+  const Kokkos::RangePolicy<> lines(0, stage.ni * stage.nclasses);
   using numerics::Limiter;
   switch (stage.limiter) {
-    case Limiter::Minmod: Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<Limiter::Minmod, ImplicitW>{stage}); break;
-    case Limiter::VanLeer: Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<Limiter::VanLeer, ImplicitW>{stage}); break;
+    case Limiter::Minmod: Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::Minmod, ImplicitW>{stage}); break;
+    case Limiter::VanLeer: Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::VanLeer, ImplicitW>{stage}); break;
     case Limiter::MonotonizedCentral:
-      Kokkos::parallel_for("plume_horizontal", rows, HorizontalStageRows<Limiter::MonotonizedCentral, ImplicitW>{stage});
+      Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::MonotonizedCentral, ImplicitW>{stage});
       break;
   }
 }
 
-inline void HorizontalStage::run(int nj) const {
+inline void HorizontalStage::run() const {
   if (implicit_w) {
-    run_horizontal_stage<true>(*this, nj);
+    run_horizontal_stage<true>(*this);
   } else {
-    run_horizontal_stage<false>(*this, nj);
+    run_horizontal_stage<false>(*this);
   }
 }
 

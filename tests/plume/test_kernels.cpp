@@ -39,8 +39,8 @@ struct RisingColumn {
     Kokkos::deep_copy(inv_dz, 1.0 / h);
     Kokkos::deep_copy(dz, h);
     stage.inv_dz = inv_dz, stage.dz = dz;
-    stage.row_outflow = Kokkos::View<double**>("row_outflow", 1, 1);
-    stage.g = g, stage.ni = 1, stage.nz = nz, stage.nclasses = 1, stage.nx = 1, stage.ny = 1;
+    stage.line_outflow = Kokkos::View<double**>("line_outflow", 1, 1);
+    stage.g = g, stage.ni = 1, stage.nj = 1, stage.nz = nz, stage.nclasses = 1, stage.nx = 1, stage.ny = 1;
     stage.implicit_w = true;
   }
   template <class F>
@@ -75,7 +75,7 @@ struct RisingColumn {
  private:
   void run(const HorizontalStage::View3& in, const HorizontalStage::View3& out, double dt, bool average) {
     stage.in = in, stage.out = out, stage.dt = dt, stage.keep = average ? 0.5 : 0.0;
-    stage.run(1);
+    stage.run();
     Kokkos::fence();
     // The halo columns follow the owned one (a horizontally uniform state stays uniform).
     auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
@@ -120,15 +120,15 @@ TEST(HorizontalStageImplicitW, RiseMovesTheCentroidExactlyAndSpreadsAsTheDiscret
   }
 }
 
-// A row of columns whose implicit solves run side by side (HorizontalStageRows::ImplicitBlock): more
+// A line of columns whose implicit solves run side by side (HorizontalStageLines::ImplicitBlock): more
 // columns than one block holds, different seabed levels, rise speeds and a dry column. With no
 // horizontal flow or diffusion each column is its own rising column, so each must move its centroid by
 // exactly its own W dt per stage (C >= 1/2), keep its mass, and leave its levels below the bed empty.
 TEST(HorizontalStageImplicitW, ColumnsSolvedSideBySideStayIndependent) {
   using View3 = HorizontalStage::View3;
-  constexpr int g = 2, ni = 11, nz = 120, dry = 7;  // 60 m: the geometric tails stay far below the top
+  constexpr int g = 2, cells = 11, nz = 120, dry = 7;  // 60 m: the geometric tails stay far below the top
   const double h = 0.5, dt = 100.0;
-  const int nx = ni + 2 * g, ny = 1 + 2 * g;
+  const int nx = 1 + 2 * g, ny = cells + 2 * g;  // one line along j, the direction a work item sweeps
   HorizontalStage stage;
   View3 c("c", nx, ny, nz), out("out", nx, ny, nz);
   stage.u = View3("u", nx + 1, ny + 1, nz), stage.v = View3("v", nx + 1, ny + 1, nz);
@@ -141,15 +141,15 @@ TEST(HorizontalStageImplicitW, ColumnsSolvedSideBySideStayIndependent) {
   auto host_c = Kokkos::create_mirror_view(c);
   auto host_w = Kokkos::create_mirror_view(stage.w);
   auto host_kb = Kokkos::create_mirror_view(stage.first_wet);
-  auto bed_of = [&](int i) { return i - g == dry ? nz : (i * 3) % 7; };
-  auto speed_of = [&](int i) { return 0.005 * (1.0 + 0.1 * i); };  // C = w dt / h from 1 to 2.3
+  auto bed_of = [&](int j) { return j - g == dry ? nz : (j * 3) % 7; };
+  auto speed_of = [&](int j) { return 0.005 * (1.0 + 0.1 * j); };  // C = w dt / h from 1 to 2.3
   for (int i = 0; i < nx; ++i) {
     for (int j = 0; j < ny; ++j) {
-      host_kb(i, j) = bed_of(i);
-      for (int k = 0; k <= nz; ++k) host_w(i, j, k) = k > bed_of(i) && k < nz ? speed_of(i) : 0.0;
+      host_kb(i, j) = bed_of(j);
+      for (int k = 0; k <= nz; ++k) host_w(i, j, k) = k > bed_of(j) && k < nz ? speed_of(j) : 0.0;
       for (int k = 0; k < nz; ++k) {
         const double z = (k + 0.5) * h;
-        host_c(i, j, k) = k >= bed_of(i) ? std::exp(-0.5 * (z - 8.0) * (z - 8.0) / 4.0) : 0.0;
+        host_c(i, j, k) = k >= bed_of(j) ? std::exp(-0.5 * (z - 8.0) * (z - 8.0) / 4.0) : 0.0;
       }
     }
   }
@@ -158,27 +158,27 @@ TEST(HorizontalStageImplicitW, ColumnsSolvedSideBySideStayIndependent) {
   Kokkos::deep_copy(stage.first_wet, host_kb);
   stage.in = c, stage.out = out;
   stage.inv_dz = inv_dz, stage.dz = dz;
-  stage.row_outflow = Kokkos::View<double**>("row_outflow", 1, 1);
-  stage.g = g, stage.ni = ni, stage.nz = nz, stage.nclasses = 1, stage.nx = ni, stage.ny = 1;
+  stage.line_outflow = Kokkos::View<double**>("line_outflow", 1, 1);
+  stage.g = g, stage.ni = 1, stage.nj = cells, stage.nz = nz, stage.nclasses = 1, stage.nx = 1, stage.ny = cells;
   stage.dt = dt, stage.implicit_w = true;
-  stage.run(1);
+  stage.run();
   Kokkos::fence();
   auto result = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
-  for (int i = g; i < g + ni; ++i) {
+  for (int j = g; j < g + cells; ++j) {
     double m0 = 0.0, m1 = 0.0, n0 = 0.0, n1 = 0.0, below_bed = 0.0;
     for (int k = 0; k < nz; ++k) {
       const double z = (k + 0.5) * h;
-      if (k < bed_of(i)) below_bed += std::fabs(result(i, g, k));
-      m0 += host_c(i, g, k), m1 += host_c(i, g, k) * z;
-      n0 += result(i, g, k), n1 += result(i, g, k) * z;
+      if (k < bed_of(j)) below_bed += std::fabs(result(g, j, k));
+      m0 += host_c(g, j, k), m1 += host_c(g, j, k) * z;
+      n0 += result(g, j, k), n1 += result(g, j, k) * z;
     }
-    if (i - g == dry) {
+    if (j - g == dry) {
       EXPECT_EQ(n0, 0.0) << "the dry column";
       continue;
     }
-    EXPECT_EQ(below_bed, 0.0) << "column " << i;
-    EXPECT_NEAR(n0 / m0, 1.0, 1e-14) << "column " << i;
+    EXPECT_EQ(below_bed, 0.0) << "column " << j;
+    EXPECT_NEAR(n0 / m0, 1.0, 1e-14) << "column " << j;
     // The profile starts near the bed: the rise is measured from the first moment of the mass.
-    EXPECT_NEAR(n1 / n0 - m1 / m0, speed_of(i) * dt, 1e-10) << "column " << i;
+    EXPECT_NEAR(n1 / n0 - m1 / m0, speed_of(j) * dt, 1e-10) << "column " << j;
   }
 }
