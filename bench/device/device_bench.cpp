@@ -130,8 +130,8 @@ bool eulerian(const Box& box, int steps, double triad, Figures& horizontal, Figu
   column.c_total = c_total, column.deposit = deposit, column.column_max = column_max, column.time_above = time_above;
   column.dry_density = filled("dry_density", nn, 1600.0), column.thresholds = filled("thresholds", 1, 1e-3);
   column.cell_area = box.dx * box.dy;
-  column.first_column = g, column.columns = box.nx;
-  const Kokkos::MDRangePolicy<Kokkos::Rank<2>> columns({0, g}, {column.blocks(), g + box.ny});
+  column.first_row = g, column.rows = box.ny;
+  const Kokkos::MDRangePolicy<Kokkos::Rank<2>> columns({g, 0}, {g + box.nx, column.blocks()});
 
   const double mass_start = total_mass(box, c, bed);
   double outflow = 0.0;

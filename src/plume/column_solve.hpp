@@ -4,7 +4,7 @@
 /// vertical diffusion and deposition (theta scheme, one tridiagonal solve), erosion (explicit, capped
 /// by the bed mass), with the column's mass budget closed exactly. A functor so that it is tested on
 /// its own (tests/plume/test_column_solve.cpp); the model launches it per block of columns along a row,
-/// class by class, the columns of a block side by side in vector lanes.
+/// class by class, the columns of a block (neighbours along j) side by side in vector lanes.
 #pragma once
 
 #include <type_traits>
@@ -80,10 +80,10 @@ struct VerticalColumnSolve {
 
   static constexpr int kLanes = kColumnLanes;
 
-  /// Lane l solves class n[l] of column (i[l], j).
+  /// Lane l solves class n[l] of column (i[l], j[l]).
   struct Lanes {
     int count = 0;
-    int i[kLanes], n[kLanes];
+    int i[kLanes], j[kLanes], n[kLanes];
   };
 
   /// Work arrays of up to kLanes columns, level by level, and the lanes' state (on the stack of the work
@@ -101,16 +101,17 @@ struct VerticalColumnSolve {
     double c_below_old[kLanes], correction_below[kLanes];
   };
 
-  /// Every class of the `count` (<= kLanes) columns (i0 .. i0 + count - 1, j), class by class.
-  KOKKOS_INLINE_FUNCTION void columns(int i0, int count, int j) const {
+  /// Every class of the `count` (<= kLanes) columns (i, j0 .. j0 + count - 1), class by class: the
+  /// columns next to each other in memory (LayoutRight).
+  KOKKOS_INLINE_FUNCTION void columns(int i, int j0, int count) const {
     Work work;
     Lanes lanes;
     lanes.count = count;
-    for (int l = 0; l < count; ++l) lanes.i[l] = i0 + l;
-    if (!prepare(j, lanes, work)) return;
+    for (int l = 0; l < count; ++l) lanes.i[l] = i, lanes.j[l] = j0 + l;
+    if (!prepare(lanes, work)) return;
     for (int n = 0; n < nclasses; ++n) {
       for (int l = 0; l < count; ++l) lanes.n[l] = n;
-      solve(j, lanes, work);
+      solve(lanes, work);
     }
   }
   /// Every class of column (i, j).
@@ -118,28 +119,28 @@ struct VerticalColumnSolve {
     Work work;
     Lanes lanes;
     lanes.count = nclasses < kLanes ? nclasses : kLanes;
-    for (int l = 0; l < lanes.count; ++l) lanes.i[l] = i;
-    if (!prepare(j, lanes, work)) return;
+    for (int l = 0; l < lanes.count; ++l) lanes.i[l] = i, lanes.j[l] = j;
+    if (!prepare(lanes, work)) return;
     for (int n0 = 0; n0 < nclasses; n0 += kLanes) {
       lanes.count = n0 + kLanes < nclasses ? kLanes : nclasses - n0;
       for (int l = 0; l < lanes.count; ++l) lanes.n[l] = n0 + l;
-      solve(j, lanes, work);
+      solve(lanes, work);
     }
   }
   /// Class n of column (i, j).
   KOKKOS_INLINE_FUNCTION void operator()(int i, int j, int n) const {
     Work work;
     Lanes lanes;
-    lanes.count = 1, lanes.i[0] = i, lanes.n[0] = n;
-    if (prepare(j, lanes, work)) solve(j, lanes, work);
+    lanes.count = 1, lanes.i[0] = i, lanes.j[0] = j, lanes.n[0] = n;
+    if (prepare(lanes, work)) solve(lanes, work);
   }
 
   /// The class-independent part of the lanes' columns: bed levels, the diffusion coefficient of every
   /// face and the deposition probability. False if every column is dry.
-  KOKKOS_INLINE_FUNCTION bool prepare(int j, const Lanes& lanes, Work& work) const {
+  KOKKOS_INLINE_FUNCTION bool prepare(const Lanes& lanes, Work& work) const {
     work.k_first = nz;
     for (int l = 0; l < kLanes; ++l) {
-      work.kb[l] = l < lanes.count ? first_wet(lanes.i[l], j) : nz;
+      work.kb[l] = l < lanes.count ? first_wet(lanes.i[l], lanes.j[l]) : nz;
       work.k_first = work.kb[l] < work.k_first ? work.kb[l] : work.k_first;
     }
     if (work.k_first >= nz) return false;
@@ -149,7 +150,7 @@ struct VerticalColumnSolve {
       work.diffusion[nz][l] = 0.0;
       work.tau[l] = work.pd[l] = 0.0;
       if (kb >= nz) continue;
-      const int i = lanes.i[l];
+      const int i = lanes.i[l], j = lanes.j[l];
       const auto k_z = column_of(kz, i, j, 0);
       for (int k = kb + 1; k < nz; ++k) work.diffusion[k][l] = k_z[k] * inv_face_spacing(k);
       work.tau[l] = tau_b(i, j, 0);
@@ -158,11 +159,11 @@ struct VerticalColumnSolve {
     return true;
   }
 
-  KOKKOS_INLINE_FUNCTION void solve(int j, const Lanes& lanes, Work& work) const {
+  KOKKOS_INLINE_FUNCTION void solve(const Lanes& lanes, Work& work) const {
     switch (limiter) {
-      case numerics::Limiter::Minmod: return solve_with<numerics::Limiter::Minmod>(j, lanes, work);
-      case numerics::Limiter::VanLeer: return solve_with<numerics::Limiter::VanLeer>(j, lanes, work);
-      case numerics::Limiter::MonotonizedCentral: return solve_with<numerics::Limiter::MonotonizedCentral>(j, lanes, work);
+      case numerics::Limiter::Minmod: return solve_with<numerics::Limiter::Minmod>(lanes, work);
+      case numerics::Limiter::VanLeer: return solve_with<numerics::Limiter::VanLeer>(lanes, work);
+      case numerics::Limiter::MonotonizedCentral: return solve_with<numerics::Limiter::MonotonizedCentral>(lanes, work);
     }
   }
 
@@ -170,7 +171,7 @@ struct VerticalColumnSolve {
   /// tridiagonal system; levels below a lane's bed are identity rows (solution 0) that do not couple to
   /// the wet levels, so every lane's arithmetic is exactly that of its column solved alone.
   template <numerics::Limiter L>
-  KOKKOS_INLINE_FUNCTION void solve_with(int j, const Lanes& lanes, Work& work) const {
+  KOKKOS_INLINE_FUNCTION void solve_with(const Lanes& lanes, Work& work) const {
     const double inv_dt = 1.0 / dt;
     const double* h = dz.data();
     const double* inv_h = inv_dz.data();
@@ -183,7 +184,7 @@ struct VerticalColumnSolve {
       work.c[nz][l] = work.c[nz + 1][l] = 0.0;
       w[l] = pd_w[l] = bottom_old[l] = 0.0;
       if (kb[l] >= nz) continue;
-      const int i = lanes.i[l], n = lanes.n[l];
+      const int i = lanes.i[l], j = lanes.j[l], n = lanes.n[l];
       const auto col = column_of(c, i, j, n * nz);
       for (int k = kb[l]; k < nz; ++k) work.c[k][l] = col[k];
       w[l] = ws(n);
@@ -247,7 +248,7 @@ struct VerticalColumnSolve {
     }
     for (int l = 0; l < lanes.count; ++l) {
       if (kb[l] >= nz) continue;
-      const int i = lanes.i[l], n = lanes.n[l];
+      const int i = lanes.i[l], j = lanes.j[l], n = lanes.n[l];
       // What left the bottom cell went to the bed (same theta weighting as the solve).
       const double deposit = dt * pd[l] * w[l] * (theta * work.c[kb[l]][l] + (1.0 - theta) * bottom_old[l]);
       bed(i, j, n) += deposit;

@@ -336,14 +336,14 @@ ColumnStep EulerianModel::column_step(double dt, double exposure_dt, bool solve,
   step.dry_density = device_.dry_density, step.thresholds = device_.concentration_thresholds;
   step.cell_area = grid_.dx() * grid_.dy();
   step.exposure_dt = exposure_dt;
-  step.first_column = grid_.ghost(), step.columns = grid_.owned().ni();
+  step.first_row = grid_.ghost(), step.rows = grid_.owned().nj();
   return step;
 }
 
 EulerianModel::ColumnSums EulerianModel::run_columns(const ColumnStep& step) {
   const int g = grid_.ghost();
   ColumnSums sums;
-  Kokkos::parallel_reduce("plume_columns", Range2({0, g}, {step.blocks(), g + grid_.owned().nj()}), step,
+  Kokkos::parallel_reduce("plume_columns", Range2({g, 0}, {g + grid_.owned().ni(), step.blocks()}), step,
                           sums.suspended, sums.deposited, sums.volume_above);
   return sums;
 }

@@ -299,9 +299,9 @@ inline void HorizontalStage::run() const {
   }
 }
 
-/// Launched over blocks of kColumnLanes owned columns along i and the owned rows j, with three sums:
-/// suspended mass, deposited mass, and the water volume at or above the first concentration threshold
-/// (kg, kg, m3).
+/// Launched over the owned columns i and blocks of kColumnLanes owned columns along j (neighbours in
+/// memory), with three sums: suspended mass, deposited mass, and the water volume at or above the first
+/// concentration threshold (kg, kg, m3).
 struct ColumnStep {
   using View3 = Kokkos::View<double***>;
   VerticalColumnSolve solve;
@@ -311,17 +311,17 @@ struct ColumnStep {
   View3 near_bed;  ///< optional map: total concentration in the lowest wet cell
   Kokkos::View<double*> dry_density, thresholds;
   double cell_area = 1.0, exposure_dt = 0.0;  ///< exposure_dt: time added to the maps (0: none)
-  int first_column = 0, columns = 0;          ///< the owned columns along i: local index of the first, count
+  int first_row = 0, rows = 0;                ///< the owned columns along j: local index of the first, count
 
-  /// The number of blocks along i to launch.
-  int blocks() const { return (columns + kColumnLanes - 1) / kColumnLanes; }
+  /// The number of blocks along j to launch.
+  int blocks() const { return (rows + kColumnLanes - 1) / kColumnLanes; }
 
-  KOKKOS_INLINE_FUNCTION void operator()(int block, int j, double& suspended, double& deposited, double& volume) const {
-    const int i0 = first_column + block * kColumnLanes;
-    const int end = i0 + kColumnLanes < first_column + columns ? i0 + kColumnLanes : first_column + columns;
-    if (solve_first) solve.columns(i0, end - i0, j);
+  KOKKOS_INLINE_FUNCTION void operator()(int i, int block, double& suspended, double& deposited, double& volume) const {
+    const int j0 = first_row + block * kColumnLanes;
+    const int end = j0 + kColumnLanes < first_row + rows ? j0 + kColumnLanes : first_row + rows;
+    if (solve_first) solve.columns(i, j0, end - j0);
     if (!with_metrics) return;
-    for (int i = i0; i < end; ++i) record(i, j, suspended, deposited, volume);
+    for (int j = j0; j < end; ++j) record(i, j, suspended, deposited, volume);
   }
 
   /// What the state of column (i, j) gives the assessment.

@@ -159,7 +159,7 @@ TEST(ColumnSolve, ErosionIsCappedByTheBedAndTheBudgetCloses) {
 }
 
 TEST(ColumnSolve, ColumnsSolvedSideBySideEqualEachSolvedAlone) {
-  // A row of 11 columns (a full block of lanes and a partial one) with different beds (one dry),
+  // A line of 11 columns (a full block of lanes and a partial one) with different beds (one dry),
   // diffusivities and bed stresses (erosion in some), three classes settling at Courant numbers from
   // 0.05 to 5: solved side by side (the model's path) and one column and class at a time, the
   // concentrations and beds agree bitwise, since levels below a lane's bed are identity rows that
@@ -169,11 +169,11 @@ TEST(ColumnSolve, ColumnsSolvedSideBySideEqualEachSolvedAlone) {
   auto make = [&]() {
     VerticalColumnSolve s;
     s.nz = nz, s.nclasses = nn, s.dt = dt, s.theta = 0.5;
-    s.c = VerticalColumnSolve::View3("c", ni, 1, nn * nz);
-    s.bed = VerticalColumnSolve::View3("bed", ni, 1, nn);
-    s.kz = VerticalColumnSolve::View3("kz", ni, 1, nz + 1);
-    s.tau_b = VerticalColumnSolve::View3("tau_b", ni, 1, 1);
-    s.first_wet = Kokkos::View<int**>("first_wet", ni, 1);
+    s.c = VerticalColumnSolve::View3("c", 1, ni, nn * nz);
+    s.bed = VerticalColumnSolve::View3("bed", 1, ni, nn);
+    s.kz = VerticalColumnSolve::View3("kz", 1, ni, nz + 1);
+    s.tau_b = VerticalColumnSolve::View3("tau_b", 1, ni, 1);
+    s.first_wet = Kokkos::View<int**>("first_wet", 1, ni);
     s.ws = Kokkos::View<double*>("ws", nn), s.tau_ce = Kokkos::View<double*>("tau_ce", nn);
     s.erosion_m = Kokkos::View<double*>("erosion_m", nn);
     auto dz = Kokkos::View<double*>("dz", nz);
@@ -191,12 +191,12 @@ TEST(ColumnSolve, ColumnsSolvedSideBySideEqualEachSolvedAlone) {
     auto tau = Kokkos::create_mirror_view(s.tau_b);
     auto wet = Kokkos::create_mirror_view(s.first_wet);
     for (int i = 0; i < ni; ++i) {
-      wet(i, 0) = i == 6 ? nz : (3 * i) % 5;
-      tau(i, 0, 0) = 0.05 * (i % 4);
-      for (int k = 0; k <= nz; ++k) kz(i, 0, k) = 1e-4 * (1 + (i + k) % 3);
+      wet(0, i) = i == 6 ? nz : (3 * i) % 5;
+      tau(0, i, 0) = 0.05 * (i % 4);
+      for (int k = 0; k <= nz; ++k) kz(0, i, k) = 1e-4 * (1 + (i + k) % 3);
       for (int n = 0; n < nn; ++n) {
-        bed(i, 0, n) = 0.01 * (n + 1);
-        for (int k = 0; k < nz; ++k) c(i, 0, n * nz + k) = k >= wet(i, 0) ? 1.0 + std::sin(0.7 * k + i + n) : 0.0;
+        bed(0, i, n) = 0.01 * (n + 1);
+        for (int k = 0; k < nz; ++k) c(0, i, n * nz + k) = k >= wet(0, i) ? 1.0 + std::sin(0.7 * k + i + n) : 0.0;
       }
     }
     Kokkos::deep_copy(s.c, c), Kokkos::deep_copy(s.bed, bed), Kokkos::deep_copy(s.kz, kz);
@@ -210,9 +210,9 @@ TEST(ColumnSolve, ColumnsSolvedSideBySideEqualEachSolvedAlone) {
   };
   const VerticalColumnSolve together = make(), alone = make();
   Kokkos::parallel_for("side_by_side", Kokkos::RangePolicy<>(0, 1), KOKKOS_LAMBDA(int) {
-    for (int i0 = 0; i0 < ni; i0 += kColumnLanes) together.columns(i0, i0 + kColumnLanes < ni ? kColumnLanes : ni - i0, 0);
+    for (int i0 = 0; i0 < ni; i0 += kColumnLanes) together.columns(0, i0, i0 + kColumnLanes < ni ? kColumnLanes : ni - i0);
   });
-  Kokkos::parallel_for("alone", Kokkos::MDRangePolicy<Kokkos::Rank<3>>({0, 0, 0}, {ni, 1, nn}), alone);
+  Kokkos::parallel_for("alone", Kokkos::MDRangePolicy<Kokkos::Rank<3>>({0, 0, 0}, {1, ni, nn}), alone);
   Kokkos::fence();
   auto c1 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), together.c);
   auto c2 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), alone.c);
@@ -221,9 +221,9 @@ TEST(ColumnSolve, ColumnsSolvedSideBySideEqualEachSolvedAlone) {
   double changed = 0.0;
   for (int i = 0; i < ni; ++i) {
     for (int n = 0; n < nn; ++n) {
-      EXPECT_EQ(b1(i, 0, n), b2(i, 0, n)) << "bed of column " << i << " class " << n;
-      changed += std::fabs(b1(i, 0, n) - 0.01 * (n + 1));
-      for (int k = 0; k < nz; ++k) EXPECT_EQ(c1(i, 0, n * nz + k), c2(i, 0, n * nz + k)) << "column " << i << " class " << n << " level " << k;
+      EXPECT_EQ(b1(0, i, n), b2(0, i, n)) << "bed of column " << i << " class " << n;
+      changed += std::fabs(b1(0, i, n) - 0.01 * (n + 1));
+      for (int k = 0; k < nz; ++k) EXPECT_EQ(c1(0, i, n * nz + k), c2(0, i, n * nz + k)) << "column " << i << " class " << n << " level " << k;
     }
   }
   EXPECT_GT(changed, 1e-3);  // the step did settle and erode
