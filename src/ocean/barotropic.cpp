@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "numerics/constants.hpp"
+#include "ocean/kernels.hpp"
 
 namespace hadal::ocean {
 
@@ -23,21 +24,52 @@ double HarmonicForcing::ramp(double time) const {
   return 0.5 * (1.0 - std::cos(kPi * elapsed / ramp_time_));
 }
 
-ExternalState HarmonicForcing::at(double time, double /*x*/, double /*y*/, double depth) const {
+void BoundaryForcing::at_points(double time, const std::vector<BoundaryPoint>& points,
+                                std::vector<ExternalState>& out) const {
+  out.resize(points.size());
+  for (std::size_t n = 0; n < points.size(); ++n) out[n] = at(time, points[n].x, points[n].y, points[n].depth);
+}
+
+void HarmonicForcing::phases_at(double time, std::vector<double>& cosines) const {
+  cosines.resize(3 * constituents_.size());
+  for (std::size_t n = 0; n < constituents_.size(); ++n) {
+    const auto& c = constituents_[n];
+    cosines[3 * n] = std::cos(c.omega * time - c.eta_phase);
+    cosines[3 * n + 1] = std::cos(c.omega * time - c.u_phase);
+    cosines[3 * n + 2] = std::cos(c.omega * time - c.v_phase);
+  }
+}
+
+ExternalState HarmonicForcing::combine(const std::vector<double>& cosines, double depth, double ramp_factor) const {
   ExternalState s;
   s.u = mean_u_;
   s.v = mean_v_;
-  for (const auto& c : constituents_) {
+  for (std::size_t n = 0; n < constituents_.size(); ++n) {
+    const auto& c = constituents_[n];
     const double scale = c.transport ? 1.0 / std::max(depth, 1e-6) : 1.0;
-    s.eta += c.eta_amplitude * std::cos(c.omega * time - c.eta_phase);
-    s.u += scale * c.u_amplitude * std::cos(c.omega * time - c.u_phase);
-    s.v += scale * c.v_amplitude * std::cos(c.omega * time - c.v_phase);
+    s.eta += c.eta_amplitude * cosines[3 * n];
+    s.u += scale * c.u_amplitude * cosines[3 * n + 1];
+    s.v += scale * c.v_amplitude * cosines[3 * n + 2];
   }
-  const double r = ramp(time);
-  s.eta *= r;
-  s.u *= r;
-  s.v *= r;
+  s.eta *= ramp_factor;
+  s.u *= ramp_factor;
+  s.v *= ramp_factor;
   return s;
+}
+
+ExternalState HarmonicForcing::at(double time, double /*x*/, double /*y*/, double depth) const {
+  std::vector<double> cosines;
+  phases_at(time, cosines);
+  return combine(cosines, depth, ramp(time));
+}
+
+void HarmonicForcing::at_points(double time, const std::vector<BoundaryPoint>& points,
+                                std::vector<ExternalState>& out) const {
+  std::vector<double> cosines;
+  phases_at(time, cosines);
+  const double r = ramp(time);
+  out.resize(points.size());
+  for (std::size_t n = 0; n < points.size(); ++n) out[n] = combine(cosines, points[n].depth, r);
 }
 
 void depth_from_elevation(const grid::Field& elevation, grid::Field& depth) {
@@ -94,7 +126,7 @@ BarotropicSolver::BarotropicSolver(const grid::StructuredGrid& grid, const grid:
   }
   // Ghost columns beyond the physical edges: copies of the edge values.
   apply_edge_ghosts(depth_, false, false);
-  depth_host_ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), depth_.view());
+  set_up_boundary_points();
 
   double local_max = 0.0;
   Kokkos::parallel_reduce(
@@ -218,16 +250,14 @@ void BarotropicSolver::set_uniform_velocity(double u0, double v0) {
   refresh_halos();
 }
 
-void BarotropicSolver::fill_forcing(double eta_time, double velocity_time) {
-  if (!forcing_) return;
+void BarotropicSolver::set_up_boundary_points() {
+  const auto depth_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), depth_.view());
   const auto& box = grid_.owned();
   const int g = grid_.ghost();
-  const auto& depth_host = depth_host_;
   for (int e = 0; e < 4; ++e) {
-    if (!on_edge_[e] || settings_.edges[e] != EdgeKind::Open) continue;
-    auto eta_h = ext_eta_host_[e];
-    auto un_h = ext_normal_host_[e];
-    const int n = static_cast<int>(eta_h.extent(0));
+    const int n = static_cast<int>(ext_eta_host_[e].extent(0));
+    centre_points_[e].resize(std::size_t(n));
+    face_points_[e].resize(std::size_t(n));
     for (int l = 0; l < n; ++l) {
       // Velocity on the boundary face; the external elevation at the inside cell's centre, where the
       // interior elevation it is compared with lives (otherwise the radiation term errs by O(dx)).
@@ -247,46 +277,76 @@ void BarotropicSolver::fill_forcing(double eta_time, double velocity_time) {
         const int lj = e == kSouth ? g : g + box.nj() - 1;
         h = depth_host(std::clamp(l, 0, grid_.local_ni() - 1), lj, 0);
       }
-      eta_h(l) = forcing_->at(eta_time, xc, yc, h).eta;
-      const ExternalState s = forcing_->at(velocity_time, xf, yf, h);
-      un_h(l) = e < 2 ? s.u : s.v;
+      centre_points_[e][std::size_t(l)] = {xc, yc, h};
+      face_points_[e][std::size_t(l)] = {xf, yf, h};
     }
+  }
+}
+
+void BarotropicSolver::fill_forcing(double eta_time, double velocity_time) {
+  if (!forcing_) return;
+  for (int e = 0; e < 4; ++e) {
+    if (!on_edge_[e] || settings_.edges[e] != EdgeKind::Open) continue;
+    auto eta_h = ext_eta_host_[e];
+    auto un_h = ext_normal_host_[e];
+    const int n = static_cast<int>(eta_h.extent(0));
+    forcing_->at_points(eta_time, centre_points_[e], states_);
+    for (int l = 0; l < n; ++l) eta_h(l) = states_[std::size_t(l)].eta;
+    forcing_->at_points(velocity_time, face_points_[e], states_);
+    for (int l = 0; l < n; ++l) un_h(l) = e < 2 ? states_[std::size_t(l)].u : states_[std::size_t(l)].v;
     Kokkos::deep_copy(ext_eta_[e], eta_h);
     Kokkos::deep_copy(ext_normal_[e], un_h);
   }
 }
 
-void BarotropicSolver::continuity(double dt) {
+template <bool Nonlinear>
+void BarotropicSolver::continuity_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
   const double dx = grid_.dx(), dy = grid_.dy();
-  const bool nonlinear = settings_.nonlinear;
   auto h = depth_.view();
   auto eta = eta_.view();
   auto eta_new = eta_next_.view();
   auto u = u_.view();
   auto v = v_.view();
   // Face depth: mean of the two cells' total depths; on a boundary face the interior cell's. Dry cells
-  // have u = v = 0 on all their faces so their depth never matters.
+  // have u = v = 0 on all their faces so their depth never matters. Rows of j, branch-free (selects) so
+  // that they vectorise.
   Kokkos::parallel_for(
-      "ocean::bt_continuity", Policy2({g, g}, {g + ni, g + nj}), KOKKOS_LAMBDA(const int i, const int j) {
-        if (h(i, j, 0) <= 0.0) {
-          eta_new(i, j, 0) = 0.0;
-          return;
+      "ocean::bt_continuity", Kokkos::RangePolicy<>(g, g + ni), KOKKOS_LAMBDA(const int i) {
+        const auto hw = row_of(h, i - 1), hc = row_of(h, i), he = row_of(h, i + 1);
+        const auto ew = row_of(eta, i - 1), ec = row_of(eta, i), ee = row_of(eta, i + 1);
+        const auto uc = row_of(u, i), ue = row_of(u, i + 1), vc = row_of(v, i);
+        const auto out = row_of(eta_new, i);
+        HADAL_OCEAN_INDEPENDENT_ITERATIONS
+        for (int j = g; j < g + nj; ++j) {
+          auto wet_total = [](double depth, double elevation) {
+            return depth > 0 ? depth + (Nonlinear ? elevation : 0.0) : 0.0;
+          };
+          auto face = [](double da, double dc) {
+            return da > 0 ? (dc > 0 ? 0.5 * (da + dc) : da) : dc;
+          };
+          const double dcen = wet_total(hc[j], ec[j]);
+          const double fw = face(wet_total(hw[j], ew[j]), dcen) * uc[j];
+          const double fe = face(dcen, wet_total(he[j], ee[j])) * ue[j];
+          const double fs = face(wet_total(hc[j - 1], ec[j - 1]), dcen) * vc[j];
+          const double fn = face(dcen, wet_total(hc[j + 1], ec[j + 1])) * vc[j + 1];
+          const double updated = ec[j] - dt * ((fe - fw) / dx + (fn - fs) / dy);
+          out[j] = hc[j] <= 0.0 ? 0.0 : updated;
         }
-        auto total = [&](int a, int b) { return h(a, b, 0) + (nonlinear ? eta(a, b, 0) : 0.0); };
-        auto face = [&](int a, int b, int c, int d) {
-          const double da = h(a, b, 0) > 0 ? total(a, b) : 0.0;
-          const double dc = h(c, d, 0) > 0 ? total(c, d) : 0.0;
-          if (da > 0 && dc > 0) return 0.5 * (da + dc);
-          return da > 0 ? da : dc;
-        };
-        const double fw = face(i - 1, j, i, j) * u(i, j, 0);
-        const double fe = face(i, j, i + 1, j) * u(i + 1, j, 0);
-        const double fs = face(i, j - 1, i, j) * v(i, j, 0);
-        const double fn = face(i, j, i, j + 1) * v(i, j + 1, 0);
-        eta_new(i, j, 0) = eta(i, j, 0) - dt * ((fe - fw) / dx + (fn - fs) / dy);
       });
+}
+
+void BarotropicSolver::continuity(double dt) {
+  with_options([&](auto nonlinear, auto) { continuity_interior<decltype(nonlinear)::value>(dt); });
+  const int g = grid_.ghost();
+  const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
+  const double dx = grid_.dx(), dy = grid_.dy();
+  const bool nonlinear = settings_.nonlinear;
+  auto h = depth_.view();
+  auto eta = eta_.view();
+  auto u = u_.view();
+  auto v = v_.view();
   // Volume entering through the physical boundary during this step (for the budget).
   const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
   double inflow = 0.0;
@@ -308,16 +368,14 @@ void BarotropicSolver::continuity(double dt) {
   apply_edge_ghosts(eta_, false, false);
 }
 
-void BarotropicSolver::momentum_u(double dt) {
+template <bool Nonlinear, bool Viscous>
+void BarotropicSolver::momentum_u_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const int gi0 = grid_.owned().i_begin, nx = grid_.nx();
   const double dx = grid_.dx(), dy = grid_.dy(), grav = settings_.gravity, visc = settings_.viscosity;
   const double f0 = settings_.coriolis_f0, beta = settings_.coriolis_beta, yref = settings_.beta_reference_y;
   const double y0 = grid_.spec().y0;
   const int gj0 = grid_.owned().j_begin;
-  const bool nonlinear = settings_.nonlinear;
-  const bool open_w = settings_.edges[kWest] == EdgeKind::Open, open_e = settings_.edges[kEast] == EdgeKind::Open;
   auto h = depth_.view();
   auto cd = drag_.view();
   auto eta = eta_.view();
@@ -325,52 +383,55 @@ void BarotropicSolver::momentum_u(double dt) {
   auto un = u_next_.view();
   auto v = v_.view();
   auto vold = v_next_.view();  // v one step earlier (the buffer swapped out by the last v update)
+  // Interior faces only: the faces on the west and east edges are the boundary loop's. A face with a dry
+  // side gets 0 by a select, so the rows vectorise.
+  const int i_begin = g + (on_edge_[kWest] ? 1 : 0);
+  Kokkos::parallel_for(
+      "ocean::bt_momentum_u", Kokkos::RangePolicy<>(i_begin, g + ni), KOKKOS_LAMBDA(const int i) {
+        const auto hw = row_of(h, i - 1), hc = row_of(h, i), cdw = row_of(cd, i - 1), cdc = row_of(cd, i);
+        const auto ew = row_of(eta, i - 1), ec = row_of(eta, i);
+        const auto uw = row_of(u, i - 1), uc = row_of(u, i), ue = row_of(u, i + 1);
+        const auto vw = row_of(v, i - 1), vc = row_of(v, i), vow = row_of(vold, i - 1), voc = row_of(vold, i);
+        const auto out = row_of(un, i);
+        HADAL_OCEAN_INDEPENDENT_ITERATIONS
+        for (int j = g; j < g + nj; ++j) {
+          const double vbar = 0.25 * (vw[j] + vc[j] + vw[j + 1] + vc[j + 1]);
+          const double vbar_old = 0.25 * (vow[j] + voc[j] + vow[j + 1] + voc[j + 1]);
+          const double v_coriolis = 1.5 * vbar - 0.5 * vbar_old;
+          const double y = y0 + (j - g + gj0 + 0.5) * dy;
+          const double f = f0 + beta * (y - yref);
+          double rhs = -grav * (ec[j] - ew[j]) / dx + f * v_coriolis;
+          const double u0 = uc[j];
+          if constexpr (Nonlinear) {
+            rhs -= u0 * (ue[j] - uw[j]) / (2 * dx) + vbar * (uc[j + 1] - uc[j - 1]) / (2 * dy);
+          }
+          if constexpr (Viscous) {
+            rhs += visc * ((ue[j] - 2 * u0 + uw[j]) / (dx * dx) + (uc[j + 1] - 2 * u0 + uc[j - 1]) / (dy * dy));
+          }
+          const double d = 0.5 * (hw[j] + hc[j]) + (Nonlinear ? 0.5 * (ew[j] + ec[j]) : 0.0);
+          const double c_d = 0.5 * (cdw[j] + cdc[j]);
+          const double speed = km::sqrt(u0 * u0 + vbar * vbar);
+          // Drag implicit in the new velocity (unconditionally stable for shallow, fast columns).
+          const double updated = (u0 + dt * rhs) / (1.0 + dt * c_d * speed / d);
+          out[j] = hw[j] <= 0.0 ? 0.0 : (hc[j] <= 0.0 ? 0.0 : updated);
+        }
+      });
+}
+
+void BarotropicSolver::momentum_u(double dt) {
+  with_options([&](auto nonlinear, auto viscous) {
+    momentum_u_interior<decltype(nonlinear)::value, decltype(viscous)::value>(dt);
+  });
+  const int g = grid_.ghost();
+  const int ni = grid_.owned().ni();
+  const double grav = settings_.gravity;
+  const bool nonlinear = settings_.nonlinear;
+  const bool open_w = settings_.edges[kWest] == EdgeKind::Open, open_e = settings_.edges[kEast] == EdgeKind::Open;
+  auto h = depth_.view();
+  auto eta = eta_.view();
+  auto un = u_next_.view();
   auto ext_eta_w = ext_eta_[kWest], ext_u_w = ext_normal_[kWest];
   auto ext_eta_e = ext_eta_[kEast], ext_u_e = ext_normal_[kEast];
-  const int i_end = g + ni + (on_edge_[kEast] ? 1 : 0);
-  Kokkos::parallel_for(
-      "ocean::bt_momentum_u", Policy2({g, g}, {i_end, g + nj}), KOKKOS_LAMBDA(const int i, const int j) {
-        const int gi = i - g + gi0;
-        if (gi == 0 || gi == nx) {
-          // Flather: outward normal velocity = external + sqrt(g/D) (eta_inside - eta_external).
-          const int c = gi == 0 ? i : i - 1;
-          const bool open = (gi == 0 ? open_w : open_e) && h(c, j, 0) > 0.0;
-          if (!open) {
-            un(i, j, 0) = 0.0;
-            return;
-          }
-          const double d = h(c, j, 0) + (nonlinear ? eta(c, j, 0) : 0.0);
-          const double r = km::sqrt(grav / d);
-          un(i, j, 0) = gi == 0 ? ext_u_w(j) - r * (eta(c, j, 0) - ext_eta_w(j))
-                                : ext_u_e(j) + r * (eta(c, j, 0) - ext_eta_e(j));
-          return;
-        }
-        if (h(i - 1, j, 0) <= 0.0 || h(i, j, 0) <= 0.0) {
-          un(i, j, 0) = 0.0;
-          return;
-        }
-        const double vbar = 0.25 * (v(i - 1, j, 0) + v(i, j, 0) + v(i - 1, j + 1, 0) + v(i, j + 1, 0));
-        const double vbar_old =
-            0.25 * (vold(i - 1, j, 0) + vold(i, j, 0) + vold(i - 1, j + 1, 0) + vold(i, j + 1, 0));
-        const double v_coriolis = 1.5 * vbar - 0.5 * vbar_old;
-        const double y = y0 + (j - g + gj0 + 0.5) * dy;
-        const double f = f0 + beta * (y - yref);
-        double rhs = -grav * (eta(i, j, 0) - eta(i - 1, j, 0)) / dx + f * v_coriolis;
-        const double uc = u(i, j, 0);
-        if (nonlinear) {
-          rhs -= uc * (u(i + 1, j, 0) - u(i - 1, j, 0)) / (2 * dx) + vbar * (u(i, j + 1, 0) - u(i, j - 1, 0)) / (2 * dy);
-        }
-        if (visc > 0.0) {
-          rhs += visc * ((u(i + 1, j, 0) - 2 * uc + u(i - 1, j, 0)) / (dx * dx) +
-                         (u(i, j + 1, 0) - 2 * uc + u(i, j - 1, 0)) / (dy * dy));
-        }
-        const double d = 0.5 * (h(i - 1, j, 0) + h(i, j, 0)) +
-                         (nonlinear ? 0.5 * (eta(i - 1, j, 0) + eta(i, j, 0)) : 0.0);
-        const double c_d = 0.5 * (cd(i - 1, j, 0) + cd(i, j, 0));
-        const double speed = km::sqrt(uc * uc + vbar * vbar);
-        // Drag implicit in the new velocity (unconditionally stable for shallow, fast columns).
-        un(i, j, 0) = (uc + dt * rhs) / (1.0 + dt * c_d * speed / d);
-      });
   // Boundary faces again over every local row, halo rows included: the halo exchange sends owned rows
   // only, so the boundary-face values of the neighbours' rows (needed by the v-point averages of u at
   // the corners) must be computed here, exactly as their owner does.
@@ -398,15 +459,14 @@ void BarotropicSolver::momentum_u(double dt) {
   apply_edge_ghosts(u_, true, false);
 }
 
-void BarotropicSolver::momentum_v(double dt) {
+template <bool Nonlinear, bool Viscous>
+void BarotropicSolver::momentum_v_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const int gj0 = grid_.owned().j_begin, ny = grid_.ny();
+  const int gj0 = grid_.owned().j_begin;
   const double dx = grid_.dx(), dy = grid_.dy(), grav = settings_.gravity, visc = settings_.viscosity;
   const double f0 = settings_.coriolis_f0, beta = settings_.coriolis_beta, yref = settings_.beta_reference_y;
   const double y0 = grid_.spec().y0;
-  const bool nonlinear = settings_.nonlinear;
-  const bool open_s = settings_.edges[kSouth] == EdgeKind::Open, open_n = settings_.edges[kNorth] == EdgeKind::Open;
   auto h = depth_.view();
   auto cd = drag_.view();
   auto eta = eta_.view();
@@ -414,49 +474,51 @@ void BarotropicSolver::momentum_v(double dt) {
   auto uold = u_next_.view();  // u before this step's update
   auto v = v_.view();
   auto vn = v_next_.view();
+  // Interior faces only: the faces on the south and north edges are the boundary loop's.
+  const int j_begin = g + (on_edge_[kSouth] ? 1 : 0);
+  Kokkos::parallel_for(
+      "ocean::bt_momentum_v", Kokkos::RangePolicy<>(g, g + ni), KOKKOS_LAMBDA(const int i) {
+        const auto hc = row_of(h, i), cdc = row_of(cd, i), ec = row_of(eta, i);
+        const auto uc = row_of(u, i), ue = row_of(u, i + 1), uoc = row_of(uold, i), uoe = row_of(uold, i + 1);
+        const auto vw = row_of(v, i - 1), vc = row_of(v, i), ve = row_of(v, i + 1);
+        const auto out = row_of(vn, i);
+        HADAL_OCEAN_INDEPENDENT_ITERATIONS
+        for (int j = j_begin; j < g + nj; ++j) {
+          const double ubar = 0.25 * (uc[j - 1] + ue[j - 1] + uc[j] + ue[j]);
+          const double ubar_old = 0.25 * (uoc[j - 1] + uoe[j - 1] + uoc[j] + uoe[j]);
+          const double y = y0 + (j - g + gj0) * dy;
+          const double f = f0 + beta * (y - yref);
+          double rhs = -grav * (ec[j] - ec[j - 1]) / dy - f * 0.5 * (ubar + ubar_old);
+          const double v0 = vc[j];
+          if constexpr (Nonlinear) {
+            rhs -= ubar * (ve[j] - vw[j]) / (2 * dx) + v0 * (vc[j + 1] - vc[j - 1]) / (2 * dy);
+          }
+          if constexpr (Viscous) {
+            rhs += visc * ((ve[j] - 2 * v0 + vw[j]) / (dx * dx) + (vc[j + 1] - 2 * v0 + vc[j - 1]) / (dy * dy));
+          }
+          const double d = 0.5 * (hc[j - 1] + hc[j]) + (Nonlinear ? 0.5 * (ec[j - 1] + ec[j]) : 0.0);
+          const double c_d = 0.5 * (cdc[j - 1] + cdc[j]);
+          const double speed = km::sqrt(v0 * v0 + ubar * ubar);
+          const double updated = (v0 + dt * rhs) / (1.0 + dt * c_d * speed / d);
+          out[j] = hc[j - 1] <= 0.0 ? 0.0 : (hc[j] <= 0.0 ? 0.0 : updated);
+        }
+      });
+}
+
+void BarotropicSolver::momentum_v(double dt) {
+  with_options([&](auto nonlinear, auto viscous) {
+    momentum_v_interior<decltype(nonlinear)::value, decltype(viscous)::value>(dt);
+  });
+  const int g = grid_.ghost();
+  const int nj = grid_.owned().nj();
+  const double grav = settings_.gravity;
+  const bool nonlinear = settings_.nonlinear;
+  const bool open_s = settings_.edges[kSouth] == EdgeKind::Open, open_n = settings_.edges[kNorth] == EdgeKind::Open;
+  auto h = depth_.view();
+  auto eta = eta_.view();
+  auto vn = v_next_.view();
   auto ext_eta_s = ext_eta_[kSouth], ext_v_s = ext_normal_[kSouth];
   auto ext_eta_n = ext_eta_[kNorth], ext_v_n = ext_normal_[kNorth];
-  const int j_end = g + nj + (on_edge_[kNorth] ? 1 : 0);
-  Kokkos::parallel_for(
-      "ocean::bt_momentum_v", Policy2({g, g}, {g + ni, j_end}), KOKKOS_LAMBDA(const int i, const int j) {
-        const int gj = j - g + gj0;
-        if (gj == 0 || gj == ny) {
-          const int c = gj == 0 ? j : j - 1;
-          const bool open = (gj == 0 ? open_s : open_n) && h(i, c, 0) > 0.0;
-          if (!open) {
-            vn(i, j, 0) = 0.0;
-            return;
-          }
-          const double d = h(i, c, 0) + (nonlinear ? eta(i, c, 0) : 0.0);
-          const double r = km::sqrt(grav / d);
-          vn(i, j, 0) = gj == 0 ? ext_v_s(i) - r * (eta(i, c, 0) - ext_eta_s(i))
-                                : ext_v_n(i) + r * (eta(i, c, 0) - ext_eta_n(i));
-          return;
-        }
-        if (h(i, j - 1, 0) <= 0.0 || h(i, j, 0) <= 0.0) {
-          vn(i, j, 0) = 0.0;
-          return;
-        }
-        const double ubar = 0.25 * (u(i, j - 1, 0) + u(i + 1, j - 1, 0) + u(i, j, 0) + u(i + 1, j, 0));
-        const double ubar_old =
-            0.25 * (uold(i, j - 1, 0) + uold(i + 1, j - 1, 0) + uold(i, j, 0) + uold(i + 1, j, 0));
-        const double y = y0 + (gj)*dy;
-        const double f = f0 + beta * (y - yref);
-        double rhs = -grav * (eta(i, j, 0) - eta(i, j - 1, 0)) / dy - f * 0.5 * (ubar + ubar_old);
-        const double vc = v(i, j, 0);
-        if (nonlinear) {
-          rhs -= ubar * (v(i + 1, j, 0) - v(i - 1, j, 0)) / (2 * dx) + vc * (v(i, j + 1, 0) - v(i, j - 1, 0)) / (2 * dy);
-        }
-        if (visc > 0.0) {
-          rhs += visc * ((v(i + 1, j, 0) - 2 * vc + v(i - 1, j, 0)) / (dx * dx) +
-                         (v(i, j + 1, 0) - 2 * vc + v(i, j - 1, 0)) / (dy * dy));
-        }
-        const double d = 0.5 * (h(i, j - 1, 0) + h(i, j, 0)) +
-                         (nonlinear ? 0.5 * (eta(i, j - 1, 0) + eta(i, j, 0)) : 0.0);
-        const double c_d = 0.5 * (cd(i, j - 1, 0) + cd(i, j, 0));
-        const double speed = km::sqrt(vc * vc + ubar * ubar);
-        vn(i, j, 0) = (vc + dt * rhs) / (1.0 + dt * c_d * speed / d);
-      });
   const int lni = grid_.local_ni();
   for (int edge : {0, 1}) {
     if (!on_edge_[edge == 0 ? kSouth : kNorth]) continue;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include <Kokkos_Core.hpp>
@@ -25,12 +26,21 @@ struct ExternalState {
   double v = 0.0;
 };
 
+/// A point of an open boundary where the external state is asked for.
+struct BoundaryPoint {
+  double x = 0.0, y = 0.0;  ///< m
+  double depth = 0.0;       ///< still-water depth of the inside column, m
+};
+
 class BoundaryForcing {
  public:
   virtual ~BoundaryForcing() = default;
   /// External state at time t and position (x, y); `depth` is the local still-water depth (for
   /// forcings given as transports).
   virtual ExternalState at(double time, double x, double y, double depth) const = 0;
+  /// The external state at one time for every point (the solver asks once per edge and step); by default
+  /// at() per point. Forcings whose time functions do not depend on the position evaluate them once.
+  virtual void at_points(double time, const std::vector<BoundaryPoint>& points, std::vector<ExternalState>& out) const;
 };
 
 /// Spatially uniform tidal forcing plus a mean current, ramped in with a half-cosine over `ramp_time`.
@@ -40,6 +50,8 @@ class HarmonicForcing : public BoundaryForcing {
   HarmonicForcing(std::vector<Constituent> constituents, double mean_u, double mean_v, double ramp_time)
       : constituents_(std::move(constituents)), mean_u_(mean_u), mean_v_(mean_v), ramp_time_(ramp_time) {}
   ExternalState at(double time, double x, double y, double depth) const override;
+  /// The same values as at() point by point, with the cosines computed once.
+  void at_points(double time, const std::vector<BoundaryPoint>& points, std::vector<ExternalState>& out) const override;
   double ramp(double time) const;
   /// The ramp starts at this time (the solver's start, which may precede t = 0 by a spin-up).
   void set_ramp_start(double time) { ramp_start_ = time; }
@@ -48,6 +60,11 @@ class HarmonicForcing : public BoundaryForcing {
   double mean_v() const { return mean_v_; }
 
  private:
+  /// cos(omega t - phase) of each constituent's elevation, u and v, three per constituent.
+  void phases_at(double time, std::vector<double>& cosines) const;
+  /// The state at one point from phases_at()'s cosines and the ramp factor.
+  ExternalState combine(const std::vector<double>& cosines, double depth, double ramp_factor) const;
+
   std::vector<Constituent> constituents_;
   double mean_u_, mean_v_, ramp_time_;
   double ramp_start_ = 0.0;
@@ -112,11 +129,31 @@ class BarotropicSolver {
   void set_drag_coefficient_field(const grid::Field& cd);
 
  private:
+  void set_up_boundary_points();
   void fill_forcing(double eta_time, double velocity_time);
   void apply_edge_ghosts(grid::Field& f, bool x_faces, bool y_faces) const;
   void continuity(double dt);
   void momentum_u(double dt);
   void momentum_v(double dt);
+  // The interior kernels, compiled per option so that the rows carry no per-cell branch on them.
+  template <bool Nonlinear>
+  void continuity_interior(double dt);
+  template <bool Nonlinear, bool Viscous>
+  void momentum_u_interior(double dt);
+  template <bool Nonlinear, bool Viscous>
+  void momentum_v_interior(double dt);
+  /// Calls `kernel(nonlinear, viscous)` with the settings' options as std::bool_constant types.
+  template <class Kernel>
+  void with_options(Kernel&& kernel) {
+    const bool viscous = settings_.viscosity > 0.0;
+    if (settings_.nonlinear) {
+      if (viscous) kernel(std::true_type{}, std::true_type{});
+      else kernel(std::true_type{}, std::false_type{});
+    } else {
+      if (viscous) kernel(std::false_type{}, std::true_type{});
+      else kernel(std::false_type{}, std::false_type{});
+    }
+  }
 
   const grid::StructuredGrid& grid_;
   BarotropicSettings settings_;
@@ -131,7 +168,10 @@ class BarotropicSolver {
   double max_depth_ = 0.0;
   double local_inflow_ = 0.0;  ///< this rank's share of the boundary inflow
   std::array<Kokkos::View<double*>::HostMirror, 4> ext_eta_host_, ext_normal_host_;
-  grid::Field::HostView depth_host_;
+  // Where each edge's external state is asked for: the inside cells' centres (elevation) and the boundary
+  // faces (normal velocity), per local along-edge index; fixed, so set up once.
+  std::array<std::vector<BoundaryPoint>, 4> centre_points_, face_points_;
+  std::vector<ExternalState> states_;  ///< scratch of fill_forcing
 };
 
 /// Bottom friction velocity u* = sqrt(C_d) |u| per owned column from depth-mean face velocities (cell-centred

@@ -52,13 +52,25 @@ NestedForcing::NestedForcing(std::shared_ptr<const HarmonicForcing> tide, const 
   max_speed_ = grid::global_max(grid.comm(), fastest);
 }
 
+namespace {
+/// Adds the ramped data current to a tidal state.
+void add_data(ExternalState& s, const ExternalState& data, double ramp_factor) {
+  s.u += ramp_factor * data.u;
+  s.v += ramp_factor * data.v;
+}
+}  // namespace
+
 ExternalState NestedForcing::at(double time, double x, double y, double depth) const {
   ExternalState s = tide_->at(time, x, y, depth);
-  const ExternalState d = data_at(time, x, y);
-  const double r = tide_->ramp(time);
-  s.u += r * d.u;
-  s.v += r * d.v;
+  add_data(s, data_at(time, x, y), tide_->ramp(time));
   return s;
+}
+
+void NestedForcing::at_points(double time, const std::vector<BoundaryPoint>& points,
+                              std::vector<ExternalState>& out) const {
+  tide_->at_points(time, points, out);
+  const double r = tide_->ramp(time);
+  for (std::size_t n = 0; n < points.size(); ++n) add_data(out[n], data_at(time, points[n].x, points[n].y), r);
 }
 
 ExternalState NestedForcing::data_at(double data_time, double x, double y) const {

@@ -24,6 +24,8 @@ class NestedForcing : public BoundaryForcing {
   NestedForcing(std::shared_ptr<const HarmonicForcing> tide, const CoarseCurrents& data,
                 const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry);
   ExternalState at(double time, double x, double y, double depth) const override;
+  /// The same values as at() point by point, with the tide's cosines computed once.
+  void at_points(double time, const std::vector<BoundaryPoint>& points, std::vector<ExternalState>& out) const override;
   /// The data part alone (no tide, no ramp) at boundary face (x, y) and time `data_time`; zero off the
   /// boundary faces of this rank.
   ExternalState data_at(double data_time, double x, double y) const;
