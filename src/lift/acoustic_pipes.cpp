@@ -9,17 +9,7 @@
 
 #include "core/error.hpp"
 #include "numerics/limiter.hpp"
-
-// The cell and face loops of a sweep carry no dependence from one iteration to the next (they read old
-// states and the block's own half-step states, and write each cell or face once): let the compiler
-// vectorise them without run-time alias checks.
-#if defined(__clang__)
-#define HADAL_LIFT_INDEPENDENT_ITERATIONS _Pragma("clang loop vectorize(assume_safety)")
-#elif defined(__GNUC__) && !defined(__CUDA_ARCH__)
-#define HADAL_LIFT_INDEPENDENT_ITERATIONS _Pragma("GCC ivdep")
-#else
-#define HADAL_LIFT_INDEPENDENT_ITERATIONS
-#endif
+#include "numerics/loop_hints.hpp"
 
 namespace hadal::lift {
 namespace {
@@ -88,7 +78,7 @@ struct AcousticSweep {
     const int i0 = lo > 0 ? lo : 1, i1 = hi < n ? hi : n - 1;
     if (lo == 0) first_order(0);
     if (hi == n) first_order(n - 1);
-    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    HADAL_INDEPENDENT_ITERATIONS
     for (int i = i0; i < i1; ++i) {
       const double left = P[i] - P[i - 1] - 0.5 * (G[i - 1] + G[i]);
       const double right = P[i + 1] - P[i] - 0.5 * (G[i] + G[i + 1]);
@@ -120,7 +110,7 @@ struct AcousticSweep {
     // Flags of the rare paths, or-ed: 64-bit like the doubles, so a loop's reduction vectorises as a tree (a
     // floating-point sum would be added lane by lane, in order).
     std::int64_t special = 0;
-    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    HADAL_INDEPENDENT_ITERATIONS
     for (int j = j0; j < j1; ++j) {
       const FaceWeights w{wl[j], wr[j], ws[j], wi[j]};
       double pf, vf;
@@ -143,7 +133,7 @@ struct AcousticSweep {
     double* vol = volume.data() + pk.first_face;
     const int owned_end = e < n ? e : n + 1;
     std::int64_t cavities = 0;
-    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    HADAL_INDEPENDENT_ITERATIONS
     for (int j = b; j < owned_end; ++j) {
       cav_next[j] = fcav[j - b];
       vol[j] += 0.5 * (ful[j - b] + fur[j - b]) * dt;
@@ -166,7 +156,7 @@ struct AcousticSweep {
       update_cells<false>(pk, b, e, fp - b, ful - b, fur - b, balance);
     // The next step's friction rate and equilibrium increment, at the new velocity (a loop of its own: the
     // table lookup is a gather, which vectorises only where the instruction set has one).
-    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    HADAL_INDEPENDENT_ITERATIONS
     for (int i = b; i < e; ++i) {
       const double u = Vn[i];
       const double fr = fmul[i] * friction_rate(row, inv_step, hadal::km::fabs(u));
@@ -217,10 +207,10 @@ struct AcousticSweep {
       const int j0 = b > 0 ? b : 1, j1 = e < n ? e + 1 : n;
       jump[0] = 0.0;
       jump[e - b] = 0.0;
-      HADAL_LIFT_INDEPENDENT_ITERATIONS
+      HADAL_INDEPENDENT_ITERATIONS
       for (int j = j0; j < j1; ++j) jump[j - b] = V[j] - V[j - 1];
     }
-    HADAL_LIFT_INDEPENDENT_ITERATIONS
+    HADAL_INDEPENDENT_ITERATIONS
     for (int i = b; i < e; ++i) {
       const double p_balance = P[i] - step * k_dx[i] * (face_ul[i + 1] - face_ur[i]);
       const double p_new = p_balance < vapour ? vapour : p_balance;

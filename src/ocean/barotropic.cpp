@@ -318,7 +318,7 @@ void BarotropicSolver::continuity_interior(double dt) {
         const auto ew = row_of(eta, i - 1), ec = row_of(eta, i), ee = row_of(eta, i + 1);
         const auto uc = row_of(u, i), ue = row_of(u, i + 1), vc = row_of(v, i);
         const auto out = row_of(eta_new, i);
-        HADAL_OCEAN_INDEPENDENT_ITERATIONS
+        HADAL_INDEPENDENT_ITERATIONS
         for (int j = g; j < g + nj; ++j) {
           auto wet_total = [](double depth, double elevation) {
             return depth > 0 ? depth + (Nonlinear ? elevation : 0.0) : 0.0;
@@ -393,7 +393,7 @@ void BarotropicSolver::momentum_u_interior(double dt) {
         const auto uw = row_of(u, i - 1), uc = row_of(u, i), ue = row_of(u, i + 1);
         const auto vw = row_of(v, i - 1), vc = row_of(v, i), vow = row_of(vold, i - 1), voc = row_of(vold, i);
         const auto out = row_of(un, i);
-        HADAL_OCEAN_INDEPENDENT_ITERATIONS
+        HADAL_INDEPENDENT_ITERATIONS
         for (int j = g; j < g + nj; ++j) {
           const double vbar = 0.25 * (vw[j] + vc[j] + vw[j + 1] + vc[j + 1]);
           const double vbar_old = 0.25 * (vow[j] + voc[j] + vow[j + 1] + voc[j + 1]);
@@ -482,7 +482,7 @@ void BarotropicSolver::momentum_v_interior(double dt) {
         const auto uc = row_of(u, i), ue = row_of(u, i + 1), uoc = row_of(uold, i), uoe = row_of(uold, i + 1);
         const auto vw = row_of(v, i - 1), vc = row_of(v, i), ve = row_of(v, i + 1);
         const auto out = row_of(vn, i);
-        HADAL_OCEAN_INDEPENDENT_ITERATIONS
+        HADAL_INDEPENDENT_ITERATIONS
         for (int j = j_begin; j < g + nj; ++j) {
           const double ubar = 0.25 * (uc[j - 1] + ue[j - 1] + uc[j] + ue[j]);
           const double ubar_old = 0.25 * (uoc[j - 1] + uoe[j - 1] + uoc[j] + uoe[j]);

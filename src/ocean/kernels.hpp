@@ -1,24 +1,17 @@
 // SPDX-License-Identifier: MIT
 /// \file kernels.hpp
-/// \brief Helpers of the barotropic solver's row kernels: a row of a 2-D map (nk = 1) addressed by j, and
-/// the pragma that tells the host compiler a row loop's iterations are independent.
+/// \brief A row of a 2-D map (nk = 1) addressed by j, for the barotropic solver's row kernels (whose j loops
+/// are marked HADAL_INDEPENDENT_ITERATIONS, numerics/loop_hints.hpp).
 #pragma once
 
 #include <type_traits>
 
 #include <Kokkos_Core.hpp>
 
+#include "numerics/loop_hints.hpp"
+
 namespace hadal::ocean {
 
-// The j loops of the row kernels write one map and read others: say so, so the host compiler vectorises
-// them without run-time overlap checks.
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
-#define HADAL_OCEAN_INDEPENDENT_ITERATIONS _Pragma("GCC ivdep")
-#elif defined(__clang__) && !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
-#define HADAL_OCEAN_INDEPENDENT_ITERATIONS _Pragma("clang loop vectorize(assume_safety)")
-#else
-#define HADAL_OCEAN_INDEPENDENT_ITERATIONS
-#endif
 
 /// Row i of a map view (i, j, 0). On LayoutRight with nk = 1 (every host build) j is contiguous, which the
 /// compiler must know at compile time to vectorise; other layouts use the stride.

@@ -12,22 +12,13 @@
 #include <Kokkos_Core.hpp>
 
 #include "numerics/limiter.hpp"
+#include "numerics/loop_hints.hpp"
 #include "plume/closures.hpp"
 
 namespace hadal::plume {
 
 /// Most vertical levels the column kernels hold in local arrays.
 constexpr int kMaxLevels = 512;
-
-// The k loops of the column kernels read and write distinct columns: say so, so the host compiler
-// vectorises them without run-time overlap checks (their cost exceeds the work in 24-level columns).
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
-#define HADAL_INDEPENDENT_ITERATIONS _Pragma("GCC ivdep")
-#elif defined(__clang__) && !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
-#define HADAL_INDEPENDENT_ITERATIONS _Pragma("clang loop vectorize(assume_safety)")
-#else
-#define HADAL_INDEPENDENT_ITERATIONS
-#endif
 
 /// A column of a 3-D view from level k0 up: contiguous on CPU layouts, strided on GPU ones. Taking the
 /// column's address once keeps the index arithmetic out of the k loops.
