@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "core/profiling.hpp"
@@ -134,6 +135,18 @@ int bench(MPI_Comm comm, int rank, std::vector<std::string> args) {
     benchmark->run(comm, std::vector<std::string>(args.begin() + 2, args.end()), log, results);
   } catch (const InputError& e) {
     if (rank == 0) std::cerr << "hadal: error: " << e.what() << '\n';
+    return kExitInvalidInput;
+  } catch (const std::invalid_argument&) {  // std::stoi and friends on an argument that is not a number
+    if (rank == 0) {
+      std::cerr << "hadal: error: bench " << benchmark->name << ": an argument is not a number; `hadal info` lists "
+                   "the benchmark's arguments\n";
+    }
+    return kExitInvalidInput;
+  } catch (const std::out_of_range&) {
+    if (rank == 0) {
+      std::cerr << "hadal: error: bench " << benchmark->name << ": an argument is not a number in range; `hadal info` lists "
+                   "the benchmark's arguments\n";
+    }
     return kExitInvalidInput;
   }
   if (profile) {

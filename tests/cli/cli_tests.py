@@ -85,6 +85,9 @@ def test_bad_input():
     # Unknown command-line usage.
     expect(run(["frobnicate"]).returncode == 2, "unknown command")
     expect(run(["run"]).returncode == 2, "missing case")
+    # A benchmark argument that is not a number: a clear error, not an abort.
+    r = run(["bench", "plume", "8", "eight", "8"])
+    expect(r.returncode == 2 and "bench plume: an argument is not a number" in r.stderr, f"{r.returncode} {r.stderr}")
 
 
 def test_numerical_failure():
