@@ -94,8 +94,7 @@ struct HorizontalStageLines {
     /// bed, the open top lets out what rises and brings in clean water. Column-diagonally dominant
     /// M-matrices: the recurrence is stable and keeps c_new positive; dz-weighted sums conserve mass.
     /// Writes the stage's result and returns the mass rate out through the open top, kg s-1.
-    KOKKOS_INLINE_FUNCTION double solve(const HorizontalStage& s, int lanes) const {
-      ImplicitBlock& b = const_cast<ImplicitBlock&>(*this);
+    KOKKOS_INLINE_FUNCTION double solve(const HorizontalStage& s, int lanes) {
       const int nz = s.nz;
       const double dt = s.dt, keep = s.keep;
       int k_first = nz;
@@ -114,13 +113,13 @@ struct HorizontalStageLines {
           const double inverse = 1.0 / (diagonal - lower * previous_forward[l]);
           previous_forward[l] = upper * inverse;
           previous_d[l] = (rhs[k][l] - lower * previous_d[l]) * inverse;
-          b.forward[k][l] = previous_forward[l];
-          b.rhs[k][l] = previous_d[l];
+          forward[k][l] = previous_forward[l];
+          rhs[k][l] = previous_d[l];
         }
       }
       for (int k = nz - 2; k >= k_first; --k) {
         HADAL_INDEPENDENT_ITERATIONS
-        for (int l = 0; l < kLanes; ++l) b.rhs[k][l] -= forward[k][l] * rhs[k + 1][l];
+        for (int l = 0; l < kLanes; ++l) rhs[k][l] -= forward[k][l] * rhs[k + 1][l];
       }
       double out_top = 0.0;
       for (int l = 0; l < lanes; ++l) {
