@@ -129,6 +129,13 @@ int bench(MPI_Comm comm, int rank, std::vector<std::string> args) {
   results["ranks"] = size;
   results["git"] = git_hash();
   results["kokkos_execution_space"] = kokkos_execution_space();
+  auto bad_argument = [&] {
+    if (rank == 0) {
+      std::cerr << "hadal: error: bench " << benchmark->name << ": an argument is not a number in range; `hadal info` "
+                   "lists the benchmark's arguments\n";
+    }
+    return kExitInvalidInput;
+  };
   profiling::enable(profile);
   const auto start = std::chrono::steady_clock::now();
   try {
@@ -137,17 +144,9 @@ int bench(MPI_Comm comm, int rank, std::vector<std::string> args) {
     if (rank == 0) std::cerr << "hadal: error: " << e.what() << '\n';
     return kExitInvalidInput;
   } catch (const std::invalid_argument&) {  // std::stoi and friends on an argument that is not a number
-    if (rank == 0) {
-      std::cerr << "hadal: error: bench " << benchmark->name << ": an argument is not a number; `hadal info` lists "
-                   "the benchmark's arguments\n";
-    }
-    return kExitInvalidInput;
+    return bad_argument();
   } catch (const std::out_of_range&) {
-    if (rank == 0) {
-      std::cerr << "hadal: error: bench " << benchmark->name << ": an argument is not a number in range; `hadal info` lists "
-                   "the benchmark's arguments\n";
-    }
-    return kExitInvalidInput;
+    return bad_argument();
   }
   if (profile) {
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
