@@ -204,7 +204,8 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
       const std::string path = write_checkpoint(model, context, identity, step, t, settings.keep_checkpoints);
       throw CheckpointedStop(path);
     }
-    if (wall() - last_progress_wall >= settings.progress_interval) {
+    // Every rank's clock decides together: the progress line asks the model for collective figures.
+    if (any_rank(context.comm, wall() - last_progress_wall >= settings.progress_interval)) {
       last_progress_wall = wall();
       const double fraction = (t - settings.start) / (settings.end - settings.start);
       const double done_here = static_cast<double>(step - first_step);

@@ -4,9 +4,11 @@
 // checkpoints), dt limits, early stops, non-finite detection, and bitwise restart.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
@@ -116,6 +118,36 @@ TEST(TimeLoop, StepLimitsAndFixedStep) {
   time.dt_fixed = 6.0;
   loop.run(fixed, time);
   EXPECT_EQ(fixed.step_dts, (std::vector<double>{6.0, 6.0, 6.0, 2.0}));
+}
+
+TEST(TimeLoop, RanksPrintProgressTogether) {
+  // The progress line asks the model for figures that are sums over ranks (particle counts), so every
+  // rank must decide to print it together even when their clocks disagree. Rank 0 starts the loop
+  // 200 ms after the others; a line is due every 50 ms of a 10-step run (10 ms per step). Ranks that
+  // decided from their own clocks asked for the figures 3 and 4 times, and a collective sum there hung
+  // a 2-rank run of `method: both`.
+  class Counting : public Decay {
+   public:
+    mutable int asked = 0;
+    void advance(double time, double dt) override {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      Decay::advance(time, dt);
+    }
+    double work_per_step() const override { return ++asked, 1.0; }
+  };
+  Loop loop;
+  Counting model;
+  TimeSettings time = window(0.0, 70.0);
+  time.progress_interval = 0.05;
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  loop.run(model, time);
+  int fewest = 0, most = 0;
+  MPI_Allreduce(&model.asked, &fewest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  MPI_Allreduce(&model.asked, &most, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  EXPECT_EQ(fewest, most);
+  EXPECT_GE(fewest, 2);
 }
 
 TEST(TimeLoop, EarlyStops) {
