@@ -21,6 +21,11 @@ void declare_grid_schema(config::ObjectSpec& root) {
       .default_value(1.0)
       .min(0.5)
       .max(1.5);
+  grid.real("uniform_levels_below", kLength,
+            "Elevation up to which the levels have one thickness (a band of thin cells over the seabed that "
+            "matters, e.g. up to just above the mined mound); above it they thicken by at most "
+            "vertical_stretching per level")
+      .optional();
   grid.integers("decomposition", "Ranks in x and y (default: PETSc chooses)").items(2).min(1).optional();
 }
 
@@ -39,6 +44,43 @@ std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, doubl
   return faces;
 }
 
+std::vector<double> banded_faces(double z_bottom, double band_top, double z_top, int nz, double max_stretching) {
+  const double band = band_top - z_bottom, above = z_top - band_top;
+  if (!(band > 0.0 && above > 0.0)) throw std::invalid_argument("the band top must lie between the grid's bottom and top");
+  if (nz < 2) throw std::invalid_argument("a band and the levels above it need at least 2 levels");
+  // Height of m levels above the band, each r times the one below, the first r times the band's dz.
+  auto stretched_height = [](double dz, int m, double r) {
+    double sum = 0.0, d = dz;
+    for (int q = 0; q < m; ++q) sum += (d *= r);
+    return sum;
+  };
+  // More levels in the band mean thinner cells there and fewer, faster-thickening ones above: take the
+  // most levels for which the ratio needed to reach z_top stays within max_stretching.
+  for (int n_band = nz - 1; n_band >= 1; --n_band) {
+    const double dz = band / n_band;
+    const int m = nz - n_band;
+    if (stretched_height(dz, m, max_stretching) < above) continue;
+    if (stretched_height(dz, m, 1.0) > above) {
+      throw std::invalid_argument("with " + std::to_string(nz) + " levels the cells above the band would be thinner than the " +
+                                  std::to_string(dz) + " m ones in it: use fewer levels or a higher band top");
+    }
+    double lo = 1.0, hi = max_stretching;  // stretched_height grows with r: bisect for the ratio that fits
+    for (int it = 0; it < 200 && hi - lo > 1e-15; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      (stretched_height(dz, m, mid) < above ? lo : hi) = mid;
+    }
+    const double r = 0.5 * (lo + hi);
+    std::vector<double> faces(static_cast<std::size_t>(nz) + 1);
+    for (int k = 0; k <= n_band; ++k) faces[k] = z_bottom + band * k / n_band;
+    double d = dz;
+    for (int k = n_band; k < nz; ++k) faces[k + 1] = faces[k] + (d *= r);
+    faces[nz] = z_top;  // the bisection's last ulps
+    return faces;
+  }
+  throw std::invalid_argument("even one level in the band leaves too few above it to reach the top with a ratio of " +
+                              std::to_string(max_stretching) + ": use more levels or a larger vertical_stretching");
+}
+
 GridSpec grid_spec_from_config(const config::ConfigView& grid) {
   GridSpec spec;
   const auto origin = grid.reals("origin");
@@ -55,7 +97,23 @@ GridSpec grid_spec_from_config(const config::ConfigView& grid) {
   if (!(z_top > z_bottom)) {
     grid.fail("z_top", "must be above z_bottom (" + std::to_string(z_bottom) + " m), found " + std::to_string(z_top) + " m");
   }
-  spec.z_faces = stretched_faces(z_bottom, z_top, spec.nz, grid.real("vertical_stretching"));
+  if (grid.has("uniform_levels_below")) {
+    const double band_top = grid.real("uniform_levels_below");
+    if (!(band_top > z_bottom && band_top < z_top)) {
+      grid.fail("uniform_levels_below", "must lie between z_bottom (" + std::to_string(z_bottom) + " m) and z_top (" +
+                                            std::to_string(z_top) + " m), found " + std::to_string(band_top) + " m");
+    }
+    if (!(grid.real("vertical_stretching") > 1.0)) {
+      grid.fail("vertical_stretching", "must exceed 1 with uniform_levels_below (the levels above the band thicken)");
+    }
+    try {
+      spec.z_faces = banded_faces(z_bottom, band_top, z_top, spec.nz, grid.real("vertical_stretching"));
+    } catch (const std::invalid_argument& e) {
+      grid.fail("uniform_levels_below", e.what());
+    }
+  } else {
+    spec.z_faces = stretched_faces(z_bottom, z_top, spec.nz, grid.real("vertical_stretching"));
+  }
   if (grid.has("decomposition")) {
     const auto d = grid.integers("decomposition");
     spec.ranks_x = static_cast<int>(d[0]);

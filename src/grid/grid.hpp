@@ -36,6 +36,13 @@ GridSpec grid_spec_from_config(const config::ConfigView& grid);
 /// Vertical faces from z_bottom to z_top; `stretching` = dz(k+1)/dz(k) (>1 refines near the bed).
 std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, double stretching);
 
+/// Vertical faces with levels of one thickness from z_bottom up to `band_top`, thickening above it by a
+/// constant ratio of at most `max_stretching` up to z_top: the band gets as many levels as that ratio
+/// allows (its thinnest possible cells). Throws std::invalid_argument, saying why, when no split of the
+/// nz levels fits (too few levels above the band for the ratio, or so many that even uniform cells
+/// above the band would be thinner than those in it).
+std::vector<double> banded_faces(double z_bottom, double band_top, double z_top, int nz, double max_stretching);
+
 /// Index box of the cells a rank owns, in global indices [begin, end).
 struct OwnedBox {
   int i_begin = 0, i_end = 0, j_begin = 0, j_end = 0;

@@ -34,6 +34,34 @@ TEST(Grid, StretchedFacesSpanTheColumn) {
   EXPECT_NEAR((z[2] - z[1]) / (z[1] - z[0]), 1.2, 1e-12);
 }
 
+TEST(Grid, BandedFacesPutTheThinnestUniformCellsInTheBand) {
+  // Constructed so that the answer is exact: 4 levels of 1 m in the band [0, 4] and 6 above it doubling
+  // (2 + 4 + ... + 64 = 126 m) reach z_top = 130 with the largest ratio allowed; 5 band levels of 0.8 m
+  // would leave 5 levels that reach only 0.8 (2 + ... + 32) = 49.6 m.
+  const auto z = banded_faces(0.0, 4.0, 130.0, 10, 2.0);
+  ASSERT_EQ(z.size(), 11u);
+  for (int k = 0; k <= 4; ++k) EXPECT_NEAR(z[k], k, 1e-12) << k;
+  for (int k = 5; k <= 10; ++k) EXPECT_NEAR(z[k] - z[k - 1], std::pow(2.0, k - 4), 1e-9) << k;
+  EXPECT_EQ(z.back(), 130.0);
+  // A looser limit is not used up: the ratio is the one that fills the column, and the cells thicken.
+  const auto w = banded_faces(-1604.0, -1545.0, -1430.0, 56, 1.2);
+  const double dz0 = w[1] - w[0];
+  int band = 0;
+  while (band < 56 && std::abs((w[band + 1] - w[band]) - dz0) < 1e-9) ++band;
+  EXPECT_NEAR(w[band], -1545.0, 1e-9);
+  EXPECT_NEAR(dz0 * band, 59.0, 1e-9);
+  for (int k = band + 1; k < 56; ++k) {
+    const double ratio = (w[k + 1] - w[k]) / (w[k] - w[k - 1]);
+    EXPECT_GT(ratio, 1.0) << k;
+    EXPECT_LE(ratio, 1.2 + 1e-12) << k;
+  }
+  EXPECT_THROW(banded_faces(0.0, 4.0, 130.0, 4, 1.1), std::invalid_argument);   // too few levels above
+  // 32 band levels of 0.125 m leave 8 that reach only 1.0004 m at ratio 1.0001; 31 of 0.129 m leave 9
+  // that would be thinner than the band's to fit into 1.05 m.
+  EXPECT_THROW(banded_faces(0.0, 4.0, 5.05, 40, 1.0001), std::invalid_argument);
+  EXPECT_THROW(banded_faces(0.0, 140.0, 130.0, 10, 2.0), std::invalid_argument);  // band top above the top
+}
+
 TEST(Grid, HaloExchangeFillsNeighbourValues) {
   StructuredGrid grid(MPI_COMM_WORLD, small_spec(), 2);
   Field f(grid, "label", "1", "cell label");
