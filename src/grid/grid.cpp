@@ -61,8 +61,11 @@ std::vector<double> banded_faces(double z_bottom, double band_top, double z_top,
     const int m = nz - n_band;
     if (stretched_height(dz, m, max_stretching) < above) continue;
     if (stretched_height(dz, m, 1.0) > above) {
-      throw std::invalid_argument("with " + std::to_string(nz) + " levels the cells above the band would be thinner than the " +
-                                  std::to_string(dz) + " m ones in it: use fewer levels or a higher band top");
+      throw std::invalid_argument(
+          "no split of the " + std::to_string(nz) + " levels fits: with " + std::to_string(n_band) +
+          " in the band the levels above it would be thinner than its " + std::to_string(dz) + " m, with " +
+          std::to_string(n_band + 1) + " they cannot reach z_top at a ratio of at most " + std::to_string(max_stretching) +
+          ": change the number of levels, the band top or vertical_stretching");
     }
     double lo = 1.0, hi = max_stretching;  // stretched_height grows with r: bisect for the ratio that fits
     for (int it = 0; it < 200 && hi - lo > 1e-15; ++it) {

@@ -39,8 +39,8 @@ std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, doubl
 /// Vertical faces with levels of one thickness from z_bottom up to `band_top`, thickening above it by a
 /// constant ratio of at most `max_stretching` up to z_top: the band gets as many levels as that ratio
 /// allows (its thinnest possible cells). Throws std::invalid_argument, saying why, when no split of the
-/// nz levels fits (too few levels above the band for the ratio, or so many that even uniform cells
-/// above the band would be thinner than those in it).
+/// nz levels fits: one level more in the band leaves too few above it to reach z_top, one less leaves
+/// levels above it that would have to be thinner than the band's.
 std::vector<double> banded_faces(double z_bottom, double band_top, double z_top, int nz, double max_stretching);
 
 /// Index box of the cells a rank owns, in global indices [begin, end).

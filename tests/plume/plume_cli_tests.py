@@ -34,7 +34,8 @@ def test_bad_input():
         f["v"] = np.zeros((2, 5, 6, 7))
     cases = {
         "source outside": (["--set", "plume.sources[0].path=[615, 505, 2000, 535]"], "outside the domain"),
-        "source under seabed": (["--set", "grid.z_top=-1560", "--set", "plume.sources[0].path=[640, 520, 660, 530]"],
+        "source under seabed": (["--set", "grid.z_top=-1560", "--set", "grid.uniform_levels_below=null",
+                                 "--set", "plume.sources[0].path=[640, 520, 660, 530]"],
                                 "under the seabed"),
         "negative rate": (["--set", "plume.sources[0].rate=-1 kg/s"], "plume.sources[0].rate"),
         "empty thresholds": (["--set", "plume.thresholds.concentration=[]"], "plume.thresholds.concentration"),
@@ -42,6 +43,8 @@ def test_bad_input():
         "flow grid": (["--set", "plume.flow={type: hdf5, file: " + flow_file + "}"], "is for another grid"),
         "odd path": (["--set", "plume.sources[0].path=[615, 505, 665]"], "odd number"),
         "too many levels": (["--set", "grid.cells=[8, 8, 600]"], "grid.cells: 600 levels"),
+        "band above the top": (["--set", "grid.uniform_levels_below=-1400 m"], "grid.uniform_levels_below: must lie between"),
+        "band without room": (["--set", "grid.cells=[128, 96, 6]"], "grid.uniform_levels_below: no split of the 6 levels fits"),
         "constituent": (["--set", "plume.flow={type: tidal, constituents: [{name: X9, u_amplitude: 1 cm/s}]}"],
                         "unknown constituent 'X9'"),
     }
