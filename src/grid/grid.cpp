@@ -46,7 +46,9 @@ std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, doubl
 
 std::vector<double> banded_faces(double z_bottom, double band_top, double z_top, int nz, double max_stretching) {
   const double band = band_top - z_bottom, above = z_top - band_top;
-  if (!(band > 0.0 && above > 0.0)) throw std::invalid_argument("the band top must lie between the grid's bottom and top");
+  if (!(band > 0.0 && above > 0.0)) {
+    throw std::invalid_argument("the band top must lie between the grid's bottom and top");
+  }
   if (nz < 2) throw std::invalid_argument("a band and the levels above it need at least 2 levels");
   // Height of m levels above the band, each r times the one below, the first r times the band's dz.
   auto stretched_height = [](double dz, int m, double r) {
@@ -64,8 +66,8 @@ std::vector<double> banded_faces(double z_bottom, double band_top, double z_top,
       throw std::invalid_argument(
           "no split of the " + std::to_string(nz) + " levels fits: with " + std::to_string(n_band) +
           " in the band the levels above it would be thinner than its " + std::to_string(dz) + " m, with " +
-          std::to_string(n_band + 1) + " they cannot reach z_top at a ratio of at most " + std::to_string(max_stretching) +
-          ": change the number of levels, the band top or vertical_stretching");
+          std::to_string(n_band + 1) + " they cannot reach z_top at a ratio of at most " +
+          std::to_string(max_stretching) + ": change the number of levels, the band top or vertical_stretching");
     }
     double lo = 1.0, hi = max_stretching;  // stretched_height grows with r: bisect for the ratio that fits
     for (int it = 0; it < 200 && hi - lo > 1e-15; ++it) {

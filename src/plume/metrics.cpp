@@ -24,8 +24,14 @@ std::vector<double> exceedance_areas(const grid::StructuredGrid& grid, const gri
   const auto& box = grid.owned();
   const int w = grid.ghost();
   // The neighbour a sample leans towards, clamped at the domain's edge.
-  auto neighbour_i = [&](int i, int step) { const int gi = box.i_begin + i + step; return gi < 0 || gi >= grid.nx() ? i : i + step; };
-  auto neighbour_j = [&](int j, int step) { const int gj = box.j_begin + j + step; return gj < 0 || gj >= grid.ny() ? j : j + step; };
+  auto neighbour_i = [&](int i, int step) {
+    const int gi = box.i_begin + i + step;
+    return gi < 0 || gi >= grid.nx() ? i : i + step;
+  };
+  auto neighbour_j = [&](int j, int step) {
+    const int gj = box.j_begin + j + step;
+    return gj < 0 || gj >= grid.ny() ? j : j + step;
+  };
   std::vector<long long> counts(thresholds.size(), 0);
   for (int j = 0; j < box.nj(); ++j) {
     for (int i = 0; i < box.ni(); ++i) {
@@ -67,7 +73,9 @@ void write_impact_metrics(const grid::StructuredGrid& grid, const grid::Field& d
   summary["max_concentration_kg_m3"] = column_max.max_abs();
   io::Json deposit_area = io::Json::object(), turbidity_area = io::Json::object();
   const auto deposit_areas = exceedance_areas(grid, deposit, settings.deposit_thresholds);
-  for (std::size_t t = 0; t < deposit_areas.size(); ++t) deposit_area[threshold_key(settings.deposit_thresholds[t])] = deposit_areas[t];
+  for (std::size_t t = 0; t < deposit_areas.size(); ++t) {
+    deposit_area[threshold_key(settings.deposit_thresholds[t])] = deposit_areas[t];
+  }
   const auto turbidity_areas = exceedance_areas(grid, column_max, settings.concentration_thresholds);
   for (std::size_t t = 0; t < turbidity_areas.size(); ++t) {
     turbidity_area[threshold_key(settings.concentration_thresholds[t])] = turbidity_areas[t];
