@@ -24,13 +24,6 @@ void install_stop_signal_handlers() {
 
 int received_stop_signal() { return g_stop_signal; }
 
-bool stop_requested(MPI_Comm comm) {
-  int local = g_stop_signal != 0 ? 1 : 0;
-  int any = 0;
-  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm);
-  return any != 0;
-}
-
 void raise_stop_flag(int signal) { g_stop_signal = signal; }
 void clear_stop_flag() { g_stop_signal = 0; }
 

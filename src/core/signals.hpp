@@ -4,16 +4,12 @@
 /// the time loop checks it at step boundaries (agreed across ranks) and checkpoints.
 #pragma once
 
-#include <mpi.h>
-
 namespace hadal {
 
 /// Installs handlers for SIGTERM, SIGUSR1 and SIGINT (idempotent).
 void install_stop_signal_handlers();
-/// The signal number received, or 0. Purely local: use stop_requested() for a collective answer.
+/// The signal number received, or 0. Purely local: the time loop reduces it over the ranks.
 int received_stop_signal();
-/// Collective: true on every rank if any rank got a stop signal.
-bool stop_requested(MPI_Comm comm);
 /// For tests: behave as if `signal` had arrived.
 void raise_stop_flag(int signal);
 void clear_stop_flag();

@@ -195,8 +195,14 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
       last_checkpoint = t;
       next_checkpoint = next_event(settings.start, settings.checkpoint_interval, t);
     }
-    const bool out_of_wall_time = settings.wall_time_limit > 0.0 && wall() >= settings.wall_time_limit;
-    if (stop_requested(context.comm) || any_rank(context.comm, out_of_wall_time)) {
+    // What the ranks must decide together, in one reduction per step: a stop signal, the wall-time
+    // limit, and the progress line (it asks the model for sums over ranks, so one rank's clock alone
+    // must not decide it).
+    int together[3] = {received_stop_signal() != 0 ? 1 : 0,
+                       settings.wall_time_limit > 0.0 && wall() >= settings.wall_time_limit ? 1 : 0,
+                       wall() - last_progress_wall >= settings.progress_interval ? 1 : 0};
+    MPI_Allreduce(MPI_IN_PLACE, together, 3, MPI_INT, MPI_MAX, context.comm);
+    if (together[0] || together[1]) {
       const int signal = received_stop_signal();
       log.warn(signal ? "received signal " + std::to_string(signal) + ": writing a checkpoint and stopping"
                       : "wall-time limit reached: writing a checkpoint and stopping");
@@ -204,8 +210,7 @@ RunStatistics run_time_loop(Model& model, RunContext& context, const TimeSetting
       const std::string path = write_checkpoint(model, context, identity, step, t, settings.keep_checkpoints);
       throw CheckpointedStop(path);
     }
-    // Every rank's clock decides together: the progress line asks the model for collective figures.
-    if (any_rank(context.comm, wall() - last_progress_wall >= settings.progress_interval)) {
+    if (together[2]) {
       last_progress_wall = wall();
       const double fraction = (t - settings.start) / (settings.end - settings.start);
       const double done_here = static_cast<double>(step - first_step);
