@@ -8,10 +8,11 @@
 /// diffusion and w advection, in flux form: forward Euler for all of it, or (implicit_w) forward Euler
 /// for the horizontal terms and the limited part of the w flux with the upwind w flux backward Euler,
 /// one tridiagonal solve per column (eight columns side by side on CPUs), so that fast w in thin cells
-/// does not limit the step. A work item is the line of cells at one i of one class and sweeps j (the
-/// contiguous direction in memory), so the flux through the face between two cells of the line is
-/// computed once and handed from the south cell to the north one; the vertical fluxes of a column are
-/// computed in a loop of their own. The explicit loops over k are free of loop-carried dependencies.
+/// does not limit the step. A work item is the line of cells at one i of a group of up to four classes
+/// and sweeps j (the contiguous direction in memory), so the flux through the face between two cells of
+/// the line is computed once and handed from the south cell to the north one, and the classes share
+/// the work that does not depend on the class; the vertical fluxes of a column are computed in a loop
+/// of their own. The explicit loops over k are free of loop-carried dependencies.
 ///
 /// ColumnStep: the vertical half-step of every class of a block of columns (VerticalColumnSolve),
 /// optionally followed in the same pass by what the new state gives the assessment: the total
@@ -65,84 +66,121 @@ struct HorizontalStageLines {
   using View3 = HorizontalStage::View3;
 
   static constexpr int kLanes = kColumnLanes;
+  /// Classes swept by one work item. They share what does not depend on the class: the loads of the
+  /// velocities and diffusivities, the faces' diffusion coefficients with their seabed masks, the
+  /// implicit w flux's blend, and the factorisation of the w solve.
+  static constexpr int kClasses = 4;
+
+  /// The number of class groups: the work items are the ni lines times this.
+  int groups() const { return (s.nclasses + kClasses - 1) / kClasses; }
 
   /// The implicit w solves of up to kLanes columns of a line, level by level across the columns: the
   /// Thomas recurrence is a chain of dependent divisions, and columns side by side turn the chains
-  /// into vector operations. Levels below a column's seabed are identity rows (solution 0), so each
-  /// column's arithmetic is exactly that of a solve on its wet levels alone.
+  /// into vector operations. The matrix depends on w only, so it is factorised once for the classes of
+  /// the work item. Levels below a column's seabed are identity rows (solution 0), so each column's
+  /// arithmetic is exactly that of a solve on its wet levels alone.
   struct ImplicitBlock {
-    double rhs[kMaxLevels][kLanes];      ///< the explicit update; the solution after solve()
-    double w[kMaxLevels + 1][kLanes];    ///< w on the bottom faces (0 below the bed)
-    double forward[kMaxLevels][kLanes];  ///< Thomas's forward coefficients
+    double rhs[kClasses][kMaxLevels][kLanes];  ///< the explicit update per class; the solution after solve()
+    double w[kMaxLevels + 1][kLanes];          ///< w on the bottom faces (0 below the bed)
+    double forward[kMaxLevels][kLanes];        ///< Thomas's forward coefficients
     int kb[kLanes];
-    ColumnOf<View3> result[kLanes];
+    ColumnOf<View3> result[kClasses][kLanes];
 
-    KOKKOS_INLINE_FUNCTION void add(int lane, int k0, int nz, const double* updated, const ColumnOf<View3>& wc,
-                                    const ColumnOf<View3>& out) {
+    KOKKOS_INLINE_FUNCTION void add_column(int lane, int k0, int nz, const ColumnOf<View3>& wc) {
       kb[lane] = k0;
-      result[lane] = out;
-      for (int k = 0; k < k0; ++k) rhs[k][lane] = w[k][lane] = 0.0;
-      for (int k = k0; k < nz; ++k) rhs[k][lane] = updated[k];
+      for (int k = 0; k < k0; ++k) w[k][lane] = 0.0;
       for (int k = k0; k <= nz; ++k) w[k][lane] = wc[k];
     }
-    KOKKOS_INLINE_FUNCTION void add_dry(int lane, int nz) {
-      kb[lane] = nz;
-      for (int k = 0; k < nz; ++k) rhs[k][lane] = w[k][lane] = 0.0;
-      w[nz][lane] = 0.0;
+    KOKKOS_INLINE_FUNCTION void add_class(int lane, int m, int k0, int nz, const double* updated,
+                                          const ColumnOf<View3>& out) {
+      result[m][lane] = out;
+      for (int k = 0; k < k0; ++k) rhs[m][k][lane] = 0.0;
+      for (int k = k0; k < nz; ++k) rhs[m][k][lane] = updated[k];
     }
-    /// (1 + dt A) c_new = rhs for lanes [0, lanes), A the upwind w flux divergence: nothing through the
-    /// bed, the open top lets out what rises and brings in clean water. Column-diagonally dominant
-    /// M-matrices: the recurrence is stable and keeps c_new positive; dz-weighted sums conserve mass.
-    /// Writes the stage's result and returns the mass rate out through the open top, kg s-1.
-    KOKKOS_INLINE_FUNCTION double solve(const HorizontalStage& s, int lanes) {
+    KOKKOS_INLINE_FUNCTION void add_dry(int lane, int nz, int classes) {
+      kb[lane] = nz;
+      for (int k = 0; k <= nz; ++k) w[k][lane] = 0.0;
+      for (int m = 0; m < classes; ++m)
+        for (int k = 0; k < nz; ++k) rhs[m][k][lane] = 0.0;
+    }
+    /// (1 + dt A) c_new = rhs for lanes [0, lanes) and each of the classes, A the upwind w flux
+    /// divergence: nothing through the bed, the open top lets out what rises and brings in clean water.
+    /// Column-diagonally dominant M-matrices: the recurrence is stable and keeps c_new positive;
+    /// dz-weighted sums conserve mass. Writes the stage's results and adds the mass rate out through
+    /// the open top to out_top[m], kg s-1.
+    KOKKOS_INLINE_FUNCTION void solve(const HorizontalStage& s, int lanes, int classes, double* out_top) {
       const int nz = s.nz;
       const double dt = s.dt, keep = s.keep;
       int k_first = nz;
       for (int l = 0; l < lanes; ++l) k_first = kb[l] < k_first ? kb[l] : k_first;
-      double previous_forward[kLanes], previous_d[kLanes];
-      for (int l = 0; l < kLanes; ++l) previous_forward[l] = previous_d[l] = 0.0;
+      double previous_forward[kLanes], previous_d[kClasses][kLanes];
+      for (int l = 0; l < kLanes; ++l) previous_forward[l] = 0.0;
+      for (int m = 0; m < kClasses; ++m)
+        for (int l = 0; l < kLanes; ++l) previous_d[m][l] = 0.0;
       for (int k = k_first; k < nz; ++k) {
         const double r = dt * s.inv_dz(k);
+        double lower[kLanes], inverse[kLanes];
         HADAL_INDEPENDENT_ITERATIONS
         for (int l = 0; l < kLanes; ++l) {
           const bool wet = k >= kb[l];
           const double w_bottom = k > kb[l] ? w[k][l] : 0.0, w_top = w[k + 1][l];
-          const double lower = k > kb[l] ? -r * (w_bottom > 0.0 ? w_bottom : 0.0) : 0.0;
+          lower[l] = k > kb[l] ? -r * (w_bottom > 0.0 ? w_bottom : 0.0) : 0.0;
           const double upper = wet && k + 1 < nz ? r * (w_top < 0.0 ? w_top : 0.0) : 0.0;
           const double diagonal = wet ? 1.0 + r * ((w_top > 0.0 ? w_top : 0.0) - (w_bottom < 0.0 ? w_bottom : 0.0)) : 1.0;
-          const double inverse = 1.0 / (diagonal - lower * previous_forward[l]);
-          previous_forward[l] = upper * inverse;
-          previous_d[l] = (rhs[k][l] - lower * previous_d[l]) * inverse;
+          inverse[l] = 1.0 / (diagonal - lower[l] * previous_forward[l]);
+          previous_forward[l] = upper * inverse[l];
           forward[k][l] = previous_forward[l];
-          rhs[k][l] = previous_d[l];
+        }
+        for (int m = 0; m < classes; ++m) {
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int l = 0; l < kLanes; ++l) {
+            previous_d[m][l] = (rhs[m][k][l] - lower[l] * previous_d[m][l]) * inverse[l];
+            rhs[m][k][l] = previous_d[m][l];
+          }
         }
       }
-      for (int k = nz - 2; k >= k_first; --k) {
-        HADAL_INDEPENDENT_ITERATIONS
-        for (int l = 0; l < kLanes; ++l) rhs[k][l] -= forward[k][l] * rhs[k + 1][l];
-      }
-      double out_top = 0.0;
-      for (int l = 0; l < lanes; ++l) {
-        if (kb[l] >= nz) continue;
-        const auto& out = result[l];
-        for (int k = kb[l]; k < nz; ++k) {
-          const double averaged = keep * out[k] + (1.0 - keep) * rhs[k][l];
-          out[k] = keep > 0.0 ? averaged : rhs[k][l];  // a first stage never reads what `out` held
+      for (int m = 0; m < classes; ++m) {
+        for (int k = nz - 2; k >= k_first; --k) {
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int l = 0; l < kLanes; ++l) rhs[m][k][l] -= forward[k][l] * rhs[m][k + 1][l];
         }
-        const double w_out = w[nz][l];
-        out_top += (w_out > 0.0 ? w_out * rhs[nz - 1][l] : 0.0) * s.dx * s.dy;  // the open top's (implicit) outflow
       }
-      return out_top;
+      double lanes_out[kClasses];
+      for (int m = 0; m < classes; ++m) {
+        lanes_out[m] = 0.0;
+        for (int l = 0; l < lanes; ++l) {
+          if (kb[l] >= nz) continue;
+          const auto& out = result[m][l];
+          for (int k = kb[l]; k < nz; ++k) {
+            const double averaged = keep * out[k] + (1.0 - keep) * rhs[m][k][l];
+            out[k] = keep > 0.0 ? averaged : rhs[m][k][l];  // a first stage never reads what `out` held
+          }
+          const double w_out = w[nz][l];
+          lanes_out[m] += (w_out > 0.0 ? w_out * rhs[m][nz - 1][l] : 0.0) * s.dx * s.dy;  // the open top's outflow
+        }
+        out_top[m] += lanes_out[m];
+      }
     }
   };
 
-  /// Work item: the line of cells of one class at column i, swept along j, the direction in which
-  /// consecutive cells are contiguous in memory (LayoutRight (i, j, n * nz + k)), so that the hardware
-  /// prefetchers follow every stencil column. The face between two cells of the line is computed once
-  /// and handed from the south cell to the north one.
+  /// The diffusive flux through a face of mean diffusivity kh (0 where the face carries none). The
+  /// selection keeps the product whole, so a compiler's fused multiply-add joins the advective product
+  /// with the difference, as it did when the mask was evaluated per class.
+  KOKKOS_FORCEINLINE_FUNCTION static double diffusive_flux(double kh, double difference, double inv_spacing) {
+    const double flux = kh * difference * inv_spacing;
+    return kh > 0.0 ? flux : 0.0;
+  }
+
+  /// Work item: the line of cells at column i of a group of up to kClasses classes, swept along j, the
+  /// direction in which consecutive cells are contiguous in memory (LayoutRight (i, j, n * nz + k)), so
+  /// that the hardware prefetchers follow every stencil column. The face between two cells of the line
+  /// is computed once and handed from the south cell to the north one. Each class's arithmetic is that
+  /// of a sweep of the class alone.
   KOKKOS_INLINE_FUNCTION void operator()(int item) const {
     using numerics::face_value_of;
-    const int n = item % s.nclasses, i = s.g + item / s.nclasses, o = n * s.nz, nz = s.nz;
+    const int group = item % groups(), i = s.g + item / groups(), nz = s.nz;
+    const int first_class = group * kClasses;
+    const int classes = s.nclasses - first_class < kClasses ? s.nclasses - first_class : kClasses;
     const int gi = s.gi0 + i - s.g;
     const bool west_boundary = gi == 0, east_boundary = gi == s.nx - 1;
     const double inv_dx = s.inv_dx, inv_dy = s.inv_dy, dt = s.dt;
@@ -150,16 +188,22 @@ struct HorizontalStageLines {
     // 1 / dz of the level above each level (the top level's own, never selected), read without a gather.
     double inv_dz_above[kMaxLevels];
     for (int k = 0; k < nz; ++k) inv_dz_above[k] = inv_dz[k + 1 < nz ? k + 1 : k];
-    // Fluxes through the faces of the cell: south (carried from the previous cell's north face), north,
-    // west, east, and top[k + 1] through the top of level k (top[kb] = 0: the bed carries none).
-    double south[kMaxLevels], north[kMaxLevels], west[kMaxLevels], east[kMaxLevels], top[kMaxLevels + 1];
-    double outflow = 0.0;
+    // Fluxes through the faces of the cell: south (per class, carried from the previous cell's north
+    // face), north, west, east, and top[k + 1] through the top of level k (top[kb] = 0: the bed carries
+    // none).
+    double south[kClasses][kMaxLevels], north[kMaxLevels], west[kMaxLevels], east[kMaxLevels], top[kMaxLevels + 1];
+    // The class-independent parts of the faces: the mean Kh of the two cells, 0 where the face touches
+    // rock or the domain boundary (there the fluxes are advective only), and (implicit w) the weight of
+    // the limited correction to the upwind w flux.
+    double kh_south[kMaxLevels], kh_north[kMaxLevels], kh_west[kMaxLevels], kh_east[kMaxLevels], blend[kMaxLevels];
+    double outflow[kClasses];
+    for (int m = 0; m < kClasses; ++m) outflow[m] = 0.0;
     // With implicit w the columns' tridiagonal solves wait until a block of kLanes cells of the line has
     // its explicit part, then run side by side (ImplicitBlock).
     struct NoBlock {};
     std::conditional_t<ImplicitW, ImplicitBlock, NoBlock> block;
     if constexpr (ImplicitW) {
-      for (int l = 0; l < kLanes; ++l) block.add_dry(l, nz);
+      for (int l = 0; l < kLanes; ++l) block.add_dry(l, nz, classes);
     }
     for (int j = s.g; j < s.g + s.nj; ++j) {
       const int lane = (j - s.g) % kLanes;
@@ -168,119 +212,133 @@ struct HorizontalStageLines {
       const bool south_boundary = s.gj0 + j - s.g == 0, north_boundary = s.gj0 + j - s.g == s.ny - 1;
       const int kb_w = s.first_wet(i - 1, j), kb_e = s.first_wet(i + 1, j);
       const int kb_s = s.first_wet(i, j - 1), kb_n = s.first_wet(i, j + 1);
-      const auto c = column_of(s.in, i, j, o);
-      const auto cw1 = column_of(s.in, i - 1, j, o), cw2 = column_of(s.in, i - 2, j, o);
-      const auto ce1 = column_of(s.in, i + 1, j, o), ce2 = column_of(s.in, i + 2, j, o);
-      const auto cs1 = column_of(s.in, i, j - 1, o), cs2 = column_of(s.in, i, j - 2, o);
-      const auto cn1 = column_of(s.in, i, j + 1, o), cn2 = column_of(s.in, i, j + 2, o);
       const auto uw = column_of(s.u, i, j, 0), ue = column_of(s.u, i + 1, j, 0);
       const auto vs = column_of(s.v, i, j, 0), vn = column_of(s.v, i, j + 1, 0), wc = column_of(s.w, i, j, 0);
-      const auto kc = column_of(s.kh, i, j, 0), kw = column_of(s.kh, i - 1, j, 0), ke = column_of(s.kh, i + 1, j, 0);
-      const auto ks = column_of(s.kh, i, j - 1, 0), kn = column_of(s.kh, i, j + 1, 0);
-      // The south face: the previous cell's north face, or computed here for the line's first cell.
-      // Below the previous cell's seabed that face touches rock and carries nothing.
-      if (j == s.g) {
-        HADAL_INDEPENDENT_ITERATIONS
-        for (int k = kb; k < nz; ++k) {
-          const double diffusive = 0.5 * (ks[k] + kc[k]) * (c[k] - cs1[k]) * inv_dy;
-          south[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) -
-                     (!south_boundary && k >= kb_s ? diffusive : 0.0);
-        }
-      } else {
-        for (int k = kb; k < kb_s && k < nz; ++k) south[k] = 0.0;
-      }
       if (kb >= nz) {  // a dry column: its north face touches rock
-        for (int k = 0; k < nz; ++k) south[k] = 0.0;
+        for (int m = 0; m < classes; ++m)
+          for (int k = 0; k < nz; ++k) south[m][k] = 0.0;
         if constexpr (ImplicitW) {
-          block.add_dry(lane, nz);
-          if (lane == kLanes - 1 || last) outflow += block.solve(s, lane + 1);
+          block.add_dry(lane, nz, classes);
+          if (lane == kLanes - 1 || last) block.solve(s, lane + 1, classes, outflow);
         }
         continue;
       }
-      top[kb] = 0.0;
-      HADAL_INDEPENDENT_ITERATIONS
-      for (int k = kb; k < nz; ++k) {
-        // Neighbours outside the wet column count as empty; the loads are clamped into the column
-        // and always done, so the selections below are branch-free.
-        const double below = c[k > kb ? k - 1 : k], above = c[k + 1 < nz ? k + 1 : k], above2 = c[k + 2 < nz ? k + 2 : k];
-        const double c_mm = k > kb ? below : 0.0, c_p = k + 1 < nz ? above : 0.0, c_pp = k + 2 < nz ? above2 : 0.0;
-        const double wf = wc[k + 1];
-        const double face = face_value_of<L>(wf, c_mm, c[k], c_p, c_pp);
-        if constexpr (ImplicitW) {
-          // Only the limited correction to the upwind flux is explicit, faded out as the face's Courant
-          // number reaches 1/2 (beyond it the positive implicit upwind flux alone carries the mass).
-          const double upwind = wf > 0.0 ? c[k] : c_p;
-          const double courant = (wf > 0.0 ? wf : -wf) * dt * (wf > 0.0 || k + 1 >= nz ? inv_dz[k] : inv_dz_above[k]);
-          const double blend = courant < 0.5 ? 1.0 - 2.0 * courant : 0.0;
-          top[k + 1] = k + 1 < nz ? wf * (face - upwind) * blend : 0.0;
-        } else {
-          top[k + 1] = wf * face;
+      {
+        const auto kc = column_of(s.kh, i, j, 0), kw = column_of(s.kh, i - 1, j, 0), ke = column_of(s.kh, i + 1, j, 0);
+        const auto ks = column_of(s.kh, i, j - 1, 0), kn = column_of(s.kh, i, j + 1, 0);
+        if (j == s.g) {
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int k = kb; k < nz; ++k) kh_south[k] = !south_boundary && k >= kb_s ? 0.5 * (ks[k] + kc[k]) : 0.0;
         }
-      }
-      // North, west and east faces, then the update: separate loops, each of which vectorises. Below a
-      // neighbour's seabed a face touches rock: its velocity is zero and its diffusive flux is left out.
-      HADAL_INDEPENDENT_ITERATIONS
-      for (int k = kb; k < nz; ++k) {
-        const double diffusive = 0.5 * (kc[k] + kn[k]) * (cn1[k] - c[k]) * inv_dy;
-        north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) -
-                   (!north_boundary && k >= kb_n ? diffusive : 0.0);
-      }
-      HADAL_INDEPENDENT_ITERATIONS
-      for (int k = kb; k < nz; ++k) {
-        const double diffusive = 0.5 * (kw[k] + kc[k]) * (c[k] - cw1[k]) * inv_dx;
-        west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) -
-                  (!west_boundary && k >= kb_w ? diffusive : 0.0);
-      }
-      HADAL_INDEPENDENT_ITERATIONS
-      for (int k = kb; k < nz; ++k) {
-        const double diffusive = 0.5 * (kc[k] + ke[k]) * (ce1[k] - c[k]) * inv_dx;
-        east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) -
-                  (!east_boundary && k >= kb_e ? diffusive : 0.0);
-      }
-      const auto result = column_of(s.out, i, j, o);
-      double updated[kMaxLevels];
-      HADAL_INDEPENDENT_ITERATIONS
-      for (int k = kb; k < nz; ++k) {
-        const double tendency = -(east[k] - west[k]) * inv_dx - (north[k] - south[k]) * inv_dy -
-                                (top[k + 1] - top[k]) * inv_dz[k];
-        updated[k] = c[k] + dt * tendency;
-      }
-      if constexpr (ImplicitW) {
-        block.add(lane, kb, nz, updated, wc, result);
-      } else {
-        const double keep = s.keep;
         HADAL_INDEPENDENT_ITERATIONS
         for (int k = kb; k < nz; ++k) {
-          const double averaged = keep * result[k] + (1.0 - keep) * updated[k];
-          result[k] = keep > 0.0 ? averaged : updated[k];  // a first stage never reads what `out` held
+          kh_north[k] = !north_boundary && k >= kb_n ? 0.5 * (kc[k] + kn[k]) : 0.0;
+          kh_west[k] = !west_boundary && k >= kb_w ? 0.5 * (kw[k] + kc[k]) : 0.0;
+          kh_east[k] = !east_boundary && k >= kb_e ? 0.5 * (kc[k] + ke[k]) : 0.0;
         }
       }
-      // What leaves through the domain's boundary faces (outward positive; there the fluxes are
-      // advective only).
-      if (west_boundary || east_boundary || south_boundary || north_boundary) {
-        for (int k = kb; k < nz; ++k) {
-          const double area_x = s.dy * s.dz(k), area_y = s.dx * s.dz(k);
-          if (west_boundary) outflow -= west[k] * area_x;
-          if (east_boundary) outflow += east[k] * area_x;
-          if (south_boundary) outflow -= south[k] * area_y;
-          if (north_boundary) outflow += north[k] * area_y;
-        }
-      }
-      for (int k = kb; k < nz; ++k) south[k] = north[k];
       if constexpr (ImplicitW) {
-        if (lane == kLanes - 1 || last) outflow += block.solve(s, lane + 1);
-      } else {
-        outflow += top[nz] * s.dx * s.dy;  // what leaves through the open top
+        // Only the limited correction to the upwind flux is explicit, faded out as the face's Courant
+        // number reaches 1/2 (beyond it the positive implicit upwind flux alone carries the mass).
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int k = kb; k < nz; ++k) {
+          const double wf = wc[k + 1];
+          const double courant = (wf > 0.0 ? wf : -wf) * dt * (wf > 0.0 || k + 1 >= nz ? inv_dz[k] : inv_dz_above[k]);
+          blend[k] = courant < 0.5 ? 1.0 - 2.0 * courant : 0.0;
+        }
+        block.add_column(lane, kb, nz, wc);
+      }
+      top[kb] = 0.0;
+      for (int m = 0; m < classes; ++m) {
+        const int o = (first_class + m) * nz;
+        double* south_m = south[m];
+        const auto c = column_of(s.in, i, j, o);
+        const auto cw1 = column_of(s.in, i - 1, j, o), cw2 = column_of(s.in, i - 2, j, o);
+        const auto ce1 = column_of(s.in, i + 1, j, o), ce2 = column_of(s.in, i + 2, j, o);
+        const auto cs1 = column_of(s.in, i, j - 1, o), cs2 = column_of(s.in, i, j - 2, o);
+        const auto cn1 = column_of(s.in, i, j + 1, o), cn2 = column_of(s.in, i, j + 2, o);
+        // The south face: the previous cell's north face, or computed here for the line's first cell.
+        // Below the previous cell's seabed that face touches rock and carries nothing.
+        if (j == s.g) {
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int k = kb; k < nz; ++k) {
+            south_m[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) - diffusive_flux(kh_south[k], c[k] - cs1[k], inv_dy);
+          }
+        } else {
+          for (int k = kb; k < kb_s && k < nz; ++k) south_m[k] = 0.0;
+        }
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int k = kb; k < nz; ++k) {
+          // Neighbours outside the wet column count as empty; the loads are clamped into the column
+          // and always done, so the selections below are branch-free.
+          const double below = c[k > kb ? k - 1 : k], above = c[k + 1 < nz ? k + 1 : k], above2 = c[k + 2 < nz ? k + 2 : k];
+          const double c_mm = k > kb ? below : 0.0, c_p = k + 1 < nz ? above : 0.0, c_pp = k + 2 < nz ? above2 : 0.0;
+          const double wf = wc[k + 1];
+          const double face = face_value_of<L>(wf, c_mm, c[k], c_p, c_pp);
+          if constexpr (ImplicitW) {
+            const double upwind = wf > 0.0 ? c[k] : c_p;
+            top[k + 1] = k + 1 < nz ? wf * (face - upwind) * blend[k] : 0.0;
+          } else {
+            top[k + 1] = wf * face;
+          }
+        }
+        // North, west and east faces, then the update: separate loops, each of which vectorises. Below
+        // a neighbour's seabed a face touches rock: its velocity is zero and its Kh weight too.
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int k = kb; k < nz; ++k) {
+          north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) - diffusive_flux(kh_north[k], cn1[k] - c[k], inv_dy);
+        }
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int k = kb; k < nz; ++k) {
+          west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) - diffusive_flux(kh_west[k], c[k] - cw1[k], inv_dx);
+        }
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int k = kb; k < nz; ++k) {
+          east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) - diffusive_flux(kh_east[k], ce1[k] - c[k], inv_dx);
+        }
+        const auto result = column_of(s.out, i, j, o);
+        double updated[kMaxLevels];
+        HADAL_INDEPENDENT_ITERATIONS
+        for (int k = kb; k < nz; ++k) {
+          const double tendency = -(east[k] - west[k]) * inv_dx - (north[k] - south_m[k]) * inv_dy -
+                                  (top[k + 1] - top[k]) * inv_dz[k];
+          updated[k] = c[k] + dt * tendency;
+        }
+        if constexpr (ImplicitW) {
+          block.add_class(lane, m, kb, nz, updated, result);
+        } else {
+          const double keep = s.keep;
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int k = kb; k < nz; ++k) {
+            const double averaged = keep * result[k] + (1.0 - keep) * updated[k];
+            result[k] = keep > 0.0 ? averaged : updated[k];  // a first stage never reads what `out` held
+          }
+        }
+        // What leaves through the domain's boundary faces (outward positive; advective only there).
+        if (west_boundary || east_boundary || south_boundary || north_boundary) {
+          for (int k = kb; k < nz; ++k) {
+            const double area_x = s.dy * s.dz(k), area_y = s.dx * s.dz(k);
+            if (west_boundary) outflow[m] -= west[k] * area_x;
+            if (east_boundary) outflow[m] += east[k] * area_x;
+            if (south_boundary) outflow[m] -= south_m[k] * area_y;
+            if (north_boundary) outflow[m] += north[k] * area_y;
+          }
+        }
+        for (int k = kb; k < nz; ++k) south_m[k] = north[k];
+        if constexpr (!ImplicitW) outflow[m] += top[nz] * s.dx * s.dy;  // what leaves through the open top
+      }
+      if constexpr (ImplicitW) {
+        if (lane == kLanes - 1 || last) block.solve(s, lane + 1, classes, outflow);
       }
     }
-    s.line_outflow(i - s.g, n) = outflow;
+    for (int m = 0; m < classes; ++m) s.line_outflow(i - s.g, first_class + m) = outflow[m];
   }
 };
 
 template <bool ImplicitW>
 void run_horizontal_stage(const HorizontalStage& stage) {
-  const Kokkos::RangePolicy<> lines(0, stage.ni * stage.nclasses);
   using numerics::Limiter;
+  const Kokkos::RangePolicy<> lines(0, stage.ni * HorizontalStageLines<Limiter::VanLeer, ImplicitW>{stage}.groups());
   switch (stage.limiter) {
     case Limiter::Minmod: Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::Minmod, ImplicitW>{stage}); break;
     case Limiter::VanLeer: Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::VanLeer, ImplicitW>{stage}); break;
