@@ -20,6 +20,7 @@
 #pragma once
 
 #include <Kokkos_Core.hpp>
+#include <type_traits>
 
 #include "numerics/limiter.hpp"
 #include "plume/column_solve.hpp"
@@ -53,6 +54,7 @@ struct HorizontalStage {
   double dt = 0.0, inv_dx = 1.0, inv_dy = 1.0, dx = 1.0, dy = 1.0;
   double keep = 0.0;  ///< out = keep out + (1 - keep) stage: 0, or 1/s in the last stage of SSPRK(s,2)
   bool implicit_w = false;  ///< upwind w flux backward Euler (see the file comment)
+  bool skip_absent = true;  ///< skip the faces around cells a class has not reached (exact; off only to verify that)
 
   /// Launches the stage over the ni x nclasses lines.
   void run() const;
@@ -66,6 +68,7 @@ struct HorizontalStageLines {
   using View3 = HorizontalStage::View3;
 
   static constexpr int kLanes = kColumnLanes;
+  static constexpr bool kContiguousColumns = std::is_same_v<View3::array_layout, Kokkos::LayoutRight>;
   /// Classes swept by one work item. They share what does not depend on the class: the loads of the
   /// velocities and diffusivities, the faces' diffusion coefficients with their seabed masks, the
   /// implicit w flux's blend, and the factorisation of the w solve.
@@ -163,14 +166,6 @@ struct HorizontalStageLines {
     }
   };
 
-  /// The diffusive flux through a face of mean diffusivity kh (0 where the face carries none). The
-  /// selection keeps the product whole, so a compiler's fused multiply-add joins the advective product
-  /// with the difference, as it did when the mask was evaluated per class.
-  KOKKOS_FORCEINLINE_FUNCTION static double diffusive_flux(double kh, double difference, double inv_spacing) {
-    const double flux = kh * difference * inv_spacing;
-    return kh > 0.0 ? flux : 0.0;
-  }
-
   /// Work item: the line of cells at column i of a group of up to kClasses classes, swept along j, the
   /// direction in which consecutive cells are contiguous in memory (LayoutRight (i, j, n * nz + k)), so
   /// that the hardware prefetchers follow every stencil column. The face between two cells of the line
@@ -192,9 +187,8 @@ struct HorizontalStageLines {
     // face), north, west, east, and top[k + 1] through the top of level k (top[kb] = 0: the bed carries
     // none).
     double south[kClasses][kMaxLevels], north[kMaxLevels], west[kMaxLevels], east[kMaxLevels], top[kMaxLevels + 1];
-    // The class-independent parts of the faces: the mean Kh of the two cells, 0 where the face touches
-    // rock or the domain boundary (there the fluxes are advective only), and (implicit w) the weight of
-    // the limited correction to the upwind w flux.
+    // The class-independent parts of the faces: the mean Kh of the two cells and (implicit w) the weight
+    // of the limited correction to the upwind w flux.
     double kh_south[kMaxLevels], kh_north[kMaxLevels], kh_west[kMaxLevels], kh_east[kMaxLevels], blend[kMaxLevels];
     double outflow[kClasses];
     for (int m = 0; m < kClasses; ++m) outflow[m] = 0.0;
@@ -212,6 +206,10 @@ struct HorizontalStageLines {
       const bool south_boundary = s.gj0 + j - s.g == 0, north_boundary = s.gj0 + j - s.g == s.ny - 1;
       const int kb_w = s.first_wet(i - 1, j), kb_e = s.first_wet(i + 1, j);
       const int kb_s = s.first_wet(i, j - 1), kb_n = s.first_wet(i, j + 1);
+      // The lowest level from which each face carries a diffusive flux: none below the neighbour's
+      // seabed (rock) and none on the domain's boundary (advective only there).
+      const int open_west = west_boundary ? nz : kb_w, open_east = east_boundary ? nz : kb_e;
+      const int open_south = south_boundary ? nz : kb_s, open_north = north_boundary ? nz : kb_n;
       const auto uw = column_of(s.u, i, j, 0), ue = column_of(s.u, i + 1, j, 0);
       const auto vs = column_of(s.v, i, j, 0), vn = column_of(s.v, i, j + 1, 0), wc = column_of(s.w, i, j, 0);
       if (kb >= nz) {  // a dry column: its north face touches rock
@@ -228,13 +226,13 @@ struct HorizontalStageLines {
         const auto ks = column_of(s.kh, i, j - 1, 0), kn = column_of(s.kh, i, j + 1, 0);
         if (j == s.g) {
           HADAL_INDEPENDENT_ITERATIONS
-          for (int k = kb; k < nz; ++k) kh_south[k] = !south_boundary && k >= kb_s ? 0.5 * (ks[k] + kc[k]) : 0.0;
+          for (int k = kb; k < nz; ++k) kh_south[k] = 0.5 * (ks[k] + kc[k]);
         }
         HADAL_INDEPENDENT_ITERATIONS
         for (int k = kb; k < nz; ++k) {
-          kh_north[k] = !north_boundary && k >= kb_n ? 0.5 * (kc[k] + kn[k]) : 0.0;
-          kh_west[k] = !west_boundary && k >= kb_w ? 0.5 * (kw[k] + kc[k]) : 0.0;
-          kh_east[k] = !east_boundary && k >= kb_e ? 0.5 * (kc[k] + ke[k]) : 0.0;
+          kh_north[k] = 0.5 * (kc[k] + kn[k]);
+          kh_west[k] = 0.5 * (kw[k] + kc[k]);
+          kh_east[k] = 0.5 * (kc[k] + ke[k]);
         }
       }
       if constexpr (ImplicitW) {
@@ -257,52 +255,80 @@ struct HorizontalStageLines {
         const auto ce1 = column_of(s.in, i + 1, j, o), ce2 = column_of(s.in, i + 2, j, o);
         const auto cs1 = column_of(s.in, i, j - 1, o), cs2 = column_of(s.in, i, j - 2, o);
         const auto cn1 = column_of(s.in, i, j + 1, o), cn2 = column_of(s.in, i, j + 2, o);
-        // The south face: the previous cell's north face, or computed here for the line's first cell.
-        // Below the previous cell's seabed that face touches rock and carries nothing.
-        if (j == s.g) {
-          HADAL_INDEPENDENT_ITERATIONS
-          for (int k = kb; k < nz; ++k) {
-            south_m[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) - diffusive_flux(kh_south[k], c[k] - cs1[k], inv_dy);
-          }
-        } else {
+        // Below the previous cell's seabed the south face touches rock and carries nothing.
+        if (j > s.g) {
           for (int k = kb; k < kb_s && k < nz; ++k) south_m[k] = 0.0;
         }
+        // A class absent from the cell and from its four face neighbours stays absent: every difference
+        // across a face is zero, and so is every limited face value (a limited slope vanishes with
+        // either of its two one-sided slopes, so the cells two away do not matter), hence every flux.
+        // The sweep skips the faces' arithmetic there: where a plume has not yet arrived, and around
+        // the fast-settling classes, most of a domain.
+        int present = !s.skip_absent;
         HADAL_INDEPENDENT_ITERATIONS
         for (int k = kb; k < nz; ++k) {
-          // Neighbours outside the wet column count as empty; the loads are clamped into the column
-          // and always done, so the selections below are branch-free.
-          const double below = c[k > kb ? k - 1 : k], above = c[k + 1 < nz ? k + 1 : k], above2 = c[k + 2 < nz ? k + 2 : k];
-          const double c_mm = k > kb ? below : 0.0, c_p = k + 1 < nz ? above : 0.0, c_pp = k + 2 < nz ? above2 : 0.0;
-          const double wf = wc[k + 1];
-          const double face = face_value_of<L>(wf, c_mm, c[k], c_p, c_pp);
-          if constexpr (ImplicitW) {
-            const double upwind = wf > 0.0 ? c[k] : c_p;
-            top[k + 1] = k + 1 < nz ? wf * (face - upwind) * blend[k] : 0.0;
-          } else {
-            top[k + 1] = wf * face;
-          }
-        }
-        // North, west and east faces, then the update: separate loops, each of which vectorises. Below
-        // a neighbour's seabed a face touches rock: its velocity is zero and its Kh weight too.
-        HADAL_INDEPENDENT_ITERATIONS
-        for (int k = kb; k < nz; ++k) {
-          north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) - diffusive_flux(kh_north[k], cn1[k] - c[k], inv_dy);
-        }
-        HADAL_INDEPENDENT_ITERATIONS
-        for (int k = kb; k < nz; ++k) {
-          west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) - diffusive_flux(kh_west[k], c[k] - cw1[k], inv_dx);
-        }
-        HADAL_INDEPENDENT_ITERATIONS
-        for (int k = kb; k < nz; ++k) {
-          east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) - diffusive_flux(kh_east[k], ce1[k] - c[k], inv_dx);
+          present |= (c[k] != 0.0) | (cw1[k] != 0.0) | (ce1[k] != 0.0) | (cs1[k] != 0.0) | (cn1[k] != 0.0);
         }
         const auto result = column_of(s.out, i, j, o);
         double updated[kMaxLevels];
-        HADAL_INDEPENDENT_ITERATIONS
-        for (int k = kb; k < nz; ++k) {
-          const double tendency = -(east[k] - west[k]) * inv_dx - (north[k] - south_m[k]) * inv_dy -
-                                  (top[k + 1] - top[k]) * inv_dz[k];
-          updated[k] = c[k] + dt * tendency;
+        if (present) {
+          // The south face: the previous cell's north face, or computed here for the line's first cell.
+          if (j == s.g) {
+            HADAL_INDEPENDENT_ITERATIONS
+            for (int k = kb; k < nz; ++k) {
+              const double diffusive = kh_south[k] * (c[k] - cs1[k]) * inv_dy;
+              south_m[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) - (k >= open_south ? diffusive : 0.0);
+            }
+          }
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int k = kb; k < nz; ++k) {
+            // Neighbours outside the wet column count as empty. The loads are always done, so that the
+            // selections below are branch-free: where a column's levels are contiguous they read one
+            // level below the bed and two above the top (the rock below, the next class's or column's
+            // levels: inside the array, whose halo is two cells wide), which vectorises as plain loads;
+            // elsewhere they are clamped into the column.
+            const int k_below = kContiguousColumns || k > kb ? k - 1 : k;
+            const int k_above = kContiguousColumns || k + 1 < nz ? k + 1 : k;
+            const int k_above2 = kContiguousColumns || k + 2 < nz ? k + 2 : k;
+            const double below = c[k_below], above = c[k_above], above2 = c[k_above2];
+            const double c_mm = k > kb ? below : 0.0, c_p = k + 1 < nz ? above : 0.0, c_pp = k + 2 < nz ? above2 : 0.0;
+            const double wf = wc[k + 1];
+            const double face = face_value_of<L>(wf, c_mm, c[k], c_p, c_pp);
+            if constexpr (ImplicitW) {
+              const double upwind = wf > 0.0 ? c[k] : c_p, weight = blend[k];
+              top[k + 1] = k + 1 < nz ? wf * (face - upwind) * weight : 0.0;
+            } else {
+              top[k + 1] = wf * face;
+            }
+          }
+          // North, west and east faces, then the update: separate loops, each of which vectorises. Below
+          // a neighbour's seabed a face touches rock: its velocity is zero and its diffusive flux is left out.
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int k = kb; k < nz; ++k) {
+            const double diffusive = kh_north[k] * (cn1[k] - c[k]) * inv_dy;
+            north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) - (k >= open_north ? diffusive : 0.0);
+          }
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int k = kb; k < nz; ++k) {
+            const double diffusive = kh_west[k] * (c[k] - cw1[k]) * inv_dx;
+            west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) - (k >= open_west ? diffusive : 0.0);
+          }
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int k = kb; k < nz; ++k) {
+            const double diffusive = kh_east[k] * (ce1[k] - c[k]) * inv_dx;
+            east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) - (k >= open_east ? diffusive : 0.0);
+          }
+          HADAL_INDEPENDENT_ITERATIONS
+          for (int k = kb; k < nz; ++k) {
+            const double tendency = -(east[k] - west[k]) * inv_dx - (north[k] - south_m[k]) * inv_dy -
+                                    (top[k + 1] - top[k]) * inv_dz[k];
+            updated[k] = c[k] + dt * tendency;
+          }
+        } else {
+          for (int k = kb; k < nz; ++k) north[k] = west[k] = east[k] = top[k + 1] = updated[k] = 0.0;
+          if (j == s.g) {
+            for (int k = kb; k < nz; ++k) south_m[k] = 0.0;
+          }
         }
         if constexpr (ImplicitW) {
           block.add_class(lane, m, kb, nz, updated, result);
