@@ -191,6 +191,14 @@ struct VerticalColumnSolve {
       }
       bottom_old[l] = work.c[kb[l]][l];
     }
+    // Columns the class has not reached (nor eroded into) stay empty and deposit nothing: the solve
+    // would only write their zeros back. Most columns, for the fast-settling classes.
+    int present = 0;
+    for (int k = k_first; k < nz; ++k) {
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int l = 0; l < kLanes; ++l) present |= work.c[k][l] != 0.0;
+    }
+    if (!present) return;
     // Operator A (mass per area per time): between k and k+1 settling carries w c(k+1) down and
     // diffusion acts with Kz/h; the bed takes pd w c(kb); nothing crosses the grid top. The theta
     // scheme gives a tridiagonal system per column, solved by the Thomas algorithm (rhs kept in c).
