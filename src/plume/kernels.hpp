@@ -75,7 +75,7 @@ struct HorizontalStageLines {
   static constexpr int kClasses = 4;
 
   /// The number of class groups: the work items are the ni lines times this.
-  int groups() const { return (s.nclasses + kClasses - 1) / kClasses; }
+  KOKKOS_INLINE_FUNCTION int groups() const { return (s.nclasses + kClasses - 1) / kClasses; }
 
   /// The implicit w solves of up to kLanes columns of a line, level by level across the columns: the
   /// Thomas recurrence is a chain of dependent divisions, and columns side by side turn the chains
@@ -412,17 +412,23 @@ struct ColumnStep {
     const auto& c = solve.c;
     const int nz = solve.nz, nn = solve.nclasses, kb = solve.first_wet(i, j);
     const double first_threshold = thresholds(0);
+    // The classes' sum level by level, class after class (contiguous loops, the same order of addition
+    // as a sum over the classes per level).
+    const auto total = column_of(c_total, i, j, 0);
+    for (int k = 0; k < nz; ++k) total[k] = 0.0;
+    for (int n = 0; n < nn; ++n) {
+      const auto class_n = column_of(c, i, j, n * nz);
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = 0; k < nz; ++k) total[k] += class_n[k];
+    }
     double column_max_now = 0.0, mass = 0.0;
     for (int k = 0; k < nz; ++k) {
-      double total = 0.0;
-      for (int n = 0; n < nn; ++n) total += c(i, j, n * nz + k);
-      c_total(i, j, k) = total;
-      if (k >= kb && total >= first_threshold) volume += cell_area * solve.dz(k);
-      column_max_now = total > column_max_now ? total : column_max_now;
-      mass += total * solve.dz(k);
+      if (k >= kb && total[k] >= first_threshold) volume += cell_area * solve.dz(k);
+      column_max_now = total[k] > column_max_now ? total[k] : column_max_now;
+      mass += total[k] * solve.dz(k);
     }
     suspended += mass * cell_area;
-    if (near_bed.data()) near_bed(i, j, 0) = kb < nz ? c_total(i, j, kb) : 0.0;
+    if (near_bed.data()) near_bed(i, j, 0) = kb < nz ? total[kb] : 0.0;
     record_column_exposure(column_max, time_above, thresholds, i, j, column_max_now, exposure_dt);
     double thickness = 0.0, bed_mass = 0.0;
     for (int n = 0; n < nn; ++n) {
