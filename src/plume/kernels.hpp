@@ -56,7 +56,7 @@ struct HorizontalStage {
   bool implicit_w = false;  ///< upwind w flux backward Euler (see the file comment)
   bool skip_absent = true;  ///< skip the faces around cells a class has not reached (exact; off only to verify that)
 
-  /// Launches the stage over the ni x nclasses lines.
+  /// Launches the stage over the ni lines times the groups of up to four classes.
   void run() const;
 };
 
