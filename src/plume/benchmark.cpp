@@ -78,10 +78,11 @@ void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& lo
   sim::RunContext context = benchmark_context(comm, log);
   EulerianModel model(context, spec, *seabed, settings, {source}, std::make_unique<Uniform>(), 0.0, false);
   // Every class fills the box (a smooth positive field with both signs of slope in every direction),
-  // so that every cell does the whole of its work: the dense case the roofline model counts. Sweeps
-  // skip the cells a class has not reached, which a source alone would leave most of the box.
+  // so that every cell does the whole of its work: the dense case the roofline model counts. The
+  // sweeps skip cells a class has not reached; with the source alone that would be most of the box.
   for (int n = 0; n < nclasses; ++n) {
-    const double kx = 2.0 * numerics::kPi / spec.lx * (1 + n), ky = 2.0 * numerics::kPi / spec.ly * (2 + n), kz = 2.0 * numerics::kPi / 50.0;
+    const double kx = 2.0 * numerics::kPi / spec.lx * (1 + n), ky = 2.0 * numerics::kPi / spec.ly * (2 + n);
+    const double kz = 2.0 * numerics::kPi / 50.0;
     model.add_concentration(n, [&](double x, double y, double z) {
       return 1e-3 * (2.0 + std::sin(kx * x) * std::cos(ky * y) + 0.5 * std::sin(kz * z));
     });

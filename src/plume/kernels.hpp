@@ -277,7 +277,8 @@ struct HorizontalStageLines {
             HADAL_INDEPENDENT_ITERATIONS
             for (int k = kb; k < nz; ++k) {
               const double diffusive = kh_south[k] * (c[k] - cs1[k]) * inv_dy;
-              south_m[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) - (k >= open_south ? diffusive : 0.0);
+              south_m[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) -
+                           (k >= open_south ? diffusive : 0.0);
             }
           }
           HADAL_INDEPENDENT_ITERATIONS
@@ -306,17 +307,20 @@ struct HorizontalStageLines {
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
             const double diffusive = kh_north[k] * (cn1[k] - c[k]) * inv_dy;
-            north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) - (k >= open_north ? diffusive : 0.0);
+            north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) -
+                       (k >= open_north ? diffusive : 0.0);
           }
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
             const double diffusive = kh_west[k] * (c[k] - cw1[k]) * inv_dx;
-            west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) - (k >= open_west ? diffusive : 0.0);
+            west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) -
+                      (k >= open_west ? diffusive : 0.0);
           }
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
             const double diffusive = kh_east[k] * (ce1[k] - c[k]) * inv_dx;
-            east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) - (k >= open_east ? diffusive : 0.0);
+            east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) -
+                      (k >= open_east ? diffusive : 0.0);
           }
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
