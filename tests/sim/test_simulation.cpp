@@ -71,8 +71,16 @@ struct Loop {
     MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
     dir.resize(static_cast<std::size_t>(length));
     MPI_Bcast(dir.data(), length, MPI_CHAR, 0, MPI_COMM_WORLD);
-    context.output_dir = dir;
+    context.output_dir = scratch = dir;
     MPI_Comm_size(MPI_COMM_WORLD, &identity.ranks);
+  }
+  std::string scratch;  ///< the directory made for this loop (a test may point output_dir elsewhere)
+  ~Loop() {  // every rank done with the scratch directory before rank 0 removes it
+    MPI_Barrier(MPI_COMM_WORLD);
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    std::error_code ignored;
+    if (rank == 0) std::filesystem::remove_all(scratch, ignored);
   }
   RunStatistics run(Decay& model, const TimeSettings& time) { return run_time_loop(model, context, time, identity); }
 };

@@ -36,8 +36,20 @@ def summary(directory):
         return json.load(f)
 
 
+_work_dirs = []
+
+
 def workdir(name):
-    return tempfile.mkdtemp(prefix=f"hadal_{name}_")
+    """A fresh directory for a test's outputs: removed when the test passes or is skipped, kept (and
+    named in the failure message) when it fails."""
+    path = tempfile.mkdtemp(prefix=f"hadal_{name}_")
+    _work_dirs.append(path)
+    return path
+
+
+def _remove_work_dirs():
+    for path in _work_dirs:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def expect(condition, message):
@@ -52,7 +64,14 @@ def main(tests):
         tests[name]()
     except AssertionError as error:
         print(f"FAIL {name}: {error}")
+        if _work_dirs:
+            print("outputs kept in " + " ".join(_work_dirs))
         sys.exit(1)
+    except SystemExit as stop:
+        if stop.code == SKIP:
+            _remove_work_dirs()
+        raise
+    _remove_work_dirs()
     print(f"PASS {name}")
 
 
