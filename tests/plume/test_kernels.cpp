@@ -184,6 +184,16 @@ TEST(HorizontalStageImplicitW, ColumnsSolvedSideBySideStayIndependent) {
   }
 }
 
+/// A stage whose velocity, Kh and seabed views are allocated (zero) for nx x ny local columns of nz levels.
+HorizontalStage stage_with_flow_views(int nx, int ny, int nz) {
+  using View3 = HorizontalStage::View3;
+  HorizontalStage stage;
+  stage.u = View3("u", nx + 1, ny + 1, nz), stage.v = View3("v", nx + 1, ny + 1, nz);
+  stage.w = View3("w", nx, ny, nz + 1), stage.kh = View3("kh", nx, ny, nz);
+  stage.first_wet = Kokkos::View<int**>("first_wet", nx, ny);
+  return stage;
+}
+
 // A work item sweeps a group of classes together, sharing what does not depend on the class (the
 // velocity and Kh loads, the faces' masks, the w solve's factorisation). Each class must come out
 // exactly as when it is swept alone: six classes (a group of four and one of two) on a patch of
@@ -198,10 +208,7 @@ TEST(HorizontalStage, ClassesSweptTogetherEqualEachSweptAlone) {
     x ^= x >> 13, x *= 0x5bd1e995u, x ^= x >> 15;
     return (x & 0xffffff) / double(0x1000000);
   };
-  HorizontalStage base;
-  base.u = View3("u", nx + 1, ny + 1, nz), base.v = View3("v", nx + 1, ny + 1, nz);
-  base.w = View3("w", nx, ny, nz + 1), base.kh = View3("kh", nx, ny, nz);
-  base.first_wet = Kokkos::View<int**>("first_wet", nx, ny);
+  HorizontalStage base = stage_with_flow_views(nx, ny, nz);
   auto inv_dz = Kokkos::View<double*>("inv_dz", nz);
   auto dz = Kokkos::View<double*>("dz", nz);
   auto hu = Kokkos::create_mirror_view(base.u), hv = Kokkos::create_mirror_view(base.v);
@@ -282,10 +289,7 @@ TEST(HorizontalStage, SkippingCellsAClassHasNotReachedIsExact) {
   using View3 = HorizontalStage::View3;
   constexpr int g = 2, ni = 12, nj = 14, nz = 16, classes = 2;
   const int nx = ni + 2 * g, ny = nj + 2 * g;
-  HorizontalStage base;
-  base.u = View3("u", nx + 1, ny + 1, nz), base.v = View3("v", nx + 1, ny + 1, nz);
-  base.w = View3("w", nx, ny, nz + 1), base.kh = View3("kh", nx, ny, nz);
-  base.first_wet = Kokkos::View<int**>("first_wet", nx, ny);
+  HorizontalStage base = stage_with_flow_views(nx, ny, nz);
   auto inv_dz = Kokkos::View<double*>("inv_dz", nz);
   auto dz = Kokkos::View<double*>("dz", nz);
   Kokkos::deep_copy(inv_dz, 1.0), Kokkos::deep_copy(dz, 1.0);
