@@ -63,6 +63,10 @@ struct FlowGeometry {
     while (k > 0 && zf(k) > z) --k;
     return k;
   }
+  /// Whether (x, y) lies beyond the domain's lateral boundaries.
+  KOKKOS_INLINE_FUNCTION bool outside(double x, double y) const {
+    return x < x0 || x >= x0 + lx || y < y0 || y >= y0 + ly;
+  }
   /// Global column of (x, y), clamped to the domain.
   KOKKOS_INLINE_FUNCTION void column(double x, double y, int& gi, int& gj) const {
     const double ax = (x - x0) * inv_dx, ay = (y - y0) * inv_dy;
@@ -227,6 +231,25 @@ struct ParticleMover {
     access(geo.local_i(gi), geo.local_j(gj), n * geo.nz + k) += m / (area * geo.dz(k));
   }
 
+  /// Whether the seabed of global column (gi, gj) lies above height z (a dry column always does).
+  KOKKOS_FORCEINLINE_FUNCTION bool is_wall(int gi, int gj, double z) const {
+    const int kb = first_wet(gi, gj);
+    return kb >= geo.nz || z < geo.zf(kb);
+  }
+
+  /// A move from column (gi, gj) at height z to coordinate `to` (x if along_x, else y) of column `target`
+  /// along that axis: reflected at the near face of the first wall on the way, if any.
+  KOKKOS_INLINE_FUNCTION double reflect_at_wall(int gi, int gj, int target, double z, double to, bool along_x) const {
+    const int from = along_x ? gi : gj, step = target > from ? 1 : -1;
+    for (int a = from + step; a != target + step; a += step) {
+      if (along_x ? is_wall(a, gj, z) : is_wall(gi, a, z)) {
+        const double face = along_x ? geo.x0 + (step > 0 ? a : a + 1) * geo.dx : geo.y0 + (step > 0 ? a : a + 1) * geo.dy;
+        return 2.0 * face - to;
+      }
+    }
+    return to;
+  }
+
   KOKKOS_INLINE_FUNCTION void operator()(std::size_t p) const {
     const int s = state(p);
     if (s == kDeposited) {
@@ -308,22 +331,26 @@ struct ParticleMover {
     const double dz_diffusive = dK * dt + km::sqrt(2.0 * K_eval * dt) * rz;
 
     age(p) += dt;
+    // A column whose seabed is above the particle is a wall, a step face without flux: the part of the
+    // displacement that crosses one is reflected at its face, along x in the particle's row and along
+    // y in its column, as the bed reflects the vertical part. So the motion along a wall is kept
+    // (cancelling the whole move instead held particles back along every step of the seabed).
+    int gn, hn;
+    geo.column(xn, yn, gn, hn);
+    if (gn != gi) xn = reflect_at_wall(gi, gj, gn, zp, xn, true);
+    if (hn != gj) yn = reflect_at_wall(gi, gj, hn, zp, yn, false);
     // Open lateral boundaries: the particle leaves the domain.
-    if (xn < geo.x0 || xn >= geo.x0 + geo.lx || yn < geo.y0 || yn >= geo.y0 + geo.ly) {
+    if (geo.outside(xn, yn)) {
       x(p) = xn, y(p) = yn, z(p) = zp + dz_diffusive + az;
       state(p) = kOutflow;
       event(p) = kJustLeft;
       list(p, -1);
       return;
     }
-    // A column whose seabed is above the particle is a wall: the particle keeps its column.
-    int gn, hn;
+    // A move that still ends in rock (around a corner, or between two walls) keeps the column.
     geo.column(xn, yn, gn, hn);
-    int kb = first_wet(gn, hn);
-    if (kb >= geo.nz || zp < geo.zf(kb)) {
-      xn = xp, yn = yp, kb = kb0;
-      gn = gi, hn = gj;
-    }
+    if (is_wall(gn, hn, zp)) xn = xp, yn = yp, gn = gi, hn = gj;
+    const int kb = first_wet(gn, hn);
     const double bed = geo.zf(kb);
     // Diffusive part: reflected at the bed (zero diffusive flux) and at the top.
     double zn = zp + dz_diffusive;
