@@ -154,11 +154,13 @@ double EulerianModel::courant_rate() const {
   Kokkos::parallel_reduce(
       "plume_cfl", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
       KOKKOS_LAMBDA(int i, int j, double& m) {
+        // Plain selections rather than fmax, which GCC calls out of line (its NaN rule) inside this loop.
+        auto larger = [](double a, double b) { return a > b ? a : b; };
         double column = 0.0;
         for (int k = 0; k < nz; ++k) {
-          const double uu = km::fmax(km::fabs(U(i, j, k)), km::fabs(U(i + 1, j, k)));
-          const double vv = km::fmax(km::fabs(V(i, j, k)), km::fabs(V(i, j + 1, k)));
-          const double ww = km::fmax(km::fabs(W(i, j, k)), km::fabs(W(i, j, k + 1)));
+          const double uu = larger(km::fabs(U(i, j, k)), km::fabs(U(i + 1, j, k)));
+          const double vv = larger(km::fabs(V(i, j, k)), km::fabs(V(i, j + 1, k)));
+          const double ww = larger(km::fabs(W(i, j, k)), km::fabs(W(i, j, k + 1)));
           const double r = uu / dx + vv / dy + w_weight * ww / dz(k) + 2.0 * KH(i, j, k) * diffusion;
           column = column > r ? column : r;
         }
