@@ -313,7 +313,7 @@ TEST(ParticleVerification, StepWallsKeepTheMotionAlongThem) {
 }
 
 // The bottom boundary layer's Kz (kappa u* h (1 - h / delta) + background) in a column: fines released in the
-// 3 m above a depositing bed, one day. No closed form; the reference is the Eulerian model on three grids
+// 3 m above a depositing bed, 12 h. No closed form; the reference is the Eulerian model on three grids
 // refined by 3 (its own convergence is checked), extrapolated. K falls to the background over
 // background / (kappa u*) = 1.7 cm at the bed, which Visser's walk resolves only with short steps: the
 // particles must match at 5 s; at the run's usual 200 s they deposit less (printed, see
