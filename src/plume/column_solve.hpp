@@ -69,7 +69,9 @@ struct VerticalColumnSolve {
   Deposition deposition = Deposition::Always;
   double tau_cd = 0.07;                       ///< Krone critical stress for deposition
 
-  static constexpr int kLanes = kColumnLanes;
+  /// Columns solved side by side: on CPUs two vectors' worth, so that two independent chains of the Thomas
+  /// recurrence's dependent divisions overlap in the core.
+  static constexpr int kLanes = kColumnLanes == 1 ? 1 : 2 * kColumnLanes;
 
   /// Lane l solves class n[l] of column (i[l], j[l]).
   struct Lanes {

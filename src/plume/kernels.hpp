@@ -386,7 +386,7 @@ inline void HorizontalStage::run() const {
   }
 }
 
-/// Launched over the owned columns i and blocks of kColumnLanes owned columns along j (neighbours in
+/// Launched over the owned columns i and blocks of VerticalColumnSolve::kLanes owned columns along j (neighbours in
 /// memory), with three sums: suspended mass, deposited mass, and the water volume at or above the first
 /// concentration threshold (kg, kg, m3).
 struct ColumnStep {
@@ -401,11 +401,12 @@ struct ColumnStep {
   int first_row = 0, rows = 0;                ///< the owned columns along j: local index of the first, count
 
   /// The number of blocks along j to launch.
-  int blocks() const { return (rows + kColumnLanes - 1) / kColumnLanes; }
+  static constexpr int kBlock = VerticalColumnSolve::kLanes;
+  int blocks() const { return (rows + kBlock - 1) / kBlock; }
 
   KOKKOS_INLINE_FUNCTION void operator()(int i, int block, double& suspended, double& deposited, double& volume) const {
-    const int j0 = first_row + block * kColumnLanes;
-    const int end = j0 + kColumnLanes < first_row + rows ? j0 + kColumnLanes : first_row + rows;
+    const int j0 = first_row + block * kBlock;
+    const int end = j0 + kBlock < first_row + rows ? j0 + kBlock : first_row + rows;
     if (solve_first) solve.columns(i, j0, end - j0);
     if (!with_metrics) return;
     for (int j = j0; j < end; ++j) record(i, j, suspended, deposited, volume);

@@ -159,12 +159,12 @@ TEST(ColumnSolve, ErosionIsCappedByTheBedAndTheBudgetCloses) {
 }
 
 TEST(ColumnSolve, ColumnsSolvedSideBySideEqualEachSolvedAlone) {
-  // A line of 11 columns (a full block of lanes and a partial one) with different beds (one dry),
+  // A line of 19 columns (a full block of lanes and a partial one) with different beds (one dry),
   // diffusivities and bed stresses (erosion in some), three classes settling at Courant numbers from
   // 0.05 to 5: solved side by side (the model's path) and one column and class at a time, the
   // concentrations and beds agree bitwise, since levels below a lane's bed are identity rows that
   // leave the wet levels' arithmetic untouched.
-  const int nz = 10, ni = 11, nn = 3;
+  const int nz = 10, ni = 19, nn = 3;
   const double h = 2.0, dt = 200.0;
   auto make = [&]() {
     VerticalColumnSolve s;
@@ -210,7 +210,8 @@ TEST(ColumnSolve, ColumnsSolvedSideBySideEqualEachSolvedAlone) {
   };
   const VerticalColumnSolve together = make(), alone = make();
   Kokkos::parallel_for("side_by_side", Kokkos::RangePolicy<>(0, 1), KOKKOS_LAMBDA(int) {
-    for (int i0 = 0; i0 < ni; i0 += kColumnLanes) together.columns(0, i0, i0 + kColumnLanes < ni ? kColumnLanes : ni - i0);
+    constexpr int lanes = VerticalColumnSolve::kLanes;
+    for (int i0 = 0; i0 < ni; i0 += lanes) together.columns(0, i0, i0 + lanes < ni ? lanes : ni - i0);
   });
   Kokkos::parallel_for("alone", Kokkos::MDRangePolicy<Kokkos::Rank<3>>({0, 0, 0}, {1, ni, nn}), alone);
   Kokkos::fence();
