@@ -159,12 +159,12 @@ TEST(ColumnSolve, ErosionIsCappedByTheBedAndTheBudgetCloses) {
 }
 
 TEST(ColumnSolve, ColumnsSolvedSideBySideEqualEachSolvedAlone) {
-  // A line of 19 columns (a full block of lanes and a partial one) with different beds (one dry),
+  // A line of columns (a full block of lanes and a partial one) with different beds (one dry),
   // diffusivities and bed stresses (erosion in some), three classes settling at Courant numbers from
   // 0.05 to 5: solved side by side (the model's path) and one column and class at a time, the
   // concentrations and beds agree bitwise, since levels below a lane's bed are identity rows that
   // leave the wet levels' arithmetic untouched.
-  const int nz = 10, ni = 19, nn = 3;
+  const int nz = 10, ni = VerticalColumnSolve::kLanes + 11, nn = 3;
   const double h = 2.0, dt = 200.0;
   auto make = [&]() {
     VerticalColumnSolve s;
