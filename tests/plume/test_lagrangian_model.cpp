@@ -329,7 +329,7 @@ TEST(ParticleVerification, BoundaryLayerColumnMatchesConvergedEulerian) {
   double eulerian[3];
   const int levels[3] = {40, 120, 360};
   for (int g = 0; g < 3; ++g) {
-    ModelBox b(box(20.0, 20.0, -height, 0.0, 2, 2, levels[g]), settings, {}, std::make_unique<OscillatingFlow>(0.0, 0.0),
+    ModelBox b(box(40.0, 40.0, -height, 0.0, 4, 4, levels[g]), settings, {}, std::make_unique<OscillatingFlow>(0.0, 0.0),
                -height);
     b.model->add_concentration(0, release);
     double t = 0.0;
@@ -343,13 +343,13 @@ TEST(ParticleVerification, BoundaryLayerColumnMatchesConvergedEulerian) {
   const long count = 40000;
   for (int d = 0; d < 2; ++d) {
     LagrangianSettings lagrangian;
-    ParticleBox b(box(20.0, 20.0, -height, 0.0, 2, 2, 40), settings, lagrangian, {},
+    ParticleBox b(box(40.0, 40.0, -height, 0.0, 4, 4, 40), settings, lagrangian, {},
                   std::make_unique<OscillatingFlow>(0.0, 0.0), -height);
     std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
     for (long q = 0; q < count; ++q) {
       const auto key = stream_key(23, static_cast<std::uint64_t>(q), 0);
       auto& r = records[static_cast<std::size_t>(q)];
-      r.x = 20.0 * uniform01(key, 0), r.y = 20.0 * uniform01(key, 1), r.z = -height + 3.0 * uniform01(key, 2);
+      r.x = 40.0 * uniform01(key, 0), r.y = 40.0 * uniform01(key, 1), r.z = -height + 3.0 * uniform01(key, 2);
       r.mass = 1.0, r.id = q;
     }
     b.model->add_particles(records);
