@@ -25,12 +25,24 @@ namespace {
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("hadal_sweep_design_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+/// A test's scratch directory, removed when the test has passed (kept for a look after a failure).
+struct Scratch {
+  fs::path path;
+  explicit Scratch(const std::string& name)
+      : path(fs::temp_directory_path() / ("hadal_sweep_design_" + name + "_" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() {
+    std::error_code ignored;
+    if (!::testing::Test::HasFailure()) fs::remove_all(path, ignored);
+  }
+  fs::path operator/(const std::string& leaf) const { return path / leaf; }
+};
+
+Scratch scratch(const std::string& name) { return Scratch(name); }
 
 std::string write(const fs::path& path, const std::string& text) {
   std::ofstream(path) << text;
