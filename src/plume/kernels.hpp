@@ -386,9 +386,9 @@ inline void HorizontalStage::run() const {
   }
 }
 
-/// Launched over the owned columns i and blocks of VerticalColumnSolve::kLanes owned columns along j (neighbours in
-/// memory), with three sums: suspended mass, deposited mass, and the water volume at or above the first
-/// concentration threshold (kg, kg, m3).
+/// Launched over the owned columns i and blocks of VerticalColumnSolve::kLanes owned columns along j
+/// (neighbours in memory), with three sums: suspended mass, deposited mass, and the water volume at or
+/// above the first concentration threshold (kg, kg, m3).
 struct ColumnStep {
   using View3 = Kokkos::View<double***>;
   VerticalColumnSolve solve;
