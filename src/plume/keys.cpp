@@ -122,6 +122,11 @@ void declare_lagrangian_schema(config::ObjectSpec& p) {
   l.integer("output_particles", "Most particles written per output (a sample chosen by particle id)")
       .min(0)
       .default_value(200000);
+  l.real("max_step", kTime,
+         "Longest particle step (default: the run's step); longer run steps are split into equal sub-steps. "
+         "Near the bed the random walk needs steps of seconds (docs/plume-lagrangian.md)")
+      .greater_than(0.0)
+      .optional();
 }
 
 }  // namespace
@@ -463,6 +468,7 @@ LagrangianSettings lagrangian_settings_from_config(const config::ConfigView& plu
   s.seed = static_cast<std::uint64_t>(l.integer("seed"));
   s.smoothing_length = l.real("smoothing_length");
   s.output_particles = l.integer("output_particles");
+  if (l.has("max_step")) s.max_step = l.real("max_step");
   return s;
 }
 

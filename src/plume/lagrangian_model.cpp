@@ -366,6 +366,18 @@ void LagrangianModel::sort_particles() {
 }
 
 void LagrangianModel::advance(double time, double dt) {
+  // Equal sub-steps, the same for every particle: a step chosen per particle from where it is would bias
+  // the walk (docs/plume-lagrangian.md). The last one ends exactly at time + dt.
+  const double longest = lagrangian_.max_step;
+  const int steps = longest > 0.0 ? std::max(1, static_cast<int>(std::ceil(dt / longest - 1e-9))) : 1;
+  const double h = dt / steps;
+  for (int s = 0; s < steps; ++s) {
+    const double start = time + s * h, end = s + 1 == steps ? time + dt : time + (s + 1) * h;
+    step(start, end - start);
+  }
+}
+
+void LagrangianModel::step(double time, double dt) {
   // Flow at the step ends (linear in time between them); the start is usually left by stable_dt or
   // by the previous step.
   if (flow_time_ != time) update_flow(time, u0_, v0_, w0_);

@@ -87,6 +87,8 @@ class LagrangianModel : public sim::Model {
   long steps_taken() const { return step_index_; }
 
  private:
+  /// One particle step from `time` (advance takes one or several).
+  void step(double time, double dt);
   void update_flow(double time, grid::Field& u, grid::Field& v, grid::Field& w);
   void update_bed_stress_and_kh(const grid::Field& u, const grid::Field& v);
   void release(double t0, double t1);

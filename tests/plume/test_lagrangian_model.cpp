@@ -338,11 +338,13 @@ TEST(ParticleVerification, BoundaryLayerColumnMatchesConvergedEulerian) {
   }
   const double order = std::log((eulerian[1] - eulerian[0]) / (eulerian[2] - eulerian[1])) / std::log(3.0);
   const double converged = eulerian[2] + (eulerian[2] - eulerian[1]) / (std::pow(3.0, order) - 1.0);
-  double deposited[2];
-  const double steps[2] = {5.0, 200.0};
+  // The run's steps are 200 s; the particles split each into sub-steps of at most 5 s (max_step), or not.
+  double deposited[3];
+  const double sub_steps[3] = {5.0, 0.0, -1.0};
   const long count = 40000;
-  for (int d = 0; d < 2; ++d) {
+  for (int d = 0; d < 3; ++d) {
     LagrangianSettings lagrangian;
+    lagrangian.max_step = sub_steps[d] > 0.0 ? sub_steps[d] : 0.0;
     ParticleBox b(box(40.0, 40.0, -height, 0.0, 4, 4, 40), settings, lagrangian, {},
                   std::make_unique<OscillatingFlow>(0.0, 0.0), -height);
     std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
@@ -355,18 +357,20 @@ TEST(ParticleVerification, BoundaryLayerColumnMatchesConvergedEulerian) {
     b.model->add_particles(records);
     b.model->set_advection(false);
     double t = 0.0;
-    b.run(t, t_end, steps[d]);
+    b.run(t, t_end, sub_steps[d] < 0.0 ? 5.0 : 200.0);  // the last: plain 5 s run steps
     deposited[d] = 1.0 - moments(*b.model).n / count;
   }
   const double sigma = std::sqrt(converged * (1.0 - converged) / count);
   if (rank() == 0) {
     std::printf("boundary-layer column, 12 h: Eulerian %.4f / %.4f / %.4f on 1 / 0.33 / 0.11 m levels (order %.2f, "
-                "extrapolated %.4f); particles %.4f at dt = 5 s (%+.1f sigma), %.4f at 200 s\n",
+                "extrapolated %.4f); particles at 200 s split into 5 s sub-steps %.4f (%+.1f sigma), at 200 s %.4f, "
+                "at 5 s run steps %.4f\n",
                 eulerian[0], eulerian[1], eulerian[2], order, converged, deposited[0], (deposited[0] - converged) / sigma,
-                deposited[1]);
+                deposited[1], deposited[2]);
   }
   EXPECT_GT(order, 0.8);
   EXPECT_NEAR(deposited[0], converged, 5.0 * sigma + std::abs(eulerian[2] - converged));
+  EXPECT_EQ(deposited[0], deposited[2]);  // sub-steps of 5 s are steps of 5 s, particle for particle
 }
 
 // 5.1 moments: a point release in a uniform current with constant Kh, Kz and settling, far from
