@@ -137,7 +137,7 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
 }
 
 double LagrangianModel::work_per_step() const {
-  return grid::global_sum(grid_.comm(), static_cast<double>(particles_.size()));
+  return grid::global_sum(grid_.comm(), static_cast<double>(particles_.size())) * sub_steps_;
 }
 
 std::string LagrangianModel::status() const {
@@ -371,6 +371,7 @@ void LagrangianModel::advance(double time, double dt) {
   const double longest = lagrangian_.max_step;
   const int steps = longest > 0.0 ? std::max(1, static_cast<int>(std::ceil(dt / longest - 1e-9))) : 1;
   const double h = dt / steps;
+  sub_steps_ = steps;
   for (int s = 0; s < steps; ++s) {
     const double start = time + s * h, end = s + 1 == steps ? time + dt : time + (s + 1) * h;
     step(start, end - start);

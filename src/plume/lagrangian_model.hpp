@@ -115,6 +115,7 @@ class LagrangianModel : public sim::Model {
   grid::Bathymetry bathymetry_;
   PlumeSettings settings_;
   LagrangianSettings lagrangian_;
+  int sub_steps_ = 1;  ///< particle steps in the last run step (work_per_step counts them)
   std::vector<Source> sources_;
   std::unique_ptr<sim::FlowProvider> flow_;
   double start_time_;
