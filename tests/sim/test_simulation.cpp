@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "sim/simulation.hpp"
+#include "support/test_files.hpp"
 
 using namespace hadal;
 using namespace hadal::sim;
@@ -59,29 +60,16 @@ struct Loop {
     log.set_quiet(true);
     context.log = &log;
     context.summary = &summary;
-    // One scratch directory for all ranks.
-    std::string dir;
-    int rank = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (rank == 0) {
-      char name[] = "/tmp/hadal_time_loop_XXXXXX";
-      dir = mkdtemp(name);
-    }
-    int length = static_cast<int>(dir.size());
-    MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    dir.resize(static_cast<std::size_t>(length));
-    MPI_Bcast(dir.data(), length, MPI_CHAR, 0, MPI_COMM_WORLD);
-    context.output_dir = scratch = dir;
+    context.output_dir = hadal_test::scratch_directory(scratch);
     MPI_Comm_size(MPI_COMM_WORLD, &identity.ranks);
   }
-  std::string scratch;  ///< the directory made for this loop (a test may point output_dir elsewhere)
-  ~Loop() {  // every rank done with the scratch directory before rank 0 removes it
-    MPI_Barrier(MPI_COMM_WORLD);
-    int rank = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    std::error_code ignored;
-    if (rank == 0) std::filesystem::remove_all(scratch, ignored);
+  /// This loop's scratch directory, one per Loop (shared by the ranks), removed with it.
+  std::string scratch = "time_loop_" + std::to_string(next_loop()++);
+  static int& next_loop() {
+    static int made = 0;
+    return made;
   }
+  ~Loop() { hadal_test::remove_scratch_directory(scratch); }
   RunStatistics run(Decay& model, const TimeSettings& time) { return run_time_loop(model, context, time, identity); }
 };
 

@@ -7,12 +7,12 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
-#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "core/error.hpp"
+#include "support/test_files.hpp"
 #include "sweep/queue.hpp"
 #include "sweep/sweep.hpp"
 #include "sweep/util.hpp"
@@ -25,19 +25,16 @@ namespace {
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
-/// A test's scratch directory, removed when the test has passed (kept for a look after a failure).
+/// A test's scratch directory (hadal_test::scratch_directory), removed when the test has passed and kept
+/// for a look after a failure.
 struct Scratch {
+  std::string name;
   fs::path path;
-  explicit Scratch(const std::string& name)
-      : path(fs::temp_directory_path() / ("hadal_sweep_design_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
+  explicit Scratch(const std::string& test) : name("sweep_design_" + test), path(hadal_test::scratch_directory(name)) {}
   Scratch(const Scratch&) = delete;
   Scratch& operator=(const Scratch&) = delete;
   ~Scratch() {
-    std::error_code ignored;
-    if (!::testing::Test::HasFailure()) fs::remove_all(path, ignored);
+    if (!::testing::Test::HasFailure()) hadal_test::remove_scratch_directory(name);
   }
   fs::path operator/(const std::string& leaf) const { return path / leaf; }
 };
