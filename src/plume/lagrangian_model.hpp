@@ -5,8 +5,8 @@
 ///
 /// One step: release -> (every 16 steps) sort by column -> advection (Heun RK2 or classical RK4
 /// through the C-grid face velocities, interpolated per cell like the finite volumes, linear in time
-/// between the flow at t and t + dt) -> random walk (Ito, with the drift dK/dx; vertically Visser
-/// 1997: K evaluated at z + K' dt / 2) -> bed and surface: the diffusive and flow displacements
+/// between the flow at t and t + dt) -> random walk (Ito, with the drift dK/dx; vertically exact for
+/// K linear in height, a plane Brownian motion's distance from a point) -> bed and surface: the diffusive and flow displacements
 /// reflect at the bed, the settling displacement deposits a particle if it crosses the bed
 /// (probability P_d); the same kernel bins the particles staying on this rank and lists the others
 /// -> bookkeeping of the listed particles (outflow, deposits, erosions) and migration to the rank

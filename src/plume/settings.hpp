@@ -68,7 +68,7 @@ struct LagrangianSettings {
   std::uint64_t seed = 20240601;
   double smoothing_length = 0.0;       ///< horizontal Gaussian kernel sigma on binned maps, m (0: binning only)
   long output_particles = 200000;      ///< most particles written per output (sampled by id)
-  bool drift_correction = true;        ///< dK/dz drift and Visser's offset (off only to show the naive walk fails)
+  bool drift_correction = true;        ///< the dK/dz drift (off only to show the naive walk fails)
   /// Longest particle step, s (0: the run's step): a longer run step is split into equal sub-steps.
   double max_step = 0.0;
   /// Velocity interpolation: trilinear on each staggered lattice instead of the finite-volume cell
