@@ -77,6 +77,19 @@ Moments moments(LagrangianModel& model) {
   return m;
 }
 
+// `count` unit-mass particles uniform over a 40 m x 40 m box between heights z_low and z_high, placed
+// by stream `seed` (every rank passes the same list).
+std::vector<ParticleRecord> uniform_particles(long count, std::uint64_t seed, double z_low, double z_high) {
+  std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
+  for (long q = 0; q < count; ++q) {
+    const auto key = stream_key(seed, static_cast<std::uint64_t>(q), 0);
+    auto& r = records[static_cast<std::size_t>(q)];
+    r.x = 40.0 * uniform01(key, 0), r.y = 40.0 * uniform01(key, 1), r.z = z_low + (z_high - z_low) * uniform01(key, 2);
+    r.mass = 1.0, r.id = q;
+  }
+  return records;
+}
+
 // Every rank passes the same list; each model keeps its own columns.
 std::vector<ParticleRecord> point_cloud(long count, double x, double y, double z, int cls = 0, double mass = 1.0) {
   std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
@@ -108,14 +121,7 @@ TEST(ParticleVerification, WellMixedConditionHolds) {
     lagrangian.drift_correction = naive == 0;
     ParticleBox b(box(40.0, 40.0, 0.0, height, 4, 4, bins), settings, lagrangian, {},
                   std::make_unique<OscillatingFlow>(0.0, 0.0), 0.0);
-    std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
-    for (long q = 0; q < count; ++q) {
-      const auto key = stream_key(99, static_cast<std::uint64_t>(q), 0);
-      auto& r = records[static_cast<std::size_t>(q)];
-      r.x = 40.0 * uniform01(key, 0), r.y = 40.0 * uniform01(key, 1), r.z = height * uniform01(key, 2);
-      r.mass = 1.0, r.id = q;
-    }
-    b.model->add_particles(records);
+    b.model->add_particles(uniform_particles(count, 99, 0.0, height));
     b.model->set_advection(false);
     double t = 0.0;
     // K'' = -2 kappa u* / delta = -4.1e-4 s-2: dt = 10 s << 1 / |K''| = 2400 s (Visser's condition).
@@ -169,14 +175,7 @@ TEST(ParticleVerification, WellMixedNextToTheBedAtLongSteps) {
     lagrangian.drift_correction = naive == 0;
     ParticleBox b(box(40.0, 40.0, 0.0, height, 4, 4, 10), settings, lagrangian, {},
                   std::make_unique<OscillatingFlow>(0.0, 0.0), 0.0);
-    std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
-    for (long q = 0; q < count; ++q) {
-      const auto key = stream_key(31, static_cast<std::uint64_t>(q), 0);
-      auto& r = records[static_cast<std::size_t>(q)];
-      r.x = 40.0 * uniform01(key, 0), r.y = 40.0 * uniform01(key, 1), r.z = height * uniform01(key, 2);
-      r.mass = 1.0, r.id = q;
-    }
-    b.model->add_particles(records);
+    b.model->add_particles(uniform_particles(count, 31, 0.0, height));
     b.model->set_advection(false);
     double t = 0.0;
     b.run(t, 43200.0, 200.0);
@@ -410,14 +409,7 @@ TEST(ParticleVerification, BoundaryLayerColumnMatchesConvergedEulerian) {
     lagrangian.max_step = sub_steps[d] > 0.0 ? sub_steps[d] : 0.0;
     ParticleBox b(box(40.0, 40.0, -height, 0.0, 4, 4, 40), settings, lagrangian, {},
                   std::make_unique<OscillatingFlow>(0.0, 0.0), -height);
-    std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
-    for (long q = 0; q < count; ++q) {
-      const auto key = stream_key(23, static_cast<std::uint64_t>(q), 0);
-      auto& r = records[static_cast<std::size_t>(q)];
-      r.x = 40.0 * uniform01(key, 0), r.y = 40.0 * uniform01(key, 1), r.z = -height + 3.0 * uniform01(key, 2);
-      r.mass = 1.0, r.id = q;
-    }
-    b.model->add_particles(records);
+    b.model->add_particles(uniform_particles(count, 23, -height, -height + 3.0));
     b.model->set_advection(false);
     double t = 0.0;
     b.run(t, t_end, sub_steps[d] < 0.0 ? 5.0 : 200.0);  // the last: plain 5 s run steps
