@@ -265,7 +265,8 @@ struct ParticleMover {
   /// it that ends outside: what a well-mixed tracer would bring out of the circle, so a well-mixed
   /// tracer stays well mixed whatever dt is (the mirror image about the circle piles the particles
   /// against the bed when sqrt(dt) is comparable with Yb, as it is at 200 s).
-  KOKKOS_INLINE_FUNCTION double vertical_walk(std::uint64_t key, double K, double dK, double h, double r, double q) const {
+  KOKKOS_INLINE_FUNCTION double vertical_walk(std::uint64_t key, double K, double dK, double h, double r, double q,
+                                              double dt) const {
     const double step = km::sqrt(2.0 * K * dt) * r + 0.5 * dK * dt * (r * r + q * q);
     const double k_bed = K - dK * h;  // K at the bed on the linear profile
     if (h + step >= 0.0 || !(dK > 0.0) || !(k_bed > 0.0)) return step;  // a plain reflection (the caller) otherwise
@@ -292,6 +293,11 @@ struct ParticleMover {
     if (s != kSuspended) return;
     const int n = cls(p);
     const std::uint64_t key = stream_key(seed, static_cast<std::uint64_t>(id(p)), step);
+    // A particle released during this step (negative age: release() sets minus the time from the step's
+    // start to its release) moves from its release to the step's end; moving it the whole step would
+    // give every new particle on average dt / 2 more than it has lived. (Its flow stages still use
+    // the fields at the step's ends: a time error of under one step, once.)
+    const double h = dt + (age(p) < 0.0 ? age(p) : 0.0);
     const double top = geo.top();
     const double xp = x(p), yp = y(p), zp = z(p);
     const double w_settle = ws(n);
@@ -300,19 +306,19 @@ struct ParticleMover {
     double ax = 0.0, ay = 0.0, az = 0.0;
     if (advection) {
       double ua, va, wa, ub, vb, wb;
-      if (!rk4) {  // Heun: stages at t and t + dt
+      if (!rk4) {  // Heun: stages with the fields at the step's start and end
         geo.flow_at(trilinear, u0, v0, w0, xp, yp, zp, ua, va, wa);
-        geo.flow_at(trilinear, u1, v1, w1, xp + dt * ua, yp + dt * va, zp + dt * (wa - w_settle), ub, vb, wb);
-        ax = 0.5 * dt * (ua + ub), ay = 0.5 * dt * (va + vb), az += 0.5 * dt * (wa + wb);
+        geo.flow_at(trilinear, u1, v1, w1, xp + h * ua, yp + h * va, zp + h * (wa - w_settle), ub, vb, wb);
+        ax = 0.5 * h * (ua + ub), ay = 0.5 * h * (va + vb), az += 0.5 * h * (wa + wb);
       } else {
         double uc, vc, wc, ud, vd, wd;
         geo.flow_at(trilinear, u0, v0, w0, xp, yp, zp, ua, va, wa);
-        geo.flow_at(trilinear, um, vm, wm, xp + 0.5 * dt * ua, yp + 0.5 * dt * va, zp + 0.5 * dt * (wa - w_settle), ub, vb, wb);
-        geo.flow_at(trilinear, um, vm, wm, xp + 0.5 * dt * ub, yp + 0.5 * dt * vb, zp + 0.5 * dt * (wb - w_settle), uc, vc, wc);
-        geo.flow_at(trilinear, u1, v1, w1, xp + dt * uc, yp + dt * vc, zp + dt * (wc - w_settle), ud, vd, wd);
-        ax = dt / 6.0 * (ua + 2.0 * ub + 2.0 * uc + ud);
-        ay = dt / 6.0 * (va + 2.0 * vb + 2.0 * vc + vd);
-        az += dt / 6.0 * (wa + 2.0 * wb + 2.0 * wc + wd);
+        geo.flow_at(trilinear, um, vm, wm, xp + 0.5 * h * ua, yp + 0.5 * h * va, zp + 0.5 * h * (wa - w_settle), ub, vb, wb);
+        geo.flow_at(trilinear, um, vm, wm, xp + 0.5 * h * ub, yp + 0.5 * h * vb, zp + 0.5 * h * (wb - w_settle), uc, vc, wc);
+        geo.flow_at(trilinear, u1, v1, w1, xp + h * uc, yp + h * vc, zp + h * (wc - w_settle), ud, vd, wd);
+        ax = h / 6.0 * (ua + 2.0 * ub + 2.0 * uc + ud);
+        ay = h / 6.0 * (va + 2.0 * vb + 2.0 * vc + vd);
+        az += h / 6.0 * (wa + 2.0 * wb + 2.0 * wc + wd);
       }
     }
 
@@ -326,7 +332,7 @@ struct ParticleMover {
       rw = uniform_unit_variance(key, 3);
     }
 
-    // Horizontal random walk (Ito): drift grad Kh, amplitude sqrt(2 Kh dt).
+    // Horizontal random walk (Ito): drift grad Kh, amplitude sqrt(2 Kh h).
     int gi, gj;
     geo.column(xp, yp, gi, gj);
     double khv = kh_value, dkx = 0.0, dky = 0.0;
@@ -344,9 +350,9 @@ struct ParticleMover {
         dky = j1 > j0 ? ((1 - tx) * (k01 - k00) + tx * (k11 - k10)) * geo.inv_dy : 0.0;
       }
     }
-    const double hstep = kh_constant ? hstep_constant : km::sqrt(2.0 * (khv > 0.0 ? khv : 0.0) * dt);
-    double xn = xp + ax + dkx * dt + hstep * rx;
-    double yn = yp + ay + dky * dt + hstep * ry;
+    const double hstep = kh_constant && h == dt ? hstep_constant : km::sqrt(2.0 * (khv > 0.0 ? khv : 0.0) * h);
+    double xn = xp + ax + dkx * h + hstep * rx;
+    double yn = yp + ay + dky * h + hstep * ry;
 
     // Vertical random walk, exact where K is linear in height (see vertical_walk).
     const int kb0 = first_wet(gi, gj);
@@ -355,7 +361,7 @@ struct ParticleMover {
     double K, dK;
     vertical_diffusivity(bbl, kz_value, kz_background, bbl_thickness, ustar, zp - bed0, K, dK);
     if (!drift) dK = 0.0;
-    const double dz_diffusive = vertical_walk(key, K, dK, zp - bed0, rz, rw);
+    const double dz_diffusive = vertical_walk(key, K, dK, zp - bed0, rz, rw, h);
 
     age(p) += dt;
     // A column whose seabed is above the particle is a wall, a step face without flux: the part of the
@@ -398,7 +404,7 @@ struct ParticleMover {
     }
     if (zn < bed) zn = 2.0 * bed - zn < top ? 2.0 * bed - zn : bed;
     // Settling part: crossing the bed deposits, i.e. the deposition flux is ws c at the bed.
-    zn -= w_settle * dt;
+    zn -= w_settle * h;
     const int where = owner(gn, hn);
     if (zn < bed) {
       const double pd = deposition_probability(deposition, tau(geo.local_i(gn), geo.local_j(hn), 0), tau_cd);

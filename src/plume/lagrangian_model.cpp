@@ -249,15 +249,17 @@ void LagrangianModel::release(double t0, double t1) {
       for (long q = 0; q < count; ++q) {
         const std::int64_t id = next_id_++;
         const std::uint64_t key = stream_key(lagrangian_.seed, static_cast<std::uint64_t>(id), kReleaseStream);
-        // Where along the source: a moving source leaves a continuous trail over the step, a line
-        // source is uniform along its segment.
+        // When: uniform over the step's active part. Where along the source: a moving source leaves a
+        // continuous trail over the step (where it is at that instant), a line source is uniform
+        // along its segment.
         double cx = s.path[0], cy = s.path[1];
         const double a = uniform01(key, 0);
+        const double born = s.active_instant(t0, t1, s.kind == Source::Kind::Moving ? a : uniform01(key, 21));
         if (s.kind == Source::Kind::Line) {
           cx = s.path[0] + a * (s.path[2] - s.path[0]);
           cy = s.path[1] + a * (s.path[3] - s.path[1]);
         } else if (s.kind == Source::Kind::Moving) {
-          s.position(t0 + a * (t1 - t0), cx, cy);
+          s.position(born, cx, cy);
         }
         // Uniform over the disk of `radius`, redrawn (deterministically) if it lands over rock.
         double px = cx, py = cy;
@@ -284,7 +286,9 @@ void LagrangianModel::release(double t0, double t1) {
         if (hi <= lo) lo = bed, hi = grid_.z_face(kb + 1);
         ParticleRecord r;
         r.x = px, r.y = py, r.z = lo + uniform01(key, 20) * (hi - lo);
-        r.mass = each, r.age = 0.0, r.id = id, r.cls = n;
+        // Its age is minus the time from the step's start to its release, so that the move takes it
+        // from its release to the step's end only (ParticleMover).
+        r.mass = each, r.age = t0 - born, r.id = id, r.cls = n;
         mine.push_back(r);
       }
     }

@@ -15,6 +15,19 @@ double Source::active_time(double t0, double t1) const {
   return on;
 }
 
+double Source::active_instant(double t0, double t1, double fraction) const {
+  if (windows.empty()) return t0 + fraction * (t1 - t0);
+  double left = fraction * active_time(t0, t1), last = t0;
+  for (std::size_t k = 0; k + 1 < windows.size(); k += 2) {
+    const double begin = std::max(t0, windows[k]), end = std::min(t1, windows[k + 1]);
+    if (end <= begin) continue;
+    if (left <= end - begin) return begin + left;
+    left -= end - begin;
+    last = end;
+  }
+  return last;
+}
+
 double Source::length() const {
   double total = 0.0;
   for (std::size_t p = 1; p < path.size() / 2; ++p) {

@@ -27,6 +27,9 @@ struct Source {
 
   /// Seconds the source is on within [t0, t1].
   double active_time(double t0, double t1) const;
+  /// The instant in [t0, t1] by which the source has been on for `fraction` of active_time(t0, t1):
+  /// uniform `fraction` gives an instant uniform over the step's active part.
+  double active_instant(double t0, double t1, double fraction) const;
   /// Position (x, y) at time t.
   void position(double t, double& x, double& y) const;
   /// Path length (Line and Moving).
