@@ -186,7 +186,8 @@ def test_both_caldera():
         sigma = math.sqrt(exact * (1 - exact) / b["particles_released"])
         print(f"  still water {a['name']:12s} exact {exact:.4f}  Lagrangian {l:.4f} ({(l - exact) / sigma:+.1f} sigma)  "
               f"Eulerian {e:.4f} ({e - exact:+.4f})")
-        expect(abs(l - exact) < 5 * sigma + 0.002, f"{a['name']}: particles {l} vs exact {exact}")
+        # 1e-4: the exact answer's quadrature (doubling its resolution moves it by at most 5.3e-5).
+        expect(abs(l - exact) < 5 * sigma + 1e-4, f"{a['name']}: particles {l} vs exact {exact}")
         # Eulerian: the release layer (3 m) is diluted over bottom cells ~3 m thick on the mound top,
         # so it deposits less; measured -0.004, -0.19, -0.064 of the emitted mass at this resolution.
         expect(exact - 0.25 < e <= exact + 0.003, f"{a['name']}: Eulerian {e} vs exact {exact}")
