@@ -3,11 +3,12 @@
 /// \brief Lagrangian random-walk particle model of the sediment plume, run from the same case file as
 /// the Eulerian model (same classes, sources, flow, diffusivities and thresholds).
 ///
-/// One step: release -> (every 16 steps) sort by column -> advection (Heun RK2 or classical RK4
-/// through the C-grid face velocities, interpolated per cell like the finite volumes, linear in time
-/// between the flow at t and t + dt) -> random walk (Ito, with the drift dK/dx; vertically exact for
-/// K linear in height, a plane Brownian motion's distance from a point) -> bed and surface: the diffusive and flow displacements
-/// reflect at the bed, the settling displacement deposits a particle if it crosses the bed
+/// One step: release (at instants uniform over the step; a new particle moves from its release to the
+/// step's end) -> (every 16 steps) sort by column -> advection (Heun RK2 or classical RK4 through the
+/// C-grid face velocities, interpolated per cell like the finite volumes, linear in time between the
+/// flow at t and t + dt) -> random walk (Ito, with the drift dK/dx; vertically exact for K linear in
+/// height, a plane Brownian motion's distance from a point) -> bed and surface: the diffusive and flow
+/// displacements reflect at the bed, the settling displacement deposits a particle if it crosses the bed
 /// (probability P_d); the same kernel bins the particles staying on this rank and lists the others
 /// -> bookkeeping of the listed particles (outflow, deposits, erosions) and migration to the rank
 /// owning their column -> the same EIA metrics as the Eulerian model. The exact ledger check runs
