@@ -47,13 +47,17 @@ class AnalyticFlow : public sim::FlowProvider {
   AnalyticFlow(TidalCurrent current, double log_layer_height, const grid::StructuredGrid& grid,
                const grid::Bathymetry& bathymetry)
       : current_(std::move(current)), grid_(grid), profile_("log_profile", grid.local_ni(), grid.local_nj(), grid.nz()) {
-    // Law-of-the-wall shape normalised to 1 at log_layer_height: ln(z'/z0)/ln(H/z0), z0 = 1 mm.
+    // Law-of-the-wall shape normalised to 1 at log_layer_height: ln(z'/z0)/ln(H/z0), z0 = 1 mm. Heights
+    // are measured from the model seabed (the bottom face of the first wet cell), the bed the plume's
+    // friction velocity, near-bed diffusivity, release height and deposition all refer to; from the
+    // true seabed inside that cell, u* and with it K came out grid-dependent (docs/plume-lagrangian.md).
     auto host = Kokkos::create_mirror_view(profile_);
     constexpr double kRoughness = 1e-3;
     for (int lj = 0; lj < grid.local_nj(); ++lj)
       for (int li = 0; li < grid.local_ni(); ++li)
         for (int k = 0; k < grid.nz(); ++k) {
-          const double height = grid.z_center(k) - bathymetry.seabed(li, lj);
+          const int kb = bathymetry.first_wet_host(li, lj);
+          const double height = kb < grid.nz() ? grid.z_center(k) - grid.z_face(kb) : 0.0;
           double f = 1.0;
           if (log_layer_height > 0.0 && height < log_layer_height) {
             f = height > kRoughness ? std::log(height / kRoughness) / std::log(log_layer_height / kRoughness) : 0.0;

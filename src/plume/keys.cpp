@@ -55,7 +55,8 @@ void declare_flow_schema(config::ObjectSpec& plume) {
   constituent.reals("amplitude", kVelocity, "Deprecated spelling of [u_amplitude, v_amplitude]").items(2).min(0.0).optional();
   constituent.reals("phase", kDimensionless, "Deprecated spelling of [u_phase, v_phase]").items(2).optional();
   flow.real("log_layer_height", kLength,
-            "Below this height above the bed the current follows a logarithmic profile (0: uniform in depth)")
+            "Below this height above the model seabed (the bottom face of the lowest water cell) the current follows "
+            "a logarithmic profile (0: uniform in depth)")
       .min(0.0)
       .default_value(0.0)
       .only_when("type", {"uniform", "tidal"});
