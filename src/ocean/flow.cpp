@@ -199,7 +199,7 @@ void TidalFlow::build_3d(double time, const grid::Field& ubar, const grid::Field
                          grid::Field& w) {
   if (shear_) shear_->at(time, *shear_u_, *shear_v_);
   if (!layer_factors_)
-    layer_factors_ = std::make_unique<LayerFactors>(grid_, bathymetry_.first_wet(), bathymetry_.elevation(), layer_);
+    layer_factors_ = std::make_unique<LayerFactors>(grid_, bathymetry_.first_wet(), layer_);
   layer_factors_->build(ubar, vbar, u, v, w, shear_u_.get(), shear_v_.get());
 }
 
@@ -251,8 +251,10 @@ void DownscaledFlow::first_guess(std::size_t n, FaceVelocity& out) const {
   Kokkos::deep_copy(uh, 0.0);
   Kokkos::deep_copy(vh, 0.0);
   Kokkos::deep_copy(wh, 0.0);
-  auto bed_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), bathymetry_.elevation().view());
   constexpr double kDeep = 1e30;  // shape_integral without the depth-mean renormalisation
+  // The log layer starts at a face's model seabed, the bottom face of the higher of its two columns'
+  // first wet cells, as in LayerFactors.
+  auto face_seabed = [&](int first_a, int first_b) { return grid_.z_face(std::min(std::max(first_a, first_b), nz)); };
   auto factor = [&](double bed, int k) {
     if (!bottom_layer_) return 1.0;
     const double z1 = grid_.z_face(k) - bed, z2 = grid_.z_face(k + 1) - bed;
@@ -266,11 +268,11 @@ void DownscaledFlow::first_guess(std::size_t n, FaceVelocity& out) const {
       for (int k = 0; k < nz; ++k) {
         const double z = grid_.z_center(k);
         if (gj < box.j_end) {
-          const double bed = std::max(bed_host(std::max(li - 1, 0), lj, 0), bed_host(li, lj, 0));
+          const double bed = face_seabed(bathymetry_.first_wet_host(std::max(li - 1, 0), lj), bathymetry_.first_wet_host(li, lj));
           uh(li, lj, k) = data_->value(0, n, stencils_->u(li, lj), z) * factor(bed, k);
         }
         if (gi < box.i_end) {
-          const double bed = std::max(bed_host(li, std::max(lj - 1, 0), 0), bed_host(li, lj, 0));
+          const double bed = face_seabed(bathymetry_.first_wet_host(li, std::max(lj - 1, 0)), bathymetry_.first_wet_host(li, lj));
           vh(li, lj, k) = data_->value(1, n, stencils_->v(li, lj), z) * factor(bed, k);
         }
       }

@@ -145,7 +145,7 @@ void declare_ocean_block(config::ObjectSpec& b, bool with_model) {
   p.real("tolerance", kDimensionless, "Relative residual tolerance of CG").greater_than(0.0).default_value(1e-10);
   p.integer("max_iterations", "CG iteration limit").min(1).default_value(1000);
   p.string("petsc_options", "Extra PETSc options (prefix -ocean_projection_)").default_value("");
-  b.boolean("bottom_layer", "Downscaling: apply the log-layer reduction near the fine seabed to the first guess")
+  b.boolean("bottom_layer", "Downscaling: apply the log-layer reduction above the fine grid's model seabed to the first guess")
       .default_value(true);
   // --- stations (case types only, harmless in flow blocks)
   auto& s = b.object_list("stations", "Points with time series and tidal harmonic analysis");

@@ -18,8 +18,7 @@ Kokkos::View<double*> z_faces_view(const grid::StructuredGrid& grid) {
 }
 }  // namespace
 
-LayerFactors::LayerFactors(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
-                           const grid::Field& seabed_elevation, const LogLayer& layer)
+LayerFactors::LayerFactors(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet, const LogLayer& layer)
     : grid_(grid),
       first_wet_(first_wet),
       u_factor_(grid, "u_layer_factor", "1", "log-layer factor of the u faces"),
@@ -28,47 +27,34 @@ LayerFactors::LayerFactors(const grid::StructuredGrid& grid, const Kokkos::View<
   const int gi0 = grid.owned().i_begin, gj0 = grid.owned().j_begin, nx = grid.nx(), ny = grid.ny();
   auto zf = z_faces_view(grid);
   auto fw = first_wet;
-  auto zb = seabed_elevation.view();
   auto fu = u_factor_.view();
   auto fv = v_factor_.view();
   const LogLayer L = layer;
   u_factor_.fill(0.0);
   v_factor_.fill(0.0);
+  // A face's log layer starts at its model seabed: the bottom face of the higher of its two columns'
+  // first wet cells, where the face opens. Heights from the true seabed, which lies inside that cell,
+  // gave the lowest open face the mean of a thinner, slower layer by an amount that depended on where
+  // the grid's levels fell, and the friction velocity users of the flow derive from it with them.
   // Every local face with both cells local (halo faces included): the halo exchange sends owned rows
   // only, so the boundary faces of the neighbours' rows are computed here exactly as their owners do.
   Kokkos::parallel_for(
       "ocean::layer_factors", Policy3({0, 0, 0}, {lni, lnj, nz}), KOKKOS_LAMBDA(const int i, const int j, const int k) {
         const int gi = i - g + gi0, gj = j - g + gj0;
         if (i > 0 && gi >= 0 && gi <= nx && gj >= 0 && gj < ny) {
-          // u face between cells (i-1, j) and (i, j).
-          const bool has_w = gi > 0, has_e = gi < nx;
-          bool open = true;
-          double bed = -1e300;
-          if (has_w) {
-            open = open && k >= fw(i - 1, j);
-            bed = zb(i - 1, j, 0) > bed ? zb(i - 1, j, 0) : bed;
-          }
-          if (has_e) {
-            open = open && k >= fw(i, j);
-            bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
-          }
-          const double depth = -bed;
-          if (open && depth > 0.0) fu(i, j, k) = L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+          // u face between cells (i-1, j) and (i, j); at the domain edge, the inside cell alone.
+          int first = 0;
+          if (gi > 0) first = fw(i - 1, j) > first ? fw(i - 1, j) : first;
+          if (gi < nx) first = fw(i, j) > first ? fw(i, j) : first;
+          const double bed = zf(first < nz ? first : nz), depth = -bed;
+          if (k >= first && depth > 0.0) fu(i, j, k) = L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
         }
         if (j > 0 && gj >= 0 && gj <= ny && gi >= 0 && gi < nx) {
-          const bool has_s = gj > 0, has_n = gj < ny;
-          bool open = true;
-          double bed = -1e300;
-          if (has_s) {
-            open = open && k >= fw(i, j - 1);
-            bed = zb(i, j - 1, 0) > bed ? zb(i, j - 1, 0) : bed;
-          }
-          if (has_n) {
-            open = open && k >= fw(i, j);
-            bed = zb(i, j, 0) > bed ? zb(i, j, 0) : bed;
-          }
-          const double depth = -bed;
-          if (open && depth > 0.0) fv(i, j, k) = L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
+          int first = 0;
+          if (gj > 0) first = fw(i, j - 1) > first ? fw(i, j - 1) : first;
+          if (gj < ny) first = fw(i, j) > first ? fw(i, j) : first;
+          const double bed = zf(first < nz ? first : nz), depth = -bed;
+          if (k >= first && depth > 0.0) fv(i, j, k) = L.layer_factor(zf(k) - bed, zf(k + 1) - bed, depth);
         }
       });
 }

@@ -13,12 +13,12 @@
 namespace hadal::ocean {
 
 /// The log layer's factor of every local face (the profile's mean over the face's height over the depth
-/// mean, 0 on closed faces), fixed by the bathymetry: computed once, so that each 3-D field then costs a
+/// mean, 0 on closed faces), with heights from the face's model seabed (the bottom face of the first
+/// level open on both sides), fixed by the wet cells: computed once, so that each 3-D field then costs a
 /// multiply-add per face instead of the layer's logarithms.
 class LayerFactors {
  public:
-  LayerFactors(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
-               const grid::Field& seabed_elevation, const LogLayer& layer);
+  LayerFactors(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet, const LogLayer& layer);
   /// 3-D face velocities (u on west faces, v on south faces, w on bottom faces, nk = nz+1) from depth-mean
   /// face velocities `ubar`, `vbar` (maps, halos filled, boundary faces set). A face is open when the cells
   /// on both sides are wet at that level (at the domain edge, the inside cell); w is zero at the bottom face

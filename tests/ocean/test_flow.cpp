@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include <netcdf.h>
 
@@ -128,7 +129,7 @@ TEST(OceanFlow, ThreeDimensionalFacesAreDivergenceFreeAndClosedAtTheBed) {
   ocean_test::set_field(vbar, [](int i, int j, int) { return -0.02 + 0.01 * std::cos(0.25 * i + 0.1 * j); });
   FaceVelocity f(*grid);
   LogLayer layer;
-  LayerFactors(*grid, bathymetry.first_wet(), bathymetry.elevation(), layer).build(ubar, vbar, f.u, f.v, f.w);
+  LayerFactors(*grid, bathymetry.first_wet(), layer).build(ubar, vbar, f.u, f.v, f.w);
   const double div = relative_divergence(*grid, bathymetry.first_wet(), f.u, f.v, f.w);
   if (rank() == 0) std::printf("3-D faces from the log layer: relative divergence %.2e\n", div);
   EXPECT_LT(div, 1e-12);
@@ -151,6 +152,51 @@ TEST(OceanFlow, ThreeDimensionalFacesAreDivergenceFreeAndClosedAtTheBed) {
     }
   EXPECT_EQ(grid::global_max(MPI_COMM_WORLD, leak), 0.0);
   EXPECT_LT(grid::global_max(MPI_COMM_WORLD, transport_error), 1e-14);
+}
+
+/// A flat seabed at a given elevation.
+class FlatSeabed : public grid::SeabedShape {
+ public:
+  explicit FlatSeabed(double z) : z_(z) {}
+  double elevation(double, double) const override { return z_; }
+
+ private:
+  double z_;
+};
+
+TEST(OceanFlow, TheLogLayerStartsAtTheModelSeabed) {
+  // 10 m levels over [-1000, 0]. A bed at -996 m lies inside the lowest cell (its centre, -995 m, is
+  // water), so the model seabed is that cell's bottom face, -1000 m: the 3-D faces must be those of a bed
+  // at -1000 m, each the layer's exact mean over its heights above -1000 m, and carry ubar x 1000 m.
+  // Measured from the true bed (until stop 30), the lowest face carried the mean of the layer's lowest
+  // 6 m spread over 10 m: 0.56 of what a bed at its floor gives.
+  auto grid = ocean_test::make_grid(MPI_COMM_WORLD, 8, 8, 100, 800.0, 800.0, -1000.0, 0.0);
+  grid::Field ubar(*grid, "ubar", "m s-1", "ubar", 1), vbar(*grid, "vbar", "m s-1", "vbar", 1);
+  ubar.fill(0.05);
+  vbar.fill(-0.02);
+  LogLayer layer;
+  std::vector<std::vector<double>> profiles;
+  for (double bed : {-1000.0, -996.0}) {
+    FlatSeabed shape(bed);
+    grid::Bathymetry bathymetry(*grid, shape);
+    FaceVelocity f(*grid);
+    LayerFactors(*grid, bathymetry.first_wet(), layer).build(ubar, vbar, f.u, f.v, f.w);
+    auto uh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), f.u.view());
+    auto vh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), f.v.view());
+    const int li = grid->local_i(grid->owned().i_begin + 1), lj = grid->local_j(grid->owned().j_begin + 1);
+    std::vector<double> column;
+    double transport = 0.0;
+    for (int k = 0; k < grid->nz(); ++k) {
+      const double exact = layer.layer_factor(grid->z_face(k) + 1000.0, grid->z_face(k + 1) + 1000.0, 1000.0);
+      EXPECT_NEAR(uh(li, lj, k), 0.05 * exact, 1e-15) << "bed " << bed << ", level " << k;
+      EXPECT_NEAR(vh(li, lj, k), -0.02 * exact, 1e-15) << "bed " << bed << ", level " << k;
+      column.push_back(uh(li, lj, k));
+      transport += uh(li, lj, k) * grid->dz(k);
+    }
+    EXPECT_NEAR(transport, 0.05 * 1000.0, 1e-12);
+    profiles.push_back(column);
+  }
+  EXPECT_EQ(profiles[0], profiles[1]);
 }
 
 TEST(OceanFlow, TidalFlowSourceOnAPlumeGrid) {
