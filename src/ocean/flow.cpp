@@ -268,11 +268,13 @@ void DownscaledFlow::first_guess(std::size_t n, FaceVelocity& out) const {
       for (int k = 0; k < nz; ++k) {
         const double z = grid_.z_center(k);
         if (gj < box.j_end) {
-          const double bed = face_seabed(bathymetry_.first_wet_host(std::max(li - 1, 0), lj), bathymetry_.first_wet_host(li, lj));
+          const double bed = face_seabed(bathymetry_.first_wet_host(std::max(li - 1, 0), lj),
+                                         bathymetry_.first_wet_host(li, lj));
           uh(li, lj, k) = data_->value(0, n, stencils_->u(li, lj), z) * factor(bed, k);
         }
         if (gi < box.i_end) {
-          const double bed = face_seabed(bathymetry_.first_wet_host(li, std::max(lj - 1, 0)), bathymetry_.first_wet_host(li, lj));
+          const double bed = face_seabed(bathymetry_.first_wet_host(li, std::max(lj - 1, 0)),
+                                         bathymetry_.first_wet_host(li, lj));
           vh(li, lj, k) = data_->value(1, n, stencils_->v(li, lj), z) * factor(bed, k);
         }
       }
