@@ -154,16 +154,6 @@ TEST(OceanFlow, ThreeDimensionalFacesAreDivergenceFreeAndClosedAtTheBed) {
   EXPECT_LT(grid::global_max(MPI_COMM_WORLD, transport_error), 1e-14);
 }
 
-/// A flat seabed at a given elevation.
-class FlatSeabed : public grid::SeabedShape {
- public:
-  explicit FlatSeabed(double z) : z_(z) {}
-  double elevation(double, double) const override { return z_; }
-
- private:
-  double z_;
-};
-
 TEST(OceanFlow, TheLogLayerStartsAtTheModelSeabed) {
   // 10 m levels over [-1000, 0]. A bed at -996 m lies inside the lowest cell (its centre, -995 m, is
   // water), so the model seabed is that cell's bottom face, -1000 m: the 3-D faces must be those of a bed
@@ -177,7 +167,7 @@ TEST(OceanFlow, TheLogLayerStartsAtTheModelSeabed) {
   LogLayer layer;
   std::vector<std::vector<double>> profiles;
   for (double bed : {-1000.0, -996.0}) {
-    FlatSeabed shape(bed);
+    ocean_test::FlatSeabed shape(bed);
     grid::Bathymetry bathymetry(*grid, shape);
     FaceVelocity f(*grid);
     LayerFactors(*grid, bathymetry.first_wet(), layer).build(ubar, vbar, f.u, f.v, f.w);

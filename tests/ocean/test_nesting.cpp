@@ -19,11 +19,6 @@ using namespace hadal::ocean;
 
 namespace {
 
-class FlatBed : public grid::SeabedShape {
- public:
-  double elevation(double, double) const override { return -1000.0; }
-};
-
 /// Sub-tidal data: u = U(t) (1.2 - 0.4 d / 1000 m) + 2e-6 y, v = -0.01 (1.2 - 0.4 d / 1000 m), depth d; over
 /// 0..1000 m the depth mean of u is U(t) + 2e-6 y. U alternates 0.02 / 0.03 m/s every 12 h.
 double data_u(double hours, double depth, double y) {
@@ -60,7 +55,7 @@ TEST(Nesting, BoundaryForcingInteriorFlowAndShearFollowTheData) {
   const auto resolved = resolve(file);
   auto run = [&](MPI_Comm comm) {
     auto grid = ocean_test::make_grid(comm, 20, 20, 10, 2000.0, 2000.0, -1000.0, 0.0);
-    FlatBed bed;
+    ocean_test::FlatSeabed bed(-1000.0);
     auto bathymetry = std::make_unique<grid::Bathymetry>(*grid, bed);
     auto flow = std::make_unique<TidalFlow>(resolved.root().child("ocean"), resolved.root(), *grid, *bathymetry, 0.0,
                                             129600.0);
@@ -125,7 +120,7 @@ TEST(Nesting, DataMustCoverTheRun) {
   MPI_Barrier(MPI_COMM_WORLD);
   const auto resolved = resolve(file);  // the run needs 36 h, the data hold 12 h
   auto grid = ocean_test::make_grid(MPI_COMM_WORLD, 8, 8, 4, 2000.0, 2000.0, -1000.0, 0.0);
-  FlatBed bed;
+  ocean_test::FlatSeabed bed(-1000.0);
   grid::Bathymetry bathymetry(*grid, bed);
   try {
     TidalFlow flow(resolved.root().child("ocean"), resolved.root(), *grid, bathymetry, 0.0, 129600.0);

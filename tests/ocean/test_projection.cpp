@@ -19,15 +19,6 @@ using namespace hadal::ocean;
 
 namespace {
 
-class Flat : public grid::SeabedShape {
- public:
-  explicit Flat(double z) : z_(z) {}
-  double elevation(double, double) const override { return z_; }
-
- private:
-  double z_;
-};
-
 /// Hemisphere of radius a centred at the origin on the plane z = 0.
 class Hemisphere : public grid::SeabedShape {
  public:
@@ -147,7 +138,7 @@ HemisphereResult run_hemisphere(MPI_Comm comm, int n, const std::string& pc) {
 TEST(OceanProjection, UniformFlowOverFlatBedIsUnchanged) {
   for (auto top : {ProjectionSettings::Top::RigidLid, ProjectionSettings::Top::Open}) {
     auto grid = ocean_test::make_grid(MPI_COMM_WORLD, 16, 12, 8, 1600.0, 1200.0, -800.0, -0.0);
-    Flat shape(-800.0);
+    ocean_test::FlatSeabed shape(-800.0);
     grid::Bathymetry bathymetry(*grid, shape);
     ProjectionSettings settings;
     settings.top = top;

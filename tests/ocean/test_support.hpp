@@ -8,6 +8,7 @@
 
 #include "core/config.hpp"
 #include "core/units.hpp"
+#include "grid/bathymetry.hpp"
 #include "grid/field.hpp"
 #include "grid/grid.hpp"
 #include "ocean/keys.hpp"
@@ -21,6 +22,16 @@
   } while (0)
 
 namespace ocean_test {
+
+/// A flat seabed at elevation z.
+class FlatSeabed : public hadal::grid::SeabedShape {
+ public:
+  explicit FlatSeabed(double z) : z_(z) {}
+  double elevation(double, double) const override { return z_; }
+
+ private:
+  double z_;
+};
 
 /// The schema of a test case: the `ocean` block (with `model`) and `time: {start, end}`.
 inline hadal::config::ObjectSpec ocean_case_schema() {
