@@ -250,6 +250,29 @@ struct ParticleMover {
     return to;
   }
 
+  /// A horizontal move from (x0, y0) in column (gi, gj) at height z to (x1, y1): the parts that cross a wall
+  /// are reflected (x1, y1 updated) and (g1, h1) is the column reached; a move that still ends in rock
+  /// (around a corner, or between two walls) stays where it started. False if it leaves the domain
+  /// through an open side.
+  KOKKOS_INLINE_FUNCTION bool keep_off_walls(int gi, int gj, double x0, double y0, double z, double& x1, double& y1,
+                                             int& g1, int& h1) const {
+    geo.column(x1, y1, g1, h1);
+    if (g1 != gi) x1 = reflect_at_wall(gi, gj, g1, z, x1, true);
+    if (h1 != gj) y1 = reflect_at_wall(gi, gj, h1, z, y1, false);
+    if (geo.outside(x1, y1)) return false;
+    geo.column(x1, y1, g1, h1);
+    if (is_wall(g1, h1, z)) x1 = x0, y1 = y0, g1 = gi, h1 = gj;
+    return true;
+  }
+
+  /// The particle leaves the domain (an open side or the top) at (xo, yo, zo).
+  KOKKOS_INLINE_FUNCTION void leave(std::size_t p, double xo, double yo, double zo) const {
+    x(p) = xo, y(p) = yo, z(p) = zo;
+    state(p) = kOutflow;
+    event(p) = kJustLeft;
+    list(p, -1);
+  }
+
   /// The vertical diffusive displacement over dt of a particle h above the bed, where K(h) = K and
   /// dK/dh = dK, from two independent unit random numbers r and q. With K linear in height about the
   /// particle, K(h') = K + dK (h' - h), along the Ito walk dh = dK dt + sqrt(2 K(h)) dW the value of
@@ -322,6 +345,36 @@ struct ParticleMover {
       }
     }
 
+    // The move is split: advection first, then the random walk from where the flow took the particle,
+    // then settling. The walk and the settling test must start from the same point: where w grows with
+    // height off the bed (the columns in front of a seabed step), the lift of a particle's starting
+    // height added after the bed reflection of its walk kept every particle the walk brought to the bed
+    // off it, and deposition there stopped; where w falls towards the bed it doubled.
+    age(p) += dt;
+    int gi, gj;
+    geo.column(xp, yp, gi, gj);
+    // A column whose seabed is above the particle is a wall, a step face without flux: the part of a
+    // horizontal move that crosses one is reflected at its face, along x in the particle's row and along
+    // y in its column, as the bed reflects the vertical part. So the motion along a wall is kept
+    // (cancelling the whole move instead held particles back along every step of the seabed).
+    double xa = xp + ax, ya = yp + ay;
+    int ga, ha;
+    if (!keep_off_walls(gi, gj, xp, yp, zp, xa, ya, ga, ha)) {
+      leave(p, xa, ya, zp + az);
+      return;
+    }
+    // No flow crosses the bed (the interpolated w need not vanish there next to a step), so the advective
+    // part reflects; w carrying the particle through the top leaves by the open top, as in the Eulerian
+    // model.
+    double za = zp + az;
+    const int kb_a = first_wet(ga, ha);
+    const double bed_a = geo.zf(kb_a < geo.nz ? kb_a : geo.nz - 1);
+    if (za > top) {
+      leave(p, xa, ya, za);
+      return;
+    }
+    if (za < bed_a) za = 2.0 * bed_a - za < top ? 2.0 * bed_a - za : bed_a;
+
     // Random increments of unit variance.
     double rx, ry, rz, rw;  // rw: the vertical walk's second component (below)
     if (gaussian) {
@@ -333,15 +386,13 @@ struct ParticleMover {
     }
 
     // Horizontal random walk (Ito): drift grad Kh, amplitude sqrt(2 Kh h).
-    int gi, gj;
-    geo.column(xp, yp, gi, gj);
     double khv = kh_value, dkx = 0.0, dky = 0.0;
     if (!kh_constant) {
-      const int k = geo.cell_k(zp);
+      const int k = geo.cell_k(za);
       int i0, i1, j0, j1;
       double tx, ty;
-      FlowGeometry::bracket((xp - geo.x0) * geo.inv_dx - 0.5, geo.nx - 1, i0, i1, tx);
-      FlowGeometry::bracket((yp - geo.y0) * geo.inv_dy - 0.5, geo.ny - 1, j0, j1, ty);
+      FlowGeometry::bracket((xa - geo.x0) * geo.inv_dx - 0.5, geo.nx - 1, i0, i1, tx);
+      FlowGeometry::bracket((ya - geo.y0) * geo.inv_dy - 0.5, geo.ny - 1, j0, j1, ty);
       const double k00 = kh(geo.local_i(i0), geo.local_j(j0), k), k10 = kh(geo.local_i(i1), geo.local_j(j0), k);
       const double k01 = kh(geo.local_i(i0), geo.local_j(j1), k), k11 = kh(geo.local_i(i1), geo.local_j(j1), k);
       khv = (1 - ty) * ((1 - tx) * k00 + tx * k10) + ty * ((1 - tx) * k01 + tx * k11);
@@ -351,58 +402,29 @@ struct ParticleMover {
       }
     }
     const double hstep = kh_constant && h == dt ? hstep_constant : km::sqrt(2.0 * (khv > 0.0 ? khv : 0.0) * h);
-    double xn = xp + ax + dkx * h + hstep * rx;
-    double yn = yp + ay + dky * h + hstep * ry;
+    double xn = xa + dkx * h + hstep * rx;
+    double yn = ya + dky * h + hstep * ry;
 
     // Vertical random walk, exact where K is linear in height (see vertical_walk).
-    const int kb0 = first_wet(gi, gj);
-    const double bed0 = geo.zf(kb0 < geo.nz ? kb0 : geo.nz - 1);
-    const double ustar = bbl ? ustar_map(geo.local_i(gi), geo.local_j(gj), 0) : 0.0;
+    const double ustar = bbl ? ustar_map(geo.local_i(ga), geo.local_j(ha), 0) : 0.0;
     double K, dK;
-    vertical_diffusivity(bbl, kz_value, kz_background, bbl_thickness, ustar, zp - bed0, K, dK);
+    vertical_diffusivity(bbl, kz_value, kz_background, bbl_thickness, ustar, za - bed_a, K, dK);
     if (!drift) dK = 0.0;
-    const double dz_diffusive = vertical_walk(key, K, dK, zp - bed0, rz, rw, h);
+    const double dz_diffusive = vertical_walk(key, K, dK, za - bed_a, rz, rw, h);
 
-    age(p) += dt;
-    // A column whose seabed is above the particle is a wall, a step face without flux: the part of the
-    // displacement that crosses one is reflected at its face, along x in the particle's row and along
-    // y in its column, as the bed reflects the vertical part. So the motion along a wall is kept
-    // (cancelling the whole move instead held particles back along every step of the seabed).
     int gn, hn;
-    geo.column(xn, yn, gn, hn);
-    if (gn != gi) xn = reflect_at_wall(gi, gj, gn, zp, xn, true);
-    if (hn != gj) yn = reflect_at_wall(gi, gj, hn, zp, yn, false);
-    // Open lateral boundaries: the particle leaves the domain.
-    if (geo.outside(xn, yn)) {
-      x(p) = xn, y(p) = yn, z(p) = zp + dz_diffusive + az;
-      state(p) = kOutflow;
-      event(p) = kJustLeft;
-      list(p, -1);
+    if (!keep_off_walls(ga, ha, xa, ya, za, xn, yn, gn, hn)) {
+      leave(p, xn, yn, za + dz_diffusive);
       return;
     }
-    // A move that still ends in rock (around a corner, or between two walls) keeps the column.
-    geo.column(xn, yn, gn, hn);
-    if (is_wall(gn, hn, zp)) xn = xp, yn = yp, gn = gi, hn = gj;
     const int kb = first_wet(gn, hn);
     const double bed = geo.zf(kb);
-    // Diffusive part: reflected at the bed (zero diffusive flux) and at the top.
-    double zn = zp + dz_diffusive;
+    // The walk reflects at the bed (zero diffusive flux) and at the top.
+    double zn = za + dz_diffusive;
     if (zn < bed) zn = 2.0 * bed - zn;
     if (zn > top) zn = 2.0 * top - zn;
     if (zn < bed) zn = bed;
-    // Flow part: no flow crosses the bed (the interpolated w need not vanish there next to a step),
-    // so it reflects; w carrying the particle through the top leaves by the open top, as in the
-    // Eulerian model.
-    zn += az;
     x(p) = xn, y(p) = yn;
-    if (zn > top) {
-      z(p) = zn;
-      state(p) = kOutflow;
-      event(p) = kJustLeft;
-      list(p, -1);
-      return;
-    }
-    if (zn < bed) zn = 2.0 * bed - zn < top ? 2.0 * bed - zn : bed;
     // Settling part: crossing the bed deposits, i.e. the deposition flux is ws c at the bed.
     zn -= w_settle * h;
     const int where = owner(gn, hn);
