@@ -19,6 +19,8 @@ KOKKOS_INLINE_FUNCTION double sqrt(double x) { return HADAL_KOKKOS_MATH::sqrt(x)
 KOKKOS_INLINE_FUNCTION double cbrt(double x) { return HADAL_KOKKOS_MATH::cbrt(x); }
 KOKKOS_INLINE_FUNCTION double exp(double x) { return HADAL_KOKKOS_MATH::exp(x); }
 KOKKOS_INLINE_FUNCTION double log(double x) { return HADAL_KOKKOS_MATH::log(x); }
+KOKKOS_INLINE_FUNCTION double expm1(double x) { return HADAL_KOKKOS_MATH::expm1(x); }
+KOKKOS_INLINE_FUNCTION double log1p(double x) { return HADAL_KOKKOS_MATH::log1p(x); }
 KOKKOS_INLINE_FUNCTION double pow(double x, double y) { return HADAL_KOKKOS_MATH::pow(x, y); }
 KOKKOS_INLINE_FUNCTION double sin(double x) { return HADAL_KOKKOS_MATH::sin(x); }
 KOKKOS_INLINE_FUNCTION double cos(double x) { return HADAL_KOKKOS_MATH::cos(x); }

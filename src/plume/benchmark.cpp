@@ -125,14 +125,16 @@ void bench_plume(MPI_Comm comm, const std::vector<std::string>& args, Logger& lo
   results["mass_balance_rel_error"] = model.max_balance_error();
 }
 
-// `hadal bench plume_particles [particles_per_rank steps rk2|rk4 gaussian|uniform]`: particles spread
+// `hadal bench plume_particles [particles_per_rank steps pollock|rk2|rk4 gaussian|uniform]`: particles spread
 // uniformly over a flat-bed box with a tidal current, bottom-boundary-layer Kz and slow settling.
 // Reports particle-steps per second per rank for the move kernel alone and for the whole step
 // (migration, bookkeeping, binning and metrics included).
 void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger& log, io::Json& results) {
   const long per_rank = args.size() > 0 ? std::stol(args[0]) : 1000000;
   const int steps = args.size() > 1 ? std::stoi(args[1]) : 20;
-  const bool rk4 = args.size() > 2 && args[2] == "rk4";
+  const std::string advection = args.size() > 2 ? args[2] : "pollock";
+  if (advection != "pollock" && advection != "rk2" && advection != "rk4")
+    throw InputError("bench plume_particles: the third argument is the advection, pollock, rk2 or rk4, not '" + advection + "'");
   const bool gaussian = !(args.size() > 3 && args[3] == "uniform");
   int ranks = 1, rank = 0;
   MPI_Comm_size(comm, &ranks);
@@ -156,7 +158,8 @@ void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger
   settings.bbl = true;
   settings.friction_velocity = 1e-3;
   LagrangianSettings lagrangian;
-  lagrangian.rk4 = rk4;
+  lagrangian.rk4 = advection == "rk4";
+  lagrangian.pollock = advection == "pollock";
   lagrangian.gaussian = gaussian;
   class Tide : public sim::FlowProvider {
    public:
@@ -205,7 +208,7 @@ void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger
   const double per_rank_rate = alive / whole;
   results["particles_per_rank"] = alive;
   results["steps"] = steps;
-  results["advection"] = rk4 ? "rk4" : "rk2";
+  results["advection"] = advection;
   results["random_increments"] = gaussian ? "gaussian" : "uniform";
   results["ranks"] = ranks;
   results["seconds_per_step"] = whole;
@@ -214,7 +217,7 @@ void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger
   results["triad_bandwidth_GB_s_per_rank"] = triad.bytes_per_second / 1e9;
   results["roofline_fraction"] = per_rank_rate * bytes / triad.bytes_per_second;
   results["mass_balance_rel_error"] = model.max_balance_error();
-  if (rank == 0) log.info(strformat("%.3g particle-steps/s per rank (%s, %s)", per_rank_rate, rk4 ? "rk4" : "rk2",
+  if (rank == 0) log.info(strformat("%.3g particle-steps/s per rank (%s, %s)", per_rank_rate, advection.c_str(),
                                     gaussian ? "gaussian" : "uniform"));
 }
 
@@ -225,7 +228,7 @@ void register_benchmarks() {
   registry.add_benchmark({"plume", "Eulerian plume step throughput vs the triad roofline: [nx ny nz classes steps explicit|implicit stages]",
                           bench_plume});
   registry.add_benchmark({"plume_particles",
-                          "Lagrangian particle-step throughput: [particles_per_rank steps rk2|rk4 gaussian|uniform]",
+                          "Lagrangian particle-step throughput: [particles_per_rank steps pollock|rk2|rk4 gaussian|uniform]",
                           bench_particles});
 }
 

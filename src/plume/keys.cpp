@@ -109,8 +109,10 @@ void declare_lagrangian_schema(config::ObjectSpec& p) {
          "Particles released per second for each class of each source while it is on (at least one per step)")
       .greater_than(0.0)
       .default_value(20.0);
-  l.enumeration("advection", {"rk2", "rk4"}, "Runge-Kutta scheme of the advection (Heun RK2 or classical RK4)")
-      .default_value("rk2");
+  l.enumeration("advection", {"rk2", "rk4", "pollock"},
+                "Advection of a particle over a step: Heun RK2 or classical RK4 stages, or pollock: the exact path "
+                "through the mid-step flow, cell by cell (Pollock's semi-analytic method; follows the seabed's steps)")
+      .default_value("pollock");
   l.enumeration("random_increments", {"gaussian", "uniform"},
                 "Distribution of the random-walk increments (uniform: unit variance, cheaper)")
       .default_value("gaussian");
@@ -465,6 +467,7 @@ LagrangianSettings lagrangian_settings_from_config(const config::ConfigView& plu
   const auto l = plume.child("lagrangian");
   s.particles_per_second = l.real("particles_per_second");
   s.rk4 = l.string("advection") == "rk4";
+  s.pollock = l.string("advection") == "pollock";
   s.gaussian = l.string("random_increments") == "gaussian";
   s.seed = static_cast<std::uint64_t>(l.integer("seed"));
   s.smoothing_length = l.real("smoothing_length");

@@ -63,7 +63,10 @@ enum class Method { Eulerian, Lagrangian, Both };
 
 struct LagrangianSettings {
   double particles_per_second = 20.0;  ///< per class and source while the source is on
-  bool rk4 = false;                    ///< advection: Heun RK2 (false) or classical RK4
+  /// Advection: Pollock's exact path through the mid-step field (the default), or Runge-Kutta stages:
+  /// Heun RK2, or classical RK4 if rk4.
+  bool pollock = true;
+  bool rk4 = false;
   bool gaussian = true;                ///< random increments: Gaussian, or uniform of unit variance
   std::uint64_t seed = 20240601;
   double smoothing_length = 0.0;       ///< horizontal Gaussian kernel sigma on binned maps, m (0: binning only)

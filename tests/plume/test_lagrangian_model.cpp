@@ -253,12 +253,15 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
   const auto spec = box(300.0, 100.0, -20.0, 0.0, 30, 10, 10);
   const MoundSeabed shape;
   const long count = 150000;
-  double chi2[2] = {0, 0}, deviation[2] = {0, 0}, cells = 0.0;
-  for (int trilinear = 0; trilinear < 2; ++trilinear) {
+  // Variants: Pollock's path (the default), Heun's stages with the cell interpolation, Heun's stages with
+  // the trilinear one.
+  double chi2[3] = {0, 0, 0}, deviation[3] = {0, 0, 0}, cells = 0.0;
+  for (int variant = 0; variant < 3; ++variant) {
     auto settings = settings_with({sediment("tracer", 0.0)}, 0.0, 0.0);
     settings.deposition = Deposition::None;
     LagrangianSettings lagrangian;
-    lagrangian.trilinear_velocity = trilinear == 1;
+    lagrangian.pollock = variant == 0;
+    lagrangian.trilinear_velocity = variant == 2;
     // A steady current, 5 cm/s where 20 m deep (up to 3x faster over the mound), for 1200 s: the
     // water counted (x in [60, 240] m) comes from inside the box.
     ParticleBox b(spec, settings, lagrangian, {}, std::make_unique<ConstantTransportFlow>(shape, 0.05, 0.0),
@@ -304,17 +307,18 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
     MPI_Allreduce(sums, global, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     MPI_Allreduce(sums + 1, global + 1, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
     MPI_Allreduce(sums + 2, global + 2, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-    chi2[trilinear] = global[0], deviation[trilinear] = global[1], cells = global[2];
+    chi2[variant] = global[0], deviation[variant] = global[1], cells = global[2];
   }
   // chi2 with `cells` degrees of freedom: mean cells, standard deviation sqrt(2 cells).
   const double limit = cells + 5.0 * std::sqrt(2.0 * cells);
   if (rank() == 0) {
-    std::printf("advection over steps, %ld particles, %.0f interior cells: chi2 = %.0f (limit %.0f), max cell deviation "
-                "%.0f%%; trilinear interpolation chi2 = %.0f, max deviation %.0f%%\n",
-                count, cells, chi2[0], limit, 100 * deviation[0], chi2[1], 100 * deviation[1]);
+    std::printf("advection over steps, %ld particles, %.0f interior cells (chi2 limit %.0f): Pollock chi2 = %.0f, max cell "
+                "deviation %.0f%%; Heun chi2 = %.0f, %.0f%%; Heun with trilinear interpolation chi2 = %.0f, %.0f%%\n",
+                count, cells, limit, chi2[0], 100 * deviation[0], chi2[1], 100 * deviation[1], chi2[2], 100 * deviation[2]);
   }
   EXPECT_LT(chi2[0], limit);
-  EXPECT_GT(chi2[1], limit);  // the trilinear interpolation fails the same test
+  EXPECT_LT(chi2[1], limit);
+  EXPECT_GT(chi2[2], limit);  // the trilinear interpolation fails the same test
 }
 
 // A channel between two steps of the seabed, 40 m apart and taller than the water the particles fill,
@@ -322,17 +326,19 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
 // along the channel is that of free space (mean U t, variance 2 Kh t, exact for a Gaussian walk) and
 // the particles stay uniform across it. A random step of sqrt(2 Kh dt) = 10 m often crosses a wall;
 // cancelling those moves, as the model did, held the particles back along the walls (mean 20 % short).
+namespace {
 class ChannelSeabed : public grid::SeabedShape {
  public:
   double elevation(double, double y) const override { return y < 30.0 || y >= 70.0 ? -4.0 : -20.0; }
 };
 
-TEST(ParticleVerification, StepWallsKeepTheMotionAlongThem) {
+void step_walls_keep_the_motion_along_them(bool pollock) {
   const double U = 0.05, kh = 0.5, dt = 100.0, t_end = 1000.0, x0 = 250.0;
   const long count = 40000;
   auto settings = settings_with({sediment("tracer", 0.0)}, kh, 0.0);
   settings.deposition = Deposition::None;
   LagrangianSettings lagrangian;
+  lagrangian.pollock = pollock;
   ParticleBox b(box(600.0, 100.0, -20.0, 0.0, 60, 10, 10), settings, lagrangian, {}, std::make_unique<OscillatingFlow>(U, 0.0),
                 std::make_unique<ChannelSeabed>());
   std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
@@ -364,14 +370,20 @@ TEST(ParticleVerification, StepWallsKeepTheMotionAlongThem) {
   double chi2 = 0.0;
   for (double n : counts) chi2 += (n - count / 4.0) * (n - count / 4.0) / (count / 4.0);
   if (rank() == 0) {
-    std::printf("channel between step walls, t = %.0f s: mean x %.2f m (exact %.2f, tol %.2f), variance %.0f m2 (exact %.0f, "
+    std::printf("%s, channel between step walls, t = %.0f s: mean x %.2f m (exact %.2f, tol %.2f), variance %.0f m2 (exact %.0f, "
                 "tol %.0f), chi2 across the channel %.1f (3 dof)\n",
-                t_end, m.mean[0], mean_exact, mean_tol, m.variance[0], variance_exact, variance_tol, chi2);
+                pollock ? "Pollock" : "Heun", t_end, m.mean[0], mean_exact, mean_tol, m.variance[0], variance_exact,
+                variance_tol, chi2);
   }
   EXPECT_EQ(m.n, static_cast<double>(count));  // none reaches the open ends (8 standard deviations away)
   EXPECT_NEAR(m.mean[0], mean_exact, mean_tol);
   EXPECT_NEAR(m.variance[0], variance_exact, variance_tol);
   EXPECT_LT(chi2, 16.27);  // 99.9 % quantile of chi2 with 3 degrees of freedom
+}
+}  // namespace
+
+TEST(ParticleVerification, StepWallsKeepTheMotionAlongThem) {
+  for (const bool pollock : {true, false}) step_walls_keep_the_motion_along_them(pollock);
 }
 
 // The bottom boundary layer's Kz (kappa u* h (1 - h / delta) + background) in a column: fines released in the
@@ -436,10 +448,11 @@ TEST(ParticleVerification, PointReleaseMomentsMatchGaussian) {
   const double U = 0.1, V = 0.05, kh = 0.5, kz = 1e-3, ws = 1e-3;
   const double x0 = 300.0, y0 = 400.0, z0 = -100.0;
   const long count = 40000;
-  for (int variant = 0; variant < 2; ++variant) {
+  for (int variant = 0; variant < 3; ++variant) {
     LagrangianSettings lagrangian;
+    lagrangian.pollock = variant == 2;
     lagrangian.rk4 = variant == 1;
-    lagrangian.gaussian = variant == 0;
+    lagrangian.gaussian = variant != 1;
     ParticleBox b(box(1200.0, 800.0, -200.0, 0.0, 24, 16, 20), settings_with({sediment("silt", ws)}, kh, kz), lagrangian,
                   {}, std::make_unique<OscillatingFlow>(U, V), -200.0);
     b.model->add_particles(point_cloud(count, x0, y0, z0));
@@ -454,7 +467,7 @@ TEST(ParticleVerification, PointReleaseMomentsMatchGaussian) {
         const double var_tol = 5.0 * var_exact[d] * std::sqrt(2.0 / count);
         if (rank() == 0) {
           std::printf("%s, t = %4.0f s, axis %c: mean %.4f (exact %.4f, tol %.3f), variance %.4f (exact %.4f, tol %.3f)\n",
-                      variant ? "RK4 uniform" : "RK2 gaussian", t, "xyz"[d], m.mean[d], mean_exact[d], mean_tol,
+                      variant == 2 ? "Pollock gaussian" : (variant == 1 ? "RK4 uniform" : "RK2 gaussian"), t, "xyz"[d], m.mean[d], mean_exact[d], mean_tol,
                       m.variance[d], var_exact[d], var_tol);
         }
         EXPECT_NEAR(m.mean[d], mean_exact[d], mean_tol);
