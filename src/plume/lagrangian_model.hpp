@@ -4,12 +4,12 @@
 /// the Eulerian model (same classes, sources, flow, diffusivities and thresholds).
 ///
 /// One step: release (at instants uniform over the step; a new particle moves from its release to the
-/// step's end) -> (every 16 steps) sort by column -> advection (Heun RK2 or classical RK4 through the
-/// C-grid face velocities, interpolated per cell like the finite volumes, linear in time between the
-/// flow at t and t + dt) -> random walk (Ito, with the drift dK/dx; vertically exact for K linear in
-/// height, a plane Brownian motion's distance from a point) -> bed and surface: the diffusive and flow
-/// displacements reflect at the bed, the settling displacement deposits a particle if it crosses the bed
-/// (probability P_d); the same kernel bins the particles staying on this rank and lists the others
+/// step's end) -> (every 16 steps) sort by column -> the move: random walk (Ito, with the drift dK/dx;
+/// vertically exact for K linear in height, a plane Brownian motion's distance from a point), reflected
+/// at the bed and the surface; settling, which deposits a particle if it crosses the bed (probability
+/// P_d); then advection along Pollock's exact path through the C-grid face velocities of the mid-step
+/// flow, cell by cell (or, as options, Heun RK2 or classical RK4 stages, which move the particle before
+/// the walk and settling); the same kernel bins the particles staying on this rank and lists the others
 /// -> bookkeeping of the listed particles (outflow, deposits, erosions) and migration to the rank
 /// owning their column -> the same EIA metrics as the Eulerian model. The exact ledger check runs
 /// at outputs, checkpoints and the end.
