@@ -308,7 +308,7 @@ def staircase_slope(gradient):
     # The particles' step: on the middle grid at 60 s steps (a riser crossed in 4-5 steps) they must deposit
     # what they deposit at 10 s, within 4 sigma of the difference. Measured at 10 s / 60 s: fines 0.0876 /
     # 0.0886 up the slope, 0.0879 / 0.0881 down it. Heun's stages, which sample the flow at the step's two
-    # ends, deposit 0.0765 and 0.0788 at 60 s (12 and 9 sigma).
+    # ends, deposit 0.0765 and 0.0788 at 60 s (9 and 7 sigma at this particle count).
     long_steps = os.path.join(d, "60s")
     run(["run", case, "-o", long_steps, "--set", "grid.cells=[64, 2, 86]", "--set", "time.dt_max=60 s",
          "--set", "plume.method=lagrangian"] + common, check=0)
