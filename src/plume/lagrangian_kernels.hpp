@@ -202,18 +202,16 @@ struct FlowGeometry {
   /// Time for a particle at s (velocity u, gradient a) to reach the face it moves towards, of velocity
   /// low (at 0) or high (at width); a huge number if it never does.
   KOKKOS_FORCEINLINE_FUNCTION static double exit_time(double u, double a, double low, double high, double s, double width) {
-    constexpr double never = 1e300;
-    if (u > 0.0) {
-      if (!(high > 0.0)) return never;
-      const double r = (high - u) / u;  // e^{a t} = high / u
-      return a * (width - s) > 1e-12 * u || a * (width - s) < -1e-12 * u ? km::log1p(r) / a : (width - s) / u;
-    }
-    if (u < 0.0) {
-      if (!(low < 0.0)) return never;
-      const double r = (low - u) / u;
-      return a * s > 1e-12 * -u || a * s < -1e-12 * -u ? km::log1p(r) / a : -s / u;
-    }
-    return never;
+    if (u > 0.0) return time_to_face(u, a, high, width - s);
+    if (u < 0.0) return time_to_face(u, a, low, s);
+    return 1e300;
+  }
+  /// Time to cover `distance` towards a face of velocity `face` from velocity u (both of one sign if it
+  /// gets there): e^{a t} = face / u, or distance / |u| where u hardly changes on the way.
+  KOKKOS_FORCEINLINE_FUNCTION static double time_to_face(double u, double a, double face, double distance) {
+    if (!(face * u > 0.0)) return 1e300;
+    const double speed = u > 0.0 ? u : -u, change = a * distance;  // change: +-(face - u)
+    return change > 1e-12 * speed || change < -1e-12 * speed ? km::log1p((face - u) / u) / a : distance / speed;
   }
   /// Position after time t from s with velocity u and gradient a, clamped into the cell.
   KOKKOS_FORCEINLINE_FUNCTION static double advance(double s, double u, double a, double t, double width) {
@@ -536,7 +534,7 @@ struct ParticleMover {
     // Settling: crossing the bed deposits, i.e. the deposition flux is ws c at the bed.
     zn -= ws(n) * span;
     if (zn < bed) {
-      const double pd = deposition_probability(deposition, tau_b(gn, hn), tau_cd);
+      const double pd = deposition_probability(deposition, tau(geo.local_i(gn), geo.local_j(hn), 0), tau_cd);
       if (pd >= 1.0 || uniform01(key, 5) < pd) {
         x(p) = xn, y(p) = yn, z(p) = bed;
         state(p) = kDeposited;
@@ -550,7 +548,6 @@ struct ParticleMover {
     at.x = xn, at.y = yn, at.z = zn, at.gi = gn, at.gj = hn;
     return true;
   }
-  KOKKOS_FORCEINLINE_FUNCTION double tau_b(int gi, int gj) const { return tau(geo.local_i(gi), geo.local_j(gj), 0); }
 
   /// Resuspension: probability E dt / m_bed per deposited particle gives the Partheniades flux.
   KOKKOS_INLINE_FUNCTION void resuspend(std::size_t p) const {
