@@ -225,23 +225,32 @@ void EulerianModel::emit(double t0, double t1) {
         points.emplace_back(x, y);
       }
     }
-    // Each sample point spreads over the columns within `radius` (at least its own column).
+    // Each sample point spreads the uniform disk of `radius` over the columns it overlaps, each by the
+    // area of the disk it holds (the cell average of the disk, whatever the cell size), or releases into
+    // its own column (radius 0). The parts over rock or outside the domain go to the wet part of the
+    // disk, as the particles are redrawn there.
     for (const auto& [x, y] : points) {
-      std::vector<std::pair<int, int>> columns;
-      const int ri = static_cast<int>(std::ceil(s.radius / grid_.dx())), rj = static_cast<int>(std::ceil(s.radius / grid_.dy()));
+      std::vector<std::tuple<int, int, double>> columns;
+      double held = 0.0;
       const int ci = grid_.cell_i(x), cj = grid_.cell_j(y);
+      const int ri = static_cast<int>(std::ceil(s.radius / grid_.dx())), rj = static_cast<int>(std::ceil(s.radius / grid_.dy()));
       for (int gj = cj - rj; gj <= cj + rj; ++gj)
         for (int gi = ci - ri; gi <= ci + ri; ++gi) {
           if (gi < 0 || gj < 0 || gi >= grid_.nx() || gj >= grid_.ny()) continue;
-          const double dxc = grid_.x_center(gi) - x, dyc = grid_.y_center(gj) - y;
-          const bool inside = (gi == ci && gj == cj) || dxc * dxc + dyc * dyc <= s.radius * s.radius;
+          const double xc = grid_.x_center(gi), yc = grid_.y_center(gj);
+          const double area = s.radius > 0.0 ? disk_rectangle_area(x, y, s.radius, xc - 0.5 * grid_.dx(), xc + 0.5 * grid_.dx(),
+                                                                    yc - 0.5 * grid_.dy(), yc + 0.5 * grid_.dy())
+                                             : (gi == ci && gj == cj ? 1.0 : 0.0);
+          if (!(area > 0.0)) continue;
           // Every rank decides the same columns: wetness from the seabed shape, not the local mask.
-          const double zb = seabed_.elevation(grid_.x_center(gi), grid_.y_center(gj));
-          if (inside && grid::Bathymetry::first_wet_index(grid_, zb) < nz) columns.emplace_back(gi, gj);
+          const double zb = seabed_.elevation(xc, yc);
+          if (grid::Bathymetry::first_wet_index(grid_, zb) >= nz) continue;
+          columns.emplace_back(gi, gj, area);
+          held += area;
         }
       if (columns.empty()) continue;  // a sample over rock (the path is checked at input): nothing released
-      const double share = s.rate * on / static_cast<double>(points.size() * columns.size());
-      for (const auto& [gi, gj] : columns) {
+      for (const auto& [gi, gj, area] : columns) {
+        const double share = s.rate * on / static_cast<double>(points.size()) * (area / held);
         if (!grid_.owns(gi, gj)) continue;
         const int li = grid_.local_i(gi), lj = grid_.local_j(gj);
         const int kb = bathymetry_.first_wet_host(li, lj);

@@ -88,7 +88,7 @@ void declare_sources_schema(config::ObjectSpec& plume) {
       .only_when("type", {"moving"});
   s.real("height_above_bed", kLength, "Centre of the release layer above the seabed").min(0.0).default_value(1.0);
   s.real("thickness", kLength, "Thickness of the release layer").greater_than(0.0).default_value(2.0);
-  s.real("radius", kLength, "Horizontal radius of the initial cloud (0: one grid column)").min(0.0).default_value(0.0);
+  s.real("radius", kLength, "Radius of the disk over which the release is spread uniformly (0: the grid column under the source)").min(0.0).default_value(0.0);
   s.real("rate", kMassRate, "Total sediment mass rate while active").min(0.0).required();
   s.reals("fractions", kDimensionless, "Mass fraction per class (in the order of plume.classes; sum 1)")
       .min(0.0)

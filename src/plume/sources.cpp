@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace hadal::plume {
 
@@ -59,6 +60,45 @@ void Source::position(double t, double& x, double& y) const {
     }
     s -= segment;
   }
+}
+
+double disk_rectangle_area(double xc, double yc, double r, double x0, double x1, double y0, double y1) {
+  if (!(r > 0.0)) return 0.0;
+  // In the disk's frame: the region is a0 < x < a1 between max(b0, -h(x)) and min(b1, h(x)), h the
+  // upper half-chord sqrt(r^2 - x^2).
+  const double a0 = std::max(x0 - xc, -r), a1 = std::min(x1 - xc, r), b0 = y0 - yc, b1 = y1 - yc;
+  if (!(a0 < a1) || !(b0 < b1)) return 0.0;
+  const double r2 = r * r;
+  const auto half_chord = [r2](double x) { return std::sqrt(std::max(r2 - x * x, 0.0)); };
+  // The integral of h from 0 to x.
+  const auto h_integral = [r, r2, &half_chord](double x) {
+    return 0.5 * (x * half_chord(x) + r2 * std::asin(std::clamp(x / r, -1.0, 1.0)));
+  };
+  // Where h meets a side (|b| = h), the integrand changes form; between those abscissae it is one of
+  // h or a constant, above and below.
+  double cuts[6] = {a0, a1};
+  int n = 2;
+  for (const double b : {b0, b1}) {
+    if (std::abs(b) >= r) continue;
+    const double s = std::sqrt(r2 - b * b);
+    for (const double x : {-s, s}) {
+      if (x > a0 && x < a1) cuts[n++] = x;
+    }
+  }
+  for (int c = 1; c < n; ++c) {  // at most six abscissae: insertion sort
+    for (int d = c; d > 0 && cuts[d] < cuts[d - 1]; --d) std::swap(cuts[d], cuts[d - 1]);
+  }
+  double area = 0.0;
+  for (int c = 0; c + 1 < n; ++c) {
+    const double p = cuts[c], q = cuts[c + 1];
+    if (!(q > p)) continue;
+    const double h = half_chord(0.5 * (p + q));
+    const double top = std::min(b1, h), bottom = std::max(b0, -h);
+    if (!(top > bottom)) continue;
+    const double chord = h_integral(q) - h_integral(p);
+    area += (h < b1 ? chord : b1 * (q - p)) - (-h > b0 ? -chord : b0 * (q - p));
+  }
+  return area;
 }
 
 }  // namespace hadal::plume

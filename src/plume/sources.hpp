@@ -20,7 +20,7 @@ struct Source {
   bool back_and_forth = true;        ///< Moving: reverse at the ends instead of jumping back
   double height_above_bed = 1.0;     ///< centre of the release layer, m
   double thickness = 2.0;            ///< release layer thickness, m
-  double radius = 0.0;               ///< horizontal spread (uniform disk), m; 0 = one cell
+  double radius = 0.0;               ///< horizontal spread (uniform over a disk), m; 0 = one cell
   double rate = 0.0;                 ///< total mass rate, kg s-1
   std::vector<double> fractions;     ///< per class, sum 1
   std::vector<double> windows;       ///< on between windows[2k] and windows[2k+1]; empty = always
@@ -35,5 +35,11 @@ struct Source {
   /// Path length (Line and Moving).
   double length() const;
 };
+
+/// Area of the part of the disk of radius r about (xc, yc) that lies in the rectangle [x0, x1] x [y0, y1]
+/// (exact: the chord length integrated in closed form between the abscissae where its ends meet the
+/// rectangle's sides). The Eulerian model spreads a source's disk over the grid's columns by it, so that
+/// each column receives the cell average of the uniform disk whatever the cell size.
+double disk_rectangle_area(double xc, double yc, double r, double x0, double x1, double y0, double y1);
 
 }  // namespace hadal::plume

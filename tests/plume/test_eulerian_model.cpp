@@ -2,6 +2,7 @@
 // Verification of the Eulerian plume solver against exact answers. Runs on 1 and 2 ranks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -251,6 +252,47 @@ TEST(PlumeVerification, MassBalanceClosesWithBedAndOpenBoundaries) {
     double lowest = 0.0;
     for (double v : b.model->class_concentration(n)) lowest = std::min(lowest, v);
     EXPECT_GE(grid::global_min(MPI_COMM_WORLD, lowest), 0.0);
+  }
+}
+
+// A source's disk is spread over the columns by the area of it each holds: with no flow, diffusion or
+// settling, each column's mass after one step is the step's release times the column's share of the
+// disk (closed form of the overlap, tested in test_sources.cpp), on cells wider and narrower than the
+// disk. The disk lies across cell faces; an equal split between the columns whose centres it covers
+// puts 0.5 in two of the 10 m columns where the exact shares are 0.08-0.48 in six.
+TEST(PlumeSources, DiskReleaseGivesEachColumnItsShareOfTheDisk) {
+  const double r = 8.0, x0 = 42.0, y0 = 57.0, rate = 2.0, dt = 10.0, pi = std::acos(-1.0);
+  for (const int cells : {10, 40}) {
+    Source source;
+    source.path = {x0, y0};
+    source.rate = rate;
+    source.radius = r;
+    source.height_above_bed = 2.0;
+    source.thickness = 2.0;
+    source.fractions = {1.0};
+    ModelBox b(box(100.0, 100.0, -10.0, 0.0, cells, cells, 5), settings_with({sediment("still", 0.0)}, 0.0, 0.0), {source},
+               std::make_unique<OscillatingFlow>(0.0, 0.0), -10.0);
+    b.model->advance(0.0, dt);
+    const auto& g = b.model->grid();
+    const auto& owned = g.owned();
+    const auto c = b.model->class_concentration(0);
+    double worst = 0.0, total = 0.0;
+    for (int j = 0; j < owned.nj(); ++j)
+      for (int i = 0; i < owned.ni(); ++i) {
+        double mass = 0.0;
+        for (int k = 0; k < g.nz(); ++k) mass += c[(static_cast<std::size_t>(k) * owned.nj() + j) * owned.ni() + i] * g.dz(k);
+        mass *= g.dx() * g.dy();
+        const double xc = g.x_center(owned.i_begin + i), yc = g.y_center(owned.j_begin + j);
+        const double share = disk_rectangle_area(x0, y0, r, xc - 0.5 * g.dx(), xc + 0.5 * g.dx(), yc - 0.5 * g.dy(), yc + 0.5 * g.dy()) /
+                             (pi * r * r);
+        worst = std::max(worst, std::abs(mass - share * rate * dt));
+        total += mass;
+      }
+    worst = grid::global_max(MPI_COMM_WORLD, worst);
+    total = grid::global_sum(MPI_COMM_WORLD, total);
+    if (rank() == 0) std::printf("disk release on %.1f m cells: largest column error %.2e kg of %.1f kg\n", 100.0 / cells, worst, rate * dt);
+    EXPECT_LT(worst, 1e-12 * rate * dt) << cells << " cells";
+    EXPECT_NEAR(total, rate * dt, 1e-12 * rate * dt);
   }
 }
 
