@@ -133,7 +133,8 @@ void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger
   const long per_rank = args.size() > 0 ? std::stol(args[0]) : 1000000;
   const int steps = args.size() > 1 ? std::stoi(args[1]) : 20;
   const std::string advection = args.size() > 2 ? args[2] : "pollock";
-  if (advection != "pollock" && advection != "rk2" && advection != "rk4")
+  ParticleAdvection scheme = ParticleAdvection::Pollock;
+  if (!advection_from_name(advection, scheme))
     throw InputError("bench plume_particles: the third argument is the advection, pollock, rk2 or rk4, not '" + advection + "'");
   const bool gaussian = !(args.size() > 3 && args[3] == "uniform");
   int ranks = 1, rank = 0;
@@ -158,8 +159,7 @@ void bench_particles(MPI_Comm comm, const std::vector<std::string>& args, Logger
   settings.bbl = true;
   settings.friction_velocity = 1e-3;
   LagrangianSettings lagrangian;
-  lagrangian.rk4 = advection == "rk4";
-  lagrangian.pollock = advection == "pollock";
+  lagrangian.advection = scheme;
   lagrangian.gaussian = gaussian;
   class Tide : public sim::FlowProvider {
    public:

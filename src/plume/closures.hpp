@@ -7,6 +7,8 @@
 /// Kokkos and the numerics floor only (the device benchmark builds it without MPI, PETSc or yaml-cpp).
 #pragma once
 
+#include <string>
+
 #include <Kokkos_Core.hpp>
 
 #include "numerics/constants.hpp"
@@ -17,6 +19,24 @@ namespace hadal::plume {
 /// What happens to grains reaching the bed: P_d = 1, Krone's max(0, 1 - tau_b / tau_cd), or P_d = 0
 /// (a reflecting bed).
 enum class Deposition : int { Always, Krone, None };
+
+/// How a particle is carried by the flow over a step: Pollock's exact path through the mid-step C-grid
+/// field, cell by cell, or Runge-Kutta stages (Heun RK2, classical RK4) sampling the fields at the
+/// step's start, middle and end. Named as the case key `plume.lagrangian.advection` spells it.
+enum class ParticleAdvection : int { Pollock, Heun, RungeKutta4 };
+inline const char* advection_name(ParticleAdvection a) {
+  return a == ParticleAdvection::Pollock ? "pollock" : (a == ParticleAdvection::Heun ? "rk2" : "rk4");
+}
+/// The scheme a name gives; false for a name that is none of advection_name's.
+inline bool advection_from_name(const std::string& name, ParticleAdvection& a) {
+  for (const auto candidate : {ParticleAdvection::Pollock, ParticleAdvection::Heun, ParticleAdvection::RungeKutta4}) {
+    if (name == advection_name(candidate)) {
+      a = candidate;
+      return true;
+    }
+  }
+  return false;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Settling velocity of a grain in still water (rho_s grain, rho_w water density, nu kinematic viscosity)

@@ -466,8 +466,7 @@ LagrangianSettings lagrangian_settings_from_config(const config::ConfigView& plu
   if (!plume.has("lagrangian")) return s;
   const auto l = plume.child("lagrangian");
   s.particles_per_second = l.real("particles_per_second");
-  s.rk4 = l.string("advection") == "rk4";
-  s.pollock = l.string("advection") == "pollock";
+  advection_from_name(l.string("advection"), s.advection);  // the schema allows only the three names
   s.gaussian = l.string("random_increments") == "gaussian";
   s.seed = static_cast<std::uint64_t>(l.integer("seed"));
   s.smoothing_length = l.real("smoothing_length");

@@ -326,8 +326,7 @@ std::size_t LagrangianModel::move(double dt) {
   mover.seed = lagrangian_.seed;
   mover.step = static_cast<std::uint64_t>(step_index_);
   mover.rank = grid_.rank();
-  mover.rk4 = lagrangian_.rk4;
-  mover.pollock = lagrangian_.pollock;
+  mover.scheme = lagrangian_.advection;
   mover.gaussian = lagrangian_.gaussian;
   mover.drift = lagrangian_.drift_correction;
   mover.trilinear = lagrangian_.trilinear_velocity;
@@ -903,7 +902,7 @@ void LagrangianModel::finish(io::Json& summary) {
                           {"deposited", l.total(l.deposited_n)},
                           {"outflow", l.total(l.outflow_n)},
                           {"steps", step_index_},
-                          {"advection", lagrangian_.pollock ? "pollock" : (lagrangian_.rk4 ? "rk4" : "rk2")},
+                          {"advection", advection_name(lagrangian_.advection)},
                           {"random_increments", lagrangian_.gaussian ? "gaussian" : "uniform"},
                           {"smoothing_length_m", lagrangian_.smoothing_length},
                           {"seed", lagrangian_.seed}};

@@ -63,10 +63,7 @@ enum class Method { Eulerian, Lagrangian, Both };
 
 struct LagrangianSettings {
   double particles_per_second = 20.0;  ///< per class and source while the source is on
-  /// Advection: Pollock's exact path through the mid-step field (the default), or Runge-Kutta stages:
-  /// Heun RK2, or classical RK4 if rk4.
-  bool pollock = true;
-  bool rk4 = false;
+  ParticleAdvection advection = ParticleAdvection::Pollock;
   bool gaussian = true;                ///< random increments: Gaussian, or uniform of unit variance
   std::uint64_t seed = 20240601;
   double smoothing_length = 0.0;       ///< horizontal Gaussian kernel sigma on binned maps, m (0: binning only)
@@ -74,7 +71,7 @@ struct LagrangianSettings {
   bool drift_correction = true;        ///< the dK/dz drift (off only to show the naive walk fails)
   /// Longest particle step, s (0: the run's step): a longer run step is split into equal sub-steps.
   double max_step = 0.0;
-  /// Velocity interpolation: trilinear on each staggered lattice instead of the finite-volume cell
+  /// The Runge-Kutta stages' velocity: trilinear on each staggered lattice instead of the finite-volume cell
   /// interpolation (on only to show that it accumulates particles next to bathymetry steps).
   bool trilinear_velocity = false;
 };

@@ -260,7 +260,7 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
     auto settings = settings_with({sediment("tracer", 0.0)}, 0.0, 0.0);
     settings.deposition = Deposition::None;
     LagrangianSettings lagrangian;
-    lagrangian.pollock = variant == 0;
+    lagrangian.advection = variant == 0 ? ParticleAdvection::Pollock : ParticleAdvection::Heun;
     lagrangian.trilinear_velocity = variant == 2;
     // A steady current, 5 cm/s where 20 m deep (up to 3x faster over the mound), for 1200 s: the
     // water counted (x in [60, 240] m) comes from inside the box.
@@ -338,7 +338,7 @@ void step_walls_keep_the_motion_along_them(bool pollock) {
   auto settings = settings_with({sediment("tracer", 0.0)}, kh, 0.0);
   settings.deposition = Deposition::None;
   LagrangianSettings lagrangian;
-  lagrangian.pollock = pollock;
+  lagrangian.advection = pollock ? ParticleAdvection::Pollock : ParticleAdvection::Heun;
   ParticleBox b(box(600.0, 100.0, -20.0, 0.0, 60, 10, 10), settings, lagrangian, {}, std::make_unique<OscillatingFlow>(U, 0.0),
                 std::make_unique<ChannelSeabed>());
   std::vector<ParticleRecord> records(static_cast<std::size_t>(count));
@@ -450,8 +450,8 @@ TEST(ParticleVerification, PointReleaseMomentsMatchGaussian) {
   const long count = 40000;
   for (int variant = 0; variant < 3; ++variant) {
     LagrangianSettings lagrangian;
-    lagrangian.pollock = variant == 2;
-    lagrangian.rk4 = variant == 1;
+    lagrangian.advection = variant == 2 ? ParticleAdvection::Pollock
+                                        : (variant == 1 ? ParticleAdvection::RungeKutta4 : ParticleAdvection::Heun);
     lagrangian.gaussian = variant != 1;
     ParticleBox b(box(1200.0, 800.0, -200.0, 0.0, 24, 16, 20), settings_with({sediment("silt", ws)}, kh, kz), lagrangian,
                   {}, std::make_unique<OscillatingFlow>(U, V), -200.0);
