@@ -120,7 +120,10 @@ bool eulerian(const Box& box, int steps, double triad, Figures& horizontal, Figu
   stage.u = u, stage.v = v, stage.w = w, stage.kh = kh, stage.first_wet = first_wet;
   stage.inv_dz = inv_dz, stage.dz = dz, stage.line_outflow = line_outflow;
   stage.g = g, stage.ni = box.nx, stage.nj = box.ny, stage.nz = nz, stage.nclasses = nn, stage.nx = box.nx, stage.ny = box.ny;
-  stage.dt = dt, stage.dx = box.dx, stage.dy = box.dy, stage.inv_dx = 1.0 / box.dx, stage.inv_dy = 1.0 / box.dy;
+  const int lni = box.nx + 2 * g, lnj = box.ny + 2 * g;
+  stage.dt = dt, stage.dx = filled("dx", lni, box.dx), stage.dy = filled("dy", lnj, box.dy);
+  stage.inv_dx = filled("inv_dx", lni, 1.0 / box.dx), stage.inv_dy = filled("inv_dy", lnj, 1.0 / box.dy);
+  stage.inv_dx_between = stage.inv_dx, stage.inv_dy_between = stage.inv_dy;
   ColumnStep column;
   auto& s = column.solve;
   s.c = c, s.bed = bed, s.kz = kz, s.tau_b = tau_b, s.first_wet = first_wet, s.ws = ws;
@@ -129,7 +132,7 @@ bool eulerian(const Box& box, int steps, double triad, Figures& horizontal, Figu
   s.dt = 0.5 * dt;
   column.c_total = c_total, column.deposit = deposit, column.column_max = column_max, column.time_above = time_above;
   column.dry_density = filled("dry_density", nn, 1600.0), column.thresholds = filled("thresholds", 1, 1e-3);
-  column.cell_area = box.dx * box.dy;
+  column.dx = stage.dx, column.dy = stage.dy;
   column.first_row = g, column.rows = box.ny;
   const Kokkos::MDRangePolicy<Kokkos::Rank<2>> columns({g, 0}, {g + box.nx, column.blocks()});
 

@@ -55,6 +55,7 @@ BenthosModel::BenthosModel(const grid::StructuredGrid& grid, Kokkos::View<int**>
       larvae_next_(grid, "benthos_larvae_next", "mg m-2", "larval carbon after an exchange", 1),
       turbidity_time_(grid, "benthos_turbidity_time", "s", "turbidity level x time since the last food-web step", 1),
       min_totals_() {
+  grid.require_uniform_columns("the benthos model (its larval exchange and per-cell area figures)");
   const int nz = grid.nz();
   const auto wet = wet_;
   Kokkos::parallel_for(
@@ -115,7 +116,7 @@ BenthosModel::BenthosModel(const grid::StructuredGrid& grid, Kokkos::View<int**>
 void BenthosModel::exchange_larvae(double dt) {
   const double diffusivity = settings_.web.larval_diffusivity;
   if (diffusivity <= 0.0) return;
-  const double dx = grid_.dx(), dy = grid_.dy();
+  const double dx = grid_.dx(0), dy = grid_.dy(0);
   // Explicit five-point exchange, sub-stepped within its positivity limit (h D (1/dx2 + 1/dy2) <= 1/2).
   const double limit = 0.45 / (diffusivity * (1.0 / (dx * dx) + 1.0 / (dy * dy)));
   const int substeps = std::max(1, static_cast<int>(std::ceil(dt / limit)));
@@ -362,7 +363,7 @@ std::vector<double> BenthosModel::totals() const {
     Kokkos::parallel_reduce(
         "benthos_total", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
         KOKKOS_LAMBDA(int i, int j, double& sum) { sum += S(i, j, p); }, local);
-    result[p] = grid::global_sum(grid_.comm(), local) * grid_.dx() * grid_.dy() * kKgPerMg;
+    result[p] = grid::global_sum(grid_.comm(), local) * grid_.dx(0) * grid_.dy(0) * kKgPerMg;
   }
   return result;
 }
@@ -450,7 +451,7 @@ void BenthosModel::finish(io::Json& summary) {
   flush(time_);
   record_totals();
   const auto now = totals();
-  const double cell_area = grid_.dx() * grid_.dy();
+  const double cell_area = grid_.dx(0) * grid_.dy(0);
   const auto loss_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), max_loss_.view());
   const auto drop_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), first_drop_.view());
   const auto back_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), recovered_at_.view());

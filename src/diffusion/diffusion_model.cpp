@@ -24,6 +24,7 @@ DiffusionModel::DiffusionModel(sim::RunContext& context, const grid::GridSpec& s
       error_(grid_, "error", "kg m-3", "concentration minus exact"),
       settings_(settings),
       start_(start_time) {
+  grid_.require_uniform_columns("the diffusion verification model");
   const bool resume = !context.restart_file.empty();
   volume_ = std::make_unique<grid::FieldSeriesWriter>(grid_, context.output_dir, "fields",
                                                       grid::FieldSeriesWriter::Kind::Volume, resume);
@@ -40,7 +41,7 @@ double DiffusionModel::stable_dt(double, double cfl) {
   double dz_min = grid_.dz(0);
   for (int k = 0; k < grid_.nz(); ++k) dz_min = std::min(dz_min, grid_.dz(k));
   const auto& k = settings_.diffusivity;
-  const double rate = 2.0 * (k[0] / (grid_.dx() * grid_.dx()) + k[1] / (grid_.dy() * grid_.dy()) + k[2] / (dz_min * dz_min));
+  const double rate = 2.0 * (k[0] / (grid_.dx(0) * grid_.dx(0)) + k[1] / (grid_.dy(0) * grid_.dy(0)) + k[2] / (dz_min * dz_min));
   return cfl / rate;
 }
 
@@ -49,7 +50,7 @@ void DiffusionModel::advance(double, double dt) {
   const int w = grid_.ghost(), ni = grid_.owned().ni(), nj = grid_.owned().nj(), nz = grid_.nz();
   const int gi0 = grid_.owned().i_begin, gj0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
   const auto& kd = settings_.diffusivity;
-  const double ax = kd[0] / (grid_.dx() * grid_.dx()), ay = kd[1] / (grid_.dy() * grid_.dy()), kz = kd[2];
+  const double ax = kd[0] / (grid_.dx(0) * grid_.dx(0)), ay = kd[1] / (grid_.dy(0) * grid_.dy(0)), kz = kd[2];
   const auto c = c_.view();
   const auto out = next_.view();
   const auto dz = grid_.dz_view();
@@ -130,7 +131,7 @@ void DiffusionModel::update_error(double time) {
   const auto c = c_.view(), e = exact_.view(), err = error_.view();
   const int w = grid_.ghost();
   const auto dz = grid_.dz_view();
-  const double area = grid_.dx() * grid_.dy();
+  const double area = grid_.dx(0) * grid_.dy(0);
   double sums[2] = {0.0, 0.0};
   double max_error = 0.0;
   Kokkos::parallel_reduce(

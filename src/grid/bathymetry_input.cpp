@@ -539,12 +539,18 @@ std::vector<std::pair<std::size_t, std::size_t>> axis_runs(const std::vector<dou
 
 ElevationLattice ElevationLattice::for_grid(const GridSpec& spec) {
   ElevationLattice l;
-  l.dx = spec.lx / spec.nx;
-  l.dy = spec.ly / spec.ny;
+  // Spaced like the columns; for refined ones like the narrowest, so the seabed keeps its detail there.
+  auto narrowest = [](const std::vector<double>& faces, double uniform) {
+    double d = uniform;
+    for (std::size_t i = 1; i < faces.size(); ++i) d = std::min(d, faces[i] - faces[i - 1]);
+    return d;
+  };
+  l.dx = narrowest(spec.x_faces, spec.lx / spec.nx);
+  l.dy = narrowest(spec.y_faces, spec.ly / spec.ny);
   l.x0 = spec.x0 - 0.5 * l.dx;
   l.y0 = spec.y0 - 0.5 * l.dy;
-  l.ni = spec.nx + 2;
-  l.nj = spec.ny + 2;
+  l.ni = spec.x_faces.empty() ? spec.nx + 2 : static_cast<int>(std::ceil(spec.lx / l.dx - 1e-9)) + 2;
+  l.nj = spec.y_faces.empty() ? spec.ny + 2 : static_cast<int>(std::ceil(spec.ly / l.dy - 1e-9)) + 2;
   l.z.assign(std::size_t(l.ni) * std::size_t(l.nj), kNaN);
   return l;
 }

@@ -116,12 +116,13 @@ double Field::integral() const {
   const auto v = view_;
   const auto dz = g.dz_view();
   const bool map = nk_ == 1 && g.nz() != 1;
-  const double area = g.dx() * g.dy();
+  const auto dx = g.dx_local_view(), dy = g.dy_local_view();
   double local = 0.0;
   Kokkos::parallel_reduce(
       "field_integral",
       Kokkos::MDRangePolicy<Kokkos::Rank<3>>({w, w, 0}, {w + g.owned().ni(), w + g.owned().nj(), nk_}),
-      KOKKOS_LAMBDA(int i, int j, int k, double& sum) { sum += v(i, j, k) * area * (map ? 1.0 : dz(k)); }, local);
+      KOKKOS_LAMBDA(int i, int j, int k, double& sum) { sum += v(i, j, k) * (dx(i) * dy(j)) * (map ? 1.0 : dz(k)); },
+      local);
   return global_sum(g.comm(), local);
 }
 

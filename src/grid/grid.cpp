@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "grid/grid.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -10,7 +11,9 @@ namespace hadal::grid {
 
 void declare_grid_schema(config::ObjectSpec& root) {
   using namespace units;
-  auto& grid = root.object("grid", "Structured grid: uniform in x and y, optionally stretched in z (z is elevation, up).");
+  auto& grid = root.object("grid",
+                           "Structured grid: columns uniform or refined over a box, levels optionally stretched "
+                           "(z is elevation, up).");
   grid.reals("origin", kLength, "x and y of the south-west corner").items(2).default_value(std::vector<double>{0.0, 0.0});
   grid.reals("extent", kLength, "Domain size in x (east) and y (north)").items(2).greater_than(0.0).required();
   grid.integers("cells", "Number of cells in x, y and z").items(3).min(1).required();
@@ -26,8 +29,27 @@ void declare_grid_schema(config::ObjectSpec& root) {
             "matters, e.g. up to just above the mined mound); above it they thicken by at most "
             "vertical_stretching per level")
       .optional();
+  auto& refine = grid.object("refine",
+                              "Narrow columns over a box (e.g. the mined area): one width inside its x and y "
+                              "ranges, widening away from it by at most max_growth per column. The cell counts "
+                              "stay those of `cells`; the box gets as many of them as max_growth allows");
+  grid.key("refine").optional();
+  refine.reals("x", kLength, "West and east edges of the refined box (omit to keep x uniform)").items(2).optional();
+  refine.reals("y", kLength, "South and north edges of the refined box (omit to keep y uniform)").items(2).optional();
+  refine.real("max_growth", kDimensionless, "Largest ratio of neighbouring column widths outside the box")
+      .default_value(1.1)
+      .greater_than(1.0)
+      .max(1.5);
   grid.integers("decomposition", "Ranks in x and y (default: PETSc chooses)").items(2).min(1).optional();
 }
+
+namespace {
+std::vector<double> uniform_faces(double a0, double length, int n) {
+  std::vector<double> faces(static_cast<std::size_t>(n) + 1);
+  for (int i = 0; i <= n; ++i) faces[i] = a0 + i * (length / n);
+  return faces;
+}
+}  // namespace
 
 std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, double stretching) {
   std::vector<double> faces(static_cast<std::size_t>(nz) + 1);
@@ -86,6 +108,63 @@ std::vector<double> banded_faces(double z_bottom, double band_top, double z_top,
                               std::to_string(max_stretching) + ": use more levels or a larger vertical_stretching");
 }
 
+std::vector<double> refined_faces(double a0, double a1, double band_lo, double band_hi, int n, double max_growth) {
+  if (!(a0 <= band_lo && band_lo < band_hi && band_hi <= a1)) {
+    throw std::invalid_argument("the refined range must lie inside the domain [" + std::to_string(a0) + ", " +
+                                std::to_string(a1) + "] m with its first edge below its second");
+  }
+  if (!(max_growth > 1.0)) throw std::invalid_argument("the growth ratio must exceed 1");
+  const double band = band_hi - band_lo, sides[2] = {band_lo - a0, a1 - band_hi};
+  // Length of m columns growing from a band column of width h, the first h r wide.
+  auto grown = [](double h, int m, double r) {
+    double sum = 0.0, w = h;
+    for (int q = 0; q < m; ++q) sum += (w *= r);
+    return sum;
+  };
+  // The ratio at which m columns grown from h fill `length` exactly; negative if none within max_growth.
+  auto ratio_for = [&](double h, int m, double length) {
+    if (length <= 0.0) return m == 0 ? 1.0 : -1.0;
+    if (m == 0 || grown(h, m, 1.0) > length || grown(h, m, max_growth) < length) return -1.0;
+    double lo = 1.0, hi = max_growth;
+    for (int it = 0; it < 200 && hi - lo > 1e-15; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      (grown(h, m, mid) < length ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  // More columns in the band make them narrower and leave fewer, faster-growing ones outside: take the
+  // most for which some split of the rest fits both sides.
+  for (int n_band = n; n_band >= 1; --n_band) {
+    const double h = band / n_band;
+    const int rest = n - n_band;
+    int best_left = -1;
+    double best_ratio = 0.0, best_r[2] = {1.0, 1.0};
+    for (int left = 0; left <= rest; ++left) {
+      const double r_left = ratio_for(h, left, sides[0]), r_right = ratio_for(h, rest - left, sides[1]);
+      if (r_left < 0.0 || r_right < 0.0) continue;
+      if (best_left < 0 || std::max(r_left, r_right) < best_ratio) {
+        best_left = left, best_ratio = std::max(r_left, r_right), best_r[0] = r_left, best_r[1] = r_right;
+      }
+    }
+    if (best_left < 0) continue;
+    std::vector<double> faces(static_cast<std::size_t>(n) + 1);
+    // Left side outward from the band, then the band, then the right side.
+    faces[best_left] = band_lo;
+    double w = h;
+    for (int q = best_left; q > 0; --q) faces[q - 1] = faces[q] - (w *= best_r[0]);
+    faces[0] = a0;  // the bisection's last ulps
+    for (int q = 0; q <= n_band; ++q) faces[best_left + q] = band_lo + band * q / n_band;
+    w = h;
+    for (int q = best_left + n_band; q < n; ++q) faces[q + 1] = faces[q] + (w *= best_r[1]);
+    faces[n] = a1;
+    return faces;
+  }
+  throw std::invalid_argument("no split of the " + std::to_string(n) +
+                              " columns fits: even one column over the refined range leaves the others unable to "
+                              "reach the domain's edges within a growth of " +
+                              std::to_string(max_growth) + " per column: use more cells, a wider range or a larger max_growth");
+}
+
 GridSpec grid_spec_from_config(const config::ConfigView& grid) {
   GridSpec spec;
   const auto origin = grid.reals("origin");
@@ -119,6 +198,22 @@ GridSpec grid_spec_from_config(const config::ConfigView& grid) {
   } else {
     spec.z_faces = stretched_faces(z_bottom, z_top, spec.nz, grid.real("vertical_stretching"));
   }
+  if (grid.has("refine")) {
+    const auto refine = grid.child("refine");
+    if (!refine.has("x") && !refine.has("y")) grid.fail("refine", "needs an x range, a y range or both");
+    const double growth = refine.real("max_growth");
+    auto faces = [&](const char* axis, double a0, double length, int n) {
+      const auto range = refine.reals(axis);
+      try {
+        return refined_faces(a0, a0 + length, range[0], range[1], n, growth);
+      } catch (const std::invalid_argument& e) {
+        refine.fail(axis, e.what());
+      }
+      return std::vector<double>{};
+    };
+    if (refine.has("x")) spec.x_faces = faces("x", spec.x0, spec.lx, spec.nx);
+    if (refine.has("y")) spec.y_faces = faces("y", spec.y0, spec.ly, spec.ny);
+  }
   if (grid.has("decomposition")) {
     const auto d = grid.integers("decomposition");
     spec.ranks_x = static_cast<int>(d[0]);
@@ -135,6 +230,31 @@ StructuredGrid::StructuredGrid(MPI_Comm comm, const GridSpec& spec, int ghost)
   if (static_cast<int>(spec_.z_faces.size()) != spec_.nz + 1) {
     spec_.z_faces = stretched_faces(0.0, 1.0, spec_.nz, 1.0);
   }
+  // Column widths: uniform ones exactly lx / nx (the arithmetic of every uniform grid stays as it was),
+  // refined ones from the faces, which must span the extent in increasing order.
+  auto widths = [](const std::vector<double>& faces, int n, double a0, double length, const char* axis) {
+    if (faces.empty()) return std::vector<double>(static_cast<std::size_t>(n), length / n);
+    if (static_cast<int>(faces.size()) != n + 1 || std::abs(faces.front() - a0) > 1e-9 * length ||
+        std::abs(faces.back() - (a0 + length)) > 1e-9 * length) {
+      throw InputError(std::string("grid: the ") + axis + " faces must be " + std::to_string(n + 1) +
+                       " values from the origin to the origin plus the extent");
+    }
+    std::vector<double> d(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      d[i] = faces[i + 1] - faces[i];
+      if (!(d[i] > 0.0)) throw InputError(std::string("grid: the ") + axis + " faces must increase");
+    }
+    return d;
+  };
+  dx_ = widths(spec_.x_faces, spec_.nx, spec_.x0, spec_.lx, "x");
+  dy_ = widths(spec_.y_faces, spec_.ny, spec_.y0, spec_.ly, "y");
+  uniform_ = spec_.x_faces.empty() && spec_.y_faces.empty();
+  if (!uniform_) {  // one path for both directions once either is refined
+    if (spec_.x_faces.empty()) spec_.x_faces = uniform_faces(spec_.x0, spec_.lx, spec_.nx);
+    if (spec_.y_faces.empty()) spec_.y_faces = uniform_faces(spec_.y0, spec_.ly, spec_.ny);
+  }
+  min_dx_ = *std::min_element(dx_.begin(), dx_.end());
+  min_dy_ = *std::min_element(dy_.begin(), dy_.end());
   if (spec_.ranks_x != PETSC_DECIDE && spec_.ranks_y != PETSC_DECIDE && spec_.ranks_x * spec_.ranks_y != size_) {
     throw InputError("grid.decomposition: " + std::to_string(spec_.ranks_x) + " x " + std::to_string(spec_.ranks_y) +
                      " ranks requested but the run has " + std::to_string(size_));
@@ -178,6 +298,46 @@ StructuredGrid::StructuredGrid(MPI_Comm comm, const GridSpec& spec, int ghost)
   for (int k = 0; k <= spec_.nz; ++k) z_host(k) = spec_.z_faces[k];
   Kokkos::deep_copy(dz_, dz_host);
   Kokkos::deep_copy(z_faces_, z_host);
+
+  auto local_view = [](const char* name, int n, auto value) {
+    Kokkos::View<double*> view(std::string(name), n);
+    auto host = Kokkos::create_mirror_view(view);
+    for (int l = 0; l < n; ++l) host(l) = value(l);
+    Kokkos::deep_copy(view, host);
+    return view;
+  };
+  dx_local_ = local_view("dx_local", local_ni(), [&](int li) { return dx(global_i(li)); });
+  dy_local_ = local_view("dy_local", local_nj(), [&](int lj) { return dy(global_j(lj)); });
+  dx_between_local_ = local_view("dx_between", local_ni(), [&](int li) { return dx_between(global_i(li)); });
+  dy_between_local_ = local_view("dy_between", local_nj(), [&](int lj) { return dy_between(global_j(lj)); });
+}
+
+double StructuredGrid::x_center(int i) const {
+  if (uniform_) return spec_.x0 + (i + 0.5) * dx_[0];
+  if (i < 0) return spec_.x0 + (i + 0.5) * dx_.front();
+  if (i >= spec_.nx) return spec_.x0 + spec_.lx + (i - spec_.nx + 0.5) * dx_.back();
+  return 0.5 * (spec_.x_faces[i] + spec_.x_faces[i + 1]);
+}
+
+double StructuredGrid::y_center(int j) const {
+  if (uniform_) return spec_.y0 + (j + 0.5) * dy_[0];
+  if (j < 0) return spec_.y0 + (j + 0.5) * dy_.front();
+  if (j >= spec_.ny) return spec_.y0 + spec_.ly + (j - spec_.ny + 0.5) * dy_.back();
+  return 0.5 * (spec_.y_faces[j] + spec_.y_faces[j + 1]);
+}
+
+double StructuredGrid::x_face(int i) const {
+  if (uniform_) return spec_.x0 + i * dx_[0];
+  if (i < 0) return spec_.x0 + i * dx_.front();
+  if (i > spec_.nx) return spec_.x0 + spec_.lx + (i - spec_.nx) * dx_.back();
+  return spec_.x_faces[i];
+}
+
+double StructuredGrid::y_face(int j) const {
+  if (uniform_) return spec_.y0 + j * dy_[0];
+  if (j < 0) return spec_.y0 + j * dy_.front();
+  if (j > spec_.ny) return spec_.y0 + spec_.ly + (j - spec_.ny) * dy_.back();
+  return spec_.y_faces[j];
 }
 
 StructuredGrid::~StructuredGrid() {
@@ -194,6 +354,7 @@ DM StructuredGrid::dm(int nk) const {
                    spec_.ny, nk, ranks_x_, ranks_y_, 1, 1, ghost_, lx_.data(), ly_.data(), nullptr, &da);
   if (!ierr) ierr = DMSetUp(da);
   if (ierr) throw std::runtime_error("DMDACreate3d failed for nk = " + std::to_string(nk));
+  // PETSc's coordinates are for its viewers only (hadal reads the grid's own); the bounding box is enough.
   DMDASetUniformCoordinates(da, spec_.x0, spec_.x0 + spec_.lx, spec_.y0, spec_.y0 + spec_.ly, spec_.z_faces.front(),
                             spec_.z_faces.back());
   dms_[key] = da;
@@ -212,14 +373,31 @@ std::vector<double> StructuredGrid::y_nodes() const {
   return y;
 }
 
+void StructuredGrid::require_uniform_columns(const std::string& who) const {
+  if (!uniform_) {
+    throw InputError("grid.refine: " + who + " needs uniform columns; remove grid.refine for this case");
+  }
+}
+
+namespace {
+// Index of the cell of `faces` holding a, the last cell for a on the far face; -1 outside.
+int cell_of(const std::vector<double>& faces, double a) {
+  if (a < faces.front() || a > faces.back()) return -1;
+  const auto above = std::upper_bound(faces.begin(), faces.end(), a);
+  return std::min(static_cast<int>(above - faces.begin()) - 1, static_cast<int>(faces.size()) - 2);
+}
+}  // namespace
+
 int StructuredGrid::cell_i(double x) const {
-  const double f = (x - spec_.x0) / dx();
+  if (!uniform_) return cell_of(spec_.x_faces, x);
+  const double f = (x - spec_.x0) / dx_[0];
   if (f < 0.0 || f > spec_.nx) return -1;
   return std::min(static_cast<int>(f), spec_.nx - 1);
 }
 
 int StructuredGrid::cell_j(double y) const {
-  const double f = (y - spec_.y0) / dy();
+  if (!uniform_) return cell_of(spec_.y_faces, y);
+  const double f = (y - spec_.y0) / dy_[0];
   if (f < 0.0 || f > spec_.ny) return -1;
   return std::min(static_cast<int>(f), spec_.ny - 1);
 }

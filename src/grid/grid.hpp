@@ -3,7 +3,8 @@
 /// \brief Structured 3-D grid decomposed over MPI ranks in x and y with PETSc DMDA.
 ///
 /// Columns are never split: every rank owns full vertical columns, so implicit vertical solves stay
-/// rank-local. Horizontal spacing is uniform; vertical faces may be stretched. z is elevation (m, up).
+/// rank-local. Columns are uniform or refined over a box (widths growing geometrically away from it);
+/// vertical faces may be stretched. z is elevation (m, up).
 #pragma once
 
 #include <array>
@@ -26,6 +27,8 @@ struct GridSpec {
   double lx = 1.0, ly = 1.0;        ///< horizontal extents
   int nx = 1, ny = 1, nz = 1;       ///< cell counts
   std::vector<double> z_faces;      ///< nz+1 increasing elevations (bottom to top)
+  /// nx+1 / ny+1 increasing column faces from x0 to x0+lx (y0 to y0+ly); empty: uniform columns.
+  std::vector<double> x_faces, y_faces;
   int ranks_x = PETSC_DECIDE, ranks_y = PETSC_DECIDE;  ///< optional fixed decomposition
 };
 
@@ -42,6 +45,13 @@ std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, doubl
 /// nz levels fits: one level more in the band leaves too few above it to reach z_top, one less leaves
 /// levels above it that would have to be thinner than the band's.
 std::vector<double> banded_faces(double z_bottom, double band_top, double z_top, int nz, double max_stretching);
+
+/// Column faces from a0 to a1 (n cells) with one width over [band_lo, band_hi] and widths growing by a
+/// constant ratio of at most `max_growth` per column from the band to each end: the band gets as many
+/// columns as that ratio allows (its narrowest possible ones). Of the splits of the other columns
+/// between the two sides, the one with the smaller of the two sides' largest ratio is taken. Throws
+/// std::invalid_argument, saying why, when no split fits.
+std::vector<double> refined_faces(double a0, double a1, double band_lo, double band_hi, int n, double max_growth);
 
 /// Index box of the cells a rank owns, in global indices [begin, end).
 struct OwnedBox {
@@ -67,15 +77,26 @@ class StructuredGrid {
   int ny() const { return spec_.ny; }
   int nz() const { return spec_.nz; }
   long long global_cells() const { return 1LL * spec_.nx * spec_.ny * spec_.nz; }
-  double dx() const { return spec_.lx / spec_.nx; }
-  double dy() const { return spec_.ly / spec_.ny; }
   int ghost() const { return ghost_; }
 
-  /// Global-index coordinates.
-  double x_center(int i) const { return spec_.x0 + (i + 0.5) * dx(); }
-  double y_center(int j) const { return spec_.y0 + (j + 0.5) * dy(); }
-  double x_face(int i) const { return spec_.x0 + i * dx(); }
-  double y_face(int j) const { return spec_.y0 + j * dy(); }
+  /// True when every column has the same width in x and the same in y.
+  bool uniform_columns() const { return uniform_; }
+  /// Throws InputError naming `who` when the columns are refined (for code written for uniform ones).
+  void require_uniform_columns(const std::string& who) const;
+  /// Column widths and the distance between the centres of columns i-1 and i (j-1 and j), by global
+  /// index. Outside the domain (halo cells) the boundary column's width repeats, so they stay defined.
+  double dx(int i) const { return dx_[clamp_i(i)]; }
+  double dy(int j) const { return dy_[clamp_j(j)]; }
+  double dx_between(int i) const { return uniform_ ? dx_[0] : x_center(i) - x_center(i - 1); }
+  double dy_between(int j) const { return uniform_ ? dy_[0] : y_center(j) - y_center(j - 1); }
+  double cell_area(int i, int j) const { return dx(i) * dy(j); }
+  double min_dx() const { return min_dx_; }
+  double min_dy() const { return min_dy_; }
+  /// Global-index coordinates (extended past the domain by columns of the boundary column's width).
+  double x_center(int i) const;
+  double y_center(int j) const;
+  double x_face(int i) const;
+  double y_face(int j) const;
   double z_face(int k) const { return spec_.z_faces[k]; }
   double z_center(int k) const { return 0.5 * (spec_.z_faces[k] + spec_.z_faces[k + 1]); }
   double dz(int k) const { return spec_.z_faces[k + 1] - spec_.z_faces[k]; }
@@ -100,6 +121,13 @@ class StructuredGrid {
   int cell_i(double x) const;
   int cell_j(double y) const;
   int cell_k(double z) const;
+
+  /// Column widths by local index (halo included) on the default memory space,
+  /// and the distances between the centres of local columns li-1 and li (same indexing).
+  Kokkos::View<const double*> dx_local_view() const { return dx_local_; }
+  Kokkos::View<const double*> dy_local_view() const { return dy_local_; }
+  Kokkos::View<const double*> dx_between_local_view() const { return dx_between_local_; }
+  Kokkos::View<const double*> dy_between_local_view() const { return dy_between_local_; }
 
   /// Neighbour ranks (MPI_PROC_NULL at physical boundaries) for halo exchange.
   int rank_west() const { return west_; }
@@ -127,6 +155,12 @@ class StructuredGrid {
   int ranks_x_ = 1, ranks_y_ = 1;
   int west_ = -1, east_ = -1, south_ = -1, north_ = -1;
   Kokkos::View<double*> dz_, z_faces_;
+  Kokkos::View<double*> dx_local_, dy_local_, dx_between_local_, dy_between_local_;
+  bool uniform_ = true;
+  std::vector<double> dx_, dy_;  ///< column widths by global index
+  double min_dx_ = 1.0, min_dy_ = 1.0;
+  int clamp_i(int i) const { return i < 0 ? 0 : (i >= spec_.nx ? spec_.nx - 1 : i); }
+  int clamp_j(int j) const { return j < 0 ? 0 : (j >= spec_.ny ? spec_.ny - 1 : j); }
   std::vector<PetscInt> lx_, ly_;  ///< ownership ranges from the first DMDA, reused for the others
   OwnedBox owned_;
   mutable std::map<int, DM> dms_;

@@ -96,6 +96,7 @@ BarotropicSolver::BarotropicSolver(const grid::StructuredGrid& grid, const grid:
       v_(grid, "v_face", "m s-1", "depth-mean y velocity on south faces", 1),
       v_next_(grid, "v_face", "m s-1", "depth-mean y velocity on south faces", 1),
       time_(start_time) {
+  grid.require_uniform_columns("the barotropic tide solver");
   // Land columns get depth 0, which every kernel reads as "dry".
   auto src = still_depth.view();
   auto d = depth_.view();
@@ -134,7 +135,7 @@ BarotropicSolver::BarotropicSolver(const grid::StructuredGrid& grid, const grid:
       KOKKOS_LAMBDA(const int i, const int j, double& m) { m = d(i, j, 0) > m ? d(i, j, 0) : m; },
       Kokkos::Max<double>(local_max));
   max_depth_ = grid::global_max(grid_.comm(), local_max);
-  const double inv = std::sqrt(1.0 / (grid_.dx() * grid_.dx()) + 1.0 / (grid_.dy() * grid_.dy()));
+  const double inv = std::sqrt(1.0 / (grid_.dx(0) * grid_.dx(0)) + 1.0 / (grid_.dy(0) * grid_.dy(0)));
   const double c = std::sqrt(settings_.gravity * std::max(max_depth_, settings_.minimum_depth));
   gravity_wave_limit_ = 1.0 / (c * inv);
 }
@@ -146,13 +147,13 @@ void BarotropicSolver::set_drag_coefficient_field(const grid::Field& cd) {
 }
 
 double BarotropicSolver::stable_dt(double cfl) const {
-  const double inv2 = 1.0 / (grid_.dx() * grid_.dx()) + 1.0 / (grid_.dy() * grid_.dy());
+  const double inv2 = 1.0 / (grid_.dx(0) * grid_.dx(0)) + 1.0 / (grid_.dy(0) * grid_.dy(0));
   double limit = gravity_wave_limit_;
   if (settings_.viscosity > 0.0) limit = std::min(limit, 1.0 / (4.0 * settings_.viscosity * inv2));
   const double speed = max_speed();
   if (settings_.nonlinear && speed > 0.0) {
     // Centred advection under forward stepping: keep the advective Courant number well below the wave one.
-    limit = std::min(limit, 0.5 * std::min(grid_.dx(), grid_.dy()) / speed);
+    limit = std::min(limit, 0.5 * std::min(grid_.dx(0), grid_.dy(0)) / speed);
   }
   const double f_max = std::abs(settings_.coriolis_f0) +
                        std::abs(settings_.coriolis_beta) * (std::abs(grid_.spec().y0 - settings_.beta_reference_y) +
@@ -303,7 +304,7 @@ template <bool Nonlinear>
 void BarotropicSolver::continuity_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const double dx = grid_.dx(), dy = grid_.dy();
+  const double dx = grid_.dx(0), dy = grid_.dy(0);
   auto h = depth_.view();
   auto eta = eta_.view();
   auto eta_new = eta_next_.view();
@@ -341,7 +342,7 @@ void BarotropicSolver::continuity(double dt) {
   with_options([&](auto nonlinear, auto) { continuity_interior<decltype(nonlinear)::value>(dt); });
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const double dx = grid_.dx(), dy = grid_.dy();
+  const double dx = grid_.dx(0), dy = grid_.dy(0);
   const bool nonlinear = settings_.nonlinear;
   auto h = depth_.view();
   auto eta = eta_.view();
@@ -372,7 +373,7 @@ template <bool Nonlinear, bool Viscous>
 void BarotropicSolver::momentum_u_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const double dx = grid_.dx(), dy = grid_.dy(), grav = settings_.gravity, visc = settings_.viscosity;
+  const double dx = grid_.dx(0), dy = grid_.dy(0), grav = settings_.gravity, visc = settings_.viscosity;
   const double f0 = settings_.coriolis_f0, beta = settings_.coriolis_beta, yref = settings_.beta_reference_y;
   const double y0 = grid_.spec().y0;
   const int gj0 = grid_.owned().j_begin;
@@ -464,7 +465,7 @@ void BarotropicSolver::momentum_v_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
   const int gj0 = grid_.owned().j_begin;
-  const double dx = grid_.dx(), dy = grid_.dy(), grav = settings_.gravity, visc = settings_.viscosity;
+  const double dx = grid_.dx(0), dy = grid_.dy(0), grav = settings_.gravity, visc = settings_.viscosity;
   const double f0 = settings_.coriolis_f0, beta = settings_.coriolis_beta, yref = settings_.beta_reference_y;
   const double y0 = grid_.spec().y0;
   auto h = depth_.view();
@@ -569,7 +570,7 @@ double BarotropicSolver::volume_anomaly() const {
         if (h(i, j, 0) > 0.0) s += eta(i, j, 0);
       },
       sum);
-  return grid::global_sum(grid_.comm(), sum) * grid_.dx() * grid_.dy();
+  return grid::global_sum(grid_.comm(), sum) * grid_.dx(0) * grid_.dy(0);
 }
 
 double BarotropicSolver::energy() const {
@@ -591,7 +592,7 @@ double BarotropicSolver::energy() const {
         s += 0.5 * grav * eta(i, j, 0) * eta(i, j, 0) + d * ke;
       },
       sum);
-  return grid::global_sum(grid_.comm(), sum) * grid_.dx() * grid_.dy();
+  return grid::global_sum(grid_.comm(), sum) * grid_.dx(0) * grid_.dy(0);
 }
 
 double BarotropicSolver::max_speed() const {
@@ -667,7 +668,7 @@ void friction_velocity(const grid::StructuredGrid& grid, const grid::Field& u_fa
 
 void BarotropicSolver::vorticity(grid::Field& zeta) const {
   const int g = grid_.ghost();
-  const double dx = grid_.dx(), dy = grid_.dy();
+  const double dx = grid_.dx(0), dy = grid_.dy(0);
   auto u = u_.view();
   auto v = v_.view();
   auto h = depth_.view();

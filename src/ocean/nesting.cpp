@@ -12,6 +12,7 @@ namespace hadal::ocean {
 NestedForcing::NestedForcing(std::shared_ptr<const HarmonicForcing> tide, const CoarseCurrents& data,
                              const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry)
     : tide_(std::move(tide)), grid_(grid), times_(data.times()) {
+  grid.require_uniform_columns("the nested boundary forcing");
   const auto& box = grid.owned();
   const std::size_t nt = times_.size();
   double fastest = 0.0;
@@ -76,7 +77,7 @@ void NestedForcing::at_points(double time, const std::vector<BoundaryPoint>& poi
 ExternalState NestedForcing::data_at(double data_time, double x, double y) const {
   ExternalState s;
   // Which boundary face line (x, y) lies on: the solver asks at the faces' exact positions.
-  const double tx = 1e-6 * grid_.dx(), ty = 1e-6 * grid_.dy();
+  const double tx = 1e-6 * grid_.dx(0), ty = 1e-6 * grid_.dy(0);
   int e = -1;
   if (std::abs(x - grid_.x_face(0)) < tx) e = kWest;
   else if (std::abs(x - grid_.x_face(grid_.nx())) < tx) e = kEast;
@@ -85,7 +86,7 @@ ExternalState NestedForcing::data_at(double data_time, double x, double y) const
   if (e < 0 || !edges_[e].present) return s;
   const Edge& edge = edges_[e];
   const bool x_edge = e == kWest || e == kEast;
-  const long g = x_edge ? std::lround((y - grid_.y_center(0)) / grid_.dy()) : std::lround((x - grid_.x_center(0)) / grid_.dx());
+  const long g = x_edge ? std::lround((y - grid_.y_center(0)) / grid_.dy(0)) : std::lround((x - grid_.x_center(0)) / grid_.dx(0));
   const std::size_t m = std::size_t(std::clamp<long>(g - edge.first, 0, edge.count - 1));
   std::size_t n = 0;
   double w = 0.0;

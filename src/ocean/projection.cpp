@@ -29,6 +29,7 @@ void default_option(const std::string& name, const std::string& value) {
 MassConsistentProjector::MassConsistentProjector(const grid::StructuredGrid& grid,
                                                  const Kokkos::View<int**>& first_wet, ProjectionSettings settings)
     : grid_(grid), first_wet_(first_wet), settings_(std::move(settings)) {
+  grid.require_uniform_columns("the mass-consistent projection");
   first_wet_host_ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), first_wet_);
   // Same ownership as the grid's DMDA, but a 7-point star stencil of width 1: the grid's own DMDA has
   // a box stencil of the halo width, whose matrix preallocation would be ~20x larger.
@@ -107,7 +108,7 @@ MassConsistentProjector::~MassConsistentProjector() {
 void MassConsistentProjector::assemble() {
   const auto& box = grid_.owned();
   const int nz = grid_.nz(), nx = grid_.nx(), ny = grid_.ny();
-  const double dx = grid_.dx(), dy = grid_.dy();
+  const double dx = grid_.dx(0), dy = grid_.dy(0);
   const double inv_t2 = 1.0 / (settings_.vertical_weight * settings_.vertical_weight);
   auto fw = [&](int gi, int gj) { return first_wet_host_(grid_.local_i(gi), grid_.local_j(gj)); };
   singular_ = settings_.top != ProjectionSettings::Top::Open;
@@ -183,7 +184,7 @@ ProjectionResult MassConsistentProjector::project(grid::Field& u, grid::Field& v
   result.initial_divergence = relative_divergence(grid_, first_wet_, u, v, w);
   const auto& box = grid_.owned();
   const int nz = grid_.nz(), nx = grid_.nx(), ny = grid_.ny();
-  const double dx = grid_.dx(), dy = grid_.dy();
+  const double dx = grid_.dx(0), dy = grid_.dy(0);
   const double inv_t2 = 1.0 / (settings_.vertical_weight * settings_.vertical_weight);
   auto uh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u.view());
   auto vh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v.view());

@@ -90,7 +90,7 @@ void vertical_velocity_from_continuity(const grid::StructuredGrid& grid, const K
                                        const grid::Field& u, const grid::Field& v, grid::Field& w) {
   const int g = grid.ghost(), nz = grid.nz(), lni = grid.local_ni(), lnj = grid.local_nj();
   const int gi0 = grid.owned().i_begin, gj0 = grid.owned().j_begin, nx = grid.nx(), ny = grid.ny();
-  const double dx = grid.dx(), dy = grid.dy();
+  const auto dx = grid.dx_local_view(), dy = grid.dy_local_view();
   auto zf = z_faces_view(grid);
   auto fw = first_wet;
   auto u3 = u.view();
@@ -108,7 +108,7 @@ void vertical_velocity_from_continuity(const grid::StructuredGrid& grid, const K
           if (k > first) {
             const int c = k - 1;
             const double dz = zf(c + 1) - zf(c);
-            flux -= dz * ((u3(i + 1, j, c) - u3(i, j, c)) / dx + (v3(i, j + 1, c) - v3(i, j, c)) / dy);
+            flux -= dz * ((u3(i + 1, j, c) - u3(i, j, c)) / dx(i) + (v3(i, j + 1, c) - v3(i, j, c)) / dy(j));
           }
           w3(i, j, k) = k <= first ? 0.0 : flux;
         }
@@ -119,7 +119,7 @@ void vertical_velocity_from_continuity(const grid::StructuredGrid& grid, const K
 double relative_divergence(const grid::StructuredGrid& grid, const Kokkos::View<int**>& first_wet,
                            const grid::Field& u, const grid::Field& v, const grid::Field& w) {
   const int g = grid.ghost(), ni = grid.owned().ni(), nj = grid.owned().nj(), nz = grid.nz();
-  const double dx = grid.dx(), dy = grid.dy();
+  const auto dx = grid.dx_local_view(), dy = grid.dy_local_view();
   auto zf = z_faces_view(grid);
   auto fw = first_wet;
   auto u3 = u.view();
@@ -131,7 +131,7 @@ double relative_divergence(const grid::StructuredGrid& grid, const Kokkos::View<
       KOKKOS_LAMBDA(const int i, const int j, const int k, double& m) {
         if (k < fw(i, j)) return;
         const double dz = zf(k + 1) - zf(k);
-        const double div = (u3(i + 1, j, k) - u3(i, j, k)) / dx + (v3(i, j + 1, k) - v3(i, j, k)) / dy +
+        const double div = (u3(i + 1, j, k) - u3(i, j, k)) / dx(i) + (v3(i, j + 1, k) - v3(i, j, k)) / dy(j) +
                            (w3(i, j, k + 1) - w3(i, j, k)) / dz;
         const double a = km::fabs(div);
         m = a > m ? a : m;
@@ -148,7 +148,7 @@ double relative_divergence(const grid::StructuredGrid& grid, const Kokkos::View<
   max_div = grid::global_max(grid.comm(), max_div);
   max_speed = grid::global_max(grid.comm(), max_speed);
   if (max_speed <= 0.0) return 0.0;
-  return max_div * std::min(dx, dy) / max_speed;
+  return max_div * std::min(grid.min_dx(), grid.min_dy()) / max_speed;
 }
 
 void blend_fields(const grid::Field& a, const grid::Field& b, double weight, grid::Field& out) {

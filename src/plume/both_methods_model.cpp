@@ -107,7 +107,7 @@ void BothMethodsModel::finish(io::Json& summary) {
   Field e(grid, "deposit_thickness_eulerian", "m", "", 1);
   eulerian_deposit(e);
   const auto ev = e.owned_block(), lv = lagrangian_.deposit_thickness();
-  const double area = grid.dx() * grid.dy();
+  const double area = grid.dx(0) * grid.dy(0);
   io::Json comparison = io::Json::object(), area_difference = io::Json::object(), relative = io::Json::object(),
            overlap = io::Json::object();
   for (double thr : lagrangian_.settings().deposit_thresholds) {

@@ -64,6 +64,17 @@ EulerianModel::EulerianModel(sim::RunContext& context, const grid::GridSpec& spe
   }
   Kokkos::deep_copy(inv_dz_, inv_dz);
   Kokkos::deep_copy(inv_face_spacing_, inv_h);
+  auto inverses = [](const char* name, int n, auto length) {
+    Kokkos::View<double*> view(std::string(name), n);
+    auto host = Kokkos::create_mirror_view(view);
+    for (int l = 0; l < n; ++l) host(l) = 1.0 / length(l);
+    Kokkos::deep_copy(view, host);
+    return view;
+  };
+  inv_dx_ = inverses("inverse_dx", grid_.local_ni(), [&](int li) { return grid_.dx(grid_.global_i(li)); });
+  inv_dy_ = inverses("inverse_dy", grid_.local_nj(), [&](int lj) { return grid_.dy(grid_.global_j(lj)); });
+  inv_dx_between_ = inverses("inverse_dx_between", grid_.local_ni(), [&](int li) { return grid_.dx_between(grid_.global_i(li)); });
+  inv_dy_between_ = inverses("inverse_dy_between", grid_.local_nj(), [&](int lj) { return grid_.dy_between(grid_.global_j(lj)); });
   line_outflow_host_ = Kokkos::create_mirror_view(line_outflow_);
   if (grid_.nz() > kMaxLevels) {
     throw InputError(strformat("grid.cells: %d levels; the Eulerian plume model holds at most %d", grid_.nz(), kMaxLevels));
@@ -143,8 +154,8 @@ void EulerianModel::update_diffusivities() {
 double EulerianModel::courant_rate() const {
   const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
   const int g = grid_.ghost(), nz = grid_.nz();
-  const double dx = grid_.dx(), dy = grid_.dy();
-  const double diffusion = 1.0 / (dx * dx) + 1.0 / (dy * dy);
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
+  const auto dxc = grid_.dx_between_local_view(), dyc = grid_.dy_between_local_view();
   const auto dz = grid_.dz_view();
   double rate = 0.0;
   // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion, per second:
@@ -156,12 +167,17 @@ double EulerianModel::courant_rate() const {
       KOKKOS_LAMBDA(int i, int j, double& m) {
         // Plain selections rather than fmax, which GCC calls out of line (its NaN rule) inside this loop.
         auto larger = [](double a, double b) { return a > b ? a : b; };
+        // Diffusion's bound with the narrowest of the widths and centre distances it involves (on
+        // uniform columns all equal).
+        auto smallest = [](double a, double b, double c) { return a < b ? (a < c ? a : c) : (b < c ? b : c); };
+        const double hx = smallest(dx(i), dxc(i), dxc(i + 1)), hy = smallest(dy(j), dyc(j), dyc(j + 1));
+        const double diffusion = 1.0 / (hx * hx) + 1.0 / (hy * hy);
         double column = 0.0;
         for (int k = 0; k < nz; ++k) {
           const double uu = larger(km::fabs(U(i, j, k)), km::fabs(U(i + 1, j, k)));
           const double vv = larger(km::fabs(V(i, j, k)), km::fabs(V(i, j + 1, k)));
           const double ww = larger(km::fabs(W(i, j, k)), km::fabs(W(i, j, k + 1)));
-          const double r = uu / dx + vv / dy + w_weight * ww / dz(k) + 2.0 * KH(i, j, k) * diffusion;
+          const double r = uu / dx(i) + vv / dy(j) + w_weight * ww / dz(k) + 2.0 * KH(i, j, k) * diffusion;
           column = column > r ? column : r;
         }
         if (column > m) m = column;
@@ -201,7 +217,6 @@ double EulerianModel::stable_dt(double time, double cfl) {
 
 void EulerianModel::emit(double t0, double t1) {
   const int nz = grid_.nz();
-  const double cell_area = grid_.dx() * grid_.dy();
   auto c_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), c_.view());
   bool changed = false;
   for (const auto& s : sources_) {
@@ -211,14 +226,14 @@ void EulerianModel::emit(double t0, double t1) {
     // spread along its segment; each sample carries an equal share of the step's mass.
     std::vector<std::pair<double, double>> points;
     if (s.kind == Source::Kind::Line) {
-      const int n = std::max(2, static_cast<int>(std::ceil(s.length() / (0.5 * std::min(grid_.dx(), grid_.dy())))));
+      const int n = std::max(2, static_cast<int>(std::ceil(s.length() / (0.5 * std::min(grid_.min_dx(), grid_.min_dy())))));
       for (int p = 0; p < n; ++p) {
         const double f = (p + 0.5) / n;
         points.emplace_back(s.path[0] + f * (s.path[2] - s.path[0]), s.path[1] + f * (s.path[3] - s.path[1]));
       }
     } else {
       const double travel = s.kind == Source::Kind::Moving ? s.speed * (t1 - t0) : 0.0;
-      const int n = std::max(1, static_cast<int>(std::ceil(travel / (0.5 * std::min(grid_.dx(), grid_.dy())))));
+      const int n = std::max(1, static_cast<int>(std::ceil(travel / (0.5 * std::min(grid_.min_dx(), grid_.min_dy())))));
       for (int p = 0; p < n; ++p) {
         double x, y;
         s.position(t0 + (p + 0.5) / n * (t1 - t0), x, y);
@@ -233,13 +248,17 @@ void EulerianModel::emit(double t0, double t1) {
       std::vector<std::tuple<int, int, double>> columns;
       double held = 0.0;
       const int ci = grid_.cell_i(x), cj = grid_.cell_j(y);
-      const int ri = static_cast<int>(std::ceil(s.radius / grid_.dx())), rj = static_cast<int>(std::ceil(s.radius / grid_.dy()));
-      for (int gj = cj - rj; gj <= cj + rj; ++gj)
-        for (int gi = ci - ri; gi <= ci + ri; ++gi) {
+      // The columns the disk's bounding box touches.
+      const int i_lo = s.radius > 0.0 ? std::max(0, grid_.cell_i(std::max(x - s.radius, grid_.x_face(0)))) : ci;
+      const int i_hi = s.radius > 0.0 ? grid_.cell_i(std::min(x + s.radius, grid_.x_face(grid_.nx()))) : ci;
+      const int j_lo = s.radius > 0.0 ? std::max(0, grid_.cell_j(std::max(y - s.radius, grid_.y_face(0)))) : cj;
+      const int j_hi = s.radius > 0.0 ? grid_.cell_j(std::min(y + s.radius, grid_.y_face(grid_.ny()))) : cj;
+      for (int gj = j_lo; gj <= j_hi; ++gj)
+        for (int gi = i_lo; gi <= i_hi; ++gi) {
           if (gi < 0 || gj < 0 || gi >= grid_.nx() || gj >= grid_.ny()) continue;
           const double xc = grid_.x_center(gi), yc = grid_.y_center(gj);
-          const double area = s.radius > 0.0 ? disk_rectangle_area(x, y, s.radius, xc - 0.5 * grid_.dx(), xc + 0.5 * grid_.dx(),
-                                                                    yc - 0.5 * grid_.dy(), yc + 0.5 * grid_.dy())
+          const double area = s.radius > 0.0 ? disk_rectangle_area(x, y, s.radius, grid_.x_face(gi), grid_.x_face(gi + 1),
+                                                                    grid_.y_face(gj), grid_.y_face(gj + 1))
                                              : (gi == ci && gj == cj ? 1.0 : 0.0);
           if (!(area > 0.0)) continue;
           // Every rank decides the same columns: wetness from the seabed shape, not the local mask.
@@ -273,7 +292,7 @@ void EulerianModel::emit(double t0, double t1) {
           if (mass <= 0.0) continue;
           for (int k = kb; k < nz; ++k) {
             if (overlap[k] <= 0.0) continue;
-            c_host(li, lj, n * nz + k) += mass * overlap[k] / covered / (cell_area * grid_.dz(k));
+            c_host(li, lj, n * nz + k) += mass * overlap[k] / covered / (grid_.cell_area(gi, gj) * grid_.dz(k));
           }
           changed = true;
         }
@@ -345,7 +364,7 @@ ColumnStep EulerianModel::column_step(double dt, double exposure_dt, bool solve,
   step.c_total = c_total_.view(), step.deposit = deposit_.view(), step.column_max = column_max_.view();
   step.time_above = time_above_.view();
   step.dry_density = device_.dry_density, step.thresholds = device_.concentration_thresholds;
-  step.cell_area = grid_.dx() * grid_.dy();
+  step.dx = grid_.dx_local_view(), step.dy = grid_.dy_local_view();
   step.exposure_dt = exposure_dt;
   step.first_row = grid_.ghost(), step.rows = grid_.owned().nj();
   return step;
@@ -379,7 +398,8 @@ void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, do
   stage.g = grid_.ghost(), stage.ni = grid_.owned().ni(), stage.nj = grid_.owned().nj(), stage.nz = grid_.nz();
   stage.nclasses = nclasses_;
   stage.gi0 = grid_.owned().i_begin, stage.gj0 = grid_.owned().j_begin, stage.nx = grid_.nx(), stage.ny = grid_.ny();
-  stage.dt = dt, stage.dx = grid_.dx(), stage.dy = grid_.dy(), stage.inv_dx = 1.0 / grid_.dx(), stage.inv_dy = 1.0 / grid_.dy();
+  stage.dt = dt, stage.dx = grid_.dx_local_view(), stage.dy = grid_.dy_local_view();
+  stage.inv_dx = inv_dx_, stage.inv_dy = inv_dy_, stage.inv_dx_between = inv_dx_between_, stage.inv_dy_between = inv_dy_between_;
   stage.keep = keep_out;
   stage.implicit_w = settings_.implicit_w;
   stage.run();
@@ -479,22 +499,22 @@ double EulerianModel::suspended() const {
   const auto C = c_.view();
   const auto dz = grid_.dz_view();
   const int g = grid_.ghost(), nz = grid_.nz();
-  const double area = grid_.dx() * grid_.dy();
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   double total = 0.0;
   Kokkos::parallel_reduce(
       "plume_suspended", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nz * nclasses_}),
-      KOKKOS_LAMBDA(int i, int j, int kn, double& sum) { sum += C(i, j, kn) * dz(kn % nz) * area; }, total);
+      KOKKOS_LAMBDA(int i, int j, int kn, double& sum) { sum += C(i, j, kn) * dz(kn % nz) * (dx(i) * dy(j)); }, total);
   return grid::global_sum(grid_.comm(), total);
 }
 
 double EulerianModel::deposited() const {
   const auto BED = bed_.view();
   const int g = grid_.ghost();
-  const double area = grid_.dx() * grid_.dy();
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   double total = 0.0;
   Kokkos::parallel_reduce(
       "plume_deposited", Range3({g, g, 0}, {g + grid_.owned().ni(), g + grid_.owned().nj(), nclasses_}),
-      KOKKOS_LAMBDA(int i, int j, int n, double& sum) { sum += BED(i, j, n) * area; }, total);
+      KOKKOS_LAMBDA(int i, int j, int n, double& sum) { sum += BED(i, j, n) * (dx(i) * dy(j)); }, total);
   return grid::global_sum(grid_.comm(), total);
 }
 
@@ -653,12 +673,15 @@ void EulerianModel::finish(io::Json& summary) {
   write_impact_metrics(grid_, deposit_, column_max_, settings_, x0, y0, summary);
   summary["turbidity_volume_max_m3"] = max_volume_above_;
 
-  const double area = grid_.dx() * grid_.dy();
+  const auto& box = grid_.owned();
   io::Json per_class = io::Json::array();
   for (int n = 0; n < nclasses_; ++n) {
-    const auto bed = bed_mass(n);
+    const auto bed = bed_mass(n);  // [j][i] over the owned columns
     double local = 0.0;
-    for (double b : bed) local += b * area;
+    for (std::size_t c = 0; c < bed.size(); ++c) {
+      const int i = box.i_begin + static_cast<int>(c % box.ni()), j = box.j_begin + static_cast<int>(c / box.ni());
+      local += bed[c] * grid_.cell_area(i, j);
+    }
     per_class.push_back({{"name", settings_.classes[n].name},
                          {"settling_velocity_m_s", settings_.classes[n].settling_velocity},
                          {"emitted_kg", emitted_[n]},

@@ -114,6 +114,8 @@ class EulerianModel : public sim::Model {
   Kokkos::View<double**>::HostMirror line_outflow_host_;
   Kokkos::View<double*> inv_dz_;            ///< 1 / dz(k)
   Kokkos::View<double*> inv_face_spacing_;  ///< 1 / (z_center(k) - z_center(k-1)) at face k (0 at the ends)
+  /// 1 / column width and 1 / distance between the centres of columns li-1 and li, by local index.
+  Kokkos::View<double*> inv_dx_, inv_dy_, inv_dx_between_, inv_dy_between_;
 
   // Metrics.
   grid::Field c_total_, deposit_, column_max_, time_above_;
@@ -148,7 +150,7 @@ void EulerianModel::add_concentration(int n, Profile profile) {
       for (int k = bathymetry_.first_wet_host(li, lj); k < nz; ++k) {
         const double value = profile(grid_.x_center(grid_.global_i(li)), grid_.y_center(grid_.global_j(lj)), grid_.z_center(k));
         host(li, lj, n * nz + k) += value;
-        added += value * grid_.dx() * grid_.dy() * grid_.dz(k);
+        added += value * grid_.dx(grid_.global_i(li)) * grid_.dy(grid_.global_j(lj)) * grid_.dz(k);
       }
   Kokkos::deep_copy(c_.view(), host);
   emitted_[n] += grid::global_sum(grid_.comm(), added);

@@ -24,14 +24,14 @@ void constrain_to_bathymetry(const grid::StructuredGrid& grid, const grid::Bathy
         if (!here || k < wet(i - 1, j)) U(i, j, k) = 0.0;
         if (!here || k < wet(i, j - 1)) V(i, j, k) = 0.0;
       });
-  const double dx = grid.dx(), dy = grid.dy();
+  const auto dx = grid.dx_local_view(), dy = grid.dy_local_view();
   const auto dz = grid.dz_view();
   Kokkos::parallel_for(
       "plume_w_continuity", Range2({g, g}, {g + grid.owned().ni(), g + grid.owned().nj()}), KOKKOS_LAMBDA(int i, int j) {
         const int kb = wet(i, j);
         for (int k = 0; k <= kb && k <= nz; ++k) W(i, j, k) = 0.0;
         for (int k = kb; k < nz; ++k) {
-          const double divergence = (U(i + 1, j, k) - U(i, j, k)) / dx + (V(i, j + 1, k) - V(i, j, k)) / dy;
+          const double divergence = (U(i + 1, j, k) - U(i, j, k)) / dx(i) + (V(i, j + 1, k) - V(i, j, k)) / dy(j);
           W(i, j, k + 1) = W(i, j, k) - divergence * dz(k);
         }
       });
@@ -41,7 +41,8 @@ void smagorinsky_diffusivity(const grid::StructuredGrid& grid, const PlumeSettin
                              const grid::Field& v, grid::Field& kh, int ring) {
   const auto U = u.view(), V = v.view(), KH = kh.view();
   const int g = grid.ghost(), nz = grid.nz(), ni = grid.owned().ni(), nj = grid.owned().nj();
-  const double dx = grid.dx(), dy = grid.dy();
+  const auto dx = grid.dx_local_view(), dy = grid.dy_local_view();
+  const auto dxc = grid.dx_between_local_view(), dyc = grid.dy_between_local_view();
   const double cs2 = settings.smagorinsky_coefficient * settings.smagorinsky_coefficient;
   const double minimum = settings.kh_minimum;
   Kokkos::parallel_for(
@@ -49,12 +50,12 @@ void smagorinsky_diffusivity(const grid::StructuredGrid& grid, const PlumeSettin
       KOKKOS_LAMBDA(int i, int j, int k) {
         auto uc = [&](int ii, int jj) { return 0.5 * (U(ii, jj, k) + U(ii + 1, jj, k)); };
         auto vc = [&](int ii, int jj) { return 0.5 * (V(ii, jj, k) + V(ii, jj + 1, k)); };
-        const double ux = (U(i + 1, j, k) - U(i, j, k)) / dx;
-        const double vy = (V(i, j + 1, k) - V(i, j, k)) / dy;
-        const double uy = (uc(i, j + 1) - uc(i, j - 1)) / (2.0 * dy);
-        const double vx = (vc(i + 1, j) - vc(i - 1, j)) / (2.0 * dx);
+        const double ux = (U(i + 1, j, k) - U(i, j, k)) / dx(i);
+        const double vy = (V(i, j + 1, k) - V(i, j, k)) / dy(j);
+        const double uy = (uc(i, j + 1) - uc(i, j - 1)) / (dyc(j) + dyc(j + 1));
+        const double vx = (vc(i + 1, j) - vc(i - 1, j)) / (dxc(i) + dxc(i + 1));
         const double d = km::sqrt((ux - vy) * (ux - vy) + (uy + vx) * (uy + vx));
-        KH(i, j, k) = cs2 * dx * dy * d + minimum;
+        KH(i, j, k) = cs2 * dx(i) * dy(j) * d + minimum;
       });
 }
 

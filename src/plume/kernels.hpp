@@ -51,7 +51,10 @@ struct HorizontalStage {
   numerics::Limiter limiter = numerics::Limiter::VanLeer;
   int g = 2, ni = 1, nj = 1, nz = 1, nclasses = 1;  ///< halo width, owned columns and rows, levels, classes
   int gi0 = 0, gj0 = 0, nx = 1, ny = 1;  ///< global index of the first owned cell, global grid size
-  double dt = 0.0, inv_dx = 1.0, inv_dy = 1.0, dx = 1.0, dy = 1.0;
+  /// Column widths, their inverses and the inverse distances between the centres of columns li-1 and
+  /// li (lj-1 and lj), by local index: refined columns differ from line to line and row to row.
+  Kokkos::View<const double*> dx, dy, inv_dx, inv_dy, inv_dx_between, inv_dy_between;
+  double dt = 0.0;
   double keep = 0.0;  ///< out = keep out + (1 - keep) stage: 0, or 1/s in the last stage of SSPRK(s,2)
   bool implicit_w = false;  ///< upwind w flux backward Euler (see the file comment)
   bool skip_absent = true;  ///< skip the faces around cells a class has not reached (exact; off only to verify that)
@@ -87,10 +90,12 @@ struct HorizontalStageLines {
     double w[kMaxLevels + 1][kLanes];          ///< w on the bottom faces (0 below the bed)
     double forward[kMaxLevels][kLanes];        ///< Thomas's forward coefficients
     int kb[kLanes];
+    double width_x[kLanes], width_y[kLanes];  ///< each column's widths (its open top's outflow)
     ColumnOf<View3> result[kClasses][kLanes];
 
-    KOKKOS_INLINE_FUNCTION void add_column(int lane, int k0, int nz, const ColumnOf<View3>& wc) {
+    KOKKOS_INLINE_FUNCTION void add_column(int lane, int k0, int nz, const ColumnOf<View3>& wc, double dx, double dy) {
       kb[lane] = k0;
+      width_x[lane] = dx, width_y[lane] = dy;
       for (int k = 0; k < k0; ++k) w[k][lane] = 0.0;
       for (int k = k0; k <= nz; ++k) w[k][lane] = wc[k];
     }
@@ -102,6 +107,7 @@ struct HorizontalStageLines {
     }
     KOKKOS_INLINE_FUNCTION void add_dry(int lane, int nz, int classes) {
       kb[lane] = nz;
+      width_x[lane] = width_y[lane] = 0.0;
       for (int k = 0; k <= nz; ++k) w[k][lane] = 0.0;
       for (int m = 0; m < classes; ++m)
         for (int k = 0; k < nz; ++k) rhs[m][k][lane] = 0.0;
@@ -159,7 +165,7 @@ struct HorizontalStageLines {
             out[k] = keep > 0.0 ? averaged : rhs[m][k][l];  // a first stage never reads what `out` held
           }
           const double w_out = w[nz][l];
-          lanes_out[m] += (w_out > 0.0 ? w_out * rhs[m][nz - 1][l] : 0.0) * s.dx * s.dy;  // the open top's outflow
+          lanes_out[m] += (w_out > 0.0 ? w_out * rhs[m][nz - 1][l] : 0.0) * width_x[l] * width_y[l];  // the open top's outflow
         }
         out_top[m] += lanes_out[m];
       }
@@ -178,7 +184,8 @@ struct HorizontalStageLines {
     const int classes = s.nclasses - first_class < kClasses ? s.nclasses - first_class : kClasses;
     const int gi = s.gi0 + i - s.g;
     const bool west_boundary = gi == 0, east_boundary = gi == s.nx - 1;
-    const double inv_dx = s.inv_dx, inv_dy = s.inv_dy, dt = s.dt;
+    const double dt = s.dt, dx = s.dx(i);
+    const double inv_dx = s.inv_dx(i), inv_dx_west = s.inv_dx_between(i), inv_dx_east = s.inv_dx_between(i + 1);
     const double* inv_dz = s.inv_dz.data();
     // 1 / dz of the level above each level (the top level's own, never selected), read without a gather.
     double inv_dz_above[kMaxLevels];
@@ -202,6 +209,7 @@ struct HorizontalStageLines {
     for (int j = s.g; j < s.g + s.nj; ++j) {
       const int lane = (j - s.g) % kLanes;
       const bool last = j == s.g + s.nj - 1;
+      const double dy = s.dy(j), inv_dy = s.inv_dy(j), inv_dy_south = s.inv_dy_between(j), inv_dy_north = s.inv_dy_between(j + 1);
       const int kb = s.first_wet(i, j);
       const bool south_boundary = s.gj0 + j - s.g == 0, north_boundary = s.gj0 + j - s.g == s.ny - 1;
       const int kb_w = s.first_wet(i - 1, j), kb_e = s.first_wet(i + 1, j);
@@ -244,7 +252,7 @@ struct HorizontalStageLines {
           const double courant = (wf > 0.0 ? wf : -wf) * dt * (wf > 0.0 || k + 1 >= nz ? inv_dz[k] : inv_dz_above[k]);
           blend[k] = courant < 0.5 ? 1.0 - 2.0 * courant : 0.0;
         }
-        block.add_column(lane, kb, nz, wc);
+        block.add_column(lane, kb, nz, wc, dx, dy);
       }
       top[kb] = 0.0;
       for (int m = 0; m < classes; ++m) {
@@ -276,7 +284,7 @@ struct HorizontalStageLines {
           if (j == s.g) {
             HADAL_INDEPENDENT_ITERATIONS
             for (int k = kb; k < nz; ++k) {
-              const double diffusive = kh_south[k] * (c[k] - cs1[k]) * inv_dy;
+              const double diffusive = kh_south[k] * (c[k] - cs1[k]) * inv_dy_south;
               south_m[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) -
                            (k >= open_south ? diffusive : 0.0);
             }
@@ -306,19 +314,19 @@ struct HorizontalStageLines {
           // a neighbour's seabed a face touches rock: its velocity is zero and its diffusive flux is left out.
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
-            const double diffusive = kh_north[k] * (cn1[k] - c[k]) * inv_dy;
+            const double diffusive = kh_north[k] * (cn1[k] - c[k]) * inv_dy_north;
             north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) -
                        (k >= open_north ? diffusive : 0.0);
           }
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
-            const double diffusive = kh_west[k] * (c[k] - cw1[k]) * inv_dx;
+            const double diffusive = kh_west[k] * (c[k] - cw1[k]) * inv_dx_west;
             west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) -
                       (k >= open_west ? diffusive : 0.0);
           }
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
-            const double diffusive = kh_east[k] * (ce1[k] - c[k]) * inv_dx;
+            const double diffusive = kh_east[k] * (ce1[k] - c[k]) * inv_dx_east;
             east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) -
                       (k >= open_east ? diffusive : 0.0);
           }
@@ -347,7 +355,7 @@ struct HorizontalStageLines {
         // What leaves through the domain's boundary faces (outward positive; advective only there).
         if (west_boundary || east_boundary || south_boundary || north_boundary) {
           for (int k = kb; k < nz; ++k) {
-            const double area_x = s.dy * s.dz(k), area_y = s.dx * s.dz(k);
+            const double area_x = dy * s.dz(k), area_y = dx * s.dz(k);
             if (west_boundary) outflow[m] -= west[k] * area_x;
             if (east_boundary) outflow[m] += east[k] * area_x;
             if (south_boundary) outflow[m] -= south_m[k] * area_y;
@@ -355,7 +363,7 @@ struct HorizontalStageLines {
           }
         }
         for (int k = kb; k < nz; ++k) south_m[k] = north[k];
-        if constexpr (!ImplicitW) outflow[m] += top[nz] * s.dx * s.dy;  // what leaves through the open top
+        if constexpr (!ImplicitW) outflow[m] += top[nz] * dx * dy;  // what leaves through the open top
       }
       if constexpr (ImplicitW) {
         if (lane == kLanes - 1 || last) block.solve(s, lane + 1, classes, outflow);
@@ -397,7 +405,8 @@ struct ColumnStep {
   View3 c_total, deposit, column_max, time_above;  ///< cell total; maps (deposit, running maximum, time above)
   View3 near_bed;  ///< optional map: total concentration in the lowest wet cell
   Kokkos::View<double*> dry_density, thresholds;
-  double cell_area = 1.0, exposure_dt = 0.0;  ///< exposure_dt: time added to the maps (0: none)
+  Kokkos::View<const double*> dx, dy;  ///< column widths by local index (the columns' areas)
+  double exposure_dt = 0.0;            ///< time added to the maps (0: none)
   int first_row = 0, rows = 0;                ///< the owned columns along j: local index of the first, count
 
   /// The number of blocks along j to launch.
@@ -416,7 +425,7 @@ struct ColumnStep {
   KOKKOS_INLINE_FUNCTION void record(int i, int j, double& suspended, double& deposited, double& volume) const {
     const auto& c = solve.c;
     const int nz = solve.nz, nn = solve.nclasses, kb = solve.first_wet(i, j);
-    const double first_threshold = thresholds(0);
+    const double first_threshold = thresholds(0), cell_area = dx(i) * dy(j);
     // The classes' sum level by level, class after class (contiguous loops, the same order of addition
     // as a sum over the classes per level).
     const auto total = column_of(c_total, i, j, 0);

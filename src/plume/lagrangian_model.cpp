@@ -33,7 +33,7 @@ constexpr std::uint64_t kSampleStream = ~0ULL - 1;   // ... and for choosing the
 FlowGeometry flow_geometry_of(const grid::StructuredGrid& grid) {
   FlowGeometry f;
   f.x0 = grid.spec().x0, f.y0 = grid.spec().y0, f.lx = grid.spec().lx, f.ly = grid.spec().ly;
-  f.dx = grid.dx(), f.dy = grid.dy(), f.inv_dx = 1.0 / f.dx, f.inv_dy = 1.0 / f.dy;
+  f.dx = grid.dx(0), f.dy = grid.dy(0), f.inv_dx = 1.0 / f.dx, f.inv_dy = 1.0 / f.dy;
   f.nx = grid.nx(), f.ny = grid.ny(), f.nz = grid.nz(), f.g = grid.ghost();
   f.i_begin = grid.owned().i_begin, f.j_begin = grid.owned().j_begin;
   f.local_ni = grid.local_ni(), f.local_nj = grid.local_nj();
@@ -103,6 +103,7 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
       release_carry_(sources_.size() * static_cast<std::size_t>(nclasses_), 0.0),
       listed_count_("listed_count"),
       write_files_(write_files) {
+  grid_.require_uniform_columns("the particle model (its cell lookup and Pollock's path)");
   geometry_ = flow_geometry_of(grid_);
   // Every rank knows the wet level of every column, so releases are decided identically everywhere.
   first_wet_global_host_ = Kokkos::create_mirror_view(first_wet_global_);
@@ -181,7 +182,7 @@ double LagrangianModel::stable_dt(double time, double cfl) {
   auto rate_of = [&](const Field& u, const Field& v) {
     const auto U = u.view(), V = v.view();
     const int g = grid_.ghost();
-    const double dx = grid_.dx(), dy = grid_.dy();
+    const double dx = grid_.dx(0), dy = grid_.dy(0);
     double rate = 0.0;
     Kokkos::parallel_reduce(
         "lagrangian_cfl", Range3({g, g, 0}, {g + grid_.owned().ni() + 1, g + grid_.owned().nj() + 1, grid_.nz()}),
@@ -208,8 +209,8 @@ void LagrangianModel::add_particles(const std::vector<ParticleRecord>& records) 
   std::vector<ParticleRecord> mine;
   const double x0 = grid_.spec().x0, y0 = grid_.spec().y0;
   for (const auto& r : records) {
-    const int gi = std::clamp(static_cast<int>(std::floor((r.x - x0) / grid_.dx())), 0, grid_.nx() - 1);
-    const int gj = std::clamp(static_cast<int>(std::floor((r.y - y0) / grid_.dy())), 0, grid_.ny() - 1);
+    const int gi = std::clamp(static_cast<int>(std::floor((r.x - x0) / grid_.dx(0))), 0, grid_.nx() - 1);
+    const int gj = std::clamp(static_cast<int>(std::floor((r.y - y0) / grid_.dy(0))), 0, grid_.ny() - 1);
     emitted_[static_cast<std::size_t>(r.cls)] += r.mass;
     emitted_n_[static_cast<std::size_t>(r.cls)] += 1;
     next_id_ = std::max<std::int64_t>(next_id_, r.id + 1);
@@ -228,8 +229,8 @@ void LagrangianModel::release(double t0, double t1) {
   const int nx = grid_.nx(), ny = grid_.ny(), nz = grid_.nz();
   const double top = grid_.z_face(nz);
   auto column = [&](double x, double y, int& gi, int& gj) {
-    gi = std::clamp(static_cast<int>(std::floor((x - x0) / grid_.dx())), 0, nx - 1);
-    gj = std::clamp(static_cast<int>(std::floor((y - y0) / grid_.dy())), 0, ny - 1);
+    gi = std::clamp(static_cast<int>(std::floor((x - x0) / grid_.dx(0))), 0, nx - 1);
+    gj = std::clamp(static_cast<int>(std::floor((y - y0) / grid_.dy(0))), 0, ny - 1);
   };
   for (std::size_t si = 0; si < sources_.size(); ++si) {
     const auto& s = sources_[si];
@@ -342,7 +343,7 @@ std::size_t LagrangianModel::move(double dt) {
   mover.deposition = settings_.deposition;
   mover.tau_cd = settings_.critical_shear_deposition;
   mover.erosion = settings_.erosion();
-  mover.area = grid_.dx() * grid_.dy();
+  mover.area = grid_.dx(0) * grid_.dy(0);
   Kokkos::parallel_for("lagrangian_move", Kokkos::RangePolicy<>(0, n), mover);
   auto concentration = c_class_.view();
   Kokkos::Experimental::contribute(concentration, mover.bins);
@@ -452,7 +453,7 @@ void LagrangianModel::settle_listed(std::size_t listed) {
     const auto C = particles_.cls, E = particles_.event;
     const auto dest = destination_;
     const auto geo = geometry_;
-    const double inv_area = 1.0 / (grid_.dx() * grid_.dy());
+    const double inv_area = 1.0 / (grid_.dx(0) * grid_.dy(0));
     Kokkos::parallel_for(
         "lagrangian_settle", Kokkos::RangePolicy<>(0, listed), KOKKOS_LAMBDA(std::size_t q) {
           const int p = list(q);
@@ -500,7 +501,7 @@ void LagrangianModel::absorb(std::size_t begin, std::size_t end, bool bin) {
   const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
   const auto C = particles_.cls, E = particles_.event, S = particles_.state;
   const auto geo = geometry_;
-  const double area = grid_.dx() * grid_.dy();
+  const double area = grid_.dx(0) * grid_.dy(0);
   const int nz = grid_.nz();
   Kokkos::parallel_for(
       "lagrangian_absorb", Kokkos::RangePolicy<>(begin, end), KOKKOS_LAMBDA(std::size_t p) {
@@ -529,7 +530,7 @@ void LagrangianModel::smooth(Field& f, const Kokkos::View<int**>& wet_levels) co
   // variance 2 alpha passes dx^2 per direction.
   const double sigma = lagrangian_.smoothing_length;
   if (sigma <= 0.0) return;
-  const double dx = grid_.dx(), dy = grid_.dy();
+  const double dx = grid_.dx(0), dy = grid_.dy(0);
   const double sum = sigma * sigma / (2.0 * dx * dx) + sigma * sigma / (2.0 * dy * dy);
   const int passes = std::max(1, static_cast<int>(std::ceil(sum / 0.4)));
   const double ax = sigma * sigma / (2.0 * passes * dx * dx), ay = sigma * sigma / (2.0 * passes * dy * dy);
@@ -570,7 +571,7 @@ void LagrangianModel::bin_all() {
   const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
   const auto C = particles_.cls, S = particles_.state;
   const auto geo = geometry_;
-  const double area = grid_.dx() * grid_.dy();
+  const double area = grid_.dx(0) * grid_.dy(0);
   const int nz = grid_.nz();
   Kokkos::parallel_for(
       "lagrangian_bin", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
@@ -586,7 +587,7 @@ void LagrangianModel::bin_all() {
 
 void LagrangianModel::update_metrics(double dt) {
   const int nz = grid_.nz(), nn = nclasses_, g = grid_.ghost();
-  const double area = grid_.dx() * grid_.dy();
+  const double area = grid_.dx(0) * grid_.dy(0);
   const auto CC = c_class_.view(), CT = c_total_.view(), BED = bed_.view(), DEP = deposit_.view();
   const auto dry = device_.dry_density;
   Kokkos::parallel_for(

@@ -44,7 +44,7 @@ class OverturningFlow : public sim::FlowProvider {
   explicit OverturningFlow(double amplitude) : a_(amplitude) {}
   void velocity(double, grid::Field& u, grid::Field& v, grid::Field& w) override {
     const grid::StructuredGrid& grid_ = u.grid();
-    const double lx = grid_.nx() * grid_.dx(), z0 = grid_.z_face(0), h = grid_.z_face(grid_.nz()) - z0;
+    const double lx = grid_.x_face(grid_.nx()) - grid_.x_face(0), z0 = grid_.z_face(0), h = grid_.z_face(grid_.nz()) - z0;
     auto psi = [&](int gi, int k) {
       return a_ * std::sin(M_PI * (grid_.x_face(gi) - grid_.x_face(0)) / lx) * std::sin(M_PI * (grid_.z_face(k) - z0) / h);
     };
@@ -54,7 +54,7 @@ class OverturningFlow : public sim::FlowProvider {
       for (int i = g; i < g + ni + 1; ++i) {
         const int gi = grid_.owned().i_begin + i - g;
         for (int k = 0; k < nz; ++k) U(i, j, k) = -(psi(gi, k + 1) - psi(gi, k)) / grid_.dz(k);
-        for (int k = 0; k <= nz; ++k) W(i, j, k) = gi < grid_.nx() ? (psi(gi + 1, k) - psi(gi, k)) / grid_.dx() : 0.0;
+        for (int k = 0; k <= nz; ++k) W(i, j, k) = gi < grid_.nx() ? (psi(gi + 1, k) - psi(gi, k)) / grid_.dx(gi) : 0.0;
       }
     Kokkos::deep_copy(u.view(), U);
     Kokkos::deep_copy(w.view(), W);

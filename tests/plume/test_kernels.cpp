@@ -18,6 +18,24 @@ using namespace hadal::plume;
 
 namespace {
 
+/// Sets the stage's column widths from dx(i) and dy(j) over local indices [0, ni) and [0, nj), with the
+/// centre distances between neighbours.
+template <class Fx, class Fy>
+void set_widths(HorizontalStage& stage, int ni, int nj, Fx dx, Fy dy) {
+  auto filled = [](const char* name, int n, auto value) {
+    Kokkos::View<double*> view(std::string(name), n);
+    auto host = Kokkos::create_mirror_view(view);
+    for (int l = 0; l < n; ++l) host(l) = value(l);
+    Kokkos::deep_copy(view, host);
+    return view;
+  };
+  stage.dx = filled("dx", ni, dx), stage.dy = filled("dy", nj, dy);
+  stage.inv_dx = filled("inv_dx", ni, [&](int i) { return 1.0 / dx(i); });
+  stage.inv_dy = filled("inv_dy", nj, [&](int j) { return 1.0 / dy(j); });
+  stage.inv_dx_between = filled("inv_dx_between", ni, [&](int i) { return i > 0 ? 2.0 / (dx(i) + dx(i - 1)) : 1.0 / dx(i); });
+  stage.inv_dy_between = filled("inv_dy_between", nj, [&](int j) { return j > 0 ? 2.0 / (dy(j) + dy(j - 1)) : 1.0 / dy(j); });
+}
+
 /// One owned column (with its two-cell halo of identical columns) of nz equal cells of height h, in a
 /// uniform upward flow w (the bed face carries nothing).
 struct RisingColumn {
@@ -39,6 +57,7 @@ struct RisingColumn {
     Kokkos::deep_copy(inv_dz, 1.0 / h);
     Kokkos::deep_copy(dz, h);
     stage.inv_dz = inv_dz, stage.dz = dz;
+    set_widths(stage, width, width, [](int) { return 1.0; }, [](int) { return 1.0; });  // only w moves anything here
     stage.line_outflow = Kokkos::View<double**>("line_outflow", 1, 1);
     stage.g = g, stage.ni = 1, stage.nj = 1, stage.nz = nz, stage.nclasses = 1, stage.nx = 1, stage.ny = 1;
     stage.implicit_w = true;
@@ -134,6 +153,7 @@ TEST(HorizontalStageImplicitW, ColumnsSolvedSideBySideStayIndependent) {
   stage.u = View3("u", nx + 1, ny + 1, nz), stage.v = View3("v", nx + 1, ny + 1, nz);
   stage.w = View3("w", nx, ny, nz + 1), stage.kh = View3("kh", nx, ny, nz);
   stage.first_wet = Kokkos::View<int**>("first_wet", nx, ny);
+  set_widths(stage, nx, ny, [](int) { return 1.0; }, [](int) { return 1.0; });
   auto inv_dz = Kokkos::View<double*>("inv_dz", nz);
   auto dz = Kokkos::View<double*>("dz", nz);
   Kokkos::deep_copy(inv_dz, 1.0 / h);
@@ -232,7 +252,8 @@ TEST(HorizontalStage, ClassesSweptTogetherEqualEachSweptAlone) {
   Kokkos::deep_copy(dz, hdz), Kokkos::deep_copy(inv_dz, hinv);
   base.inv_dz = inv_dz, base.dz = dz;
   base.g = g, base.ni = ni, base.nj = nj, base.nz = nz, base.nx = ni, base.ny = nj;  // every side a boundary
-  base.dt = 2.0, base.dx = 10.0, base.dy = 12.0, base.inv_dx = 0.1, base.inv_dy = 1.0 / 12.0;
+  base.dt = 2.0;  // refined columns: widths that change from line to line and row to row
+  set_widths(base, nx, ny, [](int i) { return 10.0 * (1.0 + 0.07 * i); }, [](int j) { return 12.0 / (1.0 + 0.05 * j); });
   auto concentration = [&](int n, int i, int j, int k) { return k >= hkb(i, j) ? hash(i, j, k, 10 + n) : 0.0; };
 
   for (bool implicit_w : {false, true}) {
@@ -308,7 +329,8 @@ TEST(HorizontalStage, SkippingCellsAClassHasNotReachedIsExact) {
   Kokkos::deep_copy(base.kh, 0.3), Kokkos::deep_copy(base.first_wet, hkb);
   base.inv_dz = inv_dz, base.dz = dz;
   base.g = g, base.ni = ni, base.nj = nj, base.nz = nz, base.nclasses = classes, base.nx = ni, base.ny = nj;
-  base.dt = 2.0, base.dx = 5.0, base.dy = 5.0, base.inv_dx = 0.2, base.inv_dy = 0.2;
+  base.dt = 2.0;
+  set_widths(base, nx, ny, [](int) { return 5.0; }, [](int) { return 5.0; });
   base.line_outflow = Kokkos::View<double**>("outflow", ni, classes);
   View3 c("c", nx, ny, classes * nz);
   auto hc = Kokkos::create_mirror_view(c);

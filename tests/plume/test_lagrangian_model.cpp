@@ -131,7 +131,7 @@ TEST(ParticleVerification, WellMixedConditionHolds) {
     const std::size_t columns = static_cast<std::size_t>(g.owned().ni()) * g.owned().nj();
     std::vector<double> local(bins, 0.0), counts(bins, 0.0);
     for (int k = 0; k < bins; ++k)
-      for (std::size_t col = 0; col < columns; ++col) local[k] += c[k * columns + col] * g.dx() * g.dy() * g.dz(k);
+      for (std::size_t col = 0; col < columns; ++col) local[k] += c[k * columns + col] * g.dx(0) * g.dy(0) * g.dz(k);
     MPI_Allreduce(local.data(), counts.data(), bins, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     const double expected = static_cast<double>(count) / bins;
     for (int k = 0; k < bins; ++k) {
@@ -273,7 +273,7 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
     for (int j = 0; j < g.ny(); ++j)
       for (int i = 0; i < g.nx(); ++i) {
         const int kb = grid::Bathymetry::first_wet_index(g, shape.elevation(g.x_center(i), g.y_center(j)));
-        volume += g.dx() * g.dy() * (g.z_face(g.nz()) - g.z_face(kb));
+        volume += g.dx(0) * g.dy(0) * (g.z_face(g.nz()) - g.z_face(kb));
       }
     for (long q = 0; static_cast<long>(records.size()) < count; ++q) {
       const auto key = stream_key(31, static_cast<std::uint64_t>(q), 0);
@@ -289,7 +289,7 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
     b.run(t, 1200.0, 15.0);
     // Counts per wet cell away from the open ends (x in [60, 240] m) against density x volume.
     const auto c = b.model->concentration();
-    const double expected = static_cast<double>(count) / volume * g.dx() * g.dy() * g.dz(0);
+    const double expected = static_cast<double>(count) / volume * g.dx(0) * g.dy(0) * g.dz(0);
     double sums[3] = {0, 0, 0};
     for (int lj = 0; lj < g.owned().nj(); ++lj)
       for (int li = 0; li < g.owned().ni(); ++li) {
@@ -297,7 +297,7 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
         if (g.x_center(gi) < 60.0 || g.x_center(gi) > 240.0) continue;
         const int kb = grid::Bathymetry::first_wet_index(g, shape.elevation(g.x_center(gi), g.y_center(gj)));
         for (int k = kb; k < g.nz(); ++k) {
-          const double n = c[(static_cast<std::size_t>(k) * g.owned().nj() + lj) * g.owned().ni() + li] * g.dx() * g.dy() * g.dz(k);
+          const double n = c[(static_cast<std::size_t>(k) * g.owned().nj() + lj) * g.owned().ni() + li] * g.dx(0) * g.dy(0) * g.dz(k);
           sums[0] += (n - expected) * (n - expected) / expected;
           sums[1] = std::max(sums[1], std::abs(n / expected - 1.0));
           sums[2] += 1.0;
@@ -364,7 +364,7 @@ void step_walls_keep_the_motion_along_them(bool pollock) {
       for (int li = 0; li < g.owned().ni(); ++li) {
         const int gj = g.owned().j_begin + lj;
         if (gj < 3 || gj > 6) continue;
-        local[gj - 3] += c[(static_cast<std::size_t>(k) * g.owned().nj() + lj) * g.owned().ni() + li] * g.dx() * g.dy() * g.dz(k);
+        local[gj - 3] += c[(static_cast<std::size_t>(k) * g.owned().nj() + lj) * g.owned().ni() + li] * g.dx(0) * g.dy(0) * g.dz(k);
       }
   MPI_Allreduce(local, counts, 4, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   double chi2 = 0.0;

@@ -39,7 +39,7 @@ Areas areas_of_gaussian(int n, double amplitude, double sigma) {
     a.interpolated.push_back(summary["deposit_area_m2"][plume::threshold_key(thr)].get<double>());
     double count = 0.0;
     for (double v : block) count += v >= thr;
-    a.cells.push_back(grid::global_sum(MPI_COMM_WORLD, count) * g.dx() * g.dy());
+    a.cells.push_back(grid::global_sum(MPI_COMM_WORLD, count) * g.dx(0) * g.dy(0));
   }
   return a;
 }

@@ -2,8 +2,10 @@
 // Grid, halo exchange and reductions. Runs on 1 and 2 ranks; the answers must be identical.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "core/error.hpp"
 #include "grid/field.hpp"
 
 using namespace hadal::grid;
@@ -101,7 +103,7 @@ TEST(Grid, ReductionsAreIndependentOfTheDecomposition) {
   double exact = 0.0;
   for (int gj = 0; gj < grid.ny(); ++gj)
     for (int gi = 0; gi < grid.nx(); ++gi)
-      for (int k = 0; k < grid.nz(); ++k) exact += (1.0 + 0.01 * label(gi, gj, k) * 1e-4) * grid.dx() * grid.dy() * grid.dz(k);
+      for (int k = 0; k < grid.nz(); ++k) exact += (1.0 + 0.01 * label(gi, gj, k) * 1e-4) * grid.dx(gi) * grid.dy(gj) * grid.dz(k);
   EXPECT_NEAR(f.integral(), exact, 1e-12 * exact);
   EXPECT_DOUBLE_EQ(f.max_abs(), 1.0 + 0.01 * label(11, 5, 3) * 1e-4);
   const auto bad = f.first_non_finite();
@@ -124,6 +126,79 @@ TEST(Grid, NonFiniteValuesAreLocated) {
   } else {
     EXPECT_LT(bad[0], 0);
   }
+}
+
+TEST(Grid, RefinedFacesHaveOneWidthInTheBandAndGrowWithinTheLimit) {
+  // Constructed so that the answer is exact: 4 columns of 1 m over [0, 4] and 6 on each side doubling
+  // (2 + 4 + ... + 64 = 126 m) reach -126 and 130 at the largest ratio allowed. Five band columns of
+  // 0.8 m would need 7 doubling columns per side (0.8 (2 + ... + 64) = 100.8 m < 126 m), 14 of 11.
+  const auto x = refined_faces(-126.0, 130.0, 0.0, 4.0, 16, 2.0);
+  ASSERT_EQ(x.size(), 17u);
+  for (int i = 6; i <= 10; ++i) EXPECT_NEAR(x[i], i - 6, 1e-12) << i;
+  for (int i = 11; i <= 16; ++i) EXPECT_NEAR(x[i] - x[i - 1], std::pow(2.0, i - 10), 1e-9) << i;
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(x[i + 1] - x[i], std::pow(2.0, 6 - i), 1e-9) << i;
+  EXPECT_EQ(x.front(), -126.0);
+  EXPECT_EQ(x.back(), 130.0);
+  // The shipped kind of use: a 200 m x 150 m box in a 1.6 km domain. The band is uniform, the ratio
+  // within the limit, and the band is as narrow as it can be: one column more would not fit.
+  const auto f = refined_faces(0.0, 1600.0, 450.0, 650.0, 128, 1.1);
+  int first = 0;
+  while (f[first + 1] <= 450.0 + 1e-9) ++first;
+  const double h = f[first + 1] - f[first];
+  EXPECT_NEAR(f[first], 450.0, 1e-9);
+  int band = 0;
+  while (std::abs(f[first + band + 1] - f[first + band] - h) < 1e-9) ++band;
+  EXPECT_NEAR(band * h, 200.0, 1e-9);
+  for (int i = 1; i < 128; ++i) {
+    const double ratio = (f[i + 1] - f[i]) / (f[i] - f[i - 1]);
+    EXPECT_LE(std::max(ratio, 1.0 / ratio), 1.1 + 1e-12) << i;
+  }
+  EXPECT_NO_THROW(refined_faces(0.0, 1600.0, 450.0, 650.0, 128, 1.1));
+  // A band that is the whole domain gives uniform columns; bad ranges and impossible counts throw.
+  const auto u = refined_faces(0.0, 10.0, 0.0, 10.0, 5, 1.1);
+  for (int i = 0; i <= 5; ++i) EXPECT_NEAR(u[i], 2.0 * i, 1e-12);
+  EXPECT_THROW(refined_faces(0.0, 10.0, 5.0, 4.0, 5, 1.1), std::invalid_argument);
+  EXPECT_THROW(refined_faces(0.0, 10.0, -1.0, 4.0, 5, 1.1), std::invalid_argument);
+  EXPECT_THROW(refined_faces(0.0, 1000.0, 500.0, 501.0, 6, 1.05), std::invalid_argument);
+}
+
+TEST(Grid, RefinedColumnsGiveWidthsCentresLookupAndIntegrals) {
+  GridSpec spec = small_spec();
+  spec.x0 = 10.0;
+  spec.x_faces = refined_faces(10.0, 130.0, 50.0, 70.0, 12, 1.5);
+  spec.y_faces = refined_faces(0.0, 60.0, 0.0, 20.0, 6, 1.5);
+  StructuredGrid grid(MPI_COMM_WORLD, spec, 2);
+  EXPECT_FALSE(grid.uniform_columns());
+  EXPECT_THROW(grid.require_uniform_columns("this test"), hadal::InputError);
+  double min_dx = 1e30;
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_DOUBLE_EQ(grid.dx(i), spec.x_faces[i + 1] - spec.x_faces[i]);
+    EXPECT_DOUBLE_EQ(grid.x_center(i), 0.5 * (spec.x_faces[i] + spec.x_faces[i + 1]));
+    EXPECT_DOUBLE_EQ(grid.x_face(i), spec.x_faces[i]);
+    if (i > 0) {
+      EXPECT_DOUBLE_EQ(grid.dx_between(i), grid.x_center(i) - grid.x_center(i - 1));
+    }
+    // Lookups just inside each face, at the centre, and on the face itself.
+    EXPECT_EQ(grid.cell_i(spec.x_faces[i] + 1e-9), i);
+    EXPECT_EQ(grid.cell_i(grid.x_center(i)), i);
+    EXPECT_EQ(grid.cell_i(spec.x_faces[i + 1] - 1e-9), i);
+    min_dx = std::min(min_dx, grid.dx(i));
+  }
+  EXPECT_EQ(grid.cell_i(130.0), 11);
+  EXPECT_EQ(grid.cell_i(9.0), -1);
+  EXPECT_EQ(grid.cell_i(130.5), -1);
+  EXPECT_DOUBLE_EQ(grid.min_dx(), min_dx);
+  EXPECT_DOUBLE_EQ(grid.dx(-1), grid.dx(0));  // halo columns repeat the boundary column
+  EXPECT_DOUBLE_EQ(grid.x_center(-1), 10.0 - 0.5 * grid.dx(0));
+  // The local width views follow the global index of each local column.
+  const auto dx = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grid.dx_local_view());
+  const auto dyc = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grid.dy_between_local_view());
+  for (int li = 0; li < grid.local_ni(); ++li) EXPECT_DOUBLE_EQ(dx(li), grid.dx(grid.global_i(li)));
+  for (int lj = 0; lj < grid.local_nj(); ++lj) EXPECT_DOUBLE_EQ(dyc(lj), grid.dy_between(grid.global_j(lj)));
+  // A field's integral weighs each cell by its own area: a constant integrates to the volume exactly.
+  Field f(grid, "f", "1", "test");
+  f.fill(2.0);
+  EXPECT_NEAR(f.integral(), 2.0 * 120.0 * 60.0 * 100.0, 1e-9);
 }
 
 TEST(Grid, CellLookup) {
