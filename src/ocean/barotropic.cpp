@@ -96,7 +96,6 @@ BarotropicSolver::BarotropicSolver(const grid::StructuredGrid& grid, const grid:
       v_(grid, "v_face", "m s-1", "depth-mean y velocity on south faces", 1),
       v_next_(grid, "v_face", "m s-1", "depth-mean y velocity on south faces", 1),
       time_(start_time) {
-  grid.require_uniform_columns("the barotropic tide solver");
   // Land columns get depth 0, which every kernel reads as "dry".
   auto src = still_depth.view();
   auto d = depth_.view();
@@ -128,6 +127,7 @@ BarotropicSolver::BarotropicSolver(const grid::StructuredGrid& grid, const grid:
   // Ghost columns beyond the physical edges: copies of the edge values.
   apply_edge_ghosts(depth_, false, false);
   set_up_boundary_points();
+  set_up_metrics();
 
   double local_max = 0.0;
   Kokkos::parallel_reduce(
@@ -135,7 +135,9 @@ BarotropicSolver::BarotropicSolver(const grid::StructuredGrid& grid, const grid:
       KOKKOS_LAMBDA(const int i, const int j, double& m) { m = d(i, j, 0) > m ? d(i, j, 0) : m; },
       Kokkos::Max<double>(local_max));
   max_depth_ = grid::global_max(grid_.comm(), local_max);
-  const double inv = std::sqrt(1.0 / (grid_.dx(0) * grid_.dx(0)) + 1.0 / (grid_.dy(0) * grid_.dy(0)));
+  // The narrowest columns bound the fastest discrete mode (centre distances are never below the narrowest
+  // width); on uniform columns these are dx and dy.
+  const double inv = std::sqrt(1.0 / (grid_.min_dx() * grid_.min_dx()) + 1.0 / (grid_.min_dy() * grid_.min_dy()));
   const double c = std::sqrt(settings_.gravity * std::max(max_depth_, settings_.minimum_depth));
   gravity_wave_limit_ = 1.0 / (c * inv);
 }
@@ -147,13 +149,13 @@ void BarotropicSolver::set_drag_coefficient_field(const grid::Field& cd) {
 }
 
 double BarotropicSolver::stable_dt(double cfl) const {
-  const double inv2 = 1.0 / (grid_.dx(0) * grid_.dx(0)) + 1.0 / (grid_.dy(0) * grid_.dy(0));
+  const double inv2 = 1.0 / (grid_.min_dx() * grid_.min_dx()) + 1.0 / (grid_.min_dy() * grid_.min_dy());
   double limit = gravity_wave_limit_;
   if (settings_.viscosity > 0.0) limit = std::min(limit, 1.0 / (4.0 * settings_.viscosity * inv2));
   const double speed = max_speed();
   if (settings_.nonlinear && speed > 0.0) {
     // Centred advection under forward stepping: keep the advective Courant number well below the wave one.
-    limit = std::min(limit, 0.5 * std::min(grid_.dx(0), grid_.dy(0)) / speed);
+    limit = std::min(limit, 0.5 * std::min(grid_.min_dx(), grid_.min_dy()) / speed);
   }
   const double f_max = std::abs(settings_.coriolis_f0) +
                        std::abs(settings_.coriolis_beta) * (std::abs(grid_.spec().y0 - settings_.beta_reference_y) +
@@ -284,6 +286,54 @@ void BarotropicSolver::set_up_boundary_points() {
   }
 }
 
+void BarotropicSolver::set_up_metrics() {
+  // Second differences in flux form: with neighbours a below and b above and fluxes a control width c
+  // apart, ((f+ - f0) / b - (f0 - f-) / a) / c = ((a/c) f+ - ((a+b)/c) f0 + (b/c) f-) / (a b). Written with
+  // these weights, uniform columns (a = b = c) give exactly 1, 2, 1 and dx^2: the old arithmetic.
+  auto stencil = [](const char* name, int n, auto below, auto above, auto control) {
+    Stencil s{Kokkos::View<double*>(std::string(name) + "_up", n), Kokkos::View<double*>(std::string(name) + "_centre", n),
+              Kokkos::View<double*>(std::string(name) + "_down", n), Kokkos::View<double*>(std::string(name) + "_spacing2", n),
+              Kokkos::View<double*>(std::string(name) + "_span", n)};
+    auto up = Kokkos::create_mirror_view(s.up), centre = Kokkos::create_mirror_view(s.centre);
+    auto down = Kokkos::create_mirror_view(s.down), spacing2 = Kokkos::create_mirror_view(s.spacing2);
+    auto span = Kokkos::create_mirror_view(s.span);
+    for (int l = 0; l < n; ++l) {
+      const double a = below(l), b = above(l), c = control(l);
+      up(l) = a / c;
+      centre(l) = (a + b) / c;
+      down(l) = b / c;
+      spacing2(l) = a * b;
+      span(l) = a + b;
+    }
+    Kokkos::deep_copy(s.up, up);
+    Kokkos::deep_copy(s.centre, centre);
+    Kokkos::deep_copy(s.down, down);
+    Kokkos::deep_copy(s.spacing2, spacing2);
+    Kokkos::deep_copy(s.span, span);
+    return s;
+  };
+  const auto& g = grid_;
+  const int lni = g.local_ni(), lnj = g.local_nj();
+  // u points sit on x faces and y centres, v points on x centres and y faces.
+  u_along_x_ = stencil("ocean::u_along_x", lni, [&](int l) { return g.dx(g.global_i(l) - 1); },
+                       [&](int l) { return g.dx(g.global_i(l)); }, [&](int l) { return g.dx_between(g.global_i(l)); });
+  u_along_y_ = stencil("ocean::u_along_y", lnj, [&](int l) { return g.dy_between(g.global_j(l)); },
+                       [&](int l) { return g.dy_between(g.global_j(l) + 1); }, [&](int l) { return g.dy(g.global_j(l)); });
+  v_along_x_ = stencil("ocean::v_along_x", lni, [&](int l) { return g.dx_between(g.global_i(l)); },
+                       [&](int l) { return g.dx_between(g.global_i(l) + 1); }, [&](int l) { return g.dx(g.global_i(l)); });
+  v_along_y_ = stencil("ocean::v_along_y", lnj, [&](int l) { return g.dy(g.global_j(l) - 1); },
+                       [&](int l) { return g.dy(g.global_j(l)); }, [&](int l) { return g.dy_between(g.global_j(l)); });
+  u_row_y_ = Kokkos::View<double*>("ocean::u_row_y", lnj);
+  v_row_y_ = Kokkos::View<double*>("ocean::v_row_y", lnj);
+  auto uy = Kokkos::create_mirror_view(u_row_y_), vy = Kokkos::create_mirror_view(v_row_y_);
+  for (int l = 0; l < lnj; ++l) {
+    uy(l) = g.y_center(g.global_j(l));
+    vy(l) = g.y_face(g.global_j(l));
+  }
+  Kokkos::deep_copy(u_row_y_, uy);
+  Kokkos::deep_copy(v_row_y_, vy);
+}
+
 void BarotropicSolver::fill_forcing(double eta_time, double velocity_time) {
   if (!forcing_) return;
   for (int e = 0; e < 4; ++e) {
@@ -304,7 +354,7 @@ template <bool Nonlinear>
 void BarotropicSolver::continuity_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const double dx = grid_.dx(0), dy = grid_.dy(0);
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   auto h = depth_.view();
   auto eta = eta_.view();
   auto eta_new = eta_next_.view();
@@ -319,6 +369,7 @@ void BarotropicSolver::continuity_interior(double dt) {
         const auto ew = row_of(eta, i - 1), ec = row_of(eta, i), ee = row_of(eta, i + 1);
         const auto uc = row_of(u, i), ue = row_of(u, i + 1), vc = row_of(v, i);
         const auto out = row_of(eta_new, i);
+        const double width = dx(i);
         HADAL_INDEPENDENT_ITERATIONS
         for (int j = g; j < g + nj; ++j) {
           auto wet_total = [](double depth, double elevation) {
@@ -332,7 +383,7 @@ void BarotropicSolver::continuity_interior(double dt) {
           const double fe = face(dcen, wet_total(he[j], ee[j])) * ue[j];
           const double fs = face(wet_total(hc[j - 1], ec[j - 1]), dcen) * vc[j];
           const double fn = face(dcen, wet_total(hc[j + 1], ec[j + 1])) * vc[j + 1];
-          const double updated = ec[j] - dt * ((fe - fw) / dx + (fn - fs) / dy);
+          const double updated = ec[j] - dt * ((fe - fw) / width + (fn - fs) / dy(j));
           out[j] = hc[j] <= 0.0 ? 0.0 : updated;
         }
       });
@@ -342,7 +393,7 @@ void BarotropicSolver::continuity(double dt) {
   with_options([&](auto nonlinear, auto) { continuity_interior<decltype(nonlinear)::value>(dt); });
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const double dx = grid_.dx(0), dy = grid_.dy(0);
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   const bool nonlinear = settings_.nonlinear;
   auto h = depth_.view();
   auto eta = eta_.view();
@@ -357,10 +408,10 @@ void BarotropicSolver::continuity(double dt) {
         if (h(i, j, 0) <= 0.0) return;
         const double d = h(i, j, 0) + (nonlinear ? eta(i, j, 0) : 0.0);
         const int gi = i - g + gi0, gj = j - g + gj0;
-        if (gi == 0) sum += d * u(i, j, 0) * dy;
-        if (gi == nx - 1) sum -= d * u(i + 1, j, 0) * dy;
-        if (gj == 0) sum += d * v(i, j, 0) * dx;
-        if (gj == ny - 1) sum -= d * v(i, j + 1, 0) * dx;
+        if (gi == 0) sum += d * u(i, j, 0) * dy(j);
+        if (gi == nx - 1) sum -= d * u(i + 1, j, 0) * dy(j);
+        if (gj == 0) sum += d * v(i, j, 0) * dx(i);
+        if (gj == ny - 1) sum -= d * v(i, j + 1, 0) * dx(i);
       },
       inflow);
   local_inflow_ += dt * inflow;  // reduced over ranks only when asked (no collective per step)
@@ -373,10 +424,12 @@ template <bool Nonlinear, bool Viscous>
 void BarotropicSolver::momentum_u_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const double dx = grid_.dx(0), dy = grid_.dy(0), grav = settings_.gravity, visc = settings_.viscosity;
+  const double grav = settings_.gravity, visc = settings_.viscosity;
   const double f0 = settings_.coriolis_f0, beta = settings_.coriolis_beta, yref = settings_.beta_reference_y;
-  const double y0 = grid_.spec().y0;
-  const int gj0 = grid_.owned().j_begin;
+  // Pressure gradient across the centre distance; advection and viscosity on the u points' own spacing.
+  const auto dxb = grid_.dx_between_local_view();
+  const auto yu = u_row_y_;
+  const Stencil sx = u_along_x_, sy = u_along_y_;
   auto h = depth_.view();
   auto cd = drag_.view();
   auto eta = eta_.view();
@@ -394,20 +447,22 @@ void BarotropicSolver::momentum_u_interior(double dt) {
         const auto uw = row_of(u, i - 1), uc = row_of(u, i), ue = row_of(u, i + 1);
         const auto vw = row_of(v, i - 1), vc = row_of(v, i), vow = row_of(vold, i - 1), voc = row_of(vold, i);
         const auto out = row_of(un, i);
+        const double gap = dxb(i), up = sx.up(i), centre = sx.centre(i), down = sx.down(i), spacing2 = sx.spacing2(i),
+                     span = sx.span(i);
         HADAL_INDEPENDENT_ITERATIONS
         for (int j = g; j < g + nj; ++j) {
           const double vbar = 0.25 * (vw[j] + vc[j] + vw[j + 1] + vc[j + 1]);
           const double vbar_old = 0.25 * (vow[j] + voc[j] + vow[j + 1] + voc[j + 1]);
           const double v_coriolis = 1.5 * vbar - 0.5 * vbar_old;
-          const double y = y0 + (j - g + gj0 + 0.5) * dy;
-          const double f = f0 + beta * (y - yref);
-          double rhs = -grav * (ec[j] - ew[j]) / dx + f * v_coriolis;
+          const double f = f0 + beta * (yu(j) - yref);
+          double rhs = -grav * (ec[j] - ew[j]) / gap + f * v_coriolis;
           const double u0 = uc[j];
           if constexpr (Nonlinear) {
-            rhs -= u0 * (ue[j] - uw[j]) / (2 * dx) + vbar * (uc[j + 1] - uc[j - 1]) / (2 * dy);
+            rhs -= u0 * (ue[j] - uw[j]) / span + vbar * (uc[j + 1] - uc[j - 1]) / sy.span(j);
           }
           if constexpr (Viscous) {
-            rhs += visc * ((ue[j] - 2 * u0 + uw[j]) / (dx * dx) + (uc[j + 1] - 2 * u0 + uc[j - 1]) / (dy * dy));
+            rhs += visc * ((up * ue[j] - centre * u0 + down * uw[j]) / spacing2 +
+                           (sy.up(j) * uc[j + 1] - sy.centre(j) * u0 + sy.down(j) * uc[j - 1]) / sy.spacing2(j));
           }
           const double d = 0.5 * (hw[j] + hc[j]) + (Nonlinear ? 0.5 * (ew[j] + ec[j]) : 0.0);
           const double c_d = 0.5 * (cdw[j] + cdc[j]);
@@ -464,10 +519,11 @@ template <bool Nonlinear, bool Viscous>
 void BarotropicSolver::momentum_v_interior(double dt) {
   const int g = grid_.ghost();
   const int ni = grid_.owned().ni(), nj = grid_.owned().nj();
-  const int gj0 = grid_.owned().j_begin;
-  const double dx = grid_.dx(0), dy = grid_.dy(0), grav = settings_.gravity, visc = settings_.viscosity;
+  const double grav = settings_.gravity, visc = settings_.viscosity;
   const double f0 = settings_.coriolis_f0, beta = settings_.coriolis_beta, yref = settings_.beta_reference_y;
-  const double y0 = grid_.spec().y0;
+  const auto dyb = grid_.dy_between_local_view();
+  const auto yv = v_row_y_;
+  const Stencil sx = v_along_x_, sy = v_along_y_;
   auto h = depth_.view();
   auto cd = drag_.view();
   auto eta = eta_.view();
@@ -483,19 +539,20 @@ void BarotropicSolver::momentum_v_interior(double dt) {
         const auto uc = row_of(u, i), ue = row_of(u, i + 1), uoc = row_of(uold, i), uoe = row_of(uold, i + 1);
         const auto vw = row_of(v, i - 1), vc = row_of(v, i), ve = row_of(v, i + 1);
         const auto out = row_of(vn, i);
+        const double up = sx.up(i), centre = sx.centre(i), down = sx.down(i), spacing2 = sx.spacing2(i), span = sx.span(i);
         HADAL_INDEPENDENT_ITERATIONS
         for (int j = j_begin; j < g + nj; ++j) {
           const double ubar = 0.25 * (uc[j - 1] + ue[j - 1] + uc[j] + ue[j]);
           const double ubar_old = 0.25 * (uoc[j - 1] + uoe[j - 1] + uoc[j] + uoe[j]);
-          const double y = y0 + (j - g + gj0) * dy;
-          const double f = f0 + beta * (y - yref);
-          double rhs = -grav * (ec[j] - ec[j - 1]) / dy - f * 0.5 * (ubar + ubar_old);
+          const double f = f0 + beta * (yv(j) - yref);
+          double rhs = -grav * (ec[j] - ec[j - 1]) / dyb(j) - f * 0.5 * (ubar + ubar_old);
           const double v0 = vc[j];
           if constexpr (Nonlinear) {
-            rhs -= ubar * (ve[j] - vw[j]) / (2 * dx) + v0 * (vc[j + 1] - vc[j - 1]) / (2 * dy);
+            rhs -= ubar * (ve[j] - vw[j]) / span + v0 * (vc[j + 1] - vc[j - 1]) / sy.span(j);
           }
           if constexpr (Viscous) {
-            rhs += visc * ((ve[j] - 2 * v0 + vw[j]) / (dx * dx) + (vc[j + 1] - 2 * v0 + vc[j - 1]) / (dy * dy));
+            rhs += visc * ((up * ve[j] - centre * v0 + down * vw[j]) / spacing2 +
+                           (sy.up(j) * vc[j + 1] - sy.centre(j) * v0 + sy.down(j) * vc[j - 1]) / sy.spacing2(j));
           }
           const double d = 0.5 * (hc[j - 1] + hc[j]) + (Nonlinear ? 0.5 * (ec[j - 1] + ec[j]) : 0.0);
           const double c_d = 0.5 * (cdc[j - 1] + cdc[j]);
@@ -563,14 +620,19 @@ double BarotropicSolver::volume_anomaly() const {
   const int g = grid_.ghost();
   auto eta = eta_.view();
   auto h = depth_.view();
+  // Each cell weighed by its own area; uniform columns factor the one area out of the sum (as before).
+  const bool uniform = grid_.uniform_columns();
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   double sum = 0.0;
   Kokkos::parallel_reduce(
       "ocean::bt_volume", Policy2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
       KOKKOS_LAMBDA(const int i, const int j, double& s) {
-        if (h(i, j, 0) > 0.0) s += eta(i, j, 0);
+        const double area = uniform ? 1.0 : dx(i) * dy(j);
+        if (h(i, j, 0) > 0.0) s += eta(i, j, 0) * area;
       },
       sum);
-  return grid::global_sum(grid_.comm(), sum) * grid_.dx(0) * grid_.dy(0);
+  sum = grid::global_sum(grid_.comm(), sum);
+  return uniform ? sum * grid_.dx(0) * grid_.dy(0) : sum;
 }
 
 double BarotropicSolver::energy() const {
@@ -581,6 +643,8 @@ double BarotropicSolver::energy() const {
   auto v = v_.view();
   const double grav = settings_.gravity;
   const bool nonlinear = settings_.nonlinear;
+  const bool uniform = grid_.uniform_columns();  // as in volume_anomaly
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   double sum = 0.0;
   Kokkos::parallel_reduce(
       "ocean::bt_energy", Policy2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
@@ -589,10 +653,12 @@ double BarotropicSolver::energy() const {
         const double d = h(i, j, 0) + (nonlinear ? eta(i, j, 0) : 0.0);
         const double ke = 0.25 * (u(i, j, 0) * u(i, j, 0) + u(i + 1, j, 0) * u(i + 1, j, 0) + v(i, j, 0) * v(i, j, 0) +
                                   v(i, j + 1, 0) * v(i, j + 1, 0));
-        s += 0.5 * grav * eta(i, j, 0) * eta(i, j, 0) + d * ke;
+        const double area = uniform ? 1.0 : dx(i) * dy(j);
+        s += (0.5 * grav * eta(i, j, 0) * eta(i, j, 0) + d * ke) * area;
       },
       sum);
-  return grid::global_sum(grid_.comm(), sum) * grid_.dx(0) * grid_.dy(0);
+  sum = grid::global_sum(grid_.comm(), sum);
+  return uniform ? sum * grid_.dx(0) * grid_.dy(0) : sum;
 }
 
 double BarotropicSolver::max_speed() const {
@@ -668,7 +734,7 @@ void friction_velocity(const grid::StructuredGrid& grid, const grid::Field& u_fa
 
 void BarotropicSolver::vorticity(grid::Field& zeta) const {
   const int g = grid_.ghost();
-  const double dx = grid_.dx(0), dy = grid_.dy(0);
+  const auto dxb = grid_.dx_between_local_view(), dyb = grid_.dy_between_local_view();
   auto u = u_.view();
   auto v = v_.view();
   auto h = depth_.view();
@@ -678,7 +744,7 @@ void BarotropicSolver::vorticity(grid::Field& zeta) const {
       KOKKOS_LAMBDA(const int i, const int j) {
         // Corner vorticity dv/dx - du/dy at the four corners of the cell, averaged.
         auto corner = [&](int a, int b) {  // south-west corner of cell (a, b)
-          return (v(a, b, 0) - v(a - 1, b, 0)) / dx - (u(a, b, 0) - u(a, b - 1, 0)) / dy;
+          return (v(a, b, 0) - v(a - 1, b, 0)) / dxb(a) - (u(a, b, 0) - u(a, b - 1, 0)) / dyb(b);
         };
         z(i, j, 0) = h(i, j, 0) > 0.0
                          ? 0.25 * (corner(i, j) + corner(i + 1, j) + corner(i, j + 1) + corner(i + 1, j + 1))

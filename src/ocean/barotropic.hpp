@@ -78,7 +78,8 @@ class BarotropicSolver {
                    std::shared_ptr<const BoundaryForcing> forcing, double start_time = 0.0);
 
   /// Largest stable step for Courant number `cfl` (1 = the forward-backward gravity-wave limit
-  /// c dt sqrt(1/dx^2 + 1/dy^2) = 1, tightened by the viscous and advective limits). Global.
+  /// c dt sqrt(1/dx^2 + 1/dy^2) = 1 with the narrowest column widths, tightened by the viscous and
+  /// advective limits). Global.
   double stable_dt(double cfl) const;
   /// The gravity-wave limit alone (what `cfl` = 1 means), for reports.
   double gravity_wave_dt_limit() const { return gravity_wave_limit_; }
@@ -172,6 +173,15 @@ class BarotropicSolver {
   // faces (normal velocity), per local along-edge index; fixed, so set up once.
   std::array<std::vector<BoundaryPoint>, 4> centre_points_, face_points_;
   std::vector<ExternalState> states_;  ///< scratch of fill_forcing
+  /// Three-point stencil along one direction through u or v points, by local index (halo included):
+  /// flux-form second difference (up f(+1) - centre f(0) + down f(-1)) / spacing2 and centred first
+  /// difference (f(+1) - f(-1)) / span. Set up once from the column widths (set_up_metrics).
+  struct Stencil {
+    Kokkos::View<double*> up, centre, down, spacing2, span;
+  };
+  Stencil u_along_x_, u_along_y_, v_along_x_, v_along_y_;
+  Kokkos::View<double*> u_row_y_, v_row_y_;  ///< y of the u points (cell centres) and v points (faces), by local j
+  void set_up_metrics();
 };
 
 /// Bottom friction velocity u* = sqrt(C_d) |u| per owned column from depth-mean face velocities (cell-centred

@@ -313,6 +313,49 @@ double DownscaledFlow::max_speed(double t0, double t1) {
 
 // -------------------------------------------------------------------------------------------- saved
 
+void write_column_faces(io::H5File& file, const grid::StructuredGrid& grid) {
+  if (grid.uniform_columns()) return;
+  file.write_replicated("/x_faces", grid.x_nodes(), {"m", "x of the column faces (refined columns)", "none"});
+  file.write_replicated("/y_faces", grid.y_nodes(), {"m", "y of the column faces (refined columns)", "none"});
+}
+
+std::string column_mismatch(const io::H5File& file, const grid::GridSpec& spec) {
+  const double tol = 1e-9 * std::max(spec.lx, spec.ly);
+  // One axis: the stored faces, else uniform ones from the attributes (files of uniform grids, and files
+  // from before refined columns existed); without those attributes there is nothing to compare.
+  auto axis = [&](const char* name, const char* a0_key, const char* length_key, const char* n_key, double a0,
+                  double length, const std::vector<double>& refined, int n) -> std::string {
+    auto uniform = [](double start, double extent, int count) {
+      std::vector<double> f(std::size_t(count) + 1);
+      for (int i = 0; i <= count; ++i) f[std::size_t(i)] = start + i * (extent / count);
+      return f;
+    };
+    std::vector<double> theirs;
+    if (file.has(std::string("/") + name + "_faces")) {
+      theirs = file.read_replicated(std::string("/") + name + "_faces");
+    } else if (file.has_attribute(a0_key) && file.has_attribute(length_key) && file.has_attribute(n_key)) {
+      theirs = uniform(file.real_attribute(a0_key), file.real_attribute(length_key), int(file.real_attribute(n_key)));
+    } else {
+      return "";
+    }
+    const std::vector<double> ours = refined.empty() ? uniform(a0, length, n) : refined;
+    if (theirs.size() != ours.size())
+      return strformat("the file has %d columns in %s, this grid %d", int(theirs.size()) - 1, name, int(ours.size()) - 1);
+    for (std::size_t i = 0; i < ours.size(); ++i)
+      if (std::abs(theirs[i] - ours[i]) > tol)
+        return strformat("the file's %s faces differ from this grid's at face %d (%.9g m vs %.9g m)", name, int(i),
+                         theirs[i], ours[i]);
+    return "";
+  };
+  std::string why = axis("x", "x0", "lx", "nx", spec.x0, spec.lx, spec.x_faces, spec.nx);
+  if (why.empty()) why = axis("y", "y0", "ly", "ny", spec.y0, spec.ly, spec.y_faces, spec.ny);
+  const bool file_refined = file.has("/x_faces"), grid_refined = !spec.x_faces.empty() || !spec.y_faces.empty();
+  if (!why.empty() && file_refined != grid_refined)
+    why += file_refined ? " (the file's columns are refined, this grid's uniform)"
+                        : " (this grid's columns are refined, the file's uniform)";
+  return why;
+}
+
 void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, const grid::Field& u,
                      const grid::Field& v, const grid::Field& w, double time) {
   io::H5File file(grid.comm(), path, io::H5File::Mode::Create);
@@ -324,6 +367,7 @@ void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, 
   file.set_attribute("y0", grid.spec().y0);
   file.set_attribute("lx", grid.spec().lx);
   file.set_attribute("ly", grid.spec().ly);
+  write_column_faces(file, grid);
   file.set_attribute("layout", "C-grid face velocities: u on west faces [nz][ny][nx+1], v on south faces "
                                "[nz][ny+1][nx], w on bottom faces [nz+1][ny][nx]");
   const grid::Field* fields[3] = {&u, &v, &w};
@@ -343,6 +387,10 @@ double read_flow_file(const std::string& path, const grid::StructuredGrid& grid,
         {path, 0, 0, "",
          strformat("flow file is for a %d x %d x %d grid; this run's grid is %d x %d x %d", int(nx), int(ny), int(nz),
                    grid.nx(), grid.ny(), grid.nz())}});
+  // Same counts are not enough: faces from differently placed (or refined) columns would be misread.
+  const std::string columns = column_mismatch(file, grid.spec());
+  if (!columns.empty())
+    throw InputError(std::vector<Diagnostic>{{path, 0, 0, "", "flow file was written on other columns: " + columns}});
   grid::Field* fields[3] = {&u, &v, &w};
   const char* names[3] = {"/u_face", "/v_face", "/w_face"};
   for (int c = 0; c < 3; ++c) read_face_dataset(file, names[c], grid, *fields[c], c);
@@ -699,6 +747,8 @@ void check_ocean_inputs(const config::ConfigView& block, const config::ConfigVie
           r.fail("file", strformat("replay file %s is for a %d x %d grid; this case's grid has %d x %d columns",
                                    replay.file.c_str(), int(file.real_attribute("nx")), int(file.real_attribute("ny")),
                                    spec.nx, spec.ny));
+        const std::string columns = column_mismatch(file, spec);
+        if (!columns.empty()) r.fail("file", "replay file " + replay.file + " was written on other columns: " + columns);
         file.close();
       });
     }

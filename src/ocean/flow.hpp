@@ -146,10 +146,11 @@ class SavedFlow {
 };
 
 /// Writes face velocities to `path` (HDF5: /u_face [nz][ny][nx+1], /v_face [nz][ny+1][nx],
-/// /w_face [nz+1][ny][nx], float64; attributes time, nx, ny, nz, x0, y0, lx, ly). Collective.
+/// /w_face [nz+1][ny][nx], float64; attributes time, nx, ny, nz, x0, y0, lx, ly; on refined columns also
+/// /x_faces and /y_faces, see write_column_faces). Collective.
 void write_flow_file(const std::string& path, const grid::StructuredGrid& grid, const grid::Field& u,
                      const grid::Field& v, const grid::Field& w, double time);
-/// Reads a flow file written on a grid of the same shape (checked). Collective.
+/// Reads a flow file written on a grid of the same shape and columns (checked, see column_mismatch). Collective.
 double read_flow_file(const std::string& path, const grid::StructuredGrid& grid, grid::Field& u, grid::Field& v,
                       grid::Field& w);
 
@@ -160,6 +161,15 @@ void write_face_dataset(io::H5File& file, const std::string& name, const grid::S
 /// Inverse of write_face_dataset; halos exchanged. Collective.
 void read_face_dataset(const io::H5File& file, const std::string& name, const grid::StructuredGrid& grid,
                        grid::Field& field, int which);
+
+/// Stores the grid's column faces in a file of fields on it: /x_faces (nx+1) and /y_faces (ny+1) when the
+/// columns are refined; uniform grids need only the attributes x0, y0, lx, ly, nx, ny (written by the caller),
+/// so their files stay as they were. Collective.
+void write_column_faces(io::H5File& file, const grid::StructuredGrid& grid);
+/// Compares the columns a file was written on (its /x_faces, /y_faces, or uniform ones from x0, y0, lx, ly,
+/// nx, ny) with the grid `spec`'s, to 1e-9 of the extent. Empty when they agree, else what differs, e.g.
+/// "the file's x faces differ from this grid's at face 12 (1234.5 m vs 1240 m)". The caller checks nx, ny.
+std::string column_mismatch(const io::H5File& file, const grid::GridSpec& spec);
 
 /// The model-frame box of a grid (its outer faces).
 DomainBox domain_of(const grid::StructuredGrid& grid);

@@ -12,7 +12,6 @@ namespace hadal::ocean {
 NestedForcing::NestedForcing(std::shared_ptr<const HarmonicForcing> tide, const CoarseCurrents& data,
                              const grid::StructuredGrid& grid, const grid::Bathymetry& bathymetry)
     : tide_(std::move(tide)), grid_(grid), times_(data.times()) {
-  grid.require_uniform_columns("the nested boundary forcing");
   const auto& box = grid.owned();
   const std::size_t nt = times_.size();
   double fastest = 0.0;
@@ -76,17 +75,24 @@ void NestedForcing::at_points(double time, const std::vector<BoundaryPoint>& poi
 
 ExternalState NestedForcing::data_at(double data_time, double x, double y) const {
   ExternalState s;
-  // Which boundary face line (x, y) lies on: the solver asks at the faces' exact positions.
-  const double tx = 1e-6 * grid_.dx(0), ty = 1e-6 * grid_.dy(0);
+  // Which boundary face line (x, y) lies on: the solver asks at the faces' exact positions. The tolerance
+  // scales with the width of the column along that edge.
+  const int nx = grid_.nx(), ny = grid_.ny();
   int e = -1;
-  if (std::abs(x - grid_.x_face(0)) < tx) e = kWest;
-  else if (std::abs(x - grid_.x_face(grid_.nx())) < tx) e = kEast;
-  else if (std::abs(y - grid_.y_face(0)) < ty) e = kSouth;
-  else if (std::abs(y - grid_.y_face(grid_.ny())) < ty) e = kNorth;
+  if (std::abs(x - grid_.x_face(0)) < 1e-6 * grid_.dx(0)) e = kWest;
+  else if (std::abs(x - grid_.x_face(nx)) < 1e-6 * grid_.dx(nx - 1)) e = kEast;
+  else if (std::abs(y - grid_.y_face(0)) < 1e-6 * grid_.dy(0)) e = kSouth;
+  else if (std::abs(y - grid_.y_face(ny)) < 1e-6 * grid_.dy(ny - 1)) e = kNorth;
   if (e < 0 || !edges_[e].present) return s;
   const Edge& edge = edges_[e];
   const bool x_edge = e == kWest || e == kEast;
-  const long g = x_edge ? std::lround((y - grid_.y_center(0)) / grid_.dy(0)) : std::lround((x - grid_.x_center(0)) / grid_.dx(0));
+  // The column holding the along-edge position (asked at column centres); points beyond the domain's
+  // ends take the end column.
+  auto column = [](double a, double first_face, double last_face, int n, int found) {
+    return a <= first_face ? 0 : a >= last_face ? n - 1 : found;
+  };
+  const long g = x_edge ? column(y, grid_.y_face(0), grid_.y_face(ny), ny, grid_.cell_j(y))
+                        : column(x, grid_.x_face(0), grid_.x_face(nx), nx, grid_.cell_i(x));
   const std::size_t m = std::size_t(std::clamp<long>(g - edge.first, 0, edge.count - 1));
   std::size_t n = 0;
   double w = 0.0;

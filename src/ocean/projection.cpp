@@ -29,7 +29,6 @@ void default_option(const std::string& name, const std::string& value) {
 MassConsistentProjector::MassConsistentProjector(const grid::StructuredGrid& grid,
                                                  const Kokkos::View<int**>& first_wet, ProjectionSettings settings)
     : grid_(grid), first_wet_(first_wet), settings_(std::move(settings)) {
-  grid.require_uniform_columns("the mass-consistent projection");
   first_wet_host_ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), first_wet_);
   // Same ownership as the grid's DMDA, but a 7-point star stencil of width 1: the grid's own DMDA has
   // a box stencil of the halo width, whose matrix preallocation would be ~20x larger.
@@ -65,7 +64,9 @@ MassConsistentProjector::MassConsistentProjector(const grid::StructuredGrid& gri
   check(KSPGetPC(ksp_, &pc), "KSPGetPC");
   if (settings_.preconditioner == "mg") {
     // Geometric multigrid on the DMDA: piecewise-constant (cell-centred) transfers, Galerkin coarse
-    // operators, as many levels as halve every dimension on every rank down to >= 2 cells.
+    // operators, as many levels as halve every dimension on every rank down to >= 2 cells. The transfers
+    // go by index and the coarse operators come from the fine matrix, so refined columns need no
+    // coordinates here (the DMDA has none).
     int levels = 1;
     const auto& box = grid_.owned();
     int ni = box.ni(), nj = box.nj(), nk = grid_.nz();
@@ -108,13 +109,15 @@ MassConsistentProjector::~MassConsistentProjector() {
 void MassConsistentProjector::assemble() {
   const auto& box = grid_.owned();
   const int nz = grid_.nz(), nx = grid_.nx(), ny = grid_.ny();
-  const double dx = grid_.dx(0), dy = grid_.dy(0);
   const double inv_t2 = 1.0 / (settings_.vertical_weight * settings_.vertical_weight);
   auto fw = [&](int gi, int gj) { return first_wet_host_(grid_.local_i(gi), grid_.local_j(gj)); };
   singular_ = settings_.top != ProjectionSettings::Top::Open;
   for (int gj = box.j_begin; gj < box.j_end; ++gj) {
     for (int gi = box.i_begin; gi < box.i_end; ++gi) {
       const int first = fw(gi, gj);
+      // Each coefficient is a face's area over the distance between the centres it joins: the same number
+      // in both cells' rows, so the matrix stays symmetric on refined columns.
+      const double dx = grid_.dx(gi), dy = grid_.dy(gj);
       for (int k = 0; k < nz; ++k) {
         MatStencil row{};
         row.i = gi;
@@ -139,10 +142,10 @@ void MassConsistentProjector::assemble() {
           diag += coefficient;
           ++n;
         };
-        if (gi > 0 && k >= fw(gi - 1, gj)) neighbour(gi - 1, gj, k, dy * dz / dx);
-        if (gi < nx - 1 && k >= fw(gi + 1, gj)) neighbour(gi + 1, gj, k, dy * dz / dx);
-        if (gj > 0 && k >= fw(gi, gj - 1)) neighbour(gi, gj - 1, k, dx * dz / dy);
-        if (gj < ny - 1 && k >= fw(gi, gj + 1)) neighbour(gi, gj + 1, k, dx * dz / dy);
+        if (gi > 0 && k >= fw(gi - 1, gj)) neighbour(gi - 1, gj, k, dy * dz / grid_.dx_between(gi));
+        if (gi < nx - 1 && k >= fw(gi + 1, gj)) neighbour(gi + 1, gj, k, dy * dz / grid_.dx_between(gi + 1));
+        if (gj > 0 && k >= fw(gi, gj - 1)) neighbour(gi, gj - 1, k, dx * dz / grid_.dy_between(gj));
+        if (gj < ny - 1 && k >= fw(gi, gj + 1)) neighbour(gi, gj + 1, k, dx * dz / grid_.dy_between(gj + 1));
         if (k > first) neighbour(gi, gj, k - 1, dx * dy * inv_t2 / (0.5 * (grid_.dz(k - 1) + dz)));
         if (k < nz - 1) neighbour(gi, gj, k + 1, dx * dy * inv_t2 / (0.5 * (grid_.dz(k + 1) + dz)));
         if (k == nz - 1 && settings_.top == ProjectionSettings::Top::Open) diag += dx * dy * inv_t2 / (0.5 * dz);  // phi = 0 above
@@ -184,8 +187,10 @@ ProjectionResult MassConsistentProjector::project(grid::Field& u, grid::Field& v
   result.initial_divergence = relative_divergence(grid_, first_wet_, u, v, w);
   const auto& box = grid_.owned();
   const int nz = grid_.nz(), nx = grid_.nx(), ny = grid_.ny();
-  const double dx = grid_.dx(0), dy = grid_.dy(0);
   const double inv_t2 = 1.0 / (settings_.vertical_weight * settings_.vertical_weight);
+  // Face areas from the cells' own widths, gradients across the centre distances (as in the matrix).
+  auto dx = [&](int gi) { return grid_.dx(gi); };
+  auto dy = [&](int gj) { return grid_.dy(gj); };
   auto uh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u.view());
   auto vh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v.view());
   auto wh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), w.view());
@@ -221,27 +226,27 @@ ProjectionResult MassConsistentProjector::project(grid::Field& u, grid::Field& v
     double inflow = 0.0, area = 0.0;
     // Flux through the top (given w) counts as outflow.
     for (int gj = box.j_begin; gj < box.j_end; ++gj)
-      for (int gi = box.i_begin; gi < box.i_end; ++gi) inflow -= wh(li(gi), lj(gj), nz) * dx * dy;
+      for (int gi = box.i_begin; gi < box.i_end; ++gi) inflow -= wh(li(gi), lj(gj), nz) * dx(gi) * dy(gj);
     for (int gj = box.j_begin; gj < box.j_end; ++gj)
       for (int k = 0; k < nz; ++k) {
         if (box.i_begin == 0 && k >= fw(0, gj)) {
-          inflow += uh(li(0), lj(gj), k) * dy * grid_.dz(k);
-          area += dy * grid_.dz(k);
+          inflow += uh(li(0), lj(gj), k) * dy(gj) * grid_.dz(k);
+          area += dy(gj) * grid_.dz(k);
         }
         if (box.i_end == nx && k >= fw(nx - 1, gj)) {
-          inflow -= uh(li(nx), lj(gj), k) * dy * grid_.dz(k);
-          area += dy * grid_.dz(k);
+          inflow -= uh(li(nx), lj(gj), k) * dy(gj) * grid_.dz(k);
+          area += dy(gj) * grid_.dz(k);
         }
       }
     for (int gi = box.i_begin; gi < box.i_end; ++gi)
       for (int k = 0; k < nz; ++k) {
         if (box.j_begin == 0 && k >= fw(gi, 0)) {
-          inflow += vh(li(gi), lj(0), k) * dx * grid_.dz(k);
-          area += dx * grid_.dz(k);
+          inflow += vh(li(gi), lj(0), k) * dx(gi) * grid_.dz(k);
+          area += dx(gi) * grid_.dz(k);
         }
         if (box.j_end == ny && k >= fw(gi, ny - 1)) {
-          inflow -= vh(li(gi), lj(ny), k) * dx * grid_.dz(k);
-          area += dx * grid_.dz(k);
+          inflow -= vh(li(gi), lj(ny), k) * dx(gi) * grid_.dz(k);
+          area += dx(gi) * grid_.dz(k);
         }
       }
     inflow = grid::global_sum(grid_.comm(), inflow);
@@ -275,9 +280,9 @@ ProjectionResult MassConsistentProjector::project(grid::Field& u, grid::Field& v
             continue;
           }
           const int a = li(gi), c = lj(gj);
-          b[k][gj][gi] = (uh(a + 1, c, k) - uh(a, c, k)) * dy * grid_.dz(k) +
-                         (vh(a, c + 1, k) - vh(a, c, k)) * dx * grid_.dz(k) +
-                         (wh(a, c, k + 1) - wh(a, c, k)) * dx * dy;
+          b[k][gj][gi] = (uh(a + 1, c, k) - uh(a, c, k)) * dy(gj) * grid_.dz(k) +
+                         (vh(a, c + 1, k) - vh(a, c, k)) * dx(gi) * grid_.dz(k) +
+                         (wh(a, c, k + 1) - wh(a, c, k)) * dx(gi) * dy(gj);
         }
       }
     check(DMDAVecRestoreArray(da_, rhs_, &b), "DMDAVecRestoreArray");
@@ -315,9 +320,9 @@ ProjectionResult MassConsistentProjector::project(grid::Field& u, grid::Field& v
     for (int gi = box.i_begin; gi <= box.i_end; ++gi)
       for (int k = 0; k < nz; ++k) {
         if (gj < box.j_end && gj < ny && gi > 0 && gi < nx && k >= fw(gi - 1, gj) && k >= fw(gi, gj))
-          uh(li(gi), lj(gj), k) += (p[k][gj][gi] - p[k][gj][gi - 1]) / dx;
+          uh(li(gi), lj(gj), k) += (p[k][gj][gi] - p[k][gj][gi - 1]) / grid_.dx_between(gi);
         if (gi < box.i_end && gi < nx && gj > 0 && gj < ny && k >= fw(gi, gj - 1) && k >= fw(gi, gj))
-          vh(li(gi), lj(gj), k) += (p[k][gj][gi] - p[k][gj - 1][gi]) / dy;
+          vh(li(gi), lj(gj), k) += (p[k][gj][gi] - p[k][gj - 1][gi]) / grid_.dy_between(gj);
       }
   for (int gj = box.j_begin; gj < box.j_end; ++gj)
     for (int gi = box.i_begin; gi < box.i_end; ++gi) {

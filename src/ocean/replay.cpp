@@ -438,6 +438,8 @@ HarmonicReplay::HarmonicReplay(TidalFlow& flow, const std::string& path, const c
                                  "%d x %d at (%.6g, %.6g) m of %.6g x %.6g m",
                                  path.c_str(), int(nx), int(ny), x0, y0, lx, ly, grid.nx(), grid.ny(), spec.x0, spec.y0,
                                  spec.lx, spec.ly));
+  const std::string columns = column_mismatch(file, spec);
+  if (!columns.empty()) block.fail("file", "replay file " + path + " was written on other columns: " + columns);
   const auto omegas = file.read_replicated("/constituent_omega");
   std::string names = file.string_attribute("constituents");
   for (std::size_t n = 0; n < omegas.size(); ++n) {
@@ -479,6 +481,7 @@ void HarmonicReplay::save(const std::string& path) const {
   file.set_attribute("y0", spec.y0);
   file.set_attribute("lx", spec.lx);
   file.set_attribute("ly", spec.ly);
+  write_column_faces(file, grid);
   std::string names;
   std::vector<double> omegas;
   for (const auto& c : constituents_) {

@@ -2,7 +2,7 @@
 // Vertical structure and coupling: the log layer integrates to the depth mean, 3-D face velocities are
 // discretely divergence-free and closed at the seabed, the `ocean` flow source runs the tidal solver or
 // downscales NetCDF current data (CF time units, packed shorts, fill values, lon/lat), saved flow files
-// round-trip, and bad input names the key.
+// round-trip and are refused on other (refined or uniform) columns, and bad input names the key.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -413,4 +413,57 @@ ocean:
   EXPECT_GT(diffs[0] / diffs[1], 2.5);  // first order in 1/c
   EXPECT_LT(diffs[0] / diffs[1], 6.0);
   EXPECT_LT(steps[1] * 4, full_steps);
+}
+
+TEST(OceanFlow, FlowFilesAreRefusedOnOtherColumns) {
+  // Same counts and extent, different columns: a file read onto other columns would put every face value
+  // at the wrong place, so the faces are stored (refined grids) or implied (uniform ones) and compared.
+  const std::string dir = scratch_directory("ocean_columns");
+  auto refined_a = ocean_test::make_refined_grid(MPI_COMM_WORLD, 16, 16, 8, 3200.0, 3200.0, -1000.0, 0.0, 0.0, 0.0,
+                                                 1000.0, 2000.0, 1200.0, 1800.0, 1.2);
+  auto refined_b = ocean_test::make_refined_grid(MPI_COMM_WORLD, 16, 16, 8, 3200.0, 3200.0, -1000.0, 0.0, 0.0, 0.0,
+                                                 1400.0, 2400.0, 1200.0, 1800.0, 1.2);
+  auto uniform = ocean_test::make_grid(MPI_COMM_WORLD, 16, 16, 8, 3200.0, 3200.0, -1000.0, 0.0);
+  auto write = [&](const grid::StructuredGrid& grid, const std::string& name) {
+    FaceVelocity f(grid);
+    ocean_test::set_field(f.u, [](int gi, int gj, int k) { return 0.01 * gi + 0.001 * gj + 1e-4 * k; });
+    f.v.fill(0.02);
+    f.w.fill(0.0);
+    write_flow_file(dir + "/" + name, grid, f.u, f.v, f.w, 0.0);
+    return std::make_unique<FaceVelocity>(std::move(f));
+  };
+  auto read = [&](const grid::StructuredGrid& grid, const std::string& name) {
+    return input_error_text([&] {
+      FaceVelocity g(grid, "_read");
+      read_flow_file(dir + "/" + name, grid, g.u, g.v, g.w);
+    });
+  };
+  const auto written = write(*refined_a, "refined.h5");
+  write(*uniform, "uniform.h5");
+  // The same refined columns read back exactly.
+  FaceVelocity back(*refined_a, "_back");
+  read_flow_file(dir + "/refined.h5", *refined_a, back.u, back.v, back.w);
+  auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), written->u.view());
+  auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), back.u.view());
+  double diff = 0.0;  // over the owned faces (the file holds no ghosts beyond the domain)
+  const auto& box = refined_a->owned();
+  for (int gj = box.j_begin; gj < box.j_end; ++gj)
+    for (int gi = box.i_begin; gi < box.i_end; ++gi)
+      for (int k = 0; k < refined_a->nz(); ++k) {
+        const int li = refined_a->local_i(gi), lj = refined_a->local_j(gj);
+        diff = std::max(diff, std::abs(a(li, lj, k) - b(li, lj, k)));
+      }
+  EXPECT_EQ(grid::global_max(MPI_COMM_WORLD, diff), 0.0);
+  EXPECT_EQ(read(*uniform, "uniform.h5"), "");
+  const std::string other = read(*refined_b, "refined.h5"), to_uniform = read(*uniform, "refined.h5"),
+                    from_uniform = read(*refined_a, "uniform.h5");
+  if (rank() == 0)
+    std::printf("flow file on other columns: %s\nrefined file on a uniform grid: %s\nuniform file on refined columns: "
+                "%s\n",
+                other.c_str(), to_uniform.c_str(), from_uniform.c_str());
+  EXPECT_NE(other.find("other columns"), std::string::npos) << other;
+  EXPECT_NE(other.find("x faces differ"), std::string::npos) << other;
+  EXPECT_NE(to_uniform.find("the file's columns are refined, this grid's uniform"), std::string::npos) << to_uniform;
+  EXPECT_NE(from_uniform.find("this grid's columns are refined, the file's uniform"), std::string::npos) << from_uniform;
+  remove_scratch_directory("ocean_columns");
 }

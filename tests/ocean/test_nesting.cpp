@@ -2,7 +2,7 @@
 // The tidal solver nested in current data: the boundary forcing is the data's depth mean at each boundary
 // face (varying along the boundary and in time), the interior depth-mean flow follows it, the 3-D faces
 // carry the data's vertical shear above the log layer without changing the depth mean, every cell stays
-// divergence-free, and 1 and 2 ranks agree.
+// divergence-free, and 1 and 2 ranks agree; on refined columns every boundary face gets its own row's data.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -110,6 +110,48 @@ TEST(Nesting, BoundaryForcingInteriorFlowAndShearFollowTheData) {
       for (int k = 0; k < grid->nz(); ++k)
         diff = std::max(diff, std::abs(a(grid->local_i(gi), grid->local_j(gj), k) - b(sgrid->local_i(gi), sgrid->local_j(gj), k)));
   EXPECT_EQ(grid::global_max(MPI_COMM_WORLD, diff), 0.0);
+}
+
+TEST(Nesting, RefinedColumnsLookUpTheirOwnRowsData) {
+  // The data's depth-mean u grows with y (2e-6 / s), so a west or east face given another row's data is off
+  // by 2e-6 times the rows' distance: the lookup must find the row holding y on unequal rows.
+  const std::string file = scratch_directory("nesting_refined") + "/subtidal.nc";
+  if (rank() == 0)
+    ocean_test::write_projected_currents(file, {-3000, -1000, 1000, 3000, 5000}, {-3000, -1000, 1000, 3000, 5000},
+                                         {0.0, 500.0, 1000.0}, {0.0, 12.0, 24.0, 36.0},
+                                         [](int c, double t, double d, double, double y) {
+                                           return c == 0 ? data_u(t, d, y) : data_v(d);
+                                         });
+  MPI_Barrier(MPI_COMM_WORLD);
+  const auto resolved = resolve(file);
+  auto grid = ocean_test::make_refined_grid(MPI_COMM_WORLD, 20, 20, 10, 2000.0, 2000.0, -1000.0, 0.0, 0.0, 0.0, 600.0,
+                                            1000.0, 1200.0, 1500.0, 1.2);
+  ocean_test::FlatSeabed bed(-1000.0);
+  grid::Bathymetry bathymetry(*grid, bed);
+  TidalFlow flow(resolved.root().child("ocean"), resolved.root(), *grid, bathymetry, 0.0, 129600.0);
+  ASSERT_NE(flow.nesting(), nullptr);
+  const double t = 18.0 * 3600.0;
+  double worst = 0.0;
+  int faces = 0;
+  for (int gj = grid->owned().j_begin; gj < grid->owned().j_end; ++gj)
+    for (int edge : {0, 1}) {
+      if (edge == 0 ? grid->owned().i_begin != 0 : grid->owned().i_end != grid->nx()) continue;
+      const double x = edge == 0 ? grid->x_face(0) : grid->x_face(grid->nx()), y = grid->y_center(gj);
+      const auto ext = flow.nesting()->at(t, x, y, 1000.0);
+      worst = std::max({worst, std::abs(ext.u - (0.025 + 2e-6 * y)), std::abs(ext.v + 0.01)});
+      ++faces;
+    }
+  worst = grid::global_max(MPI_COMM_WORLD, worst);
+  faces = int(grid::global_sum(MPI_COMM_WORLD, faces));
+  double widest = 0.0;
+  for (int j = 0; j < grid->ny(); ++j) widest = std::max(widest, grid->dy(j));
+  if (rank() == 0)
+    std::printf("nested forcing on refined rows (dy %.1f..%.1f m): max |data - analytic| over %d west/east faces %.1e "
+                "m/s\n",
+                grid->min_dy(), widest, faces, worst);
+  EXPECT_EQ(faces, 40);
+  EXPECT_LT(worst, 1e-12);
+  remove_scratch_directory("nesting_refined");
 }
 
 TEST(Nesting, DataMustCoverTheRun) {

@@ -58,6 +58,26 @@ inline std::unique_ptr<hadal::grid::StructuredGrid> make_grid(MPI_Comm comm, int
   return std::make_unique<hadal::grid::StructuredGrid>(comm, spec);
 }
 
+/// make_grid with refined columns: an axis with a band [lo, hi] (lo < hi) gets grid::refined_faces over it
+/// with growth `growth` outside; an axis with lo >= hi stays uniform.
+inline std::unique_ptr<hadal::grid::StructuredGrid> make_refined_grid(MPI_Comm comm, int nx, int ny, int nz, double lx,
+                                                                      double ly, double z_bottom, double z_top,
+                                                                      double x0, double y0, double x_lo, double x_hi,
+                                                                      double y_lo, double y_hi, double growth) {
+  hadal::grid::GridSpec spec;
+  spec.x0 = x0;
+  spec.y0 = y0;
+  spec.lx = lx;
+  spec.ly = ly;
+  spec.nx = nx;
+  spec.ny = ny;
+  spec.nz = nz;
+  spec.z_faces = hadal::grid::stretched_faces(z_bottom, z_top, nz, 1.0);
+  if (x_lo < x_hi) spec.x_faces = hadal::grid::refined_faces(x0, x0 + lx, x_lo, x_hi, nx, growth);
+  if (y_lo < y_hi) spec.y_faces = hadal::grid::refined_faces(y0, y0 + ly, y_lo, y_hi, ny, growth);
+  return std::make_unique<hadal::grid::StructuredGrid>(comm, spec);
+}
+
 /// Sets every local entry (halos included) of a field from f(global i, global j, k) on the host.
 inline void set_field(hadal::grid::Field& field, const std::function<double(int, int, int)>& f) {
   const auto& grid = field.grid();
