@@ -243,7 +243,7 @@ bool particles(const Box& box, long count, int steps, double triad, Figures& mov
   View3 concentration("concentration", ni, nj, nn * nz);
   m.bins = Kokkos::Experimental::ScatterView<double***>(concentration);
   m.dt = 10.0, m.seed = 42, m.bbl = true, m.kz_value = 1e-4, m.kz_background = 1e-5, m.bbl_thickness = 5.0;
-  m.kh_value = 0.05, m.hstep_constant = std::sqrt(2.0 * 0.05 * m.dt), m.area = box.dx * box.dy;
+  m.kh_value = 0.05, m.hstep_constant = std::sqrt(2.0 * 0.05 * m.dt);
 
   int lost = 0;
   for (int step = -2; step < steps; ++step) {

@@ -55,7 +55,6 @@ BenthosModel::BenthosModel(const grid::StructuredGrid& grid, Kokkos::View<int**>
       larvae_next_(grid, "benthos_larvae_next", "mg m-2", "larval carbon after an exchange", 1),
       turbidity_time_(grid, "benthos_turbidity_time", "s", "turbidity level x time since the last food-web step", 1),
       min_totals_() {
-  grid.require_uniform_columns("the benthos model (its larval exchange and per-cell area figures)");
   const int nz = grid.nz();
   const auto wet = wet_;
   Kokkos::parallel_for(
@@ -67,6 +66,13 @@ BenthosModel::BenthosModel(const grid::StructuredGrid& grid, Kokkos::View<int**>
       "benthos_count_wet", Range2({g, g}, {g + grid.owned().ni(), g + grid.owned().nj()}),
       KOKKOS_LAMBDA(int i, int j, long& n) { n += wet(i, j); }, local_wet);
   MPI_Allreduce(&local_wet, &wet_columns_, 1, MPI_LONG, MPI_SUM, grid.comm());
+  const auto wet_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), wet_);
+  double local_area = 0.0;
+  for (int j = grid.owned().j_begin; j < grid.owned().j_end; ++j)
+    for (int i = grid.owned().i_begin; i < grid.owned().i_end; ++i) {
+      if (wet_host(grid.local_i(i), grid.local_j(j))) local_area += grid.cell_area(i, j);
+    }
+  wet_area_ = grid::global_sum(grid.comm(), local_area);
 
   // Start at the baseline (the steady state of the undisturbed web) in every wet column.
   const auto web = settings_.web;
@@ -116,12 +122,18 @@ BenthosModel::BenthosModel(const grid::StructuredGrid& grid, Kokkos::View<int**>
 void BenthosModel::exchange_larvae(double dt) {
   const double diffusivity = settings_.web.larval_diffusivity;
   if (diffusivity <= 0.0) return;
-  const double dx = grid_.dx(0), dy = grid_.dy(0);
-  // Explicit five-point exchange, sub-stepped within its positivity limit (h D (1/dx2 + 1/dy2) <= 1/2).
+  // Explicit five-point exchange in flux form, sub-stepped within its positivity limit (h D (1/dx2 +
+  // 1/dy2) <= 1/2 with the narrowest columns; the centre distances are never narrower).
+  const double dx = grid_.min_dx(), dy = grid_.min_dy();
   const double limit = 0.45 / (diffusivity * (1.0 / (dx * dx) + 1.0 / (dy * dy)));
   const int substeps = std::max(1, static_cast<int>(std::ceil(dt / limit)));
   const double h = dt / substeps;
   const double rx = diffusivity * h / (dx * dx), ry = diffusivity * h / (dy * dy);
+  // Refined columns: each link's coefficient D h / (width x centre distance).
+  const bool uniform = grid_.uniform_columns();
+  const double dh = diffusivity * h;
+  const auto wx = grid_.dx_local_view(), wy = grid_.dy_local_view();
+  const auto cx = grid_.dx_between_local_view(), cy = grid_.dy_between_local_view();
   const int g = grid_.ghost(), ni = grid_.owned().ni(), nj = grid_.owned().nj();
   const int i0 = grid_.owned().i_begin, j0 = grid_.owned().j_begin, nx = grid_.nx(), ny = grid_.ny();
   const auto S = stocks_.view();
@@ -142,9 +154,12 @@ void BenthosModel::exchange_larvae(double dt) {
           auto link = [&](int ii, int jj, int gii, int gjj) {
             return (gii >= 0 && gii < nx && gjj >= 0 && gjj < ny && wet(ii, jj)) ? L(ii, jj, 0) - L(i, j, 0) : 0.0;
           };
-          N(i, j, 0) = wet(i, j) ? L(i, j, 0) + rx * (link(i - 1, j, gi - 1, gj) + link(i + 1, j, gi + 1, gj)) +
-                                       ry * (link(i, j - 1, gi, gj - 1) + link(i, j + 1, gi, gj + 1))
-                                 : 0.0;
+          const double west = link(i - 1, j, gi - 1, gj), east = link(i + 1, j, gi + 1, gj);
+          const double south = link(i, j - 1, gi, gj - 1), north = link(i, j + 1, gi, gj + 1);
+          const double change = uniform ? rx * (west + east) + ry * (south + north)
+                                        : dh / wx(i) * (west / cx(i) + east / cx(i + 1)) +
+                                              dh / wy(j) * (south / cy(j) + north / cy(j + 1));
+          N(i, j, 0) = wet(i, j) ? L(i, j, 0) + change : 0.0;
         });
     std::swap(larvae_, larvae_next_);
   }
@@ -358,12 +373,15 @@ std::vector<double> BenthosModel::totals() const {
   const auto S = stocks_.view();
   const int g = grid_.ghost();
   std::vector<double> result(kPools);
+  // Uniform columns: the sum times the one area; refined: each column weighed by its own.
+  const bool uniform = grid_.uniform_columns();
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   for (int p = 0; p < kPools; ++p) {
     double local = 0.0;
     Kokkos::parallel_reduce(
         "benthos_total", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
-        KOKKOS_LAMBDA(int i, int j, double& sum) { sum += S(i, j, p); }, local);
-    result[p] = grid::global_sum(grid_.comm(), local) * grid_.dx(0) * grid_.dy(0) * kKgPerMg;
+        KOKKOS_LAMBDA(int i, int j, double& sum) { sum += S(i, j, p) * (uniform ? 1.0 : dx(i) * dy(j)); }, local);
+    result[p] = grid::global_sum(grid_.comm(), local) * (uniform ? grid_.dx(0) * grid_.dy(0) : 1.0) * kKgPerMg;
   }
   return result;
 }
@@ -380,6 +398,9 @@ std::pair<double, double> BenthosModel::budget_closure() const {
   const int g = grid_.ghost();
   double worst = 0.0, residual = 0.0, stock = 0.0;
   const Range2 owned({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()});
+  // The global budget weighs each column by its area (all equal on uniform columns).
+  const bool uniform = grid_.uniform_columns();
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   Kokkos::parallel_reduce(
       "benthos_budget_cell", owned,
       KOKKOS_LAMBDA(int i, int j, double& m) {
@@ -400,9 +421,10 @@ std::pair<double, double> BenthosModel::budget_closure() const {
         if (!wet(i, j)) return;
         double total = 0.0;
         for (int p = 0; p < kPools; ++p) total += S(i, j, p);
-        r += total - T(i, j, 0) -
-             (LED(i, j, kLedgerInput) + LED(i, j, kLedgerLateral) - LED(i, j, kLedgerRespired) - LED(i, j, kLedgerExported));
-        s += total;
+        const double weight = uniform ? 1.0 : dx(i) * dy(j);
+        // Without the lateral inflow: over the domain the larval exchange must cancel (none crosses its edges).
+        r += weight * (total - T(i, j, 0) - (LED(i, j, kLedgerInput) - LED(i, j, kLedgerRespired) - LED(i, j, kLedgerExported)));
+        s += weight * total;
       },
       residual, stock);
   residual = grid::global_sum(grid_.comm(), residual);
@@ -451,7 +473,7 @@ void BenthosModel::finish(io::Json& summary) {
   flush(time_);
   record_totals();
   const auto now = totals();
-  const double cell_area = grid_.dx(0) * grid_.dy(0);
+  const bool uniform = grid_.uniform_columns();
   const auto loss_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), max_loss_.view());
   const auto drop_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), first_drop_.view());
   const auto back_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), recovered_at_.view());
@@ -460,40 +482,60 @@ void BenthosModel::finish(io::Json& summary) {
   io::Json groups = io::Json::object();
   for (int p = 0; p < kPools; ++p) {
     std::vector<double> area(settings_.report.loss_fractions.size(), 0.0);
-    std::vector<double> recovered, unrecovered;
+    std::vector<double> recovered, recovered_area;
+    double unrecovered_area = 0.0, unrecovered_cells = 0.0;
     for (int j = g; j < g + grid_.owned().nj(); ++j) {
       for (int i = g; i < g + grid_.owned().ni(); ++i) {
         if (!wet_host(i, j)) continue;
+        const double cell_area = grid_.cell_area(grid_.global_i(i), grid_.global_j(j));
         for (std::size_t t = 0; t < area.size(); ++t) {
           if (loss_host(i, j, p) > settings_.report.loss_fractions[t]) area[t] += cell_area;
         }
         if (drop_host(i, j, p) < 0.0) continue;
         if (back_host(i, j, p) >= 0.0) {
           recovered.push_back(back_host(i, j, p) - drop_host(i, j, p));
+          recovered_area.push_back(cell_area);
         } else {
-          unrecovered.push_back(1.0);
+          unrecovered_area += cell_area;
+          unrecovered_cells += 1.0;
         }
       }
     }
-    auto times = all_gather(grid_.comm(), recovered);
-    const double not_recovered = grid::global_sum(grid_.comm(), static_cast<double>(unrecovered.size()));
-    std::sort(times.begin(), times.end());
-    io::Json group = {{"baseline_total_kg", settings_.web.baseline[p] * kKgPerMg * cell_area * wet_columns_},
+    // The recovery times of every rank's columns with their areas (both gathered in the same order).
+    const auto times = all_gather(grid_.comm(), recovered), areas = all_gather(grid_.comm(), recovered_area);
+    std::vector<std::size_t> order(times.size());
+    for (std::size_t c = 0; c < order.size(); ++c) order[c] = c;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
+    const double baseline_total = uniform ? settings_.web.baseline[p] * kKgPerMg * grid_.cell_area(0, 0) * wet_columns_
+                                          : settings_.web.baseline[p] * kKgPerMg * wet_area_;
+    const double baseline_nonzero = uniform ? settings_.web.baseline[p] * kKgPerMg * grid_.cell_area(0, 0) *
+                                                  std::max(1L, wet_columns_)
+                                            : baseline_total;
+    io::Json group = {{"baseline_total_kg", baseline_total},
                       {"final_total_kg", now[p]},
                       {"min_total_kg", min_totals_[p]},
-                      {"final_change_percent", 100.0 * (now[p] / (settings_.web.baseline[p] * kKgPerMg * cell_area *
-                                                                   std::max(1L, wet_columns_)) -
-                                                        1.0)}};
+                      {"final_change_percent", 100.0 * (now[p] / baseline_nonzero - 1.0)}};
     io::Json loss_area = io::Json::object();
     for (std::size_t t = 0; t < area.size(); ++t) {
       loss_area[percent_key(settings_.report.loss_fractions[t])] = grid::global_sum(grid_.comm(), area[t]);
     }
     group["loss_area_m2"] = loss_area;
     group["recovered_cells"] = static_cast<double>(times.size());
-    group["unrecovered_area_m2"] = not_recovered * cell_area;
+    group["unrecovered_area_m2"] = uniform ? grid::global_sum(grid_.comm(), unrecovered_cells) * grid_.cell_area(0, 0)
+                                           : grid::global_sum(grid_.comm(), unrecovered_area);
     if (!times.empty()) {
-      group["recovery_time_median_s"] = times[times.size() / 2];
-      group["recovery_time_max_s"] = times.back();
+      // The median over the recovered seabed: of the cells on uniform columns, by area on refined ones.
+      std::size_t median = order[order.size() / 2];
+      if (!uniform) {
+        double half = 0.0, running = 0.0;
+        for (double a : areas) half += 0.5 * a;
+        for (std::size_t c : order) {
+          median = c;
+          if ((running += areas[c]) >= half) break;
+        }
+      }
+      group["recovery_time_median_s"] = times[median];
+      group["recovery_time_max_s"] = times[order.back()];
     }
     groups[kPoolNames[p]] = group;
   }

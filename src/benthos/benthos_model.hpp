@@ -58,7 +58,8 @@ class BenthosModel {
   const BenthosSettings& settings() const { return settings_; }
   /// Domain totals of each pool, kg C (all ranks).
   std::vector<double> totals() const;
-  /// Largest per-cell and global relative carbon-budget residual (all ranks).
+  /// Largest per-cell relative carbon-budget residual (the lateral inflow counted as a column's input) and
+  /// the global one, where the lateral exchange must cancel (area-weighted, all ranks).
   std::pair<double, double> budget_closure() const;
   long wet_columns() const { return wet_columns_; }
   /// Stocks (mg C m-2) of one owned column (local indices), host copy, for tests.
@@ -75,6 +76,7 @@ class BenthosModel {
   Kokkos::View<int**> wet_;  ///< 1 for wet columns (local indices with halos)
   BenthosSettings settings_;
   long wet_columns_ = 0;
+  double wet_area_ = 0.0;  ///< the wet columns' area, m2
   grid::Field stocks_;          ///< mg C m-2 per pool (k = pool)
   grid::Field burial_;          ///< m of effective burial per pool
   grid::Field previous_thickness_;

@@ -80,6 +80,17 @@ grid::GridSpec grid_of_run(MPI_Comm comm, const std::string& directory) {
   spec.x0 = x.front(), spec.y0 = y.front();
   spec.lx = x.back() - x.front(), spec.ly = y.back() - y.front();
   spec.nx = static_cast<int>(x.size()) - 1, spec.ny = static_cast<int>(y.size()) - 1;
+  // Refined columns keep their faces; uniform ones (to round-off) stay uniform, as the run had them.
+  auto uniform = [](const std::vector<double>& nodes) {
+    const double length = nodes.back() - nodes.front();
+    const int n = static_cast<int>(nodes.size()) - 1;
+    for (int i = 0; i <= n; ++i) {
+      if (std::abs(nodes[i] - (nodes.front() + i * (length / n))) > 1e-9 * length) return false;
+    }
+    return true;
+  };
+  if (!uniform(x)) spec.x_faces = x;
+  if (!uniform(y)) spec.y_faces = y;
   spec.z_faces = file.read_replicated("/grid/z_nodes");
   spec.nz = static_cast<int>(spec.z_faces.size()) - 1;
   return spec;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "diffusion/keys.hpp"
 
+#include "core/error.hpp"
 #include "grid/grid.hpp"
 #include "grid/stations.hpp"
 #include "sim/simulation.hpp"
@@ -28,6 +29,14 @@ void check(const config::ConfigView& root, std::vector<Diagnostic>& problems) {
   const bool inside = c[0] >= origin[0] && c[0] <= origin[0] + extent[0] && c[1] >= origin[1] &&
                       c[1] <= origin[1] + extent[1] && c[2] >= grid.real("z_bottom") && c[2] <= grid.real("z_top");
   if (!inside) problems.push_back(root.child("diffusion").diagnostic("center", "release point lies outside the grid"));
+  if (grid.has("refine")) {
+    try {
+      grid::grid_spec_from_config(grid);  // the refined box's own problems first
+      problems.push_back(grid.diagnostic("refine", "the diffusion verification model needs uniform columns; remove grid.refine"));
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  }
 }
 
 DiffusionSettings settings_from_config(const config::ConfigView& diffusion) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "core/error.hpp"
@@ -40,6 +41,10 @@ void declare_grid_schema(config::ObjectSpec& root) {
       .default_value(1.1)
       .greater_than(1.0)
       .max(1.5);
+  refine.real("max_width", kLength,
+              "Widest column: beyond the growth up to it the columns keep this width (default: no limit)")
+      .greater_than(0.0)
+      .optional();
   grid.integers("decomposition", "Ranks in x and y (default: PETSc chooses)").items(2).min(1).optional();
 }
 
@@ -108,17 +113,20 @@ std::vector<double> banded_faces(double z_bottom, double band_top, double z_top,
                               std::to_string(max_stretching) + ": use more levels or a larger vertical_stretching");
 }
 
-std::vector<double> refined_faces(double a0, double a1, double band_lo, double band_hi, int n, double max_growth) {
+std::vector<double> refined_faces(double a0, double a1, double band_lo, double band_hi, int n, double max_growth,
+                                  double max_width) {
   if (!(a0 <= band_lo && band_lo < band_hi && band_hi <= a1)) {
     throw std::invalid_argument("the refined range must lie inside the domain [" + std::to_string(a0) + ", " +
                                 std::to_string(a1) + "] m with its first edge below its second");
   }
   if (!(max_growth > 1.0)) throw std::invalid_argument("the growth ratio must exceed 1");
   const double band = band_hi - band_lo, sides[2] = {band_lo - a0, a1 - band_hi};
-  // Length of m columns growing from a band column of width h, the first h r wide.
-  auto grown = [](double h, int m, double r) {
+  if (!(max_width > 0.0)) throw std::invalid_argument("the largest width must be positive");
+  // Length of m columns growing from a band column of width h, the first h r wide, none wider than
+  // max_width (nor narrower than h).
+  auto grown = [max_width](double h, int m, double r) {
     double sum = 0.0, w = h;
-    for (int q = 0; q < m; ++q) sum += (w *= r);
+    for (int q = 0; q < m; ++q) sum += std::min(w *= r, std::max(max_width, h));
     return sum;
   };
   // The ratio at which m columns grown from h fill `length` exactly; negative if none within max_growth.
@@ -149,20 +157,49 @@ std::vector<double> refined_faces(double a0, double a1, double band_lo, double b
     if (best_left < 0) continue;
     std::vector<double> faces(static_cast<std::size_t>(n) + 1);
     // Left side outward from the band, then the band, then the right side.
+    const double cap = std::max(max_width, h);
     faces[best_left] = band_lo;
     double w = h;
-    for (int q = best_left; q > 0; --q) faces[q - 1] = faces[q] - (w *= best_r[0]);
+    for (int q = best_left; q > 0; --q) faces[q - 1] = faces[q] - std::min(w *= best_r[0], cap);
     faces[0] = a0;  // the bisection's last ulps
     for (int q = 0; q <= n_band; ++q) faces[best_left + q] = band_lo + band * q / n_band;
     w = h;
-    for (int q = best_left + n_band; q < n; ++q) faces[q + 1] = faces[q] + (w *= best_r[1]);
+    for (int q = best_left + n_band; q < n; ++q) faces[q + 1] = faces[q] + std::min(w *= best_r[1], cap);
     faces[n] = a1;
     return faces;
   }
   throw std::invalid_argument("no split of the " + std::to_string(n) +
                               " columns fits: even one column over the refined range leaves the others unable to "
                               "reach the domain's edges within a growth of " +
-                              std::to_string(max_growth) + " per column: use more cells, a wider range or a larger max_growth");
+                              std::to_string(max_growth) + " per column" +
+                              (std::isfinite(max_width) ? " and a width of at most " + std::to_string(max_width) + " m" : "") +
+                              ": use more cells, a wider range, a larger max_growth or max_width");
+}
+
+std::string describe_columns(const GridSpec& spec) {
+  auto axis = [](const char* name, const std::vector<double>& faces, double length, int n) {
+    char text[160];
+    if (faces.empty()) {
+      std::snprintf(text, sizeof text, "%s uniform %.3g m", name, length / n);
+      return std::string(text);
+    }
+    double narrowest = faces[1] - faces[0], widest = narrowest;
+    for (std::size_t i = 1; i + 1 < faces.size(); ++i) {
+      narrowest = std::min(narrowest, faces[i + 1] - faces[i]);
+      widest = std::max(widest, faces[i + 1] - faces[i]);
+    }
+    // The run of columns within 1e-9 of the narrowest width: the refined band.
+    std::size_t first = 0, last = 0;
+    for (std::size_t i = 0; i + 1 < faces.size(); ++i) {
+      if (faces[i + 1] - faces[i] > narrowest * (1.0 + 1e-9)) continue;
+      if (last == 0) first = i;
+      last = i + 1;
+    }
+    std::snprintf(text, sizeof text, "%s %.3g m over [%.6g, %.6g] m, up to %.3g m", name, narrowest, faces[first],
+                  faces[last], widest);
+    return std::string(text);
+  };
+  return "refined columns: " + axis("x", spec.x_faces, spec.lx, spec.nx) + "; " + axis("y", spec.y_faces, spec.ly, spec.ny);
 }
 
 GridSpec grid_spec_from_config(const config::ConfigView& grid) {
@@ -202,10 +239,11 @@ GridSpec grid_spec_from_config(const config::ConfigView& grid) {
     const auto refine = grid.child("refine");
     if (!refine.has("x") && !refine.has("y")) grid.fail("refine", "needs an x range, a y range or both");
     const double growth = refine.real("max_growth");
+    const double widest = refine.has("max_width") ? refine.real("max_width") : std::numeric_limits<double>::infinity();
     auto faces = [&](const char* axis, double a0, double length, int n) {
       const auto range = refine.reals(axis);
       try {
-        return refined_faces(a0, a0 + length, range[0], range[1], n, growth);
+        return refined_faces(a0, a0 + length, range[0], range[1], n, growth, widest);
       } catch (const std::invalid_argument& e) {
         refine.fail(axis, e.what());
       }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,11 +48,16 @@ std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, doubl
 std::vector<double> banded_faces(double z_bottom, double band_top, double z_top, int nz, double max_stretching);
 
 /// Column faces from a0 to a1 (n cells) with one width over [band_lo, band_hi] and widths growing by a
-/// constant ratio of at most `max_growth` per column from the band to each end: the band gets as many
-/// columns as that ratio allows (its narrowest possible ones). Of the splits of the other columns
-/// between the two sides, the one with the smaller of the two sides' largest ratio is taken. Throws
-/// std::invalid_argument, saying why, when no split fits.
-std::vector<double> refined_faces(double a0, double a1, double band_lo, double band_hi, int n, double max_growth);
+/// constant ratio of at most `max_growth` per column from the band to each end, up to `max_width` and
+/// constant beyond it: the band gets as many columns as that allows (its narrowest possible ones). Of
+/// the splits of the other columns between the two sides, the one with the smaller of the two sides'
+/// largest ratio is taken. Throws std::invalid_argument, saying why, when no split fits.
+std::vector<double> refined_faces(double a0, double a1, double band_lo, double band_hi, int n, double max_growth,
+                                  double max_width = std::numeric_limits<double>::infinity());
+
+/// One line for the log: each refined direction's narrowest and widest column and where the narrowest
+/// lie, e.g. "refined columns: x 2.56 m over [590, 690] m, up to 12.5 m; y uniform 12.5 m".
+std::string describe_columns(const GridSpec& spec);
 
 /// Index box of the cells a rank owns, in global indices [begin, end).
 struct OwnedBox {

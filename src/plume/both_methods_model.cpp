@@ -107,16 +107,21 @@ void BothMethodsModel::finish(io::Json& summary) {
   Field e(grid, "deposit_thickness_eulerian", "m", "", 1);
   eulerian_deposit(e);
   const auto ev = e.owned_block(), lv = lagrangian_.deposit_thickness();
-  const double area = grid.dx(0) * grid.dy(0);
+  const auto& box = grid.owned();
+  // Each owned column's area, in the owned blocks' order ([j][i]).
+  std::vector<double> column_area(ev.size());
+  for (std::size_t c = 0; c < ev.size(); ++c) {
+    column_area[c] = grid.cell_area(box.i_begin + static_cast<int>(c % box.ni()), box.j_begin + static_cast<int>(c / box.ni()));
+  }
   io::Json comparison = io::Json::object(), area_difference = io::Json::object(), relative = io::Json::object(),
            overlap = io::Json::object();
   for (double thr : lagrangian_.settings().deposit_thresholds) {
     double both = 0, only_e = 0, only_l = 0;
     for (std::size_t c = 0; c < ev.size(); ++c) {
       const bool a = ev[c] >= thr, b = lv[c] >= thr;
-      both += (a && b) ? area : 0.0;
-      only_e += (a && !b) ? area : 0.0;
-      only_l += (!a && b) ? area : 0.0;
+      both += (a && b) ? column_area[c] : 0.0;
+      only_e += (a && !b) ? column_area[c] : 0.0;
+      only_l += (!a && b) ? column_area[c] : 0.0;
     }
     both = grid::global_sum(grid.comm(), both);
     only_e = grid::global_sum(grid.comm(), only_e);
@@ -132,8 +137,8 @@ void BothMethodsModel::finish(io::Json& summary) {
   }
   double l1 = 0.0, reference = 0.0, peak_e = 0.0, peak_l = 0.0;
   for (std::size_t c = 0; c < ev.size(); ++c) {
-    l1 += std::abs(lv[c] - ev[c]) * area;
-    reference += ev[c] * area;
+    l1 += std::abs(lv[c] - ev[c]) * column_area[c];
+    reference += ev[c] * column_area[c];
     peak_e = std::max(peak_e, ev[c]);
     peak_l = std::max(peak_l, lv[c]);
   }
@@ -145,7 +150,7 @@ void BothMethodsModel::finish(io::Json& summary) {
   comparison["deposit_volume_eulerian_m3"] = reference;
   comparison["deposit_volume_lagrangian_m3"] = grid::global_sum(grid.comm(), [&] {
     double s = 0.0;
-    for (double v : lv) s += v * area;
+    for (std::size_t c = 0; c < lv.size(); ++c) s += lv[c] * column_area[c];
     return s;
   }());
   comparison["deposit_thickness_l1_relative"] = reference > 0.0 ? l1 / reference : 0.0;

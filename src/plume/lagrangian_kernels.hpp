@@ -6,7 +6,10 @@
 /// and the numerics floor only, so that the device benchmark builds it without MPI or the grid.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <Kokkos_Core.hpp>
 #include <Kokkos_ScatterView.hpp>
@@ -18,11 +21,19 @@
 namespace hadal::plume {
 
 /// Grid geometry captured by value in kernels. Indices are global; local = global - begin + ghost.
-/// Plain data (the model fills it from its grid, the device benchmark from its box), then set_levels.
+/// Plain data (the model fills it from its grid, the device benchmark from its box), then set_levels
+/// and, for refined columns, set_columns.
 struct FlowGeometry {
-  double x0 = 0, y0 = 0, lx = 0, ly = 0, dx = 1, dy = 1, inv_dx = 1, inv_dy = 1;
+  double x0 = 0, y0 = 0, lx = 0, ly = 0, dx = 1, dy = 1, inv_dx = 1, inv_dy = 1;  ///< dx, dy: uniform columns
   int nx = 1, ny = 1, nz = 1, g = 0, i_begin = 0, j_begin = 0, local_ni = 1, local_nj = 1;
   Kokkos::View<const double*> zf, dzv;
+  /// Refined columns: the global faces in x and y and lookup tables like the level table's (entry b:
+  /// the column at x0 + b * the narrowest width). Uniform columns keep the arithmetic of x0 + i dx.
+  bool uniform = true;
+  Kokkos::View<const double*> xf, yf;
+  Kokkos::View<const int*> x_table, y_table;
+  double inv_x_step = 1.0, inv_y_step = 1.0;
+  int x_table_last = 0, y_table_last = 0;
   /// Level lookup: level_table(b) = cell_k at z = zf(0) + b * table_step, with table_step the
   /// thinnest cell, so that a height is at most one level above its table entry.
   Kokkos::View<const int*> level_table;
@@ -51,6 +62,96 @@ struct FlowGeometry {
     level_table = table;
   }
 
+  /// Sets refined columns from their faces (nx + 1 and ny + 1 values; host vectors).
+  void set_columns(const std::vector<double>& x_faces, const std::vector<double>& y_faces) {
+    uniform = false;
+    auto faces_view = [](const char* name, const std::vector<double>& faces) {
+      Kokkos::View<double*> view(std::string(name), faces.size());
+      auto host = Kokkos::create_mirror_view(view);
+      for (std::size_t i = 0; i < faces.size(); ++i) host(i) = faces[i];
+      Kokkos::deep_copy(view, host);
+      return view;
+    };
+    // Entry b: the column holding faces[0] + b * the narrowest width, so a point is at most one
+    // column beyond its entry.
+    auto table_of = [](const char* name, const std::vector<double>& faces, double& inv_step, int& last) {
+      double narrowest = faces[1] - faces[0];
+      for (std::size_t i = 1; i + 1 < faces.size(); ++i) narrowest = std::min(narrowest, faces[i + 1] - faces[i]);
+      const int n = static_cast<int>(faces.size()) - 1;
+      const int entries = static_cast<int>((faces.back() - faces.front()) / narrowest) + 2;
+      inv_step = 1.0 / narrowest, last = entries - 1;
+      Kokkos::View<int*> table(std::string(name), static_cast<std::size_t>(entries));
+      auto host = Kokkos::create_mirror_view(table);
+      for (int b = 0, i = 0; b < entries; ++b) {
+        const double a = faces.front() + b * narrowest;
+        while (i + 1 < n && faces[i + 1] <= a) ++i;
+        host(b) = i;
+      }
+      Kokkos::deep_copy(table, host);
+      return table;
+    };
+    xf = faces_view("x_faces", x_faces), yf = faces_view("y_faces", y_faces);
+    x_table = table_of("x_table", x_faces, inv_x_step, x_table_last);
+    y_table = table_of("y_table", y_faces, inv_y_step, y_table_last);
+  }
+
+  KOKKOS_INLINE_FUNCTION double x_face(int i) const { return uniform ? x0 + i * dx : xf(i); }
+  KOKKOS_INLINE_FUNCTION double y_face(int j) const { return uniform ? y0 + j * dy : yf(j); }
+  KOKKOS_INLINE_FUNCTION double width_x(int i) const { return uniform ? dx : xf(i + 1) - xf(i); }
+  KOKKOS_INLINE_FUNCTION double width_y(int j) const { return uniform ? dy : yf(j + 1) - yf(j); }
+  KOKKOS_INLINE_FUNCTION double x_center(int i) const { return uniform ? x0 + (i + 0.5) * dx : 0.5 * (xf(i) + xf(i + 1)); }
+  KOKKOS_INLINE_FUNCTION double y_center(int j) const { return uniform ? y0 + (j + 0.5) * dy : 0.5 * (yf(j) + yf(j + 1)); }
+  KOKKOS_INLINE_FUNCTION double cell_area(int i, int j) const { return uniform ? dx * dy : width_x(i) * width_y(j); }
+  /// The column of a coordinate on refined faces (clamped to the domain): the table entry, corrected
+  /// by at most a column (also against rounding of the table index).
+  KOKKOS_FORCEINLINE_FUNCTION static int refined_index(const Kokkos::View<const double*>& faces,
+                                                       const Kokkos::View<const int*>& table, double inv_step,
+                                                       int last, int n, double a) {
+    const double b = (a - faces(0)) * inv_step;
+    int i = table(b > 0.0 ? (b < last ? static_cast<int>(b) : last) : 0);
+    while (i + 1 < n && faces(i + 1) <= a) ++i;
+    while (i > 0 && faces(i) > a) --i;
+    return i;
+  }
+  /// Column gi holding x (clamped to the domain) and x's offset in it as a fraction of its width (not
+  /// clamped); the same for y.
+  KOKKOS_FORCEINLINE_FUNCTION void locate_x(double x, int& gi, double& fx) const {
+    if (uniform) {
+      const double ax = (x - x0) * inv_dx;
+      gi = ax <= 0.0 ? 0 : (ax >= nx ? nx - 1 : static_cast<int>(ax));
+      fx = ax - gi;
+      return;
+    }
+    gi = refined_index(xf, x_table, inv_x_step, x_table_last, nx, x);
+    fx = (x - xf(gi)) / (xf(gi + 1) - xf(gi));
+  }
+  KOKKOS_FORCEINLINE_FUNCTION void locate_y(double y, int& gj, double& fy) const {
+    if (uniform) {
+      const double ay = (y - y0) * inv_dy;
+      gj = ay <= 0.0 ? 0 : (ay >= ny ? ny - 1 : static_cast<int>(ay));
+      fy = ay - gj;
+      return;
+    }
+    gj = refined_index(yf, y_table, inv_y_step, y_table_last, ny, y);
+    fy = (y - yf(gj)) / (yf(gj + 1) - yf(gj));
+  }
+  /// Continuous index of x on the lattice of column centres (centre i at i), from its column and
+  /// fraction: linear between neighbouring centres, whatever their distance.
+  KOKKOS_INLINE_FUNCTION double centre_coordinate_x(int gi, double fx, double x) const {
+    if (uniform) return gi + fx - 0.5;
+    const int c0 = fx >= 0.5 ? gi : gi - 1;
+    if (c0 < 0) return -1.0;
+    if (c0 + 1 >= nx) return nx;
+    return c0 + (x - x_center(c0)) / (x_center(c0 + 1) - x_center(c0));
+  }
+  KOKKOS_INLINE_FUNCTION double centre_coordinate_y(int gj, double fy, double y) const {
+    if (uniform) return gj + fy - 0.5;
+    const int c0 = fy >= 0.5 ? gj : gj - 1;
+    if (c0 < 0) return -1.0;
+    if (c0 + 1 >= ny) return ny;
+    return c0 + (y - y_center(c0)) / (y_center(c0 + 1) - y_center(c0));
+  }
+
   KOKKOS_INLINE_FUNCTION double dz(int k) const { return dzv(k); }
   KOKKOS_INLINE_FUNCTION double top() const { return zf(nz); }
   /// Cell level containing z (clamped to 0..nz-1).
@@ -69,9 +170,9 @@ struct FlowGeometry {
   }
   /// Global column of (x, y), clamped to the domain.
   KOKKOS_INLINE_FUNCTION void column(double x, double y, int& gi, int& gj) const {
-    const double ax = (x - x0) * inv_dx, ay = (y - y0) * inv_dy;
-    gi = ax <= 0.0 ? 0 : (ax >= nx ? nx - 1 : static_cast<int>(ax));
-    gj = ay <= 0.0 ? 0 : (ay >= ny ? ny - 1 : static_cast<int>(ay));
+    double fx, fy;
+    locate_x(x, gi, fx);
+    locate_y(y, gj, fy);
   }
   KOKKOS_FORCEINLINE_FUNCTION int local_i(int gi) const {
     const int l = gi - i_begin + g;
@@ -119,10 +220,10 @@ struct FlowGeometry {
   template <class View>
   KOKKOS_INLINE_FUNCTION void velocity_cell(const View& U, const View& V, const View& W, double x, double y, double z,
                                             double& u, double& v, double& w) const {
-    const double ax = (x - x0) * inv_dx, ay = (y - y0) * inv_dy;
-    const int gi = ax <= 0.0 ? 0 : (ax >= nx ? nx - 1 : static_cast<int>(ax));
-    const int gj = ay <= 0.0 ? 0 : (ay >= ny ? ny - 1 : static_cast<int>(ay));
-    double fx = ax - gi, fy = ay - gj;
+    int gi, gj;
+    double fx, fy;
+    locate_x(x, gi, fx);
+    locate_y(y, gj, fy);
     fx = fx < 0.0 ? 0.0 : (fx > 1.0 ? 1.0 : fx);
     fy = fy < 0.0 ? 0.0 : (fy > 1.0 ? 1.0 : fy);
     const int k = cell_k(z);
@@ -159,28 +260,30 @@ struct FlowGeometry {
     int k = cell_k(z);
     for (int crossing = 0; crossing < kMaxCrossings && left > 0.0; ++crossing) {
       const int li = local_i(gi), lj = local_j(gj);
-      const double xw = x0 + gi * dx, ys = y0 + gj * dy, zb = zf(k), hz = dzv(k);
+      const double xw = x_face(gi), ys = y_face(gj), zb = zf(k), hz = dzv(k);
+      const double wx = width_x(gi), wy = width_y(gj);
       const double uw = U(li, lj, k), ue = U(local_i(gi + 1), lj, k);
       const double vs = V(li, lj, k), vn = V(li, local_j(gj + 1), k);
       const double wb = W(li, lj, k), wt = W(li, lj, k + 1);
-      const double ax = (ue - uw) * inv_dx, ay = (vn - vs) * inv_dy, az = (wt - wb) / hz;
-      const double sx = clamp_to(x - xw, dx), sy = clamp_to(y - ys, dy), sz = clamp_to(z - zb, hz);
+      const double ax = uniform ? (ue - uw) * inv_dx : (ue - uw) / wx, ay = uniform ? (vn - vs) * inv_dy : (vn - vs) / wy;
+      const double az = (wt - wb) / hz;
+      const double sx = clamp_to(x - xw, wx), sy = clamp_to(y - ys, wy), sz = clamp_to(z - zb, hz);
       const double u = uw + ax * sx, v = vs + ay * sy, w = wb + az * sz;
-      const double tx = exit_time(u, ax, uw, ue, sx, dx), ty = exit_time(v, ay, vs, vn, sy, dy);
+      const double tx = exit_time(u, ax, uw, ue, sx, wx), ty = exit_time(v, ay, vs, vn, sy, wy);
       const double tz = exit_time(w, az, wb, wt, sz, hz);
       const double te = tx < ty ? (tx < tz ? tx : tz) : (ty < tz ? ty : tz);
       const double spent = te < left ? te : left;
-      x = xw + advance(sx, u, ax, spent, dx), y = ys + advance(sy, v, ay, spent, dy), z = zb + advance(sz, w, az, spent, hz);
+      x = xw + advance(sx, u, ax, spent, wx), y = ys + advance(sy, v, ay, spent, wy), z = zb + advance(sz, w, az, spent, hz);
       left -= spent;
       if (te > spent) break;  // the time ran out inside the cell
       // Onto the face reached first, and into the neighbour behind it.
       if (te == tx) {
         const int step = u > 0.0 ? 1 : -1;
-        x = xw + (step > 0 ? dx : 0.0), gi += step;
+        x = xw + (step > 0 ? wx : 0.0), gi += step;
         if (gi < 0 || gi >= nx) return true;
       } else if (te == ty) {
         const int step = v > 0.0 ? 1 : -1;
-        y = ys + (step > 0 ? dy : 0.0), gj += step;
+        y = ys + (step > 0 ? wy : 0.0), gj += step;
         if (gj < 0 || gj >= ny) return true;
       } else {
         const int step = w > 0.0 ? 1 : -1;
@@ -226,7 +329,14 @@ struct FlowGeometry {
   template <class View>
   KOKKOS_INLINE_FUNCTION void velocity(const View& U, const View& V, const View& W, double x, double y, double z,
                                             double& u, double& v, double& w) const {
-    const double ax = (x - x0) * inv_dx, ay = (y - y0) * inv_dy;
+    // Continuous indices on the face lattices (face i at i) and on the centre lattices (centre i at i).
+    int gi, gj;
+    double fx, fy;
+    locate_x(x, gi, fx);
+    locate_y(y, gj, fy);
+    const double ax = uniform ? (x - x0) * inv_dx : gi + fx, ay = uniform ? (y - y0) * inv_dy : gj + fy;
+    const double cx = uniform ? ax - 0.5 : centre_coordinate_x(gi, fx, x);
+    const double cy = uniform ? ay - 0.5 : centre_coordinate_y(gj, fy, y);
     const int k = cell_k(z);
     const double zc = 0.5 * (zf(k) + zf(k + 1));
     int kc0, kc1;
@@ -247,8 +357,8 @@ struct FlowGeometry {
     double tx, ty, txc, tyc;
     bracket(ax, nx, i0, i1, tx);
     bracket(ay, ny, j0, j1, ty);
-    bracket(ax - 0.5, nx - 1, ic0, ic1, txc);
-    bracket(ay - 0.5, ny - 1, jc0, jc1, tyc);
+    bracket(cx, nx - 1, ic0, ic1, txc);
+    bracket(cy, ny - 1, jc0, jc1, tyc);
     const int af0 = local_i(i0), af1 = local_i(i1), ac0 = local_i(ic0), ac1 = local_i(ic1);
     const int bf0 = local_j(j0), bf1 = local_j(j1), bc0 = local_j(jc0), bc1 = local_j(jc1);
     u = trilinear(U, af0, af1, tx, bc0, bc1, tyc, kc0, kc1, tc);
@@ -297,7 +407,7 @@ struct ParticleMover {
   double kh_value = 0.0, hstep_constant = 0.0;  ///< hstep_constant: sqrt(2 Kh dt) for a constant Kh
   double kz_value = 0.0, kz_background = 0.0, bbl_thickness = 1.0, water_density = 1030.0;
   Deposition deposition = Deposition::Always;
-  double tau_cd = 0.07, area = 1.0;
+  double tau_cd = 0.07;
 
   KOKKOS_INLINE_FUNCTION void list(std::size_t p, int where) const {
     destination(p) = where;
@@ -306,7 +416,7 @@ struct ParticleMover {
   KOKKOS_FORCEINLINE_FUNCTION void bin(int gi, int gj, int n, double zp, double m) const {
     const int k = geo.cell_k(zp);
     auto access = bins.access();
-    access(geo.local_i(gi), geo.local_j(gj), n * geo.nz + k) += m / (area * geo.dz(k));
+    access(geo.local_i(gi), geo.local_j(gj), n * geo.nz + k) += m / (geo.cell_area(gi, gj) * geo.dz(k));
   }
 
   /// Whether the seabed of global column (gi, gj) lies above height z (a dry column always does).
@@ -321,7 +431,7 @@ struct ParticleMover {
     const int from = along_x ? gi : gj, step = target > from ? 1 : -1;
     for (int a = from + step; a != target + step; a += step) {
       if (along_x ? is_wall(a, gj, z) : is_wall(gi, a, z)) {
-        const double face = along_x ? geo.x0 + (step > 0 ? a : a + 1) * geo.dx : geo.y0 + (step > 0 ? a : a + 1) * geo.dy;
+        const double face = along_x ? geo.x_face(step > 0 ? a : a + 1) : geo.y_face(step > 0 ? a : a + 1);
         return 2.0 * face - to;
       }
     }
@@ -500,14 +610,20 @@ struct ParticleMover {
       const int k = geo.cell_k(at.z);
       int i0, i1, j0, j1;
       double tx, ty;
-      FlowGeometry::bracket((at.x - geo.x0) * geo.inv_dx - 0.5, geo.nx - 1, i0, i1, tx);
-      FlowGeometry::bracket((at.y - geo.y0) * geo.inv_dy - 0.5, geo.ny - 1, j0, j1, ty);
+      int ci, cj;
+      double fx, fy;
+      geo.locate_x(at.x, ci, fx);
+      geo.locate_y(at.y, cj, fy);
+      FlowGeometry::bracket(geo.centre_coordinate_x(ci, fx, at.x), geo.nx - 1, i0, i1, tx);
+      FlowGeometry::bracket(geo.centre_coordinate_y(cj, fy, at.y), geo.ny - 1, j0, j1, ty);
       const double k00 = kh(geo.local_i(i0), geo.local_j(j0), k), k10 = kh(geo.local_i(i1), geo.local_j(j0), k);
       const double k01 = kh(geo.local_i(i0), geo.local_j(j1), k), k11 = kh(geo.local_i(i1), geo.local_j(j1), k);
       khv = (1 - ty) * ((1 - tx) * k00 + tx * k10) + ty * ((1 - tx) * k01 + tx * k11);
       if (drift) {
-        dkx = i1 > i0 ? ((1 - ty) * (k10 - k00) + ty * (k11 - k01)) * geo.inv_dx : 0.0;
-        dky = j1 > j0 ? ((1 - tx) * (k01 - k00) + tx * (k11 - k10)) * geo.inv_dy : 0.0;
+        const double inv_x = geo.uniform ? geo.inv_dx : 1.0 / (geo.x_center(i1) - geo.x_center(i0));
+        const double inv_y = geo.uniform ? geo.inv_dy : 1.0 / (geo.y_center(j1) - geo.y_center(j0));
+        dkx = i1 > i0 ? ((1 - ty) * (k10 - k00) + ty * (k11 - k01)) * inv_x : 0.0;
+        dky = j1 > j0 ? ((1 - tx) * (k01 - k00) + tx * (k11 - k10)) * inv_y : 0.0;
       }
     }
     const double hstep = kh_constant && span == dt ? hstep_constant : km::sqrt(2.0 * (khv > 0.0 ? khv : 0.0) * span);

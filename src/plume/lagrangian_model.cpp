@@ -38,6 +38,7 @@ FlowGeometry flow_geometry_of(const grid::StructuredGrid& grid) {
   f.i_begin = grid.owned().i_begin, f.j_begin = grid.owned().j_begin;
   f.local_ni = grid.local_ni(), f.local_nj = grid.local_nj();
   f.set_levels(grid.z_faces_view(), grid.dz_view());
+  if (!grid.uniform_columns()) f.set_columns(grid.x_nodes(), grid.y_nodes());
   return f;
 }
 
@@ -103,7 +104,10 @@ LagrangianModel::LagrangianModel(sim::RunContext& context, const grid::GridSpec&
       release_carry_(sources_.size() * static_cast<std::size_t>(nclasses_), 0.0),
       listed_count_("listed_count"),
       write_files_(write_files) {
-  grid_.require_uniform_columns("the particle model (its cell lookup and Pollock's path)");
+  if (!grid_.uniform_columns() && lagrangian_.smoothing_length > 0.0) {
+    throw InputError("plume.lagrangian.smoothing_length: the smoothing of the binned maps needs uniform columns; "
+                     "set it to 0 or remove grid.refine");
+  }
   geometry_ = flow_geometry_of(grid_);
   // Every rank knows the wet level of every column, so releases are decided identically everywhere.
   first_wet_global_host_ = Kokkos::create_mirror_view(first_wet_global_);
@@ -177,17 +181,26 @@ void LagrangianModel::update_bed_stress_and_kh(const Field& u, const Field& v) {
   }
 }
 
+void LagrangianModel::host_column(double x, double y, int& gi, int& gj) const {
+  // The grid's lookup, clamped to the domain as the kernels' is (geometry_ may hold device views).
+  gi = grid_.cell_i(x), gj = grid_.cell_j(y);
+  if (gi < 0) gi = x < grid_.x_face(0) ? 0 : grid_.nx() - 1;
+  if (gj < 0) gj = y < grid_.y_face(0) ? 0 : grid_.ny() - 1;
+}
+
 double LagrangianModel::stable_dt(double time, double cfl) {
   // Particles move at most about cfl cells per step, so the stage positions stay within the halo.
   auto rate_of = [&](const Field& u, const Field& v) {
     const auto U = u.view(), V = v.view();
     const int g = grid_.ghost();
-    const double dx = grid_.dx(0), dy = grid_.dy(0);
+    // Each face's speed over the narrower of the two columns it joins.
+    const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
     double rate = 0.0;
     Kokkos::parallel_reduce(
         "lagrangian_cfl", Range3({g, g, 0}, {g + grid_.owned().ni() + 1, g + grid_.owned().nj() + 1, grid_.nz()}),
         KOKKOS_LAMBDA(int i, int j, int k, double& m) {
-          const double r = km::fabs(U(i, j, k)) / dx + km::fabs(V(i, j, k)) / dy;
+          const double hx = dx(i) < dx(i - 1) ? dx(i) : dx(i - 1), hy = dy(j) < dy(j - 1) ? dy(j) : dy(j - 1);
+          const double r = km::fabs(U(i, j, k)) / hx + km::fabs(V(i, j, k)) / hy;
           if (r > m) m = r;
         },
         Kokkos::Max<double>(rate));
@@ -207,10 +220,9 @@ double LagrangianModel::stable_dt(double time, double cfl) {
 
 void LagrangianModel::add_particles(const std::vector<ParticleRecord>& records) {
   std::vector<ParticleRecord> mine;
-  const double x0 = grid_.spec().x0, y0 = grid_.spec().y0;
   for (const auto& r : records) {
-    const int gi = std::clamp(static_cast<int>(std::floor((r.x - x0) / grid_.dx(0))), 0, grid_.nx() - 1);
-    const int gj = std::clamp(static_cast<int>(std::floor((r.y - y0) / grid_.dy(0))), 0, grid_.ny() - 1);
+    int gi, gj;
+    host_column(r.x, r.y, gi, gj);
     emitted_[static_cast<std::size_t>(r.cls)] += r.mass;
     emitted_n_[static_cast<std::size_t>(r.cls)] += 1;
     next_id_ = std::max<std::int64_t>(next_id_, r.id + 1);
@@ -226,12 +238,9 @@ void LagrangianModel::add_particles(const std::vector<ParticleRecord>& records) 
 void LagrangianModel::release(double t0, double t1) {
   std::vector<ParticleRecord> mine;
   const double x0 = grid_.spec().x0, y0 = grid_.spec().y0, x1 = x0 + grid_.spec().lx, y1 = y0 + grid_.spec().ly;
-  const int nx = grid_.nx(), ny = grid_.ny(), nz = grid_.nz();
+  const int nz = grid_.nz();
   const double top = grid_.z_face(nz);
-  auto column = [&](double x, double y, int& gi, int& gj) {
-    gi = std::clamp(static_cast<int>(std::floor((x - x0) / grid_.dx(0))), 0, nx - 1);
-    gj = std::clamp(static_cast<int>(std::floor((y - y0) / grid_.dy(0))), 0, ny - 1);
-  };
+  auto column = [&](double x, double y, int& gi, int& gj) { host_column(x, y, gi, gj); };
   for (std::size_t si = 0; si < sources_.size(); ++si) {
     const auto& s = sources_[si];
     const double on = s.active_time(t0, t1);
@@ -343,7 +352,6 @@ std::size_t LagrangianModel::move(double dt) {
   mover.deposition = settings_.deposition;
   mover.tau_cd = settings_.critical_shear_deposition;
   mover.erosion = settings_.erosion();
-  mover.area = grid_.dx(0) * grid_.dy(0);
   Kokkos::parallel_for("lagrangian_move", Kokkos::RangePolicy<>(0, n), mover);
   auto concentration = c_class_.view();
   Kokkos::Experimental::contribute(concentration, mover.bins);
@@ -467,7 +475,8 @@ void LagrangianModel::settle_listed(std::size_t listed) {
               int gi, gj;
               geo.column(X(p), Y(p), gi, gj);
               auto access = bed_scatter.access();
-              access(geo.local_i(gi), geo.local_j(gj), C(p)) += (e == kJustDeposited ? 1.0 : -1.0) * M(p) * inv_area;
+              const double per_area = geo.uniform ? M(p) * inv_area : M(p) / geo.cell_area(gi, gj);
+              access(geo.local_i(gi), geo.local_j(gj), C(p)) += (e == kJustDeposited ? 1.0 : -1.0) * per_area;
             }
             E(p) = kNoEvent;
           }
@@ -501,7 +510,6 @@ void LagrangianModel::absorb(std::size_t begin, std::size_t end, bool bin) {
   const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
   const auto C = particles_.cls, E = particles_.event, S = particles_.state;
   const auto geo = geometry_;
-  const double area = grid_.dx(0) * grid_.dy(0);
   const int nz = grid_.nz();
   Kokkos::parallel_for(
       "lagrangian_absorb", Kokkos::RangePolicy<>(begin, end), KOKKOS_LAMBDA(std::size_t p) {
@@ -511,13 +519,13 @@ void LagrangianModel::absorb(std::size_t begin, std::size_t end, bool bin) {
         const int e = E(p);
         if (e == kJustDeposited || e == kJustEroded) {
           auto access = bed_scatter.access();
-          access(li, lj, C(p)) += (e == kJustDeposited ? 1.0 : -1.0) * M(p) / area;
+          access(li, lj, C(p)) += (e == kJustDeposited ? 1.0 : -1.0) * M(p) / geo.cell_area(gi, gj);
         }
         E(p) = kNoEvent;
         if (bin && S(p) == kSuspended) {
           const int k = geo.cell_k(Z(p));
           auto access = bin_scatter.access();
-          access(li, lj, C(p) * nz + k) += M(p) / (area * geo.dz(k));
+          access(li, lj, C(p) * nz + k) += M(p) / (geo.cell_area(gi, gj) * geo.dz(k));
         }
       });
   Kokkos::Experimental::contribute(BED, bed_scatter);
@@ -571,7 +579,6 @@ void LagrangianModel::bin_all() {
   const auto X = particles_.x, Y = particles_.y, Z = particles_.z, M = particles_.mass;
   const auto C = particles_.cls, S = particles_.state;
   const auto geo = geometry_;
-  const double area = grid_.dx(0) * grid_.dy(0);
   const int nz = grid_.nz();
   Kokkos::parallel_for(
       "lagrangian_bin", Kokkos::RangePolicy<>(0, particles_.size()), KOKKOS_LAMBDA(std::size_t p) {
@@ -580,14 +587,14 @@ void LagrangianModel::bin_all() {
         geo.column(X(p), Y(p), gi, gj);
         const int k = geo.cell_k(Z(p));
         auto access = scatter.access();
-        access(geo.local_i(gi), geo.local_j(gj), C(p) * nz + k) += M(p) / (area * geo.dz(k));
+        access(geo.local_i(gi), geo.local_j(gj), C(p) * nz + k) += M(p) / (geo.cell_area(gi, gj) * geo.dz(k));
       });
   Kokkos::Experimental::contribute(CC, scatter);
 }
 
 void LagrangianModel::update_metrics(double dt) {
   const int nz = grid_.nz(), nn = nclasses_, g = grid_.ghost();
-  const double area = grid_.dx(0) * grid_.dy(0);
+  const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
   const auto CC = c_class_.view(), CT = c_total_.view(), BED = bed_.view(), DEP = deposit_.view();
   const auto dry = device_.dry_density;
   Kokkos::parallel_for(
@@ -616,7 +623,7 @@ void LagrangianModel::update_metrics(double dt) {
         double column_max = 0.0;
         for (int k = 0; k < nz; ++k) {
           const double total = CT(i, j, k);
-          if (k >= wet(i, j) && total >= first_threshold) volume += area * dz(k);
+          if (k >= wet(i, j) && total >= first_threshold) volume += dx(i) * dy(j) * dz(k);
           column_max = total > column_max ? total : column_max;
         }
         record_column_exposure(CMAX, TA, thresholds, i, j, column_max, dt);

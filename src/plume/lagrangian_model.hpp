@@ -88,6 +88,8 @@ class LagrangianModel : public sim::Model {
   long steps_taken() const { return step_index_; }
 
  private:
+  /// The global column of (x, y), clamped to the domain (on the host, from the grid).
+  void host_column(double x, double y, int& gi, int& gj) const;
   /// One particle step from `time` (advance takes one or several).
   void step(double time, double dt);
   void update_flow(double time, grid::Field& u, grid::Field& v, grid::Field& w);

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/runtime.hpp"
 #include "core/profiling.hpp"
+#include "grid/grid.hpp"
 #include "sim/simulation.hpp"
 
 namespace hadal::sim {
@@ -213,6 +214,9 @@ int run_case(MPI_Comm comm, const RunOptions& options) {
     }
     log.info("hadal " + hadal_version() + " (" + git_hash() + "): " + type->name + " case '" + name + "' on " +
              std::to_string(size) + " rank(s), output in " + dir);
+    if (root.has("grid") && root.child("grid").has("refine")) {
+      log.info(grid::describe_columns(grid::grid_spec_from_config(root.child("grid"))));
+    }
 
     const std::string petsc_options = root.child("solver").string("petsc_options");
     if (!petsc_options.empty()) PetscOptionsInsertString(nullptr, petsc_options.c_str());

@@ -48,6 +48,13 @@ def test_bad_input():
         "release outside": ([write(d, "outside.yaml", good.replace("center: [200 m, 160 m, -1600 m]",
                                                                     "center: [900 m, 160 m, -1600 m]"))],
                             "diffusion.center"),
+        "refined box outside": ([write(d, "refine_outside.yaml", good.replace(
+            "cells: [80, 64, 20]", "cells: [80, 64, 20]\n  refine: {x: [300 m, 500 m]}"))], "grid.refine.x"),
+        "too few refined cells": ([write(d, "refine_cells.yaml", good.replace(
+            "cells: [80, 64, 20]", "cells: [8, 64, 20]\n  refine: {x: [200 m, 201 m], max_width: 10 m}"))],
+            "grid.refine.x"),
+        "refined columns refused": ([write(d, "refine_diffusion.yaml", good.replace(
+            "cells: [80, 64, 20]", "cells: [80, 64, 20]\n  refine: {x: [150 m, 250 m]}"))], "needs uniform columns"),
     }
     for label, (args, needle) in cases.items():
         out = os.path.join(d, "out_" + label.replace(" ", "_"))

@@ -277,7 +277,7 @@ TEST(PlumeVerification, MassBalanceClosesWithBedAndOpenBoundaries) {
   source.fractions = {0.6, 0.4};
   for (const bool refined : {false, true}) {
   auto spec = box(400.0, 200.0, -20.0, 0.0, 40, 20, 10);
-  if (refined) {  // 5 m columns about the source, up to 30 m ones at the ends
+  if (refined) {  // 3.5 m and 5 m columns about the source, up to 48 m and 23 m ones at the ends
     spec.x_faces = grid::refined_faces(0.0, 400.0, 60.0, 120.0, spec.nx, 1.2);
     spec.y_faces = grid::refined_faces(0.0, 200.0, 80.0, 120.0, spec.ny, 1.3);
   }
@@ -313,7 +313,7 @@ TEST(PlumeVerification, MassBalanceClosesWithBedAndOpenBoundaries) {
 // puts 0.5 in two of the 10 m columns where the exact shares are 0.08-0.48 in six.
 TEST(PlumeSources, DiskReleaseGivesEachColumnItsShareOfTheDisk) {
   const double r = 8.0, x0 = 42.0, y0 = 57.0, rate = 2.0, dt = 10.0, pi = std::acos(-1.0);
-  for (const int cells : {10, 40, -24}) {  // -24: 24 refined columns per direction, 2.5 m over [30, 60]
+  for (const int cells : {10, 40, -24}) {  // -24: 24 refined columns per direction, 1.8-12.7 m wide
     const bool refined = cells < 0;
     auto spec = box(100.0, 100.0, -10.0, 0.0, std::abs(cells), std::abs(cells), 5);
     if (refined) {
@@ -349,7 +349,8 @@ TEST(PlumeSources, DiskReleaseGivesEachColumnItsShareOfTheDisk) {
     total = grid::global_sum(MPI_COMM_WORLD, total);
     if (rank() == 0) {
       std::printf("disk release on %.1f m cells%s: largest column error %.2e kg of %.1f kg\n",
-                  refined ? g.min_dx() : 100.0 / cells, refined ? " (refined)" : "", worst, rate * dt);
+                  refined ? std::min(g.min_dx(), g.min_dy()) : 100.0 / cells, refined ? " (refined, the narrowest)" : "",
+                  worst, rate * dt);
     }
     EXPECT_LT(worst, 1e-12 * rate * dt) << cells << " cells";
     EXPECT_NEAR(total, rate * dt, 1e-12 * rate * dt);

@@ -249,8 +249,15 @@ class ConstantTransportFlow : public sim::FlowProvider {
   double u_, omega_;
 };
 
+// Also on refined columns (5.7-24 m in x, the narrow ones over the mound; 8-18 m in y): Pollock's path crosses
+// columns of different widths, and the counts are compared cell by cell with each cell's volume.
 TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
-  const auto spec = box(300.0, 100.0, -20.0, 0.0, 30, 10, 10);
+  for (const bool refined : {false, true}) {
+  auto spec = box(300.0, 100.0, -20.0, 0.0, 30, 10, 10);
+  if (refined) {
+    spec.x_faces = grid::refined_faces(0.0, 300.0, 110.0, 190.0, 30, 1.25);
+    spec.y_faces = grid::refined_faces(0.0, 100.0, 30.0, 70.0, 10, 1.5);
+  }
   const MoundSeabed shape;
   const long count = 150000;
   // Variants: Pollock's path (the default), Heun's stages with the cell interpolation, Heun's stages with
@@ -273,7 +280,7 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
     for (int j = 0; j < g.ny(); ++j)
       for (int i = 0; i < g.nx(); ++i) {
         const int kb = grid::Bathymetry::first_wet_index(g, shape.elevation(g.x_center(i), g.y_center(j)));
-        volume += g.dx(0) * g.dy(0) * (g.z_face(g.nz()) - g.z_face(kb));
+        volume += g.cell_area(i, j) * (g.z_face(g.nz()) - g.z_face(kb));
       }
     for (long q = 0; static_cast<long>(records.size()) < count; ++q) {
       const auto key = stream_key(31, static_cast<std::uint64_t>(q), 0);
@@ -289,7 +296,7 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
     b.run(t, 1200.0, 15.0);
     // Counts per wet cell away from the open ends (x in [60, 240] m) against density x volume.
     const auto c = b.model->concentration();
-    const double expected = static_cast<double>(count) / volume * g.dx(0) * g.dy(0) * g.dz(0);
+    const double density = static_cast<double>(count) / volume;
     double sums[3] = {0, 0, 0};
     for (int lj = 0; lj < g.owned().nj(); ++lj)
       for (int li = 0; li < g.owned().ni(); ++li) {
@@ -297,7 +304,8 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
         if (g.x_center(gi) < 60.0 || g.x_center(gi) > 240.0) continue;
         const int kb = grid::Bathymetry::first_wet_index(g, shape.elevation(g.x_center(gi), g.y_center(gj)));
         for (int k = kb; k < g.nz(); ++k) {
-          const double n = c[(static_cast<std::size_t>(k) * g.owned().nj() + lj) * g.owned().ni() + li] * g.dx(0) * g.dy(0) * g.dz(k);
+          const double volume_k = g.cell_area(gi, gj) * g.dz(k), expected = density * volume_k;
+          const double n = c[(static_cast<std::size_t>(k) * g.owned().nj() + lj) * g.owned().ni() + li] * volume_k;
           sums[0] += (n - expected) * (n - expected) / expected;
           sums[1] = std::max(sums[1], std::abs(n / expected - 1.0));
           sums[2] += 1.0;
@@ -312,13 +320,15 @@ TEST(ParticleVerification, AdvectionOverStepsKeepsDensityUniform) {
   // chi2 with `cells` degrees of freedom: mean cells, standard deviation sqrt(2 cells).
   const double limit = cells + 5.0 * std::sqrt(2.0 * cells);
   if (rank() == 0) {
-    std::printf("advection over steps, %ld particles, %.0f interior cells (chi2 limit %.0f): Pollock chi2 = %.0f, max cell "
+    std::printf("advection over steps%s, %ld particles, %.0f interior cells (chi2 limit %.0f): Pollock chi2 = %.0f, max cell "
                 "deviation %.0f%%; Heun chi2 = %.0f, %.0f%%; Heun with trilinear interpolation chi2 = %.0f, %.0f%%\n",
-                count, cells, limit, chi2[0], 100 * deviation[0], chi2[1], 100 * deviation[1], chi2[2], 100 * deviation[2]);
+                refined ? " (refined columns)" : "", count, cells, limit, chi2[0], 100 * deviation[0], chi2[1],
+                100 * deviation[1], chi2[2], 100 * deviation[2]);
   }
-  EXPECT_LT(chi2[0], limit);
-  EXPECT_LT(chi2[1], limit);
-  EXPECT_GT(chi2[2], limit);  // the trilinear interpolation fails the same test
+  EXPECT_LT(chi2[0], limit) << (refined ? "refined" : "uniform");
+  EXPECT_LT(chi2[1], limit) << (refined ? "refined" : "uniform");
+  EXPECT_GT(chi2[2], limit) << (refined ? "refined" : "uniform");  // the trilinear interpolation fails the same test
+  }
 }
 
 // A channel between two steps of the seabed, 40 m apart and taller than the water the particles fill,
@@ -448,13 +458,19 @@ TEST(ParticleVerification, PointReleaseMomentsMatchGaussian) {
   const double U = 0.1, V = 0.05, kh = 0.5, kz = 1e-3, ws = 1e-3;
   const double x0 = 300.0, y0 = 400.0, z0 = -100.0;
   const long count = 40000;
-  for (int variant = 0; variant < 3; ++variant) {
+  // Variant 3: Pollock's path on refined columns (32-127 m in x, 38-106 m in y), which must not change the moments.
+  for (int variant = 0; variant < 4; ++variant) {
     LagrangianSettings lagrangian;
-    lagrangian.advection = variant == 2 ? ParticleAdvection::Pollock
+    lagrangian.advection = variant >= 2 ? ParticleAdvection::Pollock
                                         : (variant == 1 ? ParticleAdvection::RungeKutta4 : ParticleAdvection::Heun);
     lagrangian.gaussian = variant != 1;
-    ParticleBox b(box(1200.0, 800.0, -200.0, 0.0, 24, 16, 20), settings_with({sediment("silt", ws)}, kh, kz), lagrangian,
-                  {}, std::make_unique<OscillatingFlow>(U, V), -200.0);
+    auto spec = box(1200.0, 800.0, -200.0, 0.0, 24, 16, 20);
+    if (variant == 3) {
+      spec.x_faces = grid::refined_faces(0.0, 1200.0, 250.0, 600.0, 24, 1.2);
+      spec.y_faces = grid::refined_faces(0.0, 800.0, 300.0, 600.0, 16, 1.3);
+    }
+    ParticleBox b(spec, settings_with({sediment("silt", ws)}, kh, kz), lagrangian, {}, std::make_unique<OscillatingFlow>(U, V),
+                  -200.0);
     b.model->add_particles(point_cloud(count, x0, y0, z0));
     double t = 0.0;
     for (double t_check : {500.0, 2000.0}) {
@@ -467,7 +483,9 @@ TEST(ParticleVerification, PointReleaseMomentsMatchGaussian) {
         const double var_tol = 5.0 * var_exact[d] * std::sqrt(2.0 / count);
         if (rank() == 0) {
           std::printf("%s, t = %4.0f s, axis %c: mean %.4f (exact %.4f, tol %.3f), variance %.4f (exact %.4f, tol %.3f)\n",
-                      variant == 2 ? "Pollock gaussian" : (variant == 1 ? "RK4 uniform" : "RK2 gaussian"), t, "xyz"[d], m.mean[d], mean_exact[d], mean_tol,
+                      variant == 3 ? "Pollock gaussian, refined columns"
+                                   : (variant == 2 ? "Pollock gaussian" : (variant == 1 ? "RK4 uniform" : "RK2 gaussian")),
+                      t, "xyz"[d], m.mean[d], mean_exact[d], mean_tol,
                       m.variance[d], var_exact[d], var_tol);
         }
         EXPECT_NEAR(m.mean[d], mean_exact[d], mean_tol);

@@ -153,7 +153,25 @@ TEST(Grid, RefinedFacesHaveOneWidthInTheBandAndGrowWithinTheLimit) {
     const double ratio = (f[i + 1] - f[i]) / (f[i] - f[i - 1]);
     EXPECT_LE(std::max(ratio, 1.0 / ratio), 1.1 + 1e-12) << i;
   }
-  EXPECT_NO_THROW(refined_faces(0.0, 1600.0, 450.0, 650.0, 128, 1.1));
+  // With a widest column: the growth stops at 12.5 m (the main job's uniform width), which leaves more
+  // columns for the band (2.56 m over 100 m with 176 columns in 1.6 km).
+  const auto capped = refined_faces(0.0, 1600.0, 590.0, 690.0, 176, 1.1, 12.5);
+  double widest = 0.0, narrowest = 1e30;
+  for (int i = 0; i < 176; ++i) {
+    const double width = capped[i + 1] - capped[i];
+    widest = std::max(widest, width), narrowest = std::min(narrowest, width);
+    if (i > 0) {
+      const double ratio = width / (capped[i] - capped[i - 1]);
+      EXPECT_LE(std::max(ratio, 1.0 / ratio), 1.1 + 1e-12) << i;
+    }
+  }
+  EXPECT_NEAR(widest, 12.5, 1e-9);
+  EXPECT_NEAR(narrowest, 100.0 / 39.0, 1e-9);
+  EXPECT_THROW(refined_faces(0.0, 1600.0, 590.0, 690.0, 100, 1.1, 12.5), std::invalid_argument);  // 1500 m / 12.5 m > 100
+  GridSpec spec;
+  spec.lx = 1600.0, spec.ly = 1200.0, spec.nx = 176, spec.ny = 96;
+  spec.x_faces = capped;
+  EXPECT_EQ(describe_columns(spec), "refined columns: x 2.56 m over [590, 690] m, up to 12.5 m; y uniform 12.5 m");
   // A band that is the whole domain gives uniform columns; bad ranges and impossible counts throw.
   const auto u = refined_faces(0.0, 10.0, 0.0, 10.0, 5, 1.1);
   for (int i = 0; i <= 5; ++i) EXPECT_NEAR(u[i], 2.0 * i, 1e-12);
