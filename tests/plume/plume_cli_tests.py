@@ -57,11 +57,17 @@ def test_bad_input():
         expect(not os.path.exists(os.path.join(out, "summary.json")), f"{label}: wrote a summary")
 
 
-def test_ranks_agree():
-    d = workdir("plume_ranks")
+# The same on refined columns (11-80 m, the narrow ones over the mined mound): the ocean's tide, the
+# plume and the inline benthos all run on them.
+REFINED = SMALL + ["--set", "grid.cells=[48, 40, 12]",
+                   "--set", "grid.refine={x: [560 m, 720 m], y: [440 m, 600 m], max_growth: 1.3}"]
+
+
+def test_ranks_agree(args=SMALL, label="plume_ranks"):
+    d = workdir(label)
     one, two = os.path.join(d, "np1"), os.path.join(d, "np2")
-    run(["run", CASE, "-o", one] + SMALL, check=0)
-    run(["run", CASE, "-o", two] + SMALL, ranks=2, check=0)
+    run(["run", CASE, "-o", one] + args, check=0)
+    run(["run", CASE, "-o", two] + args, ranks=2, check=0)
     (c1, b1), (c2, b2) = final_state(one), final_state(two)
     dc = np.abs(c1 - c2).max() / np.abs(c1).max()
     db = np.abs(b1 - b2).max() / np.abs(b1).max()
@@ -70,15 +76,24 @@ def test_ranks_agree():
     s1, s2 = summary(one), summary(two)
     for key in ("mass_emitted_kg", "mass_deposited_kg", "max_concentration_kg_m3"):
         expect(abs(s1[key] - s2[key]) <= 1e-11 * abs(s1[key]), f"{key}: {s1[key]} vs {s2[key]}")
-    expect(s1["deposit_area_m2"] == s2["deposit_area_m2"], "deposit areas differ")
+    # On uniform columns the areas are integer counts of samples (exact on any rank count); on refined
+    # ones sums of the samples' areas (the same to round-off).
+    for threshold, area in s1["deposit_area_m2"].items():
+        expect(abs(area - s2["deposit_area_m2"][threshold]) <= 1e-12 * max(area, 1.0), f"deposit areas differ at {threshold}")
+    if args is SMALL:
+        expect(s1["deposit_area_m2"] == s2["deposit_area_m2"], "deposit areas differ")
+    else:
+        log = open(os.path.join(one, "hadal.log")).read()
+        expect("refined columns: x " in log, "the log does not state the refined columns")
+        expect(s1["benthos"]["carbon_budget_rel_error"] < 1e-12, f"benthos budget {s1['benthos']['carbon_budget_rel_error']}")
 
 
-def test_restart_bitwise():
-    d = workdir("plume_restart")
+def test_restart_bitwise(args=SMALL, label="plume_restart"):
+    d = workdir(label)
     full, part = os.path.join(d, "full"), os.path.join(d, "part")
-    run(["run", CASE, "-o", full] + SMALL, check=0)
-    run(["run", CASE, "-o", part] + SMALL + ["--set", "time.end=1 h"], check=0)
-    run(["run", CASE, "-o", part, "--restart", "latest"] + SMALL, check=0)
+    run(["run", CASE, "-o", full] + args, check=0)
+    run(["run", CASE, "-o", part] + args + ["--set", "time.end=1 h"], check=0)
+    run(["run", CASE, "-o", part, "--restart", "latest"] + args, check=0)
     (c1, b1), (c2, b2) = final_state(full), final_state(part)
     expect(np.array_equal(c1, c2) and np.array_equal(b1, b2), "restarted plume run differs from the uninterrupted one")
     expect(summary(full)["deposit_area_m2"] == summary(part)["deposit_area_m2"], "metrics differ after restart")
@@ -160,6 +175,8 @@ if __name__ == "__main__":
         "bad_input": test_bad_input,
         "ranks_agree": test_ranks_agree,
         "restart_bitwise": test_restart_bitwise,
+        "refined_ranks_agree": lambda: test_ranks_agree(REFINED, "plume_refined_ranks"),
+        "refined_restart_bitwise": lambda: test_restart_bitwise(REFINED, "plume_refined_restart"),
         "hdf5_flow": test_hdf5_flow_matches_uniform,
         "fixed_dt": test_fixed_dt_uses_the_flow,
         "default_case_smoke": test_default_case_smoke,
