@@ -57,10 +57,10 @@ def test_bad_input():
         expect(not os.path.exists(os.path.join(out, "summary.json")), f"{label}: wrote a summary")
 
 
-# The same on refined columns (11-80 m, the narrow ones over the mined mound): the ocean's tide, the
+# The same on refined columns (11-50 m, the narrow ones over the mined mound): the ocean's tide, the
 # plume and the inline benthos all run on them.
 REFINED = SMALL + ["--set", "grid.cells=[48, 40, 12]",
-                   "--set", "grid.refine={x: [560 m, 720 m], y: [440 m, 600 m], max_growth: 1.3}"]
+                   "--set", "grid.refine={x: [560 m, 720 m], y: [440 m, 600 m], max_growth: 1.3, max_width: 50 m}"]
 
 
 def test_ranks_agree(args=SMALL, label="plume_ranks"):
