@@ -83,9 +83,9 @@ grid::GridSpec grid_of_run(MPI_Comm comm, const std::string& directory) {
   // Refined columns keep their faces; uniform ones (to round-off) stay uniform, as the run had them.
   auto uniform = [](const std::vector<double>& nodes) {
     const double length = nodes.back() - nodes.front();
-    const int n = static_cast<int>(nodes.size()) - 1;
-    for (int i = 0; i <= n; ++i) {
-      if (std::abs(nodes[i] - (nodes.front() + i * (length / n))) > 1e-9 * length) return false;
+    const auto even = grid::uniform_faces(nodes.front(), length, static_cast<int>(nodes.size()) - 1);
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (std::abs(nodes[i] - even[i]) > 1e-9 * length) return false;
     }
     return true;
   };

@@ -48,13 +48,11 @@ void declare_grid_schema(config::ObjectSpec& root) {
   grid.integers("decomposition", "Ranks in x and y (default: PETSc chooses)").items(2).min(1).optional();
 }
 
-namespace {
 std::vector<double> uniform_faces(double a0, double length, int n) {
   std::vector<double> faces(static_cast<std::size_t>(n) + 1);
   for (int i = 0; i <= n; ++i) faces[i] = a0 + i * (length / n);
   return faces;
 }
-}  // namespace
 
 std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, double stretching) {
   std::vector<double> faces(static_cast<std::size_t>(nz) + 1);

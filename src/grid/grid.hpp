@@ -47,6 +47,9 @@ std::vector<double> stretched_faces(double z_bottom, double z_top, int nz, doubl
 /// levels above it that would have to be thinner than the band's.
 std::vector<double> banded_faces(double z_bottom, double band_top, double z_top, int nz, double max_stretching);
 
+/// The n+1 faces of n equal columns from a0 over `length`, as uniform grids place them (a0 + i length / n).
+std::vector<double> uniform_faces(double a0, double length, int n);
+
 /// Column faces from a0 to a1 (n cells) with one width over [band_lo, band_hi] and widths growing by a
 /// constant ratio of at most `max_growth` per column from the band to each end, up to `max_width` and
 /// constant beyond it: the band gets as many columns as that allows (its narrowest possible ones). Of

@@ -325,20 +325,15 @@ std::string column_mismatch(const io::H5File& file, const grid::GridSpec& spec) 
   // from before refined columns existed); without those attributes there is nothing to compare.
   auto axis = [&](const char* name, const char* a0_key, const char* length_key, const char* n_key, double a0,
                   double length, const std::vector<double>& refined, int n) -> std::string {
-    auto uniform = [](double start, double extent, int count) {
-      std::vector<double> f(std::size_t(count) + 1);
-      for (int i = 0; i <= count; ++i) f[std::size_t(i)] = start + i * (extent / count);
-      return f;
-    };
     std::vector<double> theirs;
     if (file.has(std::string("/") + name + "_faces")) {
       theirs = file.read_replicated(std::string("/") + name + "_faces");
     } else if (file.has_attribute(a0_key) && file.has_attribute(length_key) && file.has_attribute(n_key)) {
-      theirs = uniform(file.real_attribute(a0_key), file.real_attribute(length_key), int(file.real_attribute(n_key)));
+      theirs = grid::uniform_faces(file.real_attribute(a0_key), file.real_attribute(length_key), int(file.real_attribute(n_key)));
     } else {
       return "";
     }
-    const std::vector<double> ours = refined.empty() ? uniform(a0, length, n) : refined;
+    const std::vector<double> ours = refined.empty() ? grid::uniform_faces(a0, length, n) : refined;
     if (theirs.size() != ours.size())
       return strformat("the file has %d columns in %s, this grid %d", int(theirs.size()) - 1, name, int(ours.size()) - 1);
     for (std::size_t i = 0; i < ours.size(); ++i)

@@ -222,16 +222,7 @@ TEST(OceanProjection, GeometricMultigridOnTheDmda) {
 TEST(OceanProjection, OneAndTwoRanksAgree) {
   const auto distributed = run_hemisphere(MPI_COMM_WORLD, 16, "gamg");
   const auto serial = run_hemisphere(MPI_COMM_SELF, 16, "gamg");
-  auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), distributed.faces->u.view());
-  auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), serial.faces->u.view());
-  const auto& dg = *distributed.grid;
-  const auto& sg = *serial.grid;
-  double diff = 0.0;
-  for (int gj = dg.owned().j_begin; gj < dg.owned().j_end; ++gj)
-    for (int gi = dg.owned().i_begin; gi < dg.owned().i_end; ++gi)
-      for (int k = 0; k < dg.nz(); ++k)
-        diff = std::max(diff, std::abs(a(dg.local_i(gi), dg.local_j(gj), k) - b(sg.local_i(gi), sg.local_j(gj), k)));
-  diff = grid::global_max(MPI_COMM_WORLD, diff);
+  const double diff = ocean_test::max_difference(distributed.faces->u, serial.faces->u);
   if (rank() == 0) std::printf("projection: distributed vs serial max |du| = %.2e U\n", diff);
   // Different decompositions give different (equally converged) multigrid iterates: agree to tolerance.
   EXPECT_LT(diff, 1e-8);
@@ -276,16 +267,7 @@ TEST(OceanProjection, RefinedColumnsOverAHemisphere) {
 TEST(OceanProjection, RefinedColumnsOnOneAndTwoRanksAgree) {
   const auto distributed = run_hemisphere(MPI_COMM_WORLD, 16, "gamg", 1.25);
   const auto serial = run_hemisphere(MPI_COMM_SELF, 16, "gamg", 1.25);
-  auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), distributed.faces->u.view());
-  auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), serial.faces->u.view());
-  const auto& dg = *distributed.grid;
-  const auto& sg = *serial.grid;
-  double diff = 0.0;
-  for (int gj = dg.owned().j_begin; gj < dg.owned().j_end; ++gj)
-    for (int gi = dg.owned().i_begin; gi < dg.owned().i_end; ++gi)
-      for (int k = 0; k < dg.nz(); ++k)
-        diff = std::max(diff, std::abs(a(dg.local_i(gi), dg.local_j(gj), k) - b(sg.local_i(gi), sg.local_j(gj), k)));
-  diff = grid::global_max(MPI_COMM_WORLD, diff);
+  const double diff = ocean_test::max_difference(distributed.faces->u, serial.faces->u);
   if (rank() == 0)
     std::printf("refined projection: distributed vs serial max |du| = %.2e U, divergence %.1e / %.1e\n", diff,
                 distributed.divergence, serial.divergence);

@@ -2,6 +2,8 @@
 // Helpers shared by the ocean tests: grids on a chosen communicator, host access to owned cells.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -43,21 +45,6 @@ inline hadal::config::ObjectSpec ocean_case_schema() {
   return root;
 }
 
-inline std::unique_ptr<hadal::grid::StructuredGrid> make_grid(MPI_Comm comm, int nx, int ny, int nz, double lx,
-                                                              double ly, double z_bottom, double z_top,
-                                                              double x0 = 0.0, double y0 = 0.0) {
-  hadal::grid::GridSpec spec;
-  spec.x0 = x0;
-  spec.y0 = y0;
-  spec.lx = lx;
-  spec.ly = ly;
-  spec.nx = nx;
-  spec.ny = ny;
-  spec.nz = nz;
-  spec.z_faces = hadal::grid::stretched_faces(z_bottom, z_top, nz, 1.0);
-  return std::make_unique<hadal::grid::StructuredGrid>(comm, spec);
-}
-
 /// make_grid with refined columns: an axis with a band [lo, hi] (lo < hi) gets grid::refined_faces over it
 /// with growth `growth` outside; an axis with lo >= hi stays uniform.
 inline std::unique_ptr<hadal::grid::StructuredGrid> make_refined_grid(MPI_Comm comm, int nx, int ny, int nz, double lx,
@@ -76,6 +63,28 @@ inline std::unique_ptr<hadal::grid::StructuredGrid> make_refined_grid(MPI_Comm c
   if (x_lo < x_hi) spec.x_faces = hadal::grid::refined_faces(x0, x0 + lx, x_lo, x_hi, nx, growth);
   if (y_lo < y_hi) spec.y_faces = hadal::grid::refined_faces(y0, y0 + ly, y_lo, y_hi, ny, growth);
   return std::make_unique<hadal::grid::StructuredGrid>(comm, spec);
+}
+
+/// A grid of uniform columns and levels.
+inline std::unique_ptr<hadal::grid::StructuredGrid> make_grid(MPI_Comm comm, int nx, int ny, int nz, double lx,
+                                                              double ly, double z_bottom, double z_top,
+                                                              double x0 = 0.0, double y0 = 0.0) {
+  return make_refined_grid(comm, nx, ny, nz, lx, ly, z_bottom, z_top, x0, y0, 0.0, 0.0, 0.0, 0.0, 1.0);
+}
+
+/// Largest |a - b| over the owned cells of a (all ranks), b the same field on another decomposition of the
+/// same grid (e.g. a one-rank run), whose every cell this rank holds.
+inline double max_difference(const hadal::grid::Field& a, const hadal::grid::Field& b) {
+  const auto& ga = a.grid();
+  const auto& gb = b.grid();
+  const auto va = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a.view());
+  const auto vb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b.view());
+  double diff = 0.0;
+  for (int gj = ga.owned().j_begin; gj < ga.owned().j_end; ++gj)
+    for (int gi = ga.owned().i_begin; gi < ga.owned().i_end; ++gi)
+      for (int k = 0; k < a.nk(); ++k)
+        diff = std::max(diff, std::abs(va(ga.local_i(gi), ga.local_j(gj), k) - vb(gb.local_i(gi), gb.local_j(gj), k)));
+  return hadal::grid::global_max(ga.comm(), diff);
 }
 
 /// Sets every local entry (halos included) of a field from f(global i, global j, k) on the host.
