@@ -151,7 +151,7 @@ void EulerianModel::update_diffusivities() {
   }
 }
 
-double EulerianModel::courant_rate() const {
+double EulerianModel::courant_rate(bool advection, bool diffusion) const {
   const auto U = u_.view(), V = v_.view(), W = w_.view(), KH = kh_.view();
   const int g = grid_.ghost(), nz = grid_.nz();
   const auto dx = grid_.dx_local_view(), dy = grid_.dy_local_view();
@@ -161,7 +161,8 @@ double EulerianModel::courant_rate() const {
   // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion, per second:
   // dt * rate <= 1/2 keeps the limited scheme positive. Implicit w advection leaves w out. One work
   // item per column.
-  const double w_weight = settings_.implicit_w ? 0.0 : 1.0;
+  const double advection_weight = advection ? 1.0 : 0.0, diffusion_weight = diffusion ? 1.0 : 0.0;
+  const double w_weight = settings_.implicit_w ? 0.0 : advection_weight;
   Kokkos::parallel_reduce(
       "plume_cfl", Range2({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()}),
       KOKKOS_LAMBDA(int i, int j, double& m) {
@@ -171,13 +172,13 @@ double EulerianModel::courant_rate() const {
         // uniform columns all equal).
         auto smallest = [](double a, double b, double c) { return a < b ? (a < c ? a : c) : (b < c ? b : c); };
         const double hx = smallest(dx(i), dxc(i), dxc(i + 1)), hy = smallest(dy(j), dyc(j), dyc(j + 1));
-        const double diffusion = 1.0 / (hx * hx) + 1.0 / (hy * hy);
+        const double diffusion_per_kh = diffusion_weight * 2.0 * (1.0 / (hx * hx) + 1.0 / (hy * hy));
         double column = 0.0;
         for (int k = 0; k < nz; ++k) {
           const double uu = larger(km::fabs(U(i, j, k)), km::fabs(U(i + 1, j, k)));
           const double vv = larger(km::fabs(V(i, j, k)), km::fabs(V(i, j + 1, k)));
           const double ww = larger(km::fabs(W(i, j, k)), km::fabs(W(i, j, k + 1)));
-          const double r = uu / dx(i) + vv / dy(j) + w_weight * ww / dz(k) + 2.0 * KH(i, j, k) * diffusion;
+          const double r = advection_weight * (uu / dx(i) + vv / dy(j)) + w_weight * ww / dz(k) + KH(i, j, k) * diffusion_per_kh;
           column = column > r ? column : r;
         }
         if (column > m) m = column;
@@ -191,7 +192,11 @@ void EulerianModel::ensure_flow(double time) {
   profiling::Region region("flow");
   update_flow(time);
   update_diffusivities();
-  flow_rate_ = courant_rate();
+  // Sub-stepped horizontal diffusion leaves the step to the current; its own rate sets its sub-steps
+  // (a constant Kh's once).
+  flow_rate_ = courant_rate(true, !settings_.kh_substepped);
+  if (settings_.kh_substepped && (settings_.smagorinsky || !(diffusion_rate_ > 0.0)))
+    diffusion_rate_ = courant_rate(false, true);
   flow_time_ = time;
 }
 
@@ -402,6 +407,7 @@ void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, do
   stage.inv_dx = inv_dx_, stage.inv_dy = inv_dy_, stage.inv_dx_between = inv_dx_between_, stage.inv_dy_between = inv_dy_between_;
   stage.keep = keep_out;
   stage.implicit_w = settings_.implicit_w;
+  stage.diffuse = !settings_.kh_substepped;
   stage.run();
   // Per-line rates summed in a fixed order: the ledger does not depend on the thread schedule.
   Kokkos::deep_copy(line_outflow_host_, line_outflow_);
@@ -409,6 +415,35 @@ void EulerianModel::horizontal_stage(const Field& in_field, Field& out_field, do
   for (int i = 0; i < grid_.owned().ni(); ++i)
     for (int n = 0; n < nclasses_; ++n) outflow_rate[n] += line_outflow_host_(i, n);
   MPI_Allreduce(MPI_IN_PLACE, outflow_rate.data(), nclasses_, MPI_DOUBLE, MPI_SUM, grid_.comm());
+}
+
+void EulerianModel::diffuse_horizontally(double dt) {
+  if (!(diffusion_rate_ > 0.0)) return;
+  profiling::Region region("horizontal_diffusion");
+  // Half the positivity bound: every new value a positive combination of the old ones, and the
+  // checkerboard mode damped rather than reversed.
+  constexpr double kSubstepLimit = 0.5;
+  const double needed = std::ceil(dt * diffusion_rate_ / kSubstepLimit);
+  if (!(needed <= 100000.0))
+    throw NumericalError(strformat("horizontal diffusion too fast for dt = %g s (rate %g s-1)", dt, diffusion_rate_));
+  const int substeps = std::max(1, static_cast<int>(needed));
+  HorizontalDiffusionStep step;
+  step.kh = kh_.view(), step.first_wet = bathymetry_.first_wet();
+  step.inv_dx = inv_dx_, step.inv_dy = inv_dy_, step.inv_dx_between = inv_dx_between_, step.inv_dy_between = inv_dy_between_;
+  step.g = grid_.ghost(), step.nz = grid_.nz(), step.nclasses = nclasses_;
+  step.gi0 = grid_.owned().i_begin, step.gj0 = grid_.owned().j_begin, step.nx = grid_.nx(), step.ny = grid_.ny();
+  step.dt = dt / substeps;
+  const int g = grid_.ghost();
+  const Range2 columns({g, g}, {g + grid_.owned().ni(), g + grid_.owned().nj()});
+  // Back and forth between the state and the stage buffer; an odd count ends with a copy back.
+  for (int s = 0; s < substeps; ++s) {
+    const bool forth = s % 2 == 0;
+    Field& in = forth ? c_ : c_stage_;
+    in.exchange_halo();
+    step.in = in.view(), step.out = forth ? c_stage_.view() : c_.view();
+    Kokkos::parallel_for("plume_horizontal_diffusion", columns, step);
+  }
+  if (substeps % 2 == 1) Kokkos::deep_copy(c_.view(), c_stage_.view());
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -447,6 +482,9 @@ void EulerianModel::advance(double time, double dt) {
     step_eroded_->fill(0.0);
   }
   vertical_step(0.5 * dt);
+  // Sub-stepped horizontal diffusion: Strang-split about the advection, D(dt/2) A(dt) D(dt/2), inside
+  // the vertical halves.
+  if (settings_.kh_substepped) diffuse_horizontally(0.5 * dt);
   // SSPRK(s,2) (Spiteri & Ruuth 2002): c_i = c_{i-1} + h L(c_{i-1}) for i = 1 .. s - 1 with h = dt/(s - 1),
   // then c_new = c/s + (s - 1)/s (c_{s-1} + h L(c_{s-1})), written in place of c; s = 2 is Heun's SSP-RK2.
   // Every stage's L enters c_new with weight dt/s, and so does the rate at which the stage's input
@@ -467,6 +505,7 @@ void EulerianModel::advance(double time, double dt) {
     in = out;
   }
   for (int n = 0; n < nclasses_; ++n) outflow_[n] += dt / stages * outflow_sum[n];
+  if (settings_.kh_substepped) diffuse_horizontally(0.5 * dt);
   // The second vertical half-step, with the exposure maps and the ledger of the new state.
   ColumnSums sums;
   {

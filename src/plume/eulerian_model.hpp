@@ -69,7 +69,9 @@ class EulerianModel : public sim::Model {
  private:
   void update_flow(double time);
   void update_diffusivities();
-  double courant_rate() const;  ///< max over cells of the explicit update's rate, s-1
+  /// Max over cells of the explicit update's rate, s-1: the advection's, the horizontal diffusion's or
+  /// their sum.
+  double courant_rate(bool advection, bool diffusion) const;
   /// Flow, diffusivities and Courant rate at `time` (skipped if already there).
   void ensure_flow(double time);
   void emit(double t0, double t1);
@@ -81,6 +83,9 @@ class EulerianModel : public sim::Model {
   };
   ColumnSums run_columns(const ColumnStep& step);
   void vertical_step(double dt);
+  /// Horizontal diffusion over dt alone, in forward-Euler sub-steps at its positivity limit (the
+  /// sub-stepped horizontal diffusion).
+  void diffuse_horizontally(double dt);
   /// One forward-Euler stage in -> out (or the average with out); `outflow_rate` gets the global rate
   /// at which each class leaves through the domain boundary at the stage's input state, kg s-1.
   void horizontal_stage(const grid::Field& in, grid::Field& out, double dt, double keep_out,
@@ -125,7 +130,8 @@ class EulerianModel : public sim::Model {
   double last_balance_error_ = 0.0;
   double last_dt_ = 0.0;
   double flow_time_ = std::numeric_limits<double>::quiet_NaN();  ///< time of the flow in u_, v_, w_
-  double flow_rate_ = 0.0;                                        ///< courant_rate() of that flow
+  double flow_rate_ = 0.0;       ///< courant_rate() of that flow: the rate that limits the step
+  double diffusion_rate_ = 0.0;  ///< the sub-stepped horizontal diffusion's rate (0 when in the stages)
   bool constant_kh_filled_ = false, constant_kz_filled_ = false;
   bool substeps_logged_ = false;
 

@@ -5,7 +5,7 @@
 /// device benchmark.
 ///
 /// HorizontalStage: one stage of horizontal advection (limited upwind-biased face values), horizontal
-/// diffusion and w advection, in flux form: forward Euler for all of it, or (implicit_w) forward Euler
+/// diffusion (unless it is sub-stepped apart) and w advection, in flux form: forward Euler for all of it, or (implicit_w) forward Euler
 /// for the horizontal terms and the limited part of the w flux with the upwind w flux backward Euler,
 /// one tridiagonal solve per column (eight columns side by side on CPUs), so that fast w in thin cells
 /// does not limit the step. A work item is the line of cells at one i of a group of up to four classes
@@ -13,6 +13,9 @@
 /// the line is computed once and handed from the south cell to the north one, and the classes share
 /// the work that does not depend on the class; the vertical fluxes of a column are computed in a loop
 /// of their own. The explicit loops over k are free of loop-carried dependencies.
+///
+/// HorizontalDiffusionStep: one forward-Euler step of horizontal diffusion alone, with the stage's
+/// diffusive fluxes, for the sub-stepped horizontal diffusion.
 ///
 /// ColumnStep: the vertical half-step of every class of a block of columns (VerticalColumnSolve),
 /// optionally followed in the same pass by what the new state gives the assessment: the total
@@ -57,15 +60,16 @@ struct HorizontalStage {
   double dt = 0.0;
   double keep = 0.0;  ///< out = keep out + (1 - keep) stage: 0, or 1/s in the last stage of SSPRK(s,2)
   bool implicit_w = false;  ///< upwind w flux backward Euler (see the file comment)
+  bool diffuse = true;      ///< horizontal diffusion in the stage (false: sub-stepped apart, HorizontalDiffusionStep)
   bool skip_absent = true;  ///< skip the faces around cells a class has not reached (exact; off only to verify that)
 
   /// Launches the stage over the ni lines times the groups of up to four classes.
   void run() const;
 };
 
-/// The stage's line sweep with the limiter and the w treatment fixed at compile time (branch-free face
-/// values).
-template <numerics::Limiter L, bool ImplicitW>
+/// The stage's line sweep with the limiter, the w treatment and the diffusion fixed at compile time
+/// (branch-free face values).
+template <numerics::Limiter L, bool ImplicitW, bool Diffuse>
 struct HorizontalStageLines {
   HorizontalStage s;
   using View3 = HorizontalStage::View3;
@@ -229,7 +233,7 @@ struct HorizontalStageLines {
         }
         continue;
       }
-      {
+      if constexpr (Diffuse) {
         const auto kc = column_of(s.kh, i, j, 0), kw = column_of(s.kh, i - 1, j, 0), ke = column_of(s.kh, i + 1, j, 0);
         const auto ks = column_of(s.kh, i, j - 1, 0), kn = column_of(s.kh, i, j + 1, 0);
         if (j == s.g) {
@@ -284,7 +288,7 @@ struct HorizontalStageLines {
           if (j == s.g) {
             HADAL_INDEPENDENT_ITERATIONS
             for (int k = kb; k < nz; ++k) {
-              const double diffusive = kh_south[k] * (c[k] - cs1[k]) * inv_dy_south;
+              const double diffusive = Diffuse ? kh_south[k] * (c[k] - cs1[k]) * inv_dy_south : 0.0;
               south_m[k] = vs[k] * face_value_of<L>(vs[k], cs2[k], cs1[k], c[k], cn1[k]) -
                            (k >= open_south ? diffusive : 0.0);
             }
@@ -314,19 +318,19 @@ struct HorizontalStageLines {
           // a neighbour's seabed a face touches rock: its velocity is zero and its diffusive flux is left out.
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
-            const double diffusive = kh_north[k] * (cn1[k] - c[k]) * inv_dy_north;
+            const double diffusive = Diffuse ? kh_north[k] * (cn1[k] - c[k]) * inv_dy_north : 0.0;
             north[k] = vn[k] * face_value_of<L>(vn[k], cs1[k], c[k], cn1[k], cn2[k]) -
                        (k >= open_north ? diffusive : 0.0);
           }
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
-            const double diffusive = kh_west[k] * (c[k] - cw1[k]) * inv_dx_west;
+            const double diffusive = Diffuse ? kh_west[k] * (c[k] - cw1[k]) * inv_dx_west : 0.0;
             west[k] = uw[k] * face_value_of<L>(uw[k], cw2[k], cw1[k], c[k], ce1[k]) -
                       (k >= open_west ? diffusive : 0.0);
           }
           HADAL_INDEPENDENT_ITERATIONS
           for (int k = kb; k < nz; ++k) {
-            const double diffusive = kh_east[k] * (ce1[k] - c[k]) * inv_dx_east;
+            const double diffusive = Diffuse ? kh_east[k] * (ce1[k] - c[k]) * inv_dx_east : 0.0;
             east[k] = ue[k] * face_value_of<L>(ue[k], cw1[k], c[k], ce1[k], ce2[k]) -
                       (k >= open_east ? diffusive : 0.0);
           }
@@ -373,26 +377,83 @@ struct HorizontalStageLines {
   }
 };
 
-template <bool ImplicitW>
+template <bool ImplicitW, bool Diffuse>
 void run_horizontal_stage(const HorizontalStage& stage) {
   using numerics::Limiter;
-  const Kokkos::RangePolicy<> lines(0, stage.ni * HorizontalStageLines<Limiter::VanLeer, ImplicitW>{stage}.groups());
+  const Kokkos::RangePolicy<> lines(0, stage.ni * HorizontalStageLines<Limiter::VanLeer, ImplicitW, Diffuse>{stage}.groups());
   switch (stage.limiter) {
-    case Limiter::Minmod: Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::Minmod, ImplicitW>{stage}); break;
-    case Limiter::VanLeer: Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::VanLeer, ImplicitW>{stage}); break;
+    case Limiter::Minmod:
+      Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::Minmod, ImplicitW, Diffuse>{stage});
+      break;
+    case Limiter::VanLeer:
+      Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::VanLeer, ImplicitW, Diffuse>{stage});
+      break;
     case Limiter::MonotonizedCentral:
-      Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::MonotonizedCentral, ImplicitW>{stage});
+      Kokkos::parallel_for("plume_horizontal", lines, HorizontalStageLines<Limiter::MonotonizedCentral, ImplicitW, Diffuse>{stage});
       break;
   }
 }
 
 inline void HorizontalStage::run() const {
   if (implicit_w) {
-    run_horizontal_stage<true>(*this);
+    diffuse ? run_horizontal_stage<true, true>(*this) : run_horizontal_stage<true, false>(*this);
   } else {
-    run_horizontal_stage<false>(*this);
+    diffuse ? run_horizontal_stage<false, true>(*this) : run_horizontal_stage<false, false>(*this);
   }
 }
+
+/// One forward-Euler step of horizontal diffusion, in -> out, for every class of the owned columns: the
+/// diffusive fluxes of HorizontalStage (face Kh the mean of the two cells', gradients across the centre
+/// distance, nothing through rock or the domain's boundary), so that each face's flux leaves one cell
+/// and enters the other and the sub-steps conserve mass to round-off. Every new value is a positive
+/// combination of the old ones while dt * 2 Kh (1/hx^2 + 1/hy^2) <= 1, h the narrowest width or centre
+/// distance of the cell (EulerianModel sub-steps at half that). Launched over (i, j), local indices.
+struct HorizontalDiffusionStep {
+  using View3 = Kokkos::View<double***>;
+  View3 in, out, kh;              ///< concentration (i, j, n * nz + k) with the halo; cell Kh
+  Kokkos::View<int**> first_wet;  ///< first wet level per column
+  Kokkos::View<const double*> inv_dx, inv_dy, inv_dx_between, inv_dy_between;  ///< as HorizontalStage's
+  int g = 2, nz = 1, nclasses = 1;
+  int gi0 = 0, gj0 = 0, nx = 1, ny = 1;  ///< global index of the first owned cell, global grid size
+  double dt = 0.0;
+
+  KOKKOS_INLINE_FUNCTION void operator()(int i, int j) const {
+    const int kb = first_wet(i, j);
+    if (kb >= nz) return;  // rock: nothing to diffuse
+    const int gi = gi0 + i - g, gj = gj0 + j - g;
+    // The lowest level from which each face is open: none below the neighbour's seabed, none on the
+    // domain's boundary.
+    const int open_west = gi == 0 ? nz : first_wet(i - 1, j), open_east = gi == nx - 1 ? nz : first_wet(i + 1, j);
+    const int open_south = gj == 0 ? nz : first_wet(i, j - 1), open_north = gj == ny - 1 ? nz : first_wet(i, j + 1);
+    // Each face's Kh times 1 / (the centre distance times the cell's width): the class-independent
+    // coefficients, zero where the face is closed.
+    double west[kMaxLevels], east[kMaxLevels], south[kMaxLevels], north[kMaxLevels];
+    {
+      const auto kc = column_of(kh, i, j, 0), kw = column_of(kh, i - 1, j, 0), ke = column_of(kh, i + 1, j, 0);
+      const auto ks = column_of(kh, i, j - 1, 0), kn = column_of(kh, i, j + 1, 0);
+      const double ax_w = 0.5 * inv_dx(i) * inv_dx_between(i), ax_e = 0.5 * inv_dx(i) * inv_dx_between(i + 1);
+      const double ay_s = 0.5 * inv_dy(j) * inv_dy_between(j), ay_n = 0.5 * inv_dy(j) * inv_dy_between(j + 1);
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        west[k] = k >= open_west ? ax_w * (kw[k] + kc[k]) : 0.0;
+        east[k] = k >= open_east ? ax_e * (ke[k] + kc[k]) : 0.0;
+        south[k] = k >= open_south ? ay_s * (ks[k] + kc[k]) : 0.0;
+        north[k] = k >= open_north ? ay_n * (kn[k] + kc[k]) : 0.0;
+      }
+    }
+    for (int n = 0; n < nclasses; ++n) {
+      const int o = n * nz;
+      const auto c = column_of(in, i, j, o), cw = column_of(in, i - 1, j, o), ce = column_of(in, i + 1, j, o);
+      const auto cs = column_of(in, i, j - 1, o), cn = column_of(in, i, j + 1, o);
+      const auto result = column_of(out, i, j, o);
+      HADAL_INDEPENDENT_ITERATIONS
+      for (int k = kb; k < nz; ++k) {
+        result[k] = c[k] + dt * (east[k] * (ce[k] - c[k]) - west[k] * (c[k] - cw[k]) + north[k] * (cn[k] - c[k]) -
+                                 south[k] * (c[k] - cs[k]));
+      }
+    }
+  }
+};
 
 /// Launched over the owned columns i and blocks of VerticalColumnSolve::kLanes owned columns along j
 /// (neighbours in memory), with three sums: suspended mass, deposited mass, and the water volume at or

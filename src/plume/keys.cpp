@@ -195,6 +195,12 @@ void declare_plume_schema(config::ObjectSpec& root) {
   h.real("value", kDiffusivity, "Constant Kh").min(0.0).default_value(0.1).only_when("type", {"constant"});
   h.real("coefficient", kDimensionless, "Smagorinsky Cs").greater_than(0.0).default_value(0.15).only_when("type", {"smagorinsky"});
   h.real("minimum", kDiffusivity, "Kh added to the Smagorinsky value").min(0.0).default_value(0.01).only_when("type", {"smagorinsky"});
+  h.enumeration("stepping", {"with_advection", "substepped"},
+                "Eulerian method. with_advection: in every Runge-Kutta stage of the advection, so that the step's "
+                "positivity limit counts it (on narrow columns it sets the step: dt <= dx^2 / (4 Kh) per stage); "
+                "substepped: Strang-split about the advection and taken in forward-Euler sub-steps at its own "
+                "positivity limit, so that the step follows the current alone (docs/plume.md)")
+      .default_value("with_advection");
   auto& v = diffusivity.object("vertical", "Vertical diffusivity.");
   v.enumeration("type", {"constant", "bottom_boundary_layer"},
                 "constant, or kappa u* z' (1 - z'/delta) + background within delta of the bed")
@@ -364,6 +370,7 @@ PlumeSettings plume_settings_from_config(const config::ConfigView& plume) {
   const auto h = plume.child("diffusivity").child("horizontal");
   s.smagorinsky = h.string("type") == "smagorinsky";
   s.kh = s.smagorinsky ? 0.0 : h.real("value");
+  s.kh_substepped = h.string("stepping") == "substepped";
   if (s.smagorinsky) {
     s.smagorinsky_coefficient = h.real("coefficient");
     s.kh_minimum = h.real("minimum");

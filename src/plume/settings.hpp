@@ -39,6 +39,9 @@ struct PlumeSettings {
   // Horizontal diffusivity: constant, or Smagorinsky Cs^2 dx dy |D| + minimum.
   bool smagorinsky = false;
   double kh = 0.1, smagorinsky_coefficient = 0.15, kh_minimum = 0.0;
+  /// Horizontal diffusion Strang-split from the advection in its own forward-Euler sub-steps (false: in
+  /// every Runge-Kutta stage, where it shares the step's positivity limit).
+  bool kh_substepped = false;
   // Vertical diffusivity: constant, or bottom boundary layer kappa u* z' (1 - z'/delta) + background.
   bool bbl = false;
   double kz = 1e-4, kz_background = 1e-5, bbl_thickness = 20.0, friction_velocity = 0.0;

@@ -302,6 +302,131 @@ TEST(HorizontalStage, ClassesSweptTogetherEqualEachSweptAlone) {
   }
 }
 
+// The sub-stepped horizontal diffusion's forward-Euler step (HorizontalDiffusionStep), on a closed
+// patch of unequal columns with seabed steps and dry columns and a varying Kh:
+// - it is the stage's diffusion: the stage with no flow gives the same update (to round-off; the sums
+//   are ordered differently), and the stage without its diffusion leaves the state as it was;
+// - it conserves the mass (sum of c dx dy dz) to round-off;
+// - it stays positive up to its bound, the smallest 1 / (sum of a cell's face coefficients), and a
+//   spike in the cell of that bound turns its value negative beyond it.
+TEST(HorizontalDiffusionStep, IsTheStagesDiffusionConservesMassAndIsPositiveToItsBound) {
+  using View3 = HorizontalStage::View3;
+  constexpr int g = 2, ni = 9, nj = 11, nz = 12, classes = 2;
+  const int nx = ni + 2 * g, ny = nj + 2 * g;
+  HorizontalStage stage = stage_with_flow_views(nx, ny, nz);
+  auto inv_dz = Kokkos::View<double*>("inv_dz", nz);
+  auto dz = Kokkos::View<double*>("dz", nz);
+  auto hdz = Kokkos::create_mirror_view(dz), hinv = Kokkos::create_mirror_view(inv_dz);
+  for (int k = 0; k < nz; ++k) hdz(k) = 1.0 + 0.2 * k, hinv(k) = 1.0 / hdz(k);
+  Kokkos::deep_copy(dz, hdz), Kokkos::deep_copy(inv_dz, hinv);
+  auto hkb = Kokkos::create_mirror_view(stage.first_wet);
+  auto hk = Kokkos::create_mirror_view(stage.kh);
+  for (int i = 0; i < nx; ++i)
+    for (int j = 0; j < ny; ++j) {
+      hkb(i, j) = (i + 3 * j) % 7 == 0 ? nz : (2 * i + j) % 5;  // steps and dry columns
+      for (int k = 0; k < nz; ++k) hk(i, j, k) = 0.05 + 0.45 * (0.5 + 0.5 * std::sin(1.3 * i + 0.7 * j + 0.4 * k));
+    }
+  Kokkos::deep_copy(stage.first_wet, hkb), Kokkos::deep_copy(stage.kh, hk);
+  stage.inv_dz = inv_dz, stage.dz = dz;
+  stage.g = g, stage.ni = ni, stage.nj = nj, stage.nz = nz, stage.nclasses = classes, stage.nx = ni, stage.ny = nj;
+  auto width_x = [](int i) { return 3.0 * (1.0 + 0.1 * i); };
+  auto width_y = [](int j) { return 4.0 / (1.0 + 0.08 * j); };
+  set_widths(stage, nx, ny, width_x, width_y);
+  stage.line_outflow = Kokkos::View<double**>("outflow", ni, classes);
+
+  HorizontalDiffusionStep step;
+  step.kh = stage.kh, step.first_wet = stage.first_wet;
+  step.inv_dx = stage.inv_dx, step.inv_dy = stage.inv_dy;
+  step.inv_dx_between = stage.inv_dx_between, step.inv_dy_between = stage.inv_dy_between;
+  step.g = g, step.nz = nz, step.nclasses = classes, step.nx = ni, step.ny = nj;
+  auto run_step = [&](const View3& in, double dt) {
+    View3 out("out", nx, ny, classes * nz);
+    step.in = in, step.out = out, step.dt = dt;
+    Kokkos::parallel_for("diffusion_step", Kokkos::MDRangePolicy<Kokkos::Rank<2>>({g, g}, {g + ni, g + nj}), step);
+    Kokkos::fence();
+    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  };
+  auto mass = [&](const auto& c) {
+    double m = 0.0;
+    for (int i = g; i < g + ni; ++i)
+      for (int j = g; j < g + nj; ++j)
+        for (int n = 0; n < classes; ++n)
+          for (int k = 0; k < nz; ++k) m += c(i, j, n * nz + k) * width_x(i) * width_y(j) * hdz(k);
+    return m;
+  };
+  // The bound: the smallest 1 / (sum of the face coefficients) over the wet owned cells, and where.
+  auto face = [&](int i, int j, int k, int i2, int j2, double inv_width, double inv_between) {
+    const bool inside = i2 >= g && i2 < g + ni && j2 >= g && j2 < g + nj;
+    return inside && k >= hkb(i2, j2) ? 0.5 * (hk(i, j, k) + hk(i2, j2, k)) * inv_width * inv_between : 0.0;
+  };
+  double bound = 1e300;
+  int bi = 0, bj = 0, bk = 0;
+  for (int i = g; i < g + ni; ++i)
+    for (int j = g; j < g + nj; ++j)
+      for (int k = hkb(i, j); k < nz; ++k) {
+        const double ix = 1.0 / width_x(i), iy = 1.0 / width_y(j);
+        const double sum = face(i, j, k, i - 1, j, ix, 2.0 / (width_x(i) + width_x(i - 1))) +
+                           face(i, j, k, i + 1, j, ix, 2.0 / (width_x(i) + width_x(i + 1))) +
+                           face(i, j, k, i, j - 1, iy, 2.0 / (width_y(j) + width_y(j - 1))) +
+                           face(i, j, k, i, j + 1, iy, 2.0 / (width_y(j) + width_y(j + 1)));
+        if (sum > 0.0 && 1.0 / sum < bound) bound = 1.0 / sum, bi = i, bj = j, bk = k;
+      }
+
+  View3 c("c", nx, ny, classes * nz);
+  auto hc = Kokkos::create_mirror_view(c);
+  for (int i = 0; i < nx; ++i)
+    for (int j = 0; j < ny; ++j)
+      for (int n = 0; n < classes; ++n)
+        for (int k = 0; k < nz; ++k)
+          hc(i, j, n * nz + k) = k >= hkb(i, j) ? 1.0 + std::cos(0.9 * i * (n + 1) - 0.6 * j + 0.3 * k) : 0.0;
+  Kokkos::deep_copy(c, hc);
+  const double dt = 0.5 * bound;
+  const auto diffused = run_step(c, dt);
+  auto stage_result = [&](bool diffuse) {
+    View3 out("stage_out", nx, ny, classes * nz);
+    Kokkos::deep_copy(out, hc);
+    HorizontalStage s = stage;
+    s.in = c, s.out = out, s.dt = dt, s.diffuse = diffuse;
+    s.run();
+    Kokkos::fence();
+    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  };
+  const auto with = stage_result(true), without = stage_result(false);
+  double largest_difference = 0.0, largest_change = 0.0, untouched = 0.0;
+  for (int i = g; i < g + ni; ++i)
+    for (int j = g; j < g + nj; ++j)
+      for (int kn = 0; kn < classes * nz; ++kn) {
+        largest_difference = std::max(largest_difference, std::fabs(diffused(i, j, kn) - with(i, j, kn)));
+        largest_change = std::max(largest_change, std::fabs(diffused(i, j, kn) - hc(i, j, kn)));
+        untouched = std::max(untouched, std::fabs(without(i, j, kn) - hc(i, j, kn)));
+      }
+  const double mass_change = mass(diffused) / mass(hc) - 1.0;
+  std::printf("diffusion step: bound %.4f s at (%d, %d, %d); against the stage's diffusion %.1e (largest change %.3f); "
+              "mass change %.1e\n", bound, bi, bj, bk, largest_difference, largest_change, mass_change);
+  EXPECT_GT(largest_change, 0.05);  // the step moved mass
+  EXPECT_LT(largest_difference, 1e-14);
+  EXPECT_EQ(untouched, 0.0);
+  EXPECT_NEAR(mass_change, 0.0, 1e-14);
+
+  // A spike in the cell of the bound: every value stays >= 0 at the bound, its own goes negative beyond.
+  Kokkos::deep_copy(hc, 0.0);
+  hc(bi, bj, bk) = 1.0;
+  Kokkos::deep_copy(c, hc);
+  for (double factor : {1.0, 1.1}) {
+    const auto spread = run_step(c, factor * bound);
+    double lowest = 0.0;
+    for (int i = g; i < g + ni; ++i)
+      for (int j = g; j < g + nj; ++j)
+        for (int kn = 0; kn < classes * nz; ++kn) lowest = std::min(lowest, spread(i, j, kn));
+    if (factor == 1.0) {
+      EXPECT_GE(lowest, -1e-15);
+      EXPECT_NEAR(mass(spread), mass(hc), 1e-14 * mass(hc));
+    } else {
+      EXPECT_LT(spread(bi, bj, bk), -0.05);
+    }
+  }
+}
+
 // The sweep skips the faces around cells a class has not reached. That must be exact: a compact
 // patch of two classes over seabed steps gives the same stage, value for value, with the skip on and
 // off, for each limiter and both w treatments; the cells next to the patch (whose own faces the sweep
