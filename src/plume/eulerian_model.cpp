@@ -158,9 +158,9 @@ double EulerianModel::courant_rate(bool advection, bool diffusion) const {
   const auto dxc = grid_.dx_between_local_view(), dyc = grid_.dy_between_local_view();
   const auto dz = grid_.dz_view();
   double rate = 0.0;
-  // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion, per second:
-  // dt * rate <= 1/2 keeps the limited scheme positive. Implicit w advection leaves w out. One work
-  // item per column.
+  // Sum of the outgoing Courant numbers of a cell plus explicit horizontal diffusion, per second (or
+  // either part alone): dt * rate <= 1/2 keeps the limited scheme positive. Implicit w advection leaves
+  // w out. One work item per column.
   const double advection_weight = advection ? 1.0 : 0.0, diffusion_weight = diffusion ? 1.0 : 0.0;
   const double w_weight = settings_.implicit_w ? 0.0 : advection_weight;
   Kokkos::parallel_reduce(
