@@ -11,8 +11,8 @@ from hadal_testing import SOURCE_DIR, case_path, expect, main, require, run, sum
 
 CASE = case_path("plume", "default.yaml")
 RECOVERY = case_path("benthos", "recovery.yaml")
-SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "time.end=2 h", "--set", "output.interval=1 h",
-         "--set", "checkpoint.interval=1 h", "-q"]
+SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "grid.refine=null", "--set", "time.end=2 h",
+         "--set", "output.interval=1 h", "--set", "checkpoint.interval=1 h", "-q"]
 GROUPS = ["food", "bacteria", "nanobenthos", "meiobenthos_epifauna", "meiobenthos_infauna", "macrobenthos", "larvae"]
 
 

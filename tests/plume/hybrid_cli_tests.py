@@ -17,8 +17,8 @@ import numpy as np  # noqa: E402
 from hadal_testing import case_path, expect, main, run, summary, workdir  # noqa: E402
 
 CASE = case_path("plume", "default.yaml")
-SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "time.end=2 h", "--set", "output.interval=1 h",
-         "--set", "checkpoint.interval=1 h", "-q"]
+SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "grid.refine=null", "--set", "time.end=2 h",
+         "--set", "output.interval=1 h", "--set", "checkpoint.interval=1 h", "-q"]
 
 
 def execution_space():

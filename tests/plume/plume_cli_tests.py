@@ -14,8 +14,8 @@ from hadal_testing import (SOURCE_DIR, case_path, expect, main, require, run, ru
 
 CASE = case_path("plume", "default.yaml")
 # A coarse, short version of the main job: same physics, minutes -> seconds.
-SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "time.end=2 h", "--set", "output.interval=1 h",
-         "--set", "checkpoint.interval=1 h", "-q"]
+SMALL = ["--set", "grid.cells=[40, 30, 12]", "--set", "grid.refine=null", "--set", "time.end=2 h",
+         "--set", "output.interval=1 h", "--set", "checkpoint.interval=1 h", "-q"]
 
 
 def final_state(directory):
@@ -42,9 +42,9 @@ def test_bad_input():
         "fractions": (["--set", "plume.sources[0].fractions=[0.5, 0.5]"], "plume.classes has 4"),
         "flow grid": (["--set", "plume.flow={type: hdf5, file: " + flow_file + "}"], "is for another grid"),
         "odd path": (["--set", "plume.sources[0].path=[615, 505, 665]"], "odd number"),
-        "too many levels": (["--set", "grid.cells=[8, 8, 600]"], "grid.cells: 600 levels"),
+        "too many levels": (["--set", "grid.cells=[8, 8, 600]", "--set", "grid.refine=null"], "grid.cells: 600 levels"),
         "band above the top": (["--set", "grid.uniform_levels_below=-1400 m"], "grid.uniform_levels_below: must lie between"),
-        "band without room": (["--set", "grid.cells=[128, 96, 6]"], "grid.uniform_levels_below: no split of the 6 levels fits"),
+        "band without room": (["--set", "grid.cells=[128, 96, 6]", "--set", "grid.refine=null"], "grid.uniform_levels_below: no split of the 6 levels fits"),
         "constituent": (["--set", "plume.flow={type: tidal, constituents: [{name: X9, u_amplitude: 1 cm/s}]}"],
                         "unknown constituent 'X9'"),
     }
@@ -58,11 +58,10 @@ def test_bad_input():
 
 
 # The same on refined columns (11-50 m, the narrow ones over the mined mound): the ocean's tide, the
-# plume and the inline benthos all run on them, with the horizontal diffusion sub-stepped (its sub-steps'
-# halo exchanges and their count, from a global maximum, must not depend on the ranks either).
+# plume and the inline benthos all run on them, with the case's sub-stepped horizontal diffusion (its
+# sub-steps' halo exchanges and their count, from a global maximum, must not depend on the ranks either).
 REFINED = SMALL + ["--set", "grid.cells=[48, 40, 12]",
-                   "--set", "grid.refine={x: [560 m, 720 m], y: [440 m, 600 m], max_growth: 1.3, max_width: 50 m}",
-                   "--set", "plume.diffusivity.horizontal.stepping=substepped"]
+                   "--set", "grid.refine={x: [560 m, 720 m], y: [440 m, 600 m], max_growth: 1.3, max_width: 50 m}"]
 
 
 def test_ranks_agree(args=SMALL, label="plume_ranks"):
@@ -105,7 +104,7 @@ def test_restart_bitwise(args=SMALL, label="plume_restart"):
 def test_hdf5_flow_matches_uniform():
     """A flow file holding a constant current gives exactly the run with that uniform current."""
     d = workdir("plume_flowfile")
-    base = ["--set", "bathymetry={type: flat, depth: 1600}", "--set", "grid.cells=[40, 30, 12]",
+    base = ["--set", "bathymetry={type: flat, depth: 1600}", "--set", "grid.cells=[40, 30, 12]", "--set", "grid.refine=null",
             "--set", "time.end=1 h", "-q"]
     flow_file = os.path.join(d, "flow.h5")
     with h5py.File(flow_file, "w") as f:
@@ -128,7 +127,7 @@ def test_fixed_dt_uses_the_flow():
     """A fixed time.dt drives the plume with the flow exactly as adaptive steps of the same length do
     (regression: with a fixed dt the flow was never evaluated and the plume stood still)."""
     d = workdir("plume_fixed_dt")
-    base = ["--set", "bathymetry={type: flat, depth: 1600}", "--set", "grid.cells=[40, 30, 12]",
+    base = ["--set", "bathymetry={type: flat, depth: 1600}", "--set", "grid.cells=[40, 30, 12]", "--set", "grid.refine=null",
             "--set", "time.end=1 h", "--set", "plume.flow={type: uniform, velocity: [0.05, 0.0]}", "-q"]
     adaptive, fixed = os.path.join(d, "adaptive"), os.path.join(d, "fixed")
     run(["run", CASE, "-o", adaptive, "--set", "time.dt_max=60 s"] + base, check=0)
@@ -145,7 +144,7 @@ def test_default_case_smoke():
     """The main job at coarse resolution: budget closed, metrics consistent."""
     d = workdir("plume_smoke")
     out = os.path.join(d, "run")
-    run(["run", CASE, "-o", out, "--set", "grid.cells=[64, 48, 16]", "--set", "time.end=6 h",
+    run(["run", CASE, "-o", out, "--set", "grid.cells=[64, 48, 16]", "--set", "grid.refine=null", "--set", "time.end=6 h",
          "--set", "output.interval=3 h", "-q"], check=0)
     s = summary(out)
     expect(s["mass_balance_rel_error"] < 1e-12, f"mass balance {s['mass_balance_rel_error']}")
@@ -164,7 +163,7 @@ def test_deposit_figure():
     require("pvpython", "xvfb-run")
     d = workdir("plume_figure")
     out = os.path.join(d, "run")
-    run(["run", CASE, "-o", out, "--set", "grid.cells=[40, 30, 12]", "--set", "time.end=3 h",
+    run(["run", CASE, "-o", out, "--set", "grid.cells=[40, 30, 12]", "--set", "grid.refine=null", "--set", "time.end=3 h",
          "--set", "output.interval=3 h", "-q"], check=0)
     render = os.path.join(SOURCE_DIR, "scripts", "plume", "render_deposit.py")
     png = os.path.join(d, "deposit.png")

@@ -120,7 +120,7 @@ def test_figures():
     require("pvpython", "xvfb-run", modules=("matplotlib",))
     out = workdir("figures")
     plume = os.path.join(out, "plume_run")
-    run(["run", case_path("plume", "default.yaml"), "-o", plume, "-q", "--set", "grid.cells=[40, 30, 12]",
+    run(["run", case_path("plume", "default.yaml"), "-o", plume, "-q", "--set", "grid.cells=[40, 30, 12]", "--set", "grid.refine=null",
          "--set", "time.end=3 h", "--set", "output.interval=1 h", "--set", "checkpoint.interval=3 h"], check=0)
     check_figure("deposit", plume, out)
     check_figure("plume", plume, out)
