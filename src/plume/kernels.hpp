@@ -8,11 +8,11 @@
 /// diffusion (unless it is sub-stepped apart) and w advection, in flux form: forward Euler for all of
 /// it, or (implicit_w) forward Euler for the horizontal terms and the limited part of the w flux with
 /// the upwind w flux backward Euler, one tridiagonal solve per column (eight columns side by side on
-/// CPUs), so that fast w in thin cells does not limit the step. A work item is the line of cells at one i of a group of up to four classes
-/// and sweeps j (the contiguous direction in memory), so the flux through the face between two cells of
-/// the line is computed once and handed from the south cell to the north one, and the classes share
-/// the work that does not depend on the class; the vertical fluxes of a column are computed in a loop
-/// of their own. The explicit loops over k are free of loop-carried dependencies.
+/// CPUs), so that fast w in thin cells does not limit the step. A work item is the line of cells at one
+/// i of a group of up to four classes and sweeps j (the contiguous direction in memory), so the flux
+/// through the face between two cells of the line is computed once and handed from the south cell to
+/// the north one, and the classes share the work that does not depend on the class; the vertical fluxes
+/// of a column are computed in a loop of their own. The explicit loops over k are free of loop-carried dependencies.
 ///
 /// HorizontalDiffusionStep: one forward-Euler step of horizontal diffusion alone, with the stage's
 /// diffusive fluxes, for the sub-stepped horizontal diffusion.
